@@ -1,0 +1,135 @@
+"""Text helpers shared by every area: cleaning user input, accent-free search keys, inline markup.
+
+Plan text keeps inline emphasis with a small markup that survives every hop (form, database, JSON
+snapshot, HTML preview, Word file): ``**bold**``, ``*italic*`` and ``***bold italic***``. An asterisk
+that does not close a pair stays a literal asterisk.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+# Every C0/C1 control character except tab and newline, plus the Unicode line/paragraph separators
+# and the BOM: they make Word XML invalid or break lines in surprising places.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def clean_text(value: str | None, *, multiline: bool = False) -> str:
+    """Normalise user text: NFC, Unix newlines, no control characters, trimmed.
+
+    Single-line values also lose their newlines (turned into spaces) and runs of spaces.
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    if multiline:
+        lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+        text = "\n".join(lines)
+        text = re.sub(r"\n{3,}", "\n\n", text)
+    else:
+        text = _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " "))
+    return text.strip()
+
+
+def fold(value: str | None) -> str:
+    """A search key: lower case, Vietnamese diacritics removed (đ -> d), spaces collapsed.
+
+    "Tết Trung thu" and "tet trung thu" fold to the same key, on every database.
+    """
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFD", str(value).lower())
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.replace("đ", "d")
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+_MARK = re.compile(r"(\*\*\*|\*\*|\*)(?=\S)(.+?)(?<=\S)\1(?!\*)", re.S)
+
+
+def parse_inline(value: str | None) -> list[Run]:
+    """Split marked-up text into runs of plain, bold, italic and bold-italic text."""
+    runs: list[Run] = []
+    text = value or ""
+    pos = 0
+    for match in _MARK.finditer(text):
+        if match.start() > pos:
+            runs.append(Run(text[pos:match.start()]))
+        marker, inner = match.group(1), match.group(2)
+        runs.append(Run(inner, bold=len(marker) >= 2, italic=len(marker) in (1, 3)))
+        pos = match.end()
+    if pos < len(text):
+        runs.append(Run(text[pos:]))
+    return _merge(runs)
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    merged: list[Run] = []
+    for run in runs:
+        if not run.text:
+            continue
+        if merged and (merged[-1].bold, merged[-1].italic) == (run.bold, run.italic):
+            merged[-1] = Run(merged[-1].text + run.text, run.bold, run.italic)
+        else:
+            merged.append(run)
+    return merged
+
+
+def runs_to_markup(runs: list[Run]) -> str:
+    """The inverse of parse_inline: runs back to marked-up text (used by the Word importer)."""
+    out = []
+    for run in _merge(runs):
+        text = run.text
+        if not (run.bold or run.italic) or not text.strip():
+            out.append(text)
+            continue
+        # Markers must hug non-space characters, so leading/trailing spaces stay outside.
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()):]
+        marker = "***" if run.bold and run.italic else "**" if run.bold else "*"
+        out.append(f"{lead}{marker}{text.strip()}{marker}{trail}")
+    return "".join(out)
+
+
+def plain(value: str | None) -> str:
+    """Marked-up text without its markers."""
+    return "".join(run.text for run in parse_inline(value))
+
+
+def inline_html(value: str | None) -> Markup:
+    """Marked-up text as safe HTML with <strong> and <em>; everything else escaped."""
+    parts = []
+    for run in parse_inline(value):
+        html = str(escape(run.text)).replace("\n", "<br>")
+        if run.italic:
+            html = f"<em>{html}</em>"
+        if run.bold:
+            html = f"<strong>{html}</strong>"
+        parts.append(html)
+    return Markup("".join(parts))
+
+
+ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+         (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def roman(number: int) -> str:
+    out = []
+    for value, letters in ROMAN:
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
