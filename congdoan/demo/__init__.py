@@ -1,0 +1,1 @@
+"""Demo data for seed-demo: the Thành Tô primary-school union."""

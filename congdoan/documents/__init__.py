@@ -1,0 +1,1 @@
+"""Official Word documents: the plan template, rendering, PDF conversion and Word import."""
