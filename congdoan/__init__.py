@@ -1,0 +1,87 @@
+"""congdoan: the intranet of a Vietnamese grassroots trade union (công đoàn cơ sở)."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import Config, database_url, secret_key
+from .extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+    """Build the app. `overrides` (tests) win over the config class and the environment."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or os.path.join(root, "instance"),
+                template_folder=os.path.join(root, "templates"), static_folder=os.path.join(root, "static"))
+    app.config.from_object(config or Config)
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", None)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "files")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from .people.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    from .web import register_web
+    register_web(app)
+
+    from .auth.routes import bp as auth_bp
+    from .home.routes import bp as home_bp
+    from .organisation.routes import bp as organisation_bp
+    from .people.routes import bp as people_bp
+    for bp in (auth_bp, home_bp, people_bp, organisation_bp):
+        app.register_blueprint(bp)
+
+    from .cli import register_cli
+    register_cli(app)
+
+    @app.before_request
+    def force_password_change():
+        # Accounts created by an admin must choose their own password before anything else.
+        if (current_user.is_authenticated and current_user.must_change_password
+                and request.endpoint not in {"auth.change_password", "auth.logout", "static"}):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.context_processor
+    def inject_globals():
+        from .organisation.models import Organisation
+        from .permissions import Perm, has_permission
+        org = Organisation.get() if request.endpoint != "static" else None
+        return {"org": org, "Perm": Perm, "can": lambda perm: has_permission(current_user, perm)}
+
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    # SQLite: enforce foreign keys, let readers work while one writer writes, wait on locks.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

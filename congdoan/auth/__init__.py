@@ -1,0 +1,1 @@
+"""Signing in and out, passwords, lock-out after repeated failures."""

@@ -1,0 +1,1 @@
+"""The home page: what concerns the person signed in."""

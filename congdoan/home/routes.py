@@ -1,0 +1,13 @@
+from flask import Blueprint
+from flask_login import current_user
+
+from ..permissions import Perm, requires
+from ..web import render
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@requires(Perm.SIGNED_IN)
+def index():
+    return render("home/index.html", user=current_user)

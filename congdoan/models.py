@@ -1,0 +1,4 @@
+"""Every model, imported in one place so SQLAlchemy and Alembic see the whole schema."""
+from .audit.models import AuditEntry  # noqa: F401
+from .organisation.models import Organisation  # noqa: F401
+from .people.models import Group, User, UserRole  # noqa: F401

@@ -1,0 +1,1 @@
+"""The union's own settings: names, place, document symbols, signature texts, motto."""

@@ -1,0 +1,27 @@
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+R = "Vui lòng nhập {}."
+
+
+def _text(label, max_len, required=True):
+    validators = [Length(max=max_len, message=f"{label} tối đa {max_len} ký tự.")]
+    if required:
+        validators.insert(0, DataRequired(R.format(label.lower())))
+    return StringField(label, validators=validators)
+
+
+class OrganisationForm(FlaskForm):
+    name = _text("Tên công đoàn cơ sở", 200)
+    upper_union = _text("Công đoàn cấp trên", 200)
+    place_name = _text("Địa danh ghi trên văn bản", 100)
+    plan_abbrev = _text("Viết tắt loại văn bản Kế hoạch", 20)
+    body_abbrev = _text("Viết tắt tên cơ quan ban hành", 30, required=False)
+    sign_on_behalf = _text("Dòng thẩm quyền ký (TM.)", 100, required=False)
+    chair_title = _text("Chức danh Chủ tịch", 100)
+    vice_chair_title = _text("Chức danh Phó Chủ tịch", 100)
+    motto_line1 = _text("Quốc hiệu", 200)
+    motto_line2 = _text("Tiêu ngữ", 200)
+    default_recipients = TextAreaField("Nơi nhận mặc định (mỗi dòng một nơi)", validators=[
+        Length(max=2000, message="Nơi nhận tối đa 2000 ký tự.")])

@@ -1,0 +1,69 @@
+"""One union per installation: its settings live in a single row (id = 1)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..dates import utcnow
+from ..extensions import db
+
+# Defaults from DOMAIN.md (Nghị định 30/2020 and Quyết định 933/QĐ-TLĐ).
+DEFAULTS = {
+    "name": "CÔNG ĐOÀN CƠ SỞ",
+    "upper_union": "",
+    "place_name": "",
+    "plan_abbrev": "KH",
+    "body_abbrev": "CĐ",
+    "sign_on_behalf": "TM. BAN CHẤP HÀNH",
+    "chair_title": "CHỦ TỊCH",
+    "vice_chair_title": "PHÓ CHỦ TỊCH",
+    "motto_line1": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "motto_line2": "Độc lập - Tự do - Hạnh phúc",
+    "default_recipients": "CB, GV, NV;\nLưu: VT.",
+}
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), default=DEFAULTS["name"])
+    upper_union: Mapped[str] = mapped_column(sa.String(200), default="")
+    place_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    plan_abbrev: Mapped[str] = mapped_column(sa.String(20), default=DEFAULTS["plan_abbrev"])
+    body_abbrev: Mapped[str] = mapped_column(sa.String(30), default=DEFAULTS["body_abbrev"])
+    sign_on_behalf: Mapped[str] = mapped_column(sa.String(100), default=DEFAULTS["sign_on_behalf"])
+    chair_title: Mapped[str] = mapped_column(sa.String(100), default=DEFAULTS["chair_title"])
+    vice_chair_title: Mapped[str] = mapped_column(sa.String(100), default=DEFAULTS["vice_chair_title"])
+    motto_line1: Mapped[str] = mapped_column(sa.String(200), default=DEFAULTS["motto_line1"])
+    motto_line2: Mapped[str] = mapped_column(sa.String(200), default=DEFAULTS["motto_line2"])
+    default_recipients: Mapped[str] = mapped_column(sa.Text, default=DEFAULTS["default_recipients"])
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
+
+    @property
+    def plan_symbol(self) -> str:
+        """The symbol after the number: "KH-CĐ" by default, as Nghị định 30 writes it."""
+        return f"{self.plan_abbrev}-{self.body_abbrev}" if self.body_abbrev else self.plan_abbrev
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in (self.default_recipients or "").split("\n") if line.strip()]
+
+    @classmethod
+    def get(cls) -> "Organisation":
+        """The settings, read-only use: the stored row, or the defaults when none is stored yet."""
+        org = db.session.get(cls, 1)
+        return org if org is not None else cls(id=1, **DEFAULTS)
+
+    @classmethod
+    def get_for_update(cls) -> "Organisation":
+        """The settings row to change, added to the session when it did not exist yet."""
+        org = db.session.get(cls, 1)
+        if org is None:
+            org = cls(id=1, **DEFAULTS)
+            db.session.add(org)
+        return org

@@ -1,0 +1,1 @@
+"""People and union groups: accounts, roles, groups, member import."""

@@ -1,0 +1,39 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TelField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _optional_int(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return -1   # an impossible id: the service reports it as an unknown group
+
+
+class PersonForm(FlaskForm):
+    """Fields only: the rules live in people.services.check_person, shared with the import."""
+    full_name = StringField("Họ và tên")
+    email = EmailField("Email (dùng để đăng nhập)")
+    phone = TelField("Điện thoại")
+    group_id = SelectField("Tổ công đoàn", coerce=_optional_int, validate_choice=False)
+    roles = MultiCheckboxField("Vai trò", validate_choice=False)
+
+
+class GroupForm(FlaskForm):
+    name = StringField("Tên tổ")
+    leader_id = SelectField("Tổ trưởng", coerce=_optional_int, validate_choice=False)
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Tệp danh sách (.csv hoặc .xlsx)")
+    create_groups = BooleanField("Tự tạo tổ mới nếu tên tổ trong tệp chưa có")
+
+
+class ActionForm(FlaskForm):
+    """CSRF-only form for button POSTs."""

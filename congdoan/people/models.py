@@ -1,0 +1,125 @@
+"""Accounts, their stored roles and the union groups (tổ công đoàn)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..dates import utcnow
+from ..extensions import db
+from ..text import fold
+from .roles import COMMITTEE_ROLES, Role
+
+
+class Group(db.Model):
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    name_key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    leader_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    leader: Mapped["User | None"] = relationship(foreign_keys=[leader_id])
+    members: Mapped[list["User"]] = relationship(
+        back_populates="group", foreign_keys="User.group_id", order_by="User.name_key")
+
+    def set_name(self, name: str) -> None:
+        self.name = name
+        self.name_key = fold(name)
+
+    def __repr__(self) -> str:
+        return f"<Group {self.id} {self.name!r}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('committee', 'vice_chair', 'chair', 'accountant', 'admin')",
+                           name="known_role"),
+        sa.Index("ix_user_roles_role", "role"),
+    )
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    name_key: Mapped[str] = mapped_column(sa.String(120), index=True)   # accent-free, for search/sort
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)     # stored lower-case
+    phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("groups.id", ondelete="SET NULL"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    last_login_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    group: Mapped[Group | None] = relationship(back_populates="members", foreign_keys=[group_id])
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    led_groups: Mapped[list[Group]] = relationship(
+        foreign_keys=[Group.leader_id], viewonly=True, lazy="selectin")
+
+    # --- identity -------------------------------------------------------------------------------
+    def set_name(self, name: str) -> None:
+        self.full_name = name
+        self.name_key = fold(name)
+
+    def set_password(self, password: str, method: str = "scrypt") -> None:
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:   # Flask-Login refuses inactive accounts
+        return self.active
+
+    # --- roles ----------------------------------------------------------------------------------
+    @property
+    def stored_roles(self) -> set[Role]:
+        return {Role(row.role) for row in self.role_rows}
+
+    def set_roles(self, roles) -> None:
+        wanted = {Role(r) for r in roles} - {Role.MEMBER, Role.GROUP_LEADER}
+        self.role_rows = [row for row in self.role_rows if Role(row.role) in wanted]
+        have = self.stored_roles
+        for role in sorted(wanted - have, key=lambda r: r.value):
+            self.role_rows.append(UserRole(role=role.value))
+
+    @property
+    def roles(self) -> set[Role]:
+        """Every role this person holds now, derived ones included."""
+        roles = set(self.stored_roles)
+        if self.active:
+            roles.add(Role.MEMBER)
+        if any(g.active for g in self.led_groups):
+            roles.add(Role.GROUP_LEADER)
+        return roles
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def is_committee_member(self) -> bool:
+        return self.active and bool(self.stored_roles & COMMITTEE_ROLES)
+
+    def role_labels(self) -> list[str]:
+        order = [Role.CHAIR, Role.VICE_CHAIR, Role.COMMITTEE, Role.ACCOUNTANT, Role.GROUP_LEADER,
+                 Role.ADMIN, Role.MEMBER]
+        return [r.label for r in order if r in self.roles]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"

@@ -1,0 +1,304 @@
+"""Admin pages for people and union groups. Inline edits are htmx fragments; every page also works
+as a plain page without JavaScript."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, request
+from flask_login import current_user
+
+from ..extensions import db
+from ..permissions import Perm, requires
+from ..text import fold
+from ..web import redirect_to, render
+from . import services
+from .forms import ActionForm, GroupForm, ImportForm, PersonForm
+from .member_import import MAX_BYTES, import_members, read_rows
+from .models import Group, User
+from .roles import Role
+
+bp = Blueprint("people", __name__, url_prefix="/quan-tri")
+PAGE_SIZE = 50
+
+
+def get_user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def get_group_or_404(group_id: int) -> Group:
+    return db.session.get(Group, group_id) or abort(404)
+
+
+def _group_choices(include_inactive: bool = False) -> list[tuple[str, str]]:
+    query = sa.select(Group).order_by(Group.name_key)
+    if not include_inactive:
+        query = query.where(Group.active.is_(True))
+    return [("", "— Chưa thuộc tổ —")] + [(str(g.id), g.name) for g in db.session.execute(query).scalars()]
+
+
+def _person_form(user: User | None = None) -> PersonForm:
+    form = PersonForm(obj=user) if user is not None and request.method == "GET" else PersonForm()
+    form.group_id.choices = _group_choices(include_inactive=True)
+    form.roles.choices = services.role_choices()
+    if user is not None and request.method == "GET":
+        form.group_id.data = user.group_id
+        form.roles.data = [r.value for r in user.stored_roles]
+    return form
+
+
+def _form_data(form: PersonForm) -> services.PersonData:
+    roles = set()
+    for value in form.roles.data or []:
+        try:
+            roles.add(Role(value))
+        except ValueError:
+            roles.add(Role.MEMBER)   # not grantable: check_person reports it
+    return services.PersonData(full_name=form.full_name.data or "", email=form.email.data or "",
+                               phone=form.phone.data or "", group_id=form.group_id.data, roles=roles)
+
+
+def _apply_errors(form: PersonForm, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        getattr(form, name).errors = [message]
+
+
+# --- people --------------------------------------------------------------------------------------
+
+@bp.route("/nguoi-dung")
+@requires(Perm.PEOPLE_MANAGE)
+def index():
+    q = (request.args.get("q") or "").strip()[:100]
+    group_id = request.args.get("to", type=int)
+    status = request.args.get("trang_thai", "active")
+    page = max(request.args.get("trang", 1, type=int), 1)
+    query = sa.select(User)
+    if q:
+        key = f"%{fold(q)}%"
+        query = query.where(sa.or_(User.name_key.like(key), User.email.like(f"%{q.lower()}%"),
+                                   User.phone.like(f"%{q}%")))
+    if group_id:
+        query = query.where(User.group_id == group_id)
+    if status == "active":
+        query = query.where(User.active.is_(True))
+    elif status == "inactive":
+        query = query.where(User.active.is_(False))
+    total = db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
+    people = db.session.execute(
+        query.options(sa.orm.selectinload(User.group)).order_by(User.name_key, User.id)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
+    context = dict(people=people, q=q, group_id=group_id, status=status, page=page, total=total,
+                   pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), groups=_group_choices(True)[1:],
+                   action_form=ActionForm())
+    if request.headers.get("HX-Trigger") == "people-filter":
+        return render("people/index.html", "people/_people_table.html", **context)
+    return render("people/index.html", **context)
+
+
+@bp.route("/nguoi-dung/them", methods=["GET", "POST"])
+@requires(Perm.PEOPLE_MANAGE)
+def create():
+    form = _person_form()
+    if form.validate_on_submit():
+        data = _form_data(form)
+        errors = services.check_person(data)
+        if not errors:
+            user, password = services.create_person(data, actor=current_user)
+            db.session.commit()
+            return render("people/created.html", people=[(user, password)])
+        _apply_errors(form, errors)
+    return render("people/create.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/nguoi-dung/<int:user_id>/sua")
+@requires(Perm.PEOPLE_MANAGE)
+def edit(user_id: int):
+    user = get_user_or_404(user_id)
+    return render("people/edit.html", "people/_person_form_row.html", user=user, form=_person_form(user))
+
+
+@bp.route("/nguoi-dung/<int:user_id>")
+@requires(Perm.PEOPLE_MANAGE)
+def row(user_id: int):
+    user = get_user_or_404(user_id)
+    return render("people/edit.html", "people/_person_row.html", user=user, form=_person_form(user),
+                  action_form=ActionForm())
+
+
+@bp.route("/nguoi-dung/<int:user_id>", methods=["POST"])
+@requires(Perm.PEOPLE_MANAGE)
+def update(user_id: int):
+    user = get_user_or_404(user_id)
+    form = _person_form(user)
+    if form.validate_on_submit():
+        data = _form_data(form)
+        errors = services.check_person(data, existing=user)
+        if not errors:
+            services.update_person(user, data, actor=current_user)
+            db.session.commit()
+            if request.headers.get("HX-Request") != "true":
+                flash(f"Đã lưu thông tin {user.full_name}.", "success")
+                return redirect_to("people.index")
+            return render("people/edit.html", "people/_person_row.html", user=user,
+                          action_form=ActionForm(), saved=True)
+        _apply_errors(form, errors)
+    # Validation errors come back with 200 so htmx swaps the form with its messages in place.
+    return render("people/edit.html", "people/_person_form_row.html", user=user, form=form,
+                  status=200 if request.headers.get("HX-Request") == "true" else 422)
+
+
+@bp.route("/nguoi-dung/<int:user_id>/trang-thai", methods=["POST"])
+@requires(Perm.PEOPLE_MANAGE)
+def toggle_active(user_id: int):
+    user = get_user_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.set_active(user, not user.active, actor=current_user)
+    db.session.commit()
+    return _row_or_redirect(user, f"Đã {'kích hoạt lại' if user.active else 'ngừng'} tài khoản {user.full_name}.")
+
+
+@bp.route("/nguoi-dung/<int:user_id>/mat-khau", methods=["POST"])
+@requires(Perm.PEOPLE_MANAGE)
+def reset_password(user_id: int):
+    user = get_user_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    password = services.reset_password(user, actor=current_user)
+    db.session.commit()
+    return render("people/created.html", people=[(user, password)], reset=True)
+
+
+def _row_or_redirect(user: User, message: str) -> Response:
+    if request.headers.get("HX-Request") == "true":
+        return render("people/edit.html", "people/_person_row.html", user=user, action_form=ActionForm())
+    flash(message, "success")
+    return redirect_to("people.index")
+
+
+@bp.route("/nguoi-dung/nhap", methods=["GET", "POST"])
+@requires(Perm.PEOPLE_MANAGE)
+def import_file():
+    form = ImportForm()
+    report = None
+    error = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        if not upload or not getattr(upload, "filename", ""):
+            error = "Vui lòng chọn tệp danh sách để tải lên."
+        else:
+            rows = read_rows(upload.filename, upload.read(MAX_BYTES + 1))
+            report = import_members(rows, actor=current_user, create_groups=form.create_groups.data)
+            db.session.commit()
+    status = 422 if error else 200
+    return render("people/import.html", form=form, report=report, error=error, status=status)
+
+
+@bp.route("/nguoi-dung/mau-nhap.csv")
+@requires(Perm.PEOPLE_MANAGE)
+def import_sample():
+    body = ("Họ và tên,Email,Điện thoại,Tổ,Vai trò\n"
+            "Nguyễn Văn An,an.nguyen@example.edu.vn,0912345678,Tổ Khối 1,\n"
+            "Trần Thị Bình,binh.tran@example.edu.vn,0987654321,Tổ Khối 2,Tổ trưởng\n")
+    return Response("\ufeff" + body, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=mau-danh-sach-doan-vien.csv"})
+
+
+# --- groups --------------------------------------------------------------------------------------
+
+def _group_form(group: Group | None = None) -> GroupForm:
+    form = GroupForm(obj=group) if group is not None and request.method == "GET" else GroupForm()
+    people = db.session.execute(
+        sa.select(User).where(User.active.is_(True)).order_by(User.name_key)).scalars().all()
+    form.leader_id.choices = [("", "— Chưa có —")] + [
+        (str(u.id), u.full_name + (f" ({u.group.name})" if u.group else "")) for u in people]
+    if group is not None and request.method == "GET":
+        form.leader_id.data = group.leader_id
+    return form
+
+
+def _groups_context(**extra):
+    groups = db.session.execute(
+        sa.select(Group).options(sa.orm.selectinload(Group.leader)).order_by(Group.active.desc(), Group.name_key)
+    ).scalars().all()
+    counts = dict(db.session.execute(
+        sa.select(User.group_id, sa.func.count()).where(User.active.is_(True)).group_by(User.group_id)).all())
+    return dict(groups=groups, counts=counts, action_form=ActionForm(), **extra)
+
+
+@bp.route("/to-cong-doan")
+@requires(Perm.PEOPLE_MANAGE)
+def groups():
+    return render("people/groups.html", new_form=GroupForm(), **_groups_context())
+
+
+@bp.route("/to-cong-doan", methods=["POST"])
+@requires(Perm.PEOPLE_MANAGE)
+def create_group():
+    form = GroupForm()
+    if not form.validate_on_submit():
+        abort(400)
+    name, error = services.check_group_name(form.name.data)
+    if error:
+        form.name.errors = [error]
+        return render("people/groups.html", new_form=form,
+                      status=200 if request.headers.get("HX-Request") == "true" else 422,
+                      **_groups_context())
+    services.create_group(name, actor=current_user)
+    db.session.commit()
+    flash(f"Đã thêm tổ {name}.", "success")
+    return redirect_to("people.groups")
+
+
+@bp.route("/to-cong-doan/<int:group_id>/sua")
+@requires(Perm.PEOPLE_MANAGE)
+def edit_group(group_id: int):
+    group = get_group_or_404(group_id)
+    return render("people/group_edit.html", "people/_group_form_row.html", group=group,
+                  form=_group_form(group))
+
+
+@bp.route("/to-cong-doan/<int:group_id>")
+@requires(Perm.PEOPLE_MANAGE)
+def group_row(group_id: int):
+    group = get_group_or_404(group_id)
+    return render("people/group_edit.html", "people/_group_row.html", group=group,
+                  form=_group_form(group), **_groups_context())
+
+
+@bp.route("/to-cong-doan/<int:group_id>", methods=["POST"])
+@requires(Perm.PEOPLE_MANAGE)
+def update_group(group_id: int):
+    group = get_group_or_404(group_id)
+    form = _group_form(group)
+    if form.validate_on_submit():
+        name, error = services.check_group_name(form.name.data, existing=group)
+        leader = None
+        if form.leader_id.data is not None:
+            leader = db.session.get(User, form.leader_id.data)
+            if leader is None:
+                form.leader_id.errors = ["Người được chọn không tồn tại."]
+        if error:
+            form.name.errors = [error]
+        if not form.errors:
+            services.update_group(group, name, leader, actor=current_user)
+            db.session.commit()
+            if request.headers.get("HX-Request") != "true":
+                flash(f"Đã lưu tổ {group.name}.", "success")
+                return redirect_to("people.groups")
+            return render("people/group_edit.html", "people/_group_row.html", group=group,
+                          **_groups_context())
+    return render("people/group_edit.html", "people/_group_form_row.html", group=group, form=form,
+                  status=200 if request.headers.get("HX-Request") == "true" else 422)
+
+
+@bp.route("/to-cong-doan/<int:group_id>/trang-thai", methods=["POST"])
+@requires(Perm.PEOPLE_MANAGE)
+def toggle_group(group_id: int):
+    group = get_group_or_404(group_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.set_group_active(group, not group.active, actor=current_user)
+    db.session.commit()
+    if request.headers.get("HX-Request") == "true":
+        return render("people/group_edit.html", "people/_group_row.html", group=group, **_groups_context())
+    flash(f"Đã {'mở lại' if group.active else 'ngừng'} tổ {group.name}.", "success")
+    return redirect_to("people.groups")

@@ -1,0 +1,60 @@
+"""Who may do what: the one table every view and template consults.
+
+Each view is decorated with @requires(Perm.X) (or @public). The decorator sends an anonymous visitor
+to the sign-in page and answers a signed-in person without the permission with the Vietnamese 403
+page. tests/test_permissions.py walks the URL map: a route added without either decorator fails.
+Rules that depend on one object (is this your draft? your group's task?) are model methods named
+can_*(user), checked by the view after loading the object.
+"""
+from __future__ import annotations
+
+import enum
+from functools import wraps
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from .people.roles import Role
+
+
+class Perm(str, enum.Enum):
+    SIGNED_IN = "signed_in"              # any active account
+    PEOPLE_MANAGE = "people.manage"      # accounts, groups, roles, member import
+    SETTINGS_EDIT = "settings.edit"      # organisation settings
+    AUDIT_VIEW = "audit.view"            # the whole audit trail
+
+
+R = Role
+PERMISSIONS: dict[Perm, frozenset[Role]] = {
+    Perm.SIGNED_IN: frozenset({R.MEMBER}),
+    Perm.PEOPLE_MANAGE: frozenset({R.ADMIN}),
+    Perm.SETTINGS_EDIT: frozenset({R.ADMIN, R.CHAIR}),
+    Perm.AUDIT_VIEW: frozenset({R.ADMIN, R.CHAIR}),
+}
+
+
+def has_permission(user, perm: Perm) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.roles & PERMISSIONS[perm])
+
+
+def requires(perm: Perm):
+    """Guard a view: sign-in first, then the permission."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if not has_permission(current_user, perm):
+                abort(403)
+            return view(*args, **kwargs)
+        wrapped.permission = perm
+        return wrapped
+    return decorator
+
+
+def public(view):
+    """Mark a view as open to anonymous visitors (sign-in page, verification page)."""
+    view.public = True
+    return view
