@@ -1,0 +1,172 @@
+"""Word to PDF with LibreOffice (soffice --headless), one conversion at a time per profile.
+
+LibreOffice keeps its settings in a user profile directory; two conversions sharing one profile fail
+at random (exit 1, no PDF). Every conversion here takes an exclusive fcntl lock on a lock file keyed by
+the profile directory, so conversions never overlap on one profile, whether they come from threads of
+one process or from several worker processes. The profile itself is kept between conversions (a
+fresh profile costs a second or more on each run).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no fcntl; fall back to an in-process lock
+    fcntl = None
+
+_CANDIDATES = (
+    "soffice",
+    "libreoffice",
+    "/usr/bin/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+)
+
+_thread_lock = threading.Lock()  # used only where fcntl is missing
+
+
+class PdfError(Exception):
+    """The PDF could not be made; the message is Vietnamese and meant for the user."""
+
+
+def soffice_path() -> str | None:
+    """Where LibreOffice's soffice is: $CONGDOAN_SOFFICE, the PATH, or the usual install places."""
+    configured = os.environ.get("CONGDOAN_SOFFICE")
+    if configured:
+        return configured if os.path.isfile(configured) and os.access(configured, os.X_OK) else None
+    for candidate in _CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return found
+        if os.path.isabs(candidate) and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def pdf_available() -> tuple[bool, str]:
+    """(True, "") when PDF conversion can run here, else (False, a Vietnamese reason)."""
+    if soffice_path() is None:
+        if os.environ.get("CONGDOAN_SOFFICE"):
+            return False, ("Không tìm thấy LibreOffice tại đường dẫn CONGDOAN_SOFFICE="
+                           f"{os.environ['CONGDOAN_SOFFICE']}; chưa xuất được PDF.")
+        return False, ("Máy chủ chưa cài LibreOffice (soffice) nên chưa xuất được PDF; "
+                       "vẫn tải được bản Word (.docx).")
+    return True, ""
+
+
+def default_profile_dir() -> Path:
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return Path(tempfile.gettempdir()) / f"congdoan-lo-profile-{uid}"
+
+
+def _lock_path(profile: Path) -> Path:
+    key = hashlib.sha1(str(profile.resolve()).encode("utf-8")).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"congdoan-soffice-{key}.lock"
+
+
+@contextmanager
+def _exclusive(profile: Path, deadline: float):
+    """Hold the profile's lock; give up (PdfError) at the deadline."""
+    if fcntl is None:
+        if not _thread_lock.acquire(timeout=max(deadline - time.monotonic(), 0)):
+            raise PdfError("Máy chủ đang bận tạo PDF khác, vui lòng thử lại sau ít phút.")
+        try:
+            yield
+        finally:
+            _thread_lock.release()
+        return
+    # One open file description per call: flock then excludes other threads of this process too.
+    fd = os.open(_lock_path(profile), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise PdfError("Máy chủ đang bận tạo PDF khác, vui lòng thử lại sau ít phút.")
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)  # soffice starts soffice.bin: end the whole group
+        else:
+            proc.kill()
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def convert_to_pdf(docx_bytes: bytes, *, timeout: float = 120,
+                   profile_dir: str | Path | None = None) -> bytes:
+    """The PDF of a .docx, made by LibreOffice. Raises PdfError with a Vietnamese message."""
+    soffice = soffice_path()
+    if soffice is None:
+        raise PdfError(pdf_available()[1])
+    if not docx_bytes:
+        raise PdfError("Không có nội dung văn bản để chuyển sang PDF.")
+    profile = Path(profile_dir) if profile_dir else default_profile_dir()
+    profile.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
+
+    with _exclusive(profile, deadline), tempfile.TemporaryDirectory(prefix="congdoan-pdf-") as work:
+        source = Path(work) / "van-ban.docx"
+        source.write_bytes(docx_bytes)
+        outdir = Path(work) / "out"
+        outdir.mkdir()
+        command = [
+            soffice,
+            "--headless", "--norestore", "--nolockcheck",
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            "--convert-to", "pdf:writer_pdf_Export",
+            "--outdir", str(outdir),
+            str(source),
+        ]
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise PdfError("Quá thời gian chờ tạo PDF, vui lòng thử lại.")
+        env = dict(os.environ, HOME=os.environ.get("HOME") or work)
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, cwd=work, env=env,
+                                start_new_session=hasattr(os, "setsid"))
+        try:
+            _, stderr = proc.communicate(timeout=remaining)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise PdfError(f"LibreOffice không tạo xong PDF sau {int(timeout)} giây.") from None
+        except BaseException:
+            _kill(proc)
+            raise
+        pdf = outdir / "van-ban.pdf"
+        if proc.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+            detail = stderr.decode("utf-8", "replace").strip()[-300:]
+            raise PdfError("LibreOffice không tạo được tệp PDF"
+                           + (f" (mã lỗi {proc.returncode})" if proc.returncode else "")
+                           + (f": {detail}" if detail else "."))
+        data = pdf.read_bytes()
+    if not data.startswith(b"%PDF"):
+        raise PdfError("LibreOffice trả về một tệp không phải PDF.")
+    return data
