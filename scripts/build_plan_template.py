@@ -257,6 +257,9 @@ def _styles(doc) -> None:
       line=1, keep_next=True)
     s("KHBangThang", "KH - Bảng: tháng", size=13, align=CENTER, before=3, after=3, line=1)
     s("KHBangNoiDung", "KH - Bảng: nội dung", size=13, align=JUSTIFY, before=2, after=2, line=1)
+    s("KHBangThangCuoi", "KH - Bảng: tháng (dòng cuối)", base="KHBangThang", keep_next=True)
+    s("KHBangNoiDungCuoi", "KH - Bảng: nội dung (dòng cuối)", base="KHBangNoiDung",
+      keep_next=True)
 
     # recipients and signature
     s("KHNoiNhan", "KH - Nơi nhận", size=12, bold=True, italic=True, align=LEFT, before=0,
@@ -464,24 +467,32 @@ def build() -> Document:
     p("KHLichTieuDe", "{{ schedule_title }}")
     tag("{%p endif %}")
     widths = [2.6, TEXT_WIDTH_CM - 2.6]
-    table = doc.add_table(rows=4, cols=2)
+    # The last month gets its own row template: its paragraphs keep with the next one, so the
+    # signature block never stands alone on the last page (the last row moves along with it).
+    table = doc.add_table(rows=8, cols=2)
     _table_props(table, widths, borders=True, pad_cm=0.15)
-    head, loop_open, body_row, loop_close = table.rows
+    head, loop_open, if_row, body_row, else_row, last_row, endif_row, loop_close = table.rows
     _repeat_header(head)
     _cell_paragraphs(head.cells[0], [("KHBangDau", "Tháng")])
     _cell_paragraphs(head.cells[1], [("KHBangDau", "Nội dung công việc")])
     _valign(head.cells[0], "center")
     _valign(head.cells[1], "center")
-    _cell_paragraphs(loop_open.cells[0], [("KHLenh", "{%tr for row in schedule %}")])
-    _cell_paragraphs(loop_open.cells[1], [("KHLenh", "")])
-    _cell_paragraphs(body_row.cells[0], [("KHBangThang", "{{ row.period }}")])
-    _cell_paragraphs(body_row.cells[1], [
-        ("KHLenh", "{%p for activity in row.activities %}"),
-        ("KHBangNoiDung", "{{r activity.text }}"),
-        ("KHLenh", "{%p endfor %}"),
-    ])
-    _cell_paragraphs(loop_close.cells[0], [("KHLenh", "{%tr endfor %}")])
-    _cell_paragraphs(loop_close.cells[1], [("KHLenh", "")])
+    for row, text in ((loop_open, "{%tr for row in schedule %}"),
+                      (if_row, "{%tr if not loop.last %}"),
+                      (else_row, "{%tr else %}"),
+                      (endif_row, "{%tr endif %}"),
+                      (loop_close, "{%tr endfor %}")):
+        _cell_paragraphs(row.cells[0], [("KHLenh", text)])
+        _cell_paragraphs(row.cells[1], [("KHLenh", "")])
+    for row, month_style, text_style in ((body_row, "KHBangThang", "KHBangNoiDung"),
+                                         (last_row, "KHBangThangCuoi", "KHBangNoiDungCuoi")):
+        _cell_paragraphs(row.cells[0], [(month_style, "{{ row.period }}")])
+        _cell_paragraphs(row.cells[1], [
+            ("KHLenh", "{%p for activity in row.activities %}"),
+            (text_style, "{{r activity.text }}"),
+            ("KHLenh", "{%p endfor %}"),
+        ])
+    _cant_split(last_row)
     tag("{%p endif %}")
 
     # Recipients and signature: two borderless columns
