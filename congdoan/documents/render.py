@@ -1,0 +1,550 @@
+"""Render a plan document (docs/plan-document.md) into an official Word file with docxtpl.
+
+Pure Python, no Flask: the web views, the tests and scripts call the same functions.
+
+All formatting decisions are made here, in Python, and handed to the template as ready-made values:
+the date line with its leading-zero rule, Roman numerals for sections, subsection numbers restarting
+in each section, bullet prefixes, capitals, inline bold/italic as docxtpl RichText. The template only
+places them (templates/docx/ke-hoach.docx, built by scripts/build_plan_template.py).
+
+Rendering always runs with autoescape and StrictUndefined: user text with "<" or "&" cannot swallow
+the document, and a template asking for a name the context lacks fails loudly instead of printing
+nothing. Text is cleaned with congdoan.text.clean_text (no control characters reach the XML) and
+multi-line text becomes separate paragraphs (a "\\n" would be a soft break that stretches the line
+before it in justified text).
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import threading
+import zipfile
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from docx import Document
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage, RichText
+
+from congdoan.dates import date_line, fmt_date, parse_iso_date
+from congdoan.text import clean_text, fold, parse_inline, roman
+
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "docx" / "ke-hoach.docx"
+
+DEFAULT_MOTTO_LINE1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+DEFAULT_MOTTO_LINE2 = "Độc lập - Tự do - Hạnh phúc"
+DEFAULT_NUMBER_SYMBOL = "KH-CĐ"
+
+# The top-level names a plan template must use. A union's replacement template that leaves one out
+# would silently drop that part of the plan (or the draft marker, or the signature): refuse it.
+# "period" is optional on purpose: most subjects already carry the period ("... năm học 2023 - 2024").
+REQUIRED_PLACEHOLDERS: tuple[str, ...] = (
+    "draft",
+    "upper_union",
+    "union_name",
+    "number",
+    "motto_line1",
+    "motto_line2",
+    "date_line",
+    "type_name",
+    "subject",
+    "bases",
+    "opening",
+    "sections",
+    "schedule_title",
+    "schedule",
+    "recipients",
+    "signature",
+    "signature_image",
+    "verify",
+)
+
+# Every top-level name build_context provides (a template may use any of these).
+CONTEXT_NAMES: tuple[str, ...] = REQUIRED_PLACEHOLDERS + ("period", "place", "date", "org")
+
+# Physical sizes of the images placed in the document.
+SIGNATURE_HEIGHT_MM = 22
+SEAL_DIAMETER_MM = 36
+QR_SIZE_MM = 20
+
+
+class TemplateError(Exception):
+    """A Word template that cannot be used; the message is Vietnamese and meant for the user."""
+
+
+class ImageError(ValueError):
+    """A signature or seal image that cannot be read; Vietnamese message."""
+
+
+# ------------------------------------------------------------------------------------ rich text
+
+def _paragraphs(value: Any) -> list[str]:
+    """Clean text and split it into non-empty paragraphs (never a soft line break)."""
+    text = clean_text(value if isinstance(value, str) or value is None else str(value),
+                      multiline=True)
+    return [chunk for chunk in (part.strip() for part in text.split("\n")) if chunk]
+
+
+def _line(value: Any) -> str:
+    """One clean line of plain text."""
+    return clean_text(value if isinstance(value, str) or value is None else str(value))
+
+
+def rich(markup: str, prefix: str = "") -> RichText:
+    """Marked-up text (**bold**, *italic*) as RichText; the prefix ("1. ", "- ") stays plain."""
+    rt = RichText()
+    if prefix:
+        rt.add(prefix)
+    for run in parse_inline(markup):
+        rt.add(run.text, bold=run.bold, italic=run.italic)
+    return rt
+
+
+def _rich_paragraphs(value: Any, prefix: str = "") -> list[RichText]:
+    """Multi-paragraph rich text: the first paragraph gets the prefix, each its own RichText."""
+    return [rich(chunk, prefix if i == 0 else "") for i, chunk in enumerate(_paragraphs(value))]
+
+
+# ---------------------------------------------------------------------------------------- images
+
+def _open_image(data: bytes, what: str):
+    from PIL import Image, ImageOps
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Exception as exc:  # PIL raises many kinds; the user only needs to know it failed
+        raise ImageError(f"Không đọc được ảnh {what}: tệp không phải ảnh PNG/JPEG hợp lệ.") from exc
+    image = ImageOps.exif_transpose(image)
+    if image.width > 2000 or image.height > 2000:
+        image.thumbnail((2000, 2000))
+    # flatten on white: the page is white and the seal is blended by multiplication
+    rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    return flat
+
+
+def _png(image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+def stamp_image(signature: bytes | None, seal: bytes | None) -> tuple[bytes, float, float] | None:
+    """The signature with the seal over its left part, as unions stamp on paper.
+
+    Returns (PNG bytes, width mm, height mm), or None when there is neither image. The seal is
+    blended by multiplication so a seal scanned on white paper does not hide the signature.
+    """
+    if not signature and not seal:
+        return None
+    from PIL import Image, ImageChops
+
+    px_per_mm = 10  # about 250 dpi: sharp in print, quick to compose
+    sig = _open_image(signature, "chữ ký") if signature else None
+    stamp = _open_image(seal, "con dấu") if seal else None
+    if sig is not None and stamp is None:
+        height = SIGNATURE_HEIGHT_MM
+        width = min(height * sig.width / sig.height, 70)
+        height = width * sig.height / sig.width
+        return _png(sig), width, height
+
+    diameter = round(SEAL_DIAMETER_MM * px_per_mm)
+    stamp = stamp.resize((diameter, round(diameter * stamp.height / stamp.width)),
+                         Image.LANCZOS)
+    if sig is None:
+        return _png(stamp), SEAL_DIAMETER_MM, SEAL_DIAMETER_MM * stamp.height / stamp.width
+
+    sig_h = round(SIGNATURE_HEIGHT_MM * px_per_mm)
+    sig_w = min(round(sig_h * sig.width / sig.height), 70 * px_per_mm)
+    sig_h = round(sig_w * sig.height / sig.width)
+    sig = sig.resize((sig_w, sig_h), Image.LANCZOS)
+    sig_x = round(stamp.width * 0.62)  # the seal covers about a third of the signature
+    width = max(stamp.width, sig_x + sig_w)
+    height = max(stamp.height, sig_h)
+    canvas = Image.new("RGB", (width, height), "white")
+    canvas.paste(sig, (sig_x, (height - sig_h) // 2))
+    seal_layer = Image.new("RGB", (width, height), "white")
+    seal_layer.paste(stamp, (0, (height - stamp.height) // 2))
+    canvas = ImageChops.multiply(canvas, seal_layer)
+    return _png(canvas), width / px_per_mm, height / px_per_mm
+
+
+def qr_png(payload: str) -> bytes:
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=1)
+    code.add_data(payload)
+    code.make(fit=True)
+    out = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(out)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------- context
+
+def _upper(value: Any) -> str:
+    return _line(value).upper()
+
+
+def _number(doc: dict, org: dict, draft: bool) -> str:
+    symbol = _line(org.get("number_symbol")) or DEFAULT_NUMBER_SYMBOL
+    number = _line(doc.get("number"))
+    if draft or not number:
+        # numbers are given when the plan is signed and issued: a draft never shows one
+        return f".../{symbol}"
+    return number
+
+
+def _sections(doc: dict) -> list[dict]:
+    sections = []
+    numeral = 0
+    for section in doc.get("sections") or []:
+        title = _line(section.get("title"))
+        lines = []
+        sub = 0
+        for line in section.get("lines") or []:
+            kind = line.get("kind") or "paragraph"
+            try:
+                level = int(line.get("level") or 0)
+            except (TypeError, ValueError):
+                level = 0
+            chunks = _paragraphs(line.get("text"))
+            if not chunks:
+                continue
+            if kind == "subsection":
+                sub += 1
+                prefix, number = f"{sub}. ", f"{sub}."
+            elif kind == "bullet":
+                prefix, number = ("+ " if level >= 1 else "- "), ""
+            else:
+                kind, prefix, number = "paragraph", "", ""
+            for i, chunk in enumerate(chunks):
+                lines.append({
+                    "kind": kind,
+                    "level": level,
+                    "nested": kind == "bullet" and level >= 1,
+                    "number": number if i == 0 else "",
+                    "continued": i > 0,
+                    "text": rich(chunk, prefix if i == 0 else ""),
+                })
+        if not title and not lines:
+            continue
+        numeral += 1
+        sections.append({
+            "numeral": roman(numeral),
+            "title": title,
+            "heading": f"{roman(numeral)}. {title}" if title else "",
+            "lines": lines,
+        })
+    return sections
+
+
+def _schedule(doc: dict) -> list[dict]:
+    rows = []
+    for row in doc.get("schedule") or []:
+        activities = []
+        for activity in row.get("activities") or []:
+            if isinstance(activity, str):
+                activity = {"text": activity}
+            groups = [_line(g) for g in activity.get("groups") or [] if _line(g)]
+            due = parse_iso_date(activity.get("due"))
+            for i, chunk in enumerate(_paragraphs(activity.get("text"))):
+                activities.append({
+                    "text": rich(chunk, "- " if i == 0 else ""),
+                    "groups": ", ".join(groups),
+                    "due": fmt_date(due),
+                })
+        period = _line(row.get("period"))
+        if not period and not activities:
+            continue
+        if not activities:
+            # a cell whose paragraph loop renders nothing would be a cell without a paragraph,
+            # which Word refuses to open
+            activities.append({"text": RichText(), "groups": "", "due": ""})
+        rows.append({"period": period, "activities": activities})
+    return rows
+
+
+def _period_label(doc: dict, subject: str) -> str:
+    period = _line(doc.get("period"))
+    if period and fold(period) in fold(subject):
+        return ""  # "Hoạt động Công đoàn năm học 2023 - 2024" already says it
+    return period
+
+
+def build_context(doc: dict, tpl: DocxTemplate, *, org: dict, draft: bool,
+                  signature_image: bytes | None = None, seal_image: bytes | None = None,
+                  verify_code: str | None = None, verify_url: str | None = None) -> dict:
+    """Everything the template places, formatted. See REQUIRED_PLACEHOLDERS / CONTEXT_NAMES."""
+    org = org or {}
+    subject = _line(doc.get("subject"))
+    place = _line(doc.get("place"))
+    date = parse_iso_date(doc.get("date"))
+    signature = doc.get("signature") or {}
+
+    stamp = stamp_image(signature_image, seal_image)
+    sig_inline = None
+    if stamp is not None:
+        data, width, height = stamp
+        sig_inline = InlineImage(tpl, io.BytesIO(data), width=Mm(width), height=Mm(height))
+
+    verify = None
+    code = _line(verify_code)
+    if code:
+        url = _line(verify_url)
+        text = f"Mã xác thực: {code}" + (f" — kiểm tra tại {url}" if url else "")
+        verify = {
+            "code": code,
+            "url": url,
+            "title": "Xác thực văn bản",
+            "text": text,
+            "qr": InlineImage(tpl, io.BytesIO(qr_png(url or code)), width=Mm(QR_SIZE_MM),
+                              height=Mm(QR_SIZE_MM)),
+        }
+
+    return {
+        "draft": bool(draft),
+        "org": {k: _line(v) for k, v in org.items() if isinstance(v, (str, int, float))},
+        "upper_union": _upper(doc.get("upper_union")),
+        "union_name": _upper(doc.get("union_name")),
+        "number": _number(doc, org, draft),
+        "motto_line1": _upper(org.get("motto_line1") or DEFAULT_MOTTO_LINE1),
+        "motto_line2": _line(org.get("motto_line2") or DEFAULT_MOTTO_LINE2),
+        "place": place,
+        "date": fmt_date(date),
+        "date_line": date_line(place, date),
+        "type_name": _upper(doc.get("type_name") or "KẾ HOẠCH"),
+        "subject": subject,
+        "period": _period_label(doc, subject),
+        "bases": [rt for base in doc.get("bases") or [] for rt in _rich_paragraphs(base)],
+        "opening": _rich_paragraphs(doc.get("opening")),
+        "sections": _sections(doc),
+        "schedule_title": _line(doc.get("schedule_title")),
+        "schedule": _schedule(doc),
+        "recipients": [r for r in (_line(x) for x in doc.get("recipients") or []) if r],
+        "signature": {
+            "on_behalf": _upper(signature.get("on_behalf")),
+            "title": _upper(signature.get("title")),
+            "name": _line(signature.get("name")),
+        },
+        "signature_image": sig_inline,
+        "verify": verify,
+    }
+
+
+# ------------------------------------------------------------------------------------- rendering
+
+class _CachingEnvironment(SandboxedEnvironment):
+    """autoescape + StrictUndefined, sandboxed, remembering compiled templates.
+
+    Sandboxed because a union may upload its own Word template: its tags must not reach Python
+    internals ("{{ ''.__class__.__mro__ }}" and the like).
+
+    docxtpl compiles the whole document XML with from_string on every render; the XML of one
+    template file is the same every time, and compiling it is most of the render time (~30 ms of
+    ~45 ms for a 12-month plan). Compiled templates are immutable and thread-safe to render.
+    """
+
+    _MAX = 64
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        self._compiled: OrderedDict[str, jinja2.Template] = OrderedDict()
+        self._compiled_lock = threading.Lock()
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002
+        if globals or template_class or not isinstance(source, str) or self.autoescape is not True:
+            return super().from_string(source, globals, template_class)
+        with self._compiled_lock:
+            compiled = self._compiled.get(source)
+            if compiled is not None:
+                self._compiled.move_to_end(source)
+                return compiled
+        compiled = super().from_string(source)
+        with self._compiled_lock:
+            self._compiled[source] = compiled
+            while len(self._compiled) > self._MAX:
+                self._compiled.popitem(last=False)
+        return compiled
+
+
+_ENV = _CachingEnvironment()
+
+
+def jinja_env() -> jinja2.Environment:
+    """The Jinja environment every render uses: autoescape=True, undefined=StrictUndefined."""
+    return _ENV
+
+
+_template_cache: dict[Path, tuple[float, bytes]] = {}
+_cache_lock = threading.Lock()
+
+
+def _template_bytes(template: bytes | str | Path | None) -> bytes:
+    if isinstance(template, (bytes, bytearray)):
+        return bytes(template)
+    path = Path(template) if template is not None else DEFAULT_TEMPLATE
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise TemplateError(f"Không tìm thấy tệp mẫu Word: {path.name}.") from exc
+    with _cache_lock:
+        cached = _template_cache.get(path)
+        if cached and cached[0] == mtime:
+            return cached[1]
+    data = path.read_bytes()
+    with _cache_lock:
+        _template_cache[path] = (mtime, data)
+    return data
+
+
+def _open_template(data: bytes) -> DocxTemplate:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise TemplateError("Tệp mẫu không phải tệp Word .docx hợp lệ.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise TemplateError("Tệp mẫu không phải tệp Word .docx hợp lệ "
+                                    "(thiếu phần nội dung word/document.xml).")
+        tpl = DocxTemplate(io.BytesIO(data))
+        tpl.init_docx()
+    except TemplateError:
+        raise
+    except Exception as exc:
+        raise TemplateError("Tệp mẫu không phải tệp Word .docx hợp lệ "
+                            "(không mở được bằng python-docx).") from exc
+    return tpl
+
+
+def _describe_jinja_error(exc: Exception) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        name = re.search(r"'([^']+)' is undefined", str(exc))
+        what = f" «{name.group(1)}»" if name else ""
+        return f"Mẫu Word dùng tên{what} không có trong dữ liệu kế hoạch ({exc})."
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return (f"Mẫu Word có thẻ {{{{ }}}} hoặc {{% %}} viết sai: {exc.message}. "
+                "Kiểm tra các thẻ mở/đóng (for/endfor, if/endif) và dấu ngoặc.")
+    return f"Không dựng được văn bản từ mẫu Word: {exc}."
+
+
+def render_plan(doc: dict, *, org: dict, draft: bool, template: bytes | str | Path | None = None,
+                signature_image: bytes | None = None, seal_image: bytes | None = None,
+                verify_code: str | None = None, verify_url: str | None = None) -> bytes:
+    """The plan as .docx bytes."""
+    tpl = _open_template(_template_bytes(template))
+    context = build_context(doc, tpl, org=org, draft=draft, signature_image=signature_image,
+                            seal_image=seal_image, verify_code=verify_code, verify_url=verify_url)
+    try:
+        tpl.render(context, jinja_env(), autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(_describe_jinja_error(exc)) from exc
+    props = tpl.docx.core_properties
+    props.title = f"{context['type_name']} {context['subject']}".strip()
+    props.subject = context["subject"]
+    props.author = context["union_name"]
+    props.last_modified_by = context["union_name"]
+    props.comments = "Dự thảo" if draft else ""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    props.created = now
+    props.modified = now
+    props.revision = 1
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------- checking
+
+SAMPLE_PLAN: dict = {
+    "format": 1,
+    "type_name": "KẾ HOẠCH",
+    "subject": "Hoạt động Công đoàn năm học 2025 - 2026",
+    "period": "Năm học 2025 - 2026",
+    "upper_union": "Công đoàn cấp trên",
+    "union_name": "Công đoàn cơ sở",
+    "place": "Hà Nội",
+    "date": "2025-09-05",
+    "number": "01/KH-CĐ",
+    "bases": ["*Căn cứ Điều lệ Công đoàn Việt Nam.*"],
+    "opening": "Công đoàn xây dựng kế hoạch như sau:",
+    "sections": [{"title": "MỤC ĐÍCH, YÊU CẦU", "lines": [
+        {"kind": "subsection", "text": "Mục đích", "level": 0},
+        {"kind": "paragraph", "text": "Nội dung **đậm** và *nghiêng*.", "level": 0},
+        {"kind": "bullet", "text": "Ý một", "level": 0},
+        {"kind": "bullet", "text": "Ý con", "level": 1},
+    ]}],
+    "schedule_title": "LỊCH CÔNG TÁC",
+    "schedule": [{"period": "9/2025", "activities": [
+        {"text": "Hội nghị", "groups": ["Tổ 1"], "due": "2025-09-30"}]}],
+    "recipients": ["Như trên;", "Lưu: VT."],
+    "signature": {"on_behalf": "TM. BAN CHẤP HÀNH", "title": "CHỦ TỊCH", "name": "Nguyễn Văn A"},
+}
+
+
+def check_template(source: bytes | str | Path) -> list[str]:
+    """The required placeholders a replacement template lacks ([] = usable).
+
+    Raises TemplateError (Vietnamese message) when the file is not a .docx, when its tags are not
+    valid Jinja, or when a trial render of a sample plan fails (e.g. an unknown name).
+    """
+    data = _template_bytes(source)
+    tpl = _open_template(data)
+    try:
+        used = tpl.get_undeclared_template_variables(jinja_env())
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(_describe_jinja_error(exc)) from exc
+    except Exception as exc:
+        raise TemplateError(f"Không đọc được nội dung mẫu Word: {exc}.") from exc
+    unknown = sorted(name for name in used if name not in CONTEXT_NAMES)
+    if unknown:
+        raise TemplateError("Mẫu Word dùng tên không có trong dữ liệu kế hoạch: "
+                            + ", ".join(unknown) + ".")
+    missing = [name for name in REQUIRED_PLACEHOLDERS if name not in used]
+    # a trial render catches what parsing cannot (a loop over a string, a tag in the wrong place)
+    for draft in (True, False):
+        try:
+            rendered = render_plan(SAMPLE_PLAN, org={}, draft=draft, template=data,
+                                   verify_code="TEST-0000", verify_url="https://example.invalid/x")
+            Document(io.BytesIO(rendered))
+        except TemplateError:
+            raise
+        except Exception as exc:
+            raise TemplateError(f"Mẫu Word không dựng được văn bản thử: {exc}.") from exc
+    return missing
+
+
+# ------------------------------------------------------------------------------------ reading
+
+def docx_text(data: bytes) -> list[str]:
+    """Every paragraph text of a .docx body in document order, table cells included.
+
+    Empty paragraphs are kept (as ""); merged cells are read once.
+    """
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = Document(io.BytesIO(data))
+    out: list[str] = []
+
+    def walk(container) -> None:
+        for item in container.iter_inner_content():
+            if isinstance(item, Paragraph):
+                out.append(item.text)
+            elif isinstance(item, Table):
+                for row in item.rows:
+                    seen = set()
+                    for cell in row.cells:
+                        if id(cell._tc) in seen:
+                            continue
+                        seen.add(id(cell._tc))
+                        walk(cell)
+
+    walk(document)
+    return out
