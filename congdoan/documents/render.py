@@ -16,6 +16,7 @@ before it in justified text).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import re
 import threading
@@ -111,17 +112,26 @@ def _rich_paragraphs(value: Any, prefix: str = "") -> list[RichText]:
 
 # ---------------------------------------------------------------------------------------- images
 
+_PX_PER_MM = 10  # about 250 dpi: sharp in print, quick to compose
+_MAX_PX = 70 * _PX_PER_MM
+
+
 def _open_image(data: bytes, what: str):
     from PIL import Image, ImageOps
 
     try:
         image = Image.open(io.BytesIO(data))
+        if image.width * image.height > 40_000_000:  # checked before decoding: no memory bomb
+            raise ImageError(f"Ảnh {what} quá lớn ({image.width}×{image.height} điểm ảnh).")
+        image.draft("RGB", (_MAX_PX, _MAX_PX))  # JPEG: decode a phone photo at reduced size
         image.load()
+    except ImageError:
+        raise
     except Exception as exc:  # PIL raises many kinds; the user only needs to know it failed
         raise ImageError(f"Không đọc được ảnh {what}: tệp không phải ảnh PNG/JPEG hợp lệ.") from exc
     image = ImageOps.exif_transpose(image)
-    if image.width > 2000 or image.height > 2000:
-        image.thumbnail((2000, 2000))
+    # never more pixels than the print needs (70 mm at 10 px/mm): later steps stay cheap
+    image.thumbnail((_MAX_PX, _MAX_PX), reducing_gap=2.0)
     # flatten on white: the page is white and the seal is blended by multiplication
     rgba = image.convert("RGBA")
     flat = Image.new("RGB", rgba.size, "white")
@@ -135,17 +145,38 @@ def _png(image) -> bytes:
     return out.getvalue()
 
 
+_stamp_cache: OrderedDict[bytes, tuple[bytes, float, float]] = OrderedDict()
+_stamp_lock = threading.Lock()
+
+
 def stamp_image(signature: bytes | None, seal: bytes | None) -> tuple[bytes, float, float] | None:
     """The signature with the seal over its left part, as unions stamp on paper.
 
     Returns (PNG bytes, width mm, height mm), or None when there is neither image. The seal is
     blended by multiplication so a seal scanned on white paper does not hide the signature.
+    Results are remembered by content hash: an issued plan is downloaded again and again with the
+    same images, and decoding a large PNG costs half a second.
     """
     if not signature and not seal:
         return None
+    key = hashlib.sha256(b"S" + (signature or b"") + b"|" + hashlib.sha256(seal or b"").digest()
+                         ).digest()
+    with _stamp_lock:
+        if key in _stamp_cache:
+            _stamp_cache.move_to_end(key)
+            return _stamp_cache[key]
+    result = _compose_stamp(signature, seal)
+    with _stamp_lock:
+        _stamp_cache[key] = result
+        while len(_stamp_cache) > 16:
+            _stamp_cache.popitem(last=False)
+    return result
+
+
+def _compose_stamp(signature: bytes | None, seal: bytes | None) -> tuple[bytes, float, float]:
     from PIL import Image, ImageChops
 
-    px_per_mm = 10  # about 250 dpi: sharp in print, quick to compose
+    px_per_mm = _PX_PER_MM
     sig = _open_image(signature, "chữ ký") if signature else None
     stamp = _open_image(seal, "con dấu") if seal else None
     if sig is not None and stamp is None:
