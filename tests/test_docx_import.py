@@ -18,6 +18,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm
 
 from congdoan.dates import date_line, parse_iso_date
 from congdoan.documents.importer import ImportFailed, ImportResult, import_plan_docx
@@ -363,6 +364,7 @@ def test_typed_numerals_with_varied_spacing_and_empty_paragraphs():
     document.add_paragraph("+ Lồng ghép sinh hoạt")
     document.add_paragraph().add_run("II /NHIỆM VỤ").bold = True
     document.add_paragraph("• Bullet tròn")
+    document.add_paragraph("- Gạch thụt sâu hơn").paragraph_format.left_indent = Cm(1.27)
     document.add_paragraph("* Bullet sao")
     document.add_paragraph("–Gạch ngang dài sát chữ")
     document.add_paragraph().add_run("III)  GIẢI PHÁP").bold = True
@@ -386,7 +388,8 @@ def test_typed_numerals_with_varied_spacing_and_empty_paragraphs():
         {"kind": "bullet", "text": "Lồng ghép sinh hoạt", "level": 1},
     ]
     assert [(l["kind"], l["text"], l["level"]) for l in doc["sections"][1]["lines"]] == [
-        ("bullet", "Bullet tròn", 0), ("bullet", "Bullet sao", 0),
+        ("bullet", "Bullet tròn", 0), ("bullet", "Gạch thụt sâu hơn", 1),
+        ("bullet", "Bullet sao", 0),
         ("bullet", "Gạch ngang dài sát chữ", 0)]
     assert doc["sections"][2]["lines"] == [{"kind": "subsection", "text": "Hai", "level": 0}]
     assert doc["sections"][3]["lines"][0]["kind"] == "paragraph"
