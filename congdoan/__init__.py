@@ -12,10 +12,11 @@ from .config import Config, database_url, secret_key
 from .extensions import csrf, db, login_manager, migrate
 
 
-def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+def create_app(config: type[Config] | None = None, instance_path: str | None = None, **overrides) -> Flask:
     """Build the app. `overrides` (tests) win over the config class and the environment."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or os.path.join(root, "instance"),
+    instance_path = instance_path or os.environ.get("INSTANCE_PATH") or os.path.join(root, "instance")
+    app = Flask(__name__, instance_path=instance_path,
                 template_folder=os.path.join(root, "templates"), static_folder=os.path.join(root, "static"))
     app.config.from_object(config or Config)
     app.config.update(overrides)

@@ -17,7 +17,7 @@ def wants_fragment() -> bool:
             and request.headers.get("HX-History-Restore-Request") != "true")
 
 
-def render(page: str, fragment: str | None = None, status: int = 200, **context) -> Response:
+def render(page: str, fragment: str | None = None, /, *, status: int = 200, **context) -> Response:
     """Render the full page, or only `fragment` when htmx asked for a piece of it."""
     template = fragment if (fragment and wants_fragment()) else page
     response = make_response(render_template(template, **context), status)

@@ -20,7 +20,7 @@ NAME_MAX = 120
 GROUP_NAME_MAX = 120
 # Random one-time passwords carry ~59 bits of entropy; a fast hash is safe for them and keeps an
 # import of thousands of members quick. Passwords people choose use the slow configured hash.
-TEMP_HASH_METHOD = "pbkdf2:sha256:20000"
+TEMP_HASH_METHOD = "pbkdf2:sha256:5000"
 
 
 @dataclass

@@ -1,0 +1,46 @@
+# congdoan — `make run` sets up and serves the app; `make test` sets up and runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+FLASK := $(VENV)/bin/flask --app wsgi
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/congdoan_test
+
+.PHONY: run test test-pg install install-dev migrate seed template clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(FLASK) db upgrade
+
+## Create the virtualenv if missing, install, migrate, seed the demo union when the database is empty, serve.
+run: migrate
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Create the virtualenv, install the dev requirements, run the whole suite (SQLite).
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The same suite against PostgreSQL (TEST_DATABASE_URL; the database is created when missing).
+test-pg: install-dev
+	$(PY) scripts/ensure_pg_database.py "$(PG_TEST_URL)"
+	TEST_DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+
+## Rebuild the Word template of the official plan from its script.
+template: install
+	$(PY) scripts/build_plan_template.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

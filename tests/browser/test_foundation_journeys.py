@@ -1,0 +1,90 @@
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from congdoan.extensions import db
+from congdoan.people.models import User
+
+from ..conftest import PASSWORD, make_group, make_user
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_chair_signs_in_and_sees_the_home_page(page):
+    group = make_group("Tổ Khối 1")
+    make_user("Nguyễn Thị Hoa", email="chutich@thanhto.demo", roles=["chair", "committee"], group=group)
+    sign_in(page, "chutich@thanhto.demo", PASSWORD)
+    expect(page.locator("h1")).to_have_text("Xin chào, Nguyễn Thị Hoa")
+    expect(page.locator("main")).to_contain_text("Tổ Khối 1")
+    expect(page.locator("main")).to_contain_text("Chủ tịch")
+    expect(page.locator("main")).to_contain_text("Ủy viên Ban Chấp hành")
+
+
+def test_member_cannot_reach_admin_pages(page):
+    make_user("Đoàn Viên", email="dv@thanhto.demo")
+    sign_in(page, "dv@thanhto.demo", PASSWORD)
+    expect(page.locator("h1")).to_contain_text("Xin chào")
+    expect(page.locator("nav")).not_to_contain_text("Người dùng")
+    response = page.goto("/quan-tri/nguoi-dung")
+    assert response.status == 403
+    expect(page.locator("h1")).to_have_text("Không có quyền truy cập")
+
+
+def test_wrong_password_gives_a_clear_message(page):
+    make_user(email="a@thanhto.demo")
+    sign_in(page, "a@thanhto.demo", "nham-mat-khau")
+    expect(page.locator("#login-error")).to_contain_text("Email hoặc mật khẩu không đúng.")
+    expect(page.locator("input[name=email]")).to_have_value("a@thanhto.demo")
+
+
+def test_admin_imports_a_member_file_with_one_bad_row(page, tmp_path):
+    make_group("Tổ Khối 1")
+    make_user("Quản Trị", email="admin@thanhto.demo", roles=["admin"])
+    csv = tmp_path / "danh-sach.csv"
+    csv.write_text("Họ và tên,Email,Điện thoại,Tổ,Vai trò\n"
+                   "Nguyễn Văn An,an@thanhto.demo,0912345678,Tổ Khối 1,\n"
+                   "Trần Thị Bình,khong-hop-le,0987654321,Tổ Khối 1,\n"
+                   "Lê Văn Cường,cuong@thanhto.demo,,Tổ Khối 1,Ủy viên BCH\n", encoding="utf-8")
+    sign_in(page, "admin@thanhto.demo", PASSWORD)
+    page.goto("/quan-tri/nguoi-dung/nhap")
+    page.set_input_files("input[type=file]", str(csv))
+    page.click("text=Tải lên và nhập")
+    report = page.locator("#import-report")
+    expect(report).to_contain_text("2 người đã được tạo")
+    expect(report).to_contain_text("1 dòng bị từ chối")
+    expect(report.locator("table.rejected")).to_contain_text("Email không hợp lệ.")
+    expect(report.locator("table.rejected td").first).to_have_text("3")
+    emails = set(db.session.execute(sa.select(User.email)).scalars())
+    assert {"an@thanhto.demo", "cuong@thanhto.demo"} <= emails and len(emails) == 3
+
+
+def test_admin_edits_a_person_inline_without_reloading(page):
+    make_user("Quản Trị", email="admin@thanhto.demo", roles=["admin"])
+    make_user("Vũ Thị Mai", email="mai@thanhto.demo")
+    sign_in(page, "admin@thanhto.demo", PASSWORD)
+    page.goto("/quan-tri/nguoi-dung")
+    page.evaluate("window.__marker = 'still-here'")
+    row = page.locator("tr", has_text="Vũ Thị Mai")
+    row.get_by_role("link", name="Sửa").click()
+    form = page.locator("tr.editing form")
+    form.locator("input[name=full_name]").fill("")
+    form.get_by_role("button", name="Lưu").click()
+    expect(page.locator("tr.editing")).to_contain_text("Vui lòng nhập họ và tên.")
+    page.locator("tr.editing input[name=full_name]").fill("Vũ Thị Mai Anh")
+    page.locator("tr.editing").get_by_role("button", name="Lưu").click()
+    expect(page.locator("tr", has_text="Vũ Thị Mai Anh")).to_be_visible()
+    assert page.evaluate("window.__marker") == "still-here"      # no full page reload
+
+
+def test_phone_layout_has_a_menu(phone):
+    make_user("Quản Trị", email="admin@thanhto.demo", roles=["admin"])
+    sign_in(phone, "admin@thanhto.demo", PASSWORD)
+    expect(phone.locator("h1")).to_contain_text("Xin chào")
+    nav_link = phone.locator("nav >> text=Người dùng")
+    expect(nav_link).to_be_hidden()
+    phone.click("summary")
+    expect(nav_link).to_be_visible()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page scrolls sideways on a phone ({width}px)"
