@@ -84,7 +84,7 @@ def test_phone_layout_has_a_menu(phone):
     expect(phone.locator("h1")).to_contain_text("Xin chào")
     nav_link = phone.locator("nav >> text=Người dùng")
     expect(nav_link).to_be_hidden()
-    phone.click("summary")
+    phone.click("label.menu-button")
     expect(nav_link).to_be_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page scrolls sideways on a phone ({width}px)"
