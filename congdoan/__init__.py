@@ -51,9 +51,10 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
 
     from .auth.routes import bp as auth_bp
     from .home.routes import bp as home_bp
+    from .notifications.routes import bp as notifications_bp
     from .organisation.routes import bp as organisation_bp
     from .people.routes import bp as people_bp
-    for bp in (auth_bp, home_bp, people_bp, organisation_bp):
+    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp):
         app.register_blueprint(bp)
 
     from .cli import register_cli
@@ -70,9 +71,11 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     @app.context_processor
     def inject_globals():
         from .organisation.models import Organisation
+        from .notifications.service import unread_count
         from .permissions import Perm, has_permission
         org = Organisation.get() if request.endpoint != "static" else None
-        return {"org": org, "Perm": Perm, "can": lambda perm: has_permission(current_user, perm)}
+        return {"org": org, "Perm": Perm, "can": lambda perm: has_permission(current_user, perm),
+                "notification_count": lambda: unread_count(current_user)}
 
     return app
 

@@ -2,3 +2,4 @@
 from .audit.models import AuditEntry  # noqa: F401
 from .organisation.models import Organisation  # noqa: F401
 from .people.models import Group, User, UserRole  # noqa: F401
+from .notifications.models import Notification  # noqa: F401

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from ..permissions import Perm, requires
 from ..web import render
+from .panels import panels_for
 
 bp = Blueprint("home", __name__)
 
@@ -10,4 +11,4 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @requires(Perm.SIGNED_IN)
 def index():
-    return render("home/index.html", user=current_user)
+    return render("home/index.html", user=current_user, panels=panels_for(current_user))
