@@ -53,8 +53,9 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .home.routes import bp as home_bp
     from .notifications.routes import bp as notifications_bp
     from .organisation.routes import bp as organisation_bp
+    from .plans.routes import bp as plans_bp
     from .people.routes import bp as people_bp
-    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp):
+    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, plans_bp):
         app.register_blueprint(bp)
 
     from .cli import register_cli

@@ -3,3 +3,4 @@ from .audit.models import AuditEntry  # noqa: F401
 from .organisation.models import Organisation  # noqa: F401
 from .people.models import Group, User, UserRole  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
+from .plans.models import Plan, PlanBasis, PlanLine, PlanSection, PlanVersion, ScheduleActivity, ScheduleRow  # noqa: F401,E501

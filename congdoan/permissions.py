@@ -22,6 +22,8 @@ class Perm(str, enum.Enum):
     PEOPLE_MANAGE = "people.manage"      # accounts, groups, roles, member import
     SETTINGS_EDIT = "settings.edit"      # organisation settings
     AUDIT_VIEW = "audit.view"            # the whole audit trail
+    PLANS_VIEW = "plans.view"            # plan list and the plans one may see (object rule: can_view)
+    PLANS_DRAFT = "plans.draft"          # create, edit (object rule: can_edit), copy, import
 
 
 R = Role
@@ -30,6 +32,8 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.PEOPLE_MANAGE: frozenset({R.ADMIN}),
     Perm.SETTINGS_EDIT: frozenset({R.ADMIN, R.CHAIR}),
     Perm.AUDIT_VIEW: frozenset({R.ADMIN, R.CHAIR}),
+    Perm.PLANS_VIEW: frozenset({R.MEMBER}),
+    Perm.PLANS_DRAFT: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
 }
 
 

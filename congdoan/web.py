@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, Response, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from .dates import fmt_date, fmt_datetime
+from .dates import date_line, fmt_date, fmt_datetime
 from .errors import DomainError
 from .extensions import db
 from .text import inline_html, plain, roman
@@ -97,6 +97,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["rich"] = inline_html
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["roman"] = roman
+    app.jinja_env.globals["date_line"] = date_line
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

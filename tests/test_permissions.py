@@ -18,6 +18,7 @@ def _url(rule) -> str:
     # Fill every argument with a value that parses (ints for int converters).
     url = rule.rule
     url = re.sub(r"<int:[^>]+>", "999999", url)
+    url = re.sub(r"<any\(\s*([^,)\s]+)[^>]*>", r"\1", url)
     url = re.sub(r"<(?:string:|path:)?[^>]+>", "x", url)
     return url
 

@@ -1,6 +1,9 @@
 """seed-demo: create the demo union. Idempotent: what exists is left as it is."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from ..extensions import db
@@ -43,5 +46,53 @@ def seed_union(password_method: str) -> dict[str, int]:
             created["people"] += 1
             if leads and groups[group_index].leader_id is None:
                 groups[group_index].leader_id = user.id
+    db.session.flush()
+    return created
+
+
+EXAMPLE_PLAN = Path(__file__).with_name("ke_hoach_2023_2024.json")
+
+TRUNG_THU = {
+    "format": 1, "type_name": "KẾ HOẠCH",
+    "subject": "Tổ chức Tết Trung thu cho con đoàn viên năm 2024", "period": "Tháng 9/2024",
+    "bases": ["Căn cứ Kế hoạch hoạt động Công đoàn năm học 2024 - 2025;"],
+    "opening": "Ban Chấp hành Công đoàn trường xây dựng kế hoạch tổ chức Tết Trung thu cho các cháu là con "
+               "đoàn viên công đoàn như sau:",
+    "sections": [
+        {"title": "MỤC ĐÍCH, YÊU CẦU", "lines": [
+            {"kind": "bullet", "level": 0, "text": "Tạo niềm vui cho các cháu nhân dịp Tết Trung thu."},
+            {"kind": "bullet", "level": 0, "text": "Động viên các cháu có thành tích tốt trong học tập."}]},
+        {"title": "NỘI DUNG", "lines": [
+            {"kind": "subsection", "level": 0, "text": "Thời gian, địa điểm"},
+            {"kind": "paragraph", "level": 0, "text": "Từ 16 giờ 00 ngày 14/9/2024 tại sân trường."},
+            {"kind": "subsection", "level": 0, "text": "Khen thưởng thành tích học tập"},
+            {"kind": "paragraph", "level": 0,
+             "text": "Đoàn viên gửi thành tích của con về kế toán công đoàn **trước ngày 10/9/2024**."}]},
+    ],
+    "schedule_title": "", "schedule": [], "recipients": ["Như trên;", "Lưu: VT."],
+}
+
+
+def seed_plans() -> int:
+    """The example 2023-2024 annual plan (structured, from the real Word file) and a small Trung
+    thu event plan, both drafted by the chair. Returns how many plans were created."""
+    from ..plans.models import Plan
+    from ..plans.services import create_from_document, new_document
+
+    chair = db.session.execute(sa.select(User).where(User.email == union.email("chutich"))).scalar()
+    if chair is None:
+        return 0
+    created = 0
+    example = json.loads(EXAMPLE_PLAN.read_text(encoding="utf-8"))
+    for doc, summary in ((example, "Nhập kế hoạch năm học 2023 - 2024 (dữ liệu mẫu)"),
+                         (TRUNG_THU, "Soạn kế hoạch Tết Trung thu (dữ liệu mẫu)")):
+        exists = db.session.execute(sa.select(Plan.id).where(Plan.subject == doc["subject"])).first()
+        if exists:
+            continue
+        full = new_document(doc["subject"], doc.get("period", ""))
+        full.update({k: v for k, v in doc.items() if v not in (None, "") or k in ("opening",)})
+        full["signature"] = {**full["signature"], "name": full["signature"].get("name") or chair.full_name}
+        create_from_document(full, actor=chair, summary=summary)
+        created += 1
     db.session.flush()
     return created

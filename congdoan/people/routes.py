@@ -85,7 +85,7 @@ def index():
     people = db.session.execute(
         query.options(sa.orm.selectinload(User.group)).order_by(User.name_key, User.id)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
-    context = dict(people=people, q=q, group_id=group_id, status=status, page=page, total=total,
+    context = dict(people=people, q=q, group_id=group_id, status_filter=status, page=page, total=total,
                    pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), groups=_group_choices(True)[1:],
                    action_form=ActionForm())
     if request.headers.get("HX-Trigger") == "people-filter":

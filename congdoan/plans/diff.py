@@ -1,0 +1,164 @@
+"""Differences between two versions of a plan, part by part, for people who are not programmers:
+each part that changed is named ("Căn cứ", "Mục II. CHỈ TIÊU", "Lịch công tác — tháng 9/2023") and
+each changed paragraph shows its removed words struck through and its added words highlighted."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from ..text import plain, roman
+
+HEADER_FIELDS = [("type_name", "Loại văn bản"), ("subject", "Trích yếu"), ("period", "Thời gian"),
+                 ("upper_union", "Công đoàn cấp trên"), ("union_name", "Tên công đoàn"),
+                 ("place", "Địa danh"), ("date", "Ngày văn bản"), ("number", "Số văn bản"),
+                 ("schedule_title", "Tiêu đề lịch công tác")]
+LINE_LABELS = {"paragraph": "Đoạn", "subsection": "Mục con", "bullet": "Gạch đầu dòng"}
+
+
+@dataclass
+class Item:
+    op: str                 # "added" | "removed" | "changed"
+    label: str
+    html: Markup
+
+
+@dataclass
+class PartDiff:
+    title: str
+    items: list[Item] = field(default_factory=list)
+
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def words_html(before: str, after: str) -> Markup:
+    """Word-level difference: <del> for removed words, <ins> for added ones."""
+    a, b = _TOKEN.findall(before), _TOKEN.findall(after)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(Markup("<del>{}</del>").format("".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(Markup("<ins>{}</ins>").format("".join(b[j1:j2])))
+    return Markup("").join(out)
+
+
+def _text_items(label: str, before: list[str], after: list[str]) -> list[Item]:
+    """Align two lists of paragraphs and describe what was added, removed or reworded."""
+    items = []
+    a, b = [plain(x) for x in before], [plain(x) for x in after]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                if before[i] != after[j]:
+                    items.append(Item("changed", f"{label} {j + 1} (đổi định dạng đậm/nghiêng)", escape(b[j])))
+            continue
+        if op == "replace":
+            pairs = min(i2 - i1, j2 - j1)
+            for k in range(pairs):
+                items.append(Item("changed", f"{label} {j1 + k + 1}", words_html(a[i1 + k], b[j1 + k])))
+            for i in range(i1 + pairs, i2):
+                items.append(Item("removed", f"{label} {i + 1}", escape(a[i])))
+            for j in range(j1 + pairs, j2):
+                items.append(Item("added", f"{label} {j + 1}", escape(b[j])))
+        elif op == "delete":
+            items.extend(Item("removed", f"{label} {i + 1}", escape(a[i])) for i in range(i1, i2))
+        elif op == "insert":
+            items.extend(Item("added", f"{label} {j + 1}", escape(b[j])) for j in range(j1, j2))
+    return items
+
+
+def _line_texts(section: dict) -> list[str]:
+    prefix = {"bullet": "- ", "subsection": "", "paragraph": ""}
+    return [("    " if line.get("level") else "") + prefix.get(line.get("kind"), "") + line.get("text", "")
+            for line in section.get("lines", [])]
+
+
+def _activity_texts(row: dict) -> list[str]:
+    out = []
+    for a in row.get("activities", []):
+        extra = []
+        if a.get("groups"):
+            extra.append("giao: " + ", ".join(a["groups"]))
+        if a.get("due"):
+            y, m, d = a["due"].split("-")
+            extra.append(f"hạn {d}/{m}/{y}")
+        out.append("- " + a.get("text", "") + (f" ({'; '.join(extra)})" if extra else ""))
+    return out
+
+
+def _aligned(old: list[dict], new: list[dict], key) -> list[tuple[dict | None, dict | None, int | None]]:
+    """Pairs of (old part, new part, new index) matched by key, in the new document's order."""
+    a, b = [key(x) for x in old], [key(x) for x in new]
+    pairs = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op in ("equal", "replace") and (i2 - i1) == (j2 - j1):
+            pairs.extend((old[i], new[j], j) for i, j in zip(range(i1, i2), range(j1, j2)))
+        else:
+            pairs.extend((old[i], None, None) for i in range(i1, i2))
+            pairs.extend((None, new[j], j) for j in range(j1, j2))
+    return pairs
+
+
+def diff_documents(old: dict, new: dict) -> list[PartDiff]:
+    parts: list[PartDiff] = []
+
+    header = PartDiff("Thông tin chung")
+    for key, label in HEADER_FIELDS:
+        before, after = old.get(key) or "", new.get(key) or ""
+        if before != after:
+            header.items.append(Item("changed", label, words_html(before, after)))
+    parts.append(header)
+
+    parts.append(PartDiff("Căn cứ", _text_items("Căn cứ", old.get("bases", []), new.get("bases", []))))
+    parts.append(PartDiff("Đoạn mở đầu", _text_items(
+        "Đoạn", [p for p in (old.get("opening") or "").split("\n") if p],
+        [p for p in (new.get("opening") or "").split("\n") if p])))
+
+    for before, after, index in _aligned(old.get("sections", []), new.get("sections", []),
+                                         key=lambda s: plain(s.get("title", ""))):
+        if after is None:
+            parts.append(PartDiff(f"Mục “{before['title']}” (đã xóa)",
+                                  [Item("removed", "Dòng", escape(t)) for t in _line_texts(before)]
+                                  or [Item("removed", "Tên mục", escape(before["title"]))]))
+            continue
+        title = f"Mục {roman(index + 1)}. {after['title']}"
+        if before is None:
+            parts.append(PartDiff(title + " (mục mới)", [Item("added", "Dòng", escape(t)) for t in _line_texts(after)]
+                                  or [Item("added", "Tên mục", escape(after["title"]))]))
+            continue
+        part = PartDiff(title)
+        if before["title"] != after["title"]:
+            part.items.append(Item("changed", "Tên mục", words_html(before["title"], after["title"])))
+        part.items.extend(_text_items("Dòng", _line_texts(before), _line_texts(after)))
+        parts.append(part)
+
+    for before, after, _ in _aligned(old.get("schedule", []), new.get("schedule", []),
+                                     key=lambda r: r.get("period", "")):
+        if after is None:
+            parts.append(PartDiff(f"Lịch công tác — {before['period']} (đã xóa)",
+                                  [Item("removed", "Việc", escape(t)) for t in _activity_texts(before)]
+                                  or [Item("removed", "Tháng", escape(before["period"]))]))
+        elif before is None:
+            parts.append(PartDiff(f"Lịch công tác — {after['period']} (mới)",
+                                  [Item("added", "Việc", escape(t)) for t in _activity_texts(after)]
+                                  or [Item("added", "Tháng", escape(after["period"]))]))
+        else:
+            parts.append(PartDiff(f"Lịch công tác — {after['period']}",
+                                  _text_items("Việc", _activity_texts(before), _activity_texts(after))))
+
+    parts.append(PartDiff("Nơi nhận", _text_items("Nơi nhận", old.get("recipients", []), new.get("recipients", []))))
+    sig_old, sig_new = old.get("signature") or {}, new.get("signature") or {}
+    signature = PartDiff("Khối chữ ký")
+    for key, label in (("on_behalf", "Thẩm quyền ký"), ("title", "Chức danh"), ("name", "Người ký")):
+        if (sig_old.get(key) or "") != (sig_new.get(key) or ""):
+            signature.items.append(Item("changed", label, words_html(sig_old.get(key) or "", sig_new.get(key) or "")))
+    parts.append(signature)
+    return [p for p in parts if p.items]

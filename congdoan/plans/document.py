@@ -1,0 +1,141 @@
+"""The plan as one dict (docs/plan-document.md): built from the rows, written back into rows,
+hashed, shifted to another year, and compared part by part."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..people.models import Group
+from ..text import fold
+from .models import Plan, PlanBasis, PlanLine, PlanSection, ScheduleActivity, ScheduleRow
+
+FORMAT = 1
+
+
+def to_document(plan: Plan) -> dict:
+    return {
+        "format": FORMAT,
+        "type_name": plan.type_name,
+        "subject": plan.subject,
+        "period": plan.period,
+        "upper_union": plan.upper_union,
+        "union_name": plan.union_name,
+        "place": plan.place,
+        "date": plan.doc_date.isoformat() if plan.doc_date else None,
+        "number": plan.number,
+        "bases": [b.text for b in plan.bases],
+        "opening": plan.opening,
+        "sections": [{"title": s.title,
+                      "lines": [{"kind": l.kind, "text": l.text, "level": l.level} for l in s.lines]}
+                     for s in plan.sections],
+        "schedule_title": plan.schedule_title,
+        "schedule": [{"period": r.period,
+                      "activities": [{"text": a.text, "groups": [g.name for g in a.groups],
+                                      "due": a.due_date.isoformat() if a.due_date else None}
+                                     for a in r.activities]}
+                     for r in plan.rows],
+        "recipients": plan.recipient_lines,
+        "signature": {"on_behalf": plan.sign_on_behalf, "title": plan.signer_title, "name": plan.signer_name},
+    }
+
+
+def load_plan_tree(plan_id: int) -> Plan | None:
+    """The plan with all its parts in a fixed, small number of queries (whatever its size)."""
+    return db.session.execute(
+        sa.select(Plan).where(Plan.id == plan_id).options(
+            sa.orm.selectinload(Plan.bases),
+            sa.orm.selectinload(Plan.sections).selectinload(PlanSection.lines),
+            sa.orm.selectinload(Plan.rows).selectinload(ScheduleRow.activities)
+            .selectinload(ScheduleActivity.groups),
+            sa.orm.joinedload(Plan.author),
+        )).unique().scalar_one_or_none()
+
+
+def canonical(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def content_hash(doc: dict) -> str:
+    return hashlib.sha256(canonical(doc).encode("utf-8")).hexdigest()
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def guess_year(*texts: str, default: int) -> int:
+    """The first plausible year in the subject or period ("năm học 2023 - 2024" -> 2023)."""
+    for text in texts:
+        for match in _YEAR.finditer(text or ""):
+            year = int(match.group(1))
+            if 1990 <= year <= 2100:
+                return year
+    return default
+
+
+def fill_plan(plan: Plan, doc: dict) -> None:
+    """Write a document's parts into a new (empty) plan. Group names that match no group are
+    dropped from activities (the importer's report already names them)."""
+    plan.type_name = doc.get("type_name") or "KẾ HOẠCH"
+    plan.subject = doc.get("subject") or ""
+    plan.period = doc.get("period") or ""
+    plan.upper_union = doc.get("upper_union") or ""
+    plan.union_name = doc.get("union_name") or ""
+    plan.place = doc.get("place") or ""
+    plan.doc_date = dt.date.fromisoformat(doc["date"]) if doc.get("date") else None
+    plan.opening = doc.get("opening") or ""
+    plan.schedule_title = doc.get("schedule_title") or ""
+    plan.recipients = "\n".join(doc.get("recipients") or [])
+    signature = doc.get("signature") or {}
+    plan.sign_on_behalf = signature.get("on_behalf") or ""
+    plan.signer_title = signature.get("title") or ""
+    plan.signer_name = signature.get("name") or ""
+    plan.bases = [PlanBasis(position=i, text=t) for i, t in enumerate(doc.get("bases") or [])]
+    plan.sections = []
+    for i, section in enumerate(doc.get("sections") or []):
+        row = PlanSection(position=i, title=section.get("title") or "")
+        row.lines = [PlanLine(position=j, kind=line.get("kind", "paragraph"), level=int(line.get("level") or 0),
+                              text=line.get("text") or "", plan=plan)
+                     for j, line in enumerate(section.get("lines") or [])]
+        plan.sections.append(row)
+    groups = {g.name_key: g for g in db.session.execute(sa.select(Group)).scalars()}
+    plan.rows = []
+    for i, schedule_row in enumerate(doc.get("schedule") or []):
+        row = ScheduleRow(position=i, period=schedule_row.get("period") or "")
+        for j, activity in enumerate(schedule_row.get("activities") or []):
+            item = ScheduleActivity(position=j, text=activity.get("text") or "", plan=plan,
+                                    due_date=dt.date.fromisoformat(activity["due"]) if activity.get("due") else None)
+            item.groups = [groups[fold(n)] for n in activity.get("groups") or [] if fold(n) in groups]
+            row.activities.append(item)
+        plan.rows.append(row)
+
+
+def shift_years(doc: dict, delta: int) -> dict:
+    """A copy of the document with every year in the subject, period, schedule title, schedule
+    periods and activity due dates moved by `delta` ("2023 - 2024" -> "2024 - 2025", "6, 7/2024"
+    -> "6, 7/2025"). Body text is left alone: it cites past resolutions by their real dates."""
+    def shift_text(text: str) -> str:
+        return _YEAR.sub(lambda m: str(int(m.group(1)) + delta) if 1990 <= int(m.group(1)) <= 2100
+                         else m.group(1), text or "")
+
+    def shift_date(value: str | None) -> str | None:
+        if not value:
+            return None
+        d = dt.date.fromisoformat(value)
+        try:
+            return d.replace(year=d.year + delta).isoformat()
+        except ValueError:              # 29 February into a common year
+            return d.replace(year=d.year + delta, day=28).isoformat()
+
+    out = json.loads(json.dumps(doc))
+    for key in ("subject", "period", "schedule_title"):
+        out[key] = shift_text(out.get(key) or "")
+    for row in out.get("schedule") or []:
+        row["period"] = shift_text(row.get("period") or "")
+        for activity in row.get("activities") or []:
+            activity["due"] = shift_date(activity.get("due"))
+    return out

@@ -1,0 +1,229 @@
+"""A plan as structured data: header facts on the plan row, ordered parts in child tables.
+
+Every editable part carries `rev`, bumped on each change: a save names the revision it was made
+from and is refused when the part changed meanwhile (never a silent overwrite). Positions are
+integers within the parent; the document dict (docs/plan-document.md) is built from these rows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dates import utcnow
+from ..extensions import db
+from ..people.roles import Role
+
+
+class PlanStatus(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"      # under vote by the executive committee
+    RETURNED = "returned"        # sent back for revision
+    APPROVED = "approved"
+    ISSUED = "issued"            # signed and numbered ("Đã ban hành")
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    PlanStatus.DRAFT: "Dự thảo",
+    PlanStatus.SUBMITTED: "Chờ BCH duyệt",
+    PlanStatus.RETURNED: "Trả lại để sửa",
+    PlanStatus.APPROVED: "Đã duyệt",
+    PlanStatus.ISSUED: "Đã ban hành",
+}
+EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
+PUBLIC = frozenset({PlanStatus.APPROVED, PlanStatus.ISSUED})
+
+activity_groups = sa.Table(
+    "activity_groups", db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("schedule_activities.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("group_id", sa.ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_activity_groups_group_id", "group_id"),
+)
+
+
+class Plan(db.Model):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default=PlanStatus.DRAFT.value)
+    type_name: Mapped[str] = mapped_column(sa.String(100), default="KẾ HOẠCH")
+    subject: Mapped[str] = mapped_column(sa.String(500))
+    search_key: Mapped[str] = mapped_column(sa.String(700), default="")    # folded subject + period
+    period: Mapped[str] = mapped_column(sa.String(100), default="")
+    year: Mapped[int] = mapped_column(sa.Integer)                          # for the year filter
+    upper_union: Mapped[str] = mapped_column(sa.String(200), default="")
+    union_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    place: Mapped[str] = mapped_column(sa.String(100), default="")
+    doc_date: Mapped[dt.date | None]
+    number: Mapped[str | None] = mapped_column(sa.String(50))
+    opening: Mapped[str] = mapped_column(sa.Text, default="")
+    schedule_title: Mapped[str] = mapped_column(sa.String(500), default="")
+    recipients: Mapped[str] = mapped_column(sa.Text, default="")            # one per line, no "- "
+    sign_on_behalf: Mapped[str] = mapped_column(sa.String(100), default="")
+    signer_title: Mapped[str] = mapped_column(sa.String(100), default="")
+    signer_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    source_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plans.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    rev: Mapped[int] = mapped_column(default=1)             # header, opening and closing parts
+    version_count: Mapped[int] = mapped_column(default=0)
+
+    author = relationship("User", foreign_keys=[author_id])
+    bases: Mapped[list["PlanBasis"]] = relationship(
+        back_populates="plan", order_by="PlanBasis.position", cascade="all, delete-orphan")
+    sections: Mapped[list["PlanSection"]] = relationship(
+        back_populates="plan", order_by="PlanSection.position", cascade="all, delete-orphan")
+    rows: Mapped[list["ScheduleRow"]] = relationship(
+        back_populates="plan", order_by="ScheduleRow.position", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('draft', 'submitted', 'returned', 'approved', 'issued')",
+                           name="known_status"),
+        sa.CheckConstraint("status != 'issued' OR number IS NOT NULL", name="issued_has_number"),
+        sa.Index("ix_plans_status_year", "status", "year"),
+        sa.Index("ix_plans_updated_at", "updated_at"),
+    )
+
+    @property
+    def state(self) -> PlanStatus:
+        return PlanStatus(self.status)
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line for line in (self.recipients or "").split("\n") if line.strip()]
+
+    # --- permissions (used by views for 403 and by templates to show buttons) -------------------
+    def can_view(self, user) -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        if self.state in PUBLIC:
+            return True
+        return user.id == self.author_id or user.is_committee_member
+
+    def can_edit(self, user) -> bool:
+        return (self.state in EDITABLE and user.is_authenticated
+                and (user.id == self.author_id or user.has_role(Role.CHAIR)))
+
+    def can_delete(self, user) -> bool:
+        return self.state == PlanStatus.DRAFT and self.can_edit(user)
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.id} {self.status} {self.subject!r}>"
+
+
+class _Part:
+    """Columns every ordered part shares."""
+    position: Mapped[int] = mapped_column(sa.Integer)
+    rev: Mapped[int] = mapped_column(default=1)
+
+
+class PlanBasis(_Part, db.Model):
+    __tablename__ = "plan_bases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="bases")
+
+
+class PlanSection(_Part, db.Model):
+    __tablename__ = "plan_sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(500))
+
+    plan: Mapped[Plan] = relationship(back_populates="sections")
+    lines: Mapped[list["PlanLine"]] = relationship(
+        back_populates="section", order_by="PlanLine.position", cascade="all, delete-orphan")
+
+
+class LineKind(str, enum.Enum):
+    PARAGRAPH = "paragraph"
+    SUBSECTION = "subsection"
+    BULLET = "bullet"
+
+
+LINE_KIND_LABELS = {"paragraph": "Đoạn văn", "subsection": "Mục con (1., 2., ...)", "bullet": "Gạch đầu dòng (- )"}
+
+
+class PlanLine(_Part, db.Model):
+    __tablename__ = "plan_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_sections.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), default=LineKind.PARAGRAPH.value)
+    level: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(sa.Text)
+
+    section: Mapped[PlanSection] = relationship(back_populates="lines")
+    plan: Mapped[Plan] = relationship()
+
+    @property
+    def number(self) -> int:
+        """The shown number of a subsection ("1.", "2.", ...), counted within its section."""
+        count = 0
+        for line in self.section.lines:
+            if line.kind == LineKind.SUBSECTION.value:
+                count += 1
+            if line is self:
+                return count
+        return count
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('paragraph', 'subsection', 'bullet')", name="known_kind"),
+        sa.CheckConstraint("level IN (0, 1)", name="known_level"),
+    )
+
+
+class ScheduleRow(_Part, db.Model):
+    __tablename__ = "schedule_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(sa.String(100))
+
+    plan: Mapped[Plan] = relationship(back_populates="rows")
+    activities: Mapped[list["ScheduleActivity"]] = relationship(
+        back_populates="row", order_by="ScheduleActivity.position", cascade="all, delete-orphan")
+
+
+class ScheduleActivity(_Part, db.Model):
+    __tablename__ = "schedule_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    row_id: Mapped[int] = mapped_column(sa.ForeignKey("schedule_rows.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    due_date: Mapped[dt.date | None]
+
+    row: Mapped[ScheduleRow] = relationship(back_populates="activities")
+    plan: Mapped[Plan] = relationship()
+    groups = relationship("Group", secondary=activity_groups, order_by="Group.name_key", lazy="selectin")
+
+
+class PlanVersion(db.Model):
+    """A full snapshot of the plan document after a saved change: who, when, what."""
+    __tablename__ = "plan_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    summary: Mapped[str] = mapped_column(sa.String(300))
+    content: Mapped[str] = mapped_column(sa.Text)            # canonical JSON of the document
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+
+    author = relationship("User")
+
+    __table_args__ = (sa.UniqueConstraint("plan_id", "number", name="uq_plan_versions_plan_number"),)

@@ -1,0 +1,309 @@
+"""Plan pages: the list, the structured editor (htmx inline editing), preview, history, compare, copy.
+
+Each inline edit posts one part; the answer is that part (or its enclosing block) re-rendered.
+Validation errors and stale copies come back as the form with the message beside the field and the
+person's own text still in it (200, so htmx swaps it in place)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, request
+from flask_login import current_user
+
+from ..extensions import db
+from ..people.models import Group
+from ..permissions import Perm, requires
+from ..web import redirect_to, render
+from . import services
+from .diff import diff_documents
+from .document import load_plan_tree, to_document
+from .forms import ActionForm, CopyPlanForm, NewPlanForm
+from .models import LINE_KIND_LABELS, STATUS_LABELS, Plan
+from .services import StaleEdit, ValidationFailed
+
+bp = Blueprint("plans", __name__, url_prefix="/ke-hoach")
+
+# Which block an inline change re-renders, by part kind.
+BLOCKS = {"basis": "plans/_bases.html", "section": "plans/_sections.html", "line": "plans/_section.html",
+          "row": "plans/_schedule.html", "activity": "plans/_row.html"}
+FIXED_PARTS = {"header": "plans/_header.html", "opening": "plans/_opening.html", "closing": "plans/_closing.html"}
+
+
+def get_plan_or_404(plan_id: int, *, tree: bool = True) -> Plan:
+    """The plan, or 404; 403 when this person may not see it."""
+    plan = load_plan_tree(plan_id) if tree else db.session.get(Plan, plan_id)
+    if plan is None:
+        abort(404)
+    if not plan.can_view(current_user):
+        abort(403)
+    return plan
+
+
+def _editor_context(plan: Plan, **extra) -> dict:
+    groups = db.session.execute(
+        sa.select(Group).where(Group.active.is_(True)).order_by(Group.name_key)).scalars().all()
+    return dict(plan=plan, editable=plan.can_edit(current_user), groups=groups, line_kinds=LINE_KIND_LABELS,
+                action_form=ActionForm(), **extra)
+
+
+def _is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- list, create --------------------------------------------------------------------------------
+
+@bp.route("/")
+@requires(Perm.PLANS_VIEW)
+def index():
+    q = (request.args.get("q") or "").strip()[:200]
+    status = request.args.get("trang_thai", "")
+    year = request.args.get("nam", type=int)
+    author_id = request.args.get("nguoi_soan", type=int)
+    page = max(request.args.get("trang", 1, type=int), 1)
+    plans, total = services.list_plans(current_user, q=q, status=status, year=year, author_id=author_id, page=page)
+    years, authors = services.filter_choices(current_user)
+    context = dict(plans=plans, total=total, q=q, status_filter=status, year=year, author_id=author_id, page=page,
+                   pages=max((total + services.PAGE_SIZE - 1) // services.PAGE_SIZE, 1), years=years,
+                   authors=authors, statuses=STATUS_LABELS)
+    if request.headers.get("HX-Trigger") == "plan-filter":
+        return render("plans/index.html", "plans/_plan_table.html", **context)
+    return render("plans/index.html", **context)
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+@requires(Perm.PLANS_DRAFT)
+def create():
+    form = NewPlanForm()
+    if form.validate_on_submit():
+        try:
+            plan = services.create_plan(request.form, actor=current_user)
+        except ValidationFailed as exc:
+            for name, message in exc.errors.items():
+                getattr(form, name).errors = [message]
+        else:
+            db.session.commit()
+            flash("Đã tạo dự thảo. Hãy soạn từng phần ngay trên trang này.", "success")
+            return redirect_to("plans.detail", plan_id=plan.id)
+    return render("plans/create.html", form=form, status=422 if form.errors else 200)
+
+
+# --- the plan page (editor) ----------------------------------------------------------------------
+
+@bp.route("/<int:plan_id>")
+@requires(Perm.PLANS_VIEW)
+def detail(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    return render("plans/detail.html", **_editor_context(plan, last=services.last_version(plan.id)))
+
+
+@bp.route("/<int:plan_id>/xem-truoc")
+@requires(Perm.PLANS_VIEW)
+def preview(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    return render("plans/preview.html", plan=plan, doc=to_document(plan))
+
+
+@bp.route("/<int:plan_id>/<any(header, opening, closing):part>")
+@requires(Perm.PLANS_VIEW)
+def fixed_part(plan_id: int, part: str):
+    plan = get_plan_or_404(plan_id)
+    return render("plans/detail.html", FIXED_PARTS[part], **_editor_context(plan))
+
+
+@bp.route("/<int:plan_id>/<any(header, opening, closing):part>/sua")
+@requires(Perm.PLANS_DRAFT)
+def edit_fixed_part(plan_id: int, part: str):
+    plan = get_plan_or_404(plan_id)
+    services.ensure_editable(plan, current_user)
+    return render("plans/detail.html", FIXED_PARTS[part], **_editor_context(plan, edit_key=part, values=None))
+
+
+@bp.route("/<int:plan_id>/<any(header, opening, closing):part>", methods=["POST"])
+@requires(Perm.PLANS_DRAFT)
+def update_fixed_part(plan_id: int, part: str):
+    plan = get_plan_or_404(plan_id)
+    update = {"header": services.update_header, "opening": services.update_opening,
+              "closing": services.update_closing}[part]
+    try:
+        update(plan, request.form.get("rev"), request.form, actor=current_user)
+    except (ValidationFailed, StaleEdit) as exc:
+        db.session.rollback()
+        plan = get_plan_or_404(plan_id)
+        return _form_again(plan, FIXED_PARTS[part], exc, edit_key=part)
+    db.session.commit()
+    if not _is_htmx():
+        return redirect_to("plans.detail", plan_id=plan.id)
+    return render("plans/detail.html", FIXED_PARTS[part], **_editor_context(plan, saved_key=part))
+
+
+def _form_again(plan: Plan, template: str, exc, **extra):
+    """The form again, with the person's own input and the message (never a lost edit)."""
+    errors = getattr(exc, "errors", {}) or {}
+    stale = exc.message if isinstance(exc, StaleEdit) else None
+    context = _editor_context(plan, values=request.form, errors=errors, stale=stale, **extra)
+    if not _is_htmx():
+        return render("plans/detail.html", status=409 if stale else 422, **context)
+    return render("plans/detail.html", template, **context)
+
+
+# --- parts: bases, sections, lines, schedule rows, activities ------------------------------------
+
+KINDS = "any(basis, section, line, row, activity)"
+
+
+def _block(plan: Plan, kind: str, part=None, parent=None, **extra):
+    """The block that holds a part of `kind`, re-rendered after an add, delete or move."""
+    context = _editor_context(plan, **extra)
+    if kind == "line":
+        context["section"] = parent or part.section
+    elif kind == "activity":
+        context["row"] = parent or part.row
+    return render("plans/detail.html", BLOCKS[kind], **context)
+
+
+@bp.route(f"/<int:plan_id>/<{KINDS}:kind>/them", methods=["POST"])
+@requires(Perm.PLANS_DRAFT)
+def add_part(plan_id: int, kind: str):
+    plan = get_plan_or_404(plan_id)
+    parent_id = request.form.get("parent_id", type=int)
+    try:
+        part = services.add_part(plan, kind, request.form, actor=current_user, parent_id=parent_id)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        plan = get_plan_or_404(plan_id)
+        parent = services.get_part(plan, services.PARTS[kind].parent_kind, parent_id) \
+            if services.PARTS[kind].parent_kind else None
+        if not _is_htmx():
+            return render("plans/detail.html", status=422, **_editor_context(plan, errors=exc.errors))
+        return _block(plan, kind, parent=parent, add_errors=exc.errors, add_values=request.form,
+                      add_kind=kind)
+    db.session.commit()
+    if not _is_htmx():
+        return redirect_to("plans.detail", plan_id=plan.id)
+    return _block(plan, kind, part=part, saved_key=f"{kind}-{part.id}")
+
+
+@bp.route(f"/<int:plan_id>/<{KINDS}:kind>/<int:part_id>")
+@requires(Perm.PLANS_VIEW)
+def part(plan_id: int, kind: str, part_id: int):
+    plan = get_plan_or_404(plan_id)
+    item = services.get_part(plan, kind, part_id)
+    return render("plans/detail.html", f"plans/_{kind}.html", **_editor_context(plan, item=item, **_parent_ctx(kind, item)))
+
+
+def _parent_ctx(kind: str, item) -> dict:
+    if kind == "line":
+        return {"section": item.section}
+    if kind == "activity":
+        return {"row": item.row}
+    return {}
+
+
+@bp.route(f"/<int:plan_id>/<{KINDS}:kind>/<int:part_id>/sua")
+@requires(Perm.PLANS_DRAFT)
+def edit_part(plan_id: int, kind: str, part_id: int):
+    plan = get_plan_or_404(plan_id)
+    services.ensure_editable(plan, current_user)
+    item = services.get_part(plan, kind, part_id)
+    return render("plans/detail.html", f"plans/_{kind}.html",
+                  **_editor_context(plan, item=item, edit_key=f"{kind}-{item.id}", values=None,
+                                    **_parent_ctx(kind, item)))
+
+
+@bp.route(f"/<int:plan_id>/<{KINDS}:kind>/<int:part_id>", methods=["POST"])
+@requires(Perm.PLANS_DRAFT)
+def update_part(plan_id: int, kind: str, part_id: int):
+    plan = get_plan_or_404(plan_id)
+    data = request.form.to_dict()
+    data["group_ids"] = request.form.getlist("group_ids")
+    try:
+        item = services.update_part(plan, kind, part_id, request.form.get("rev"), data, actor=current_user)
+    except (ValidationFailed, StaleEdit) as exc:
+        db.session.rollback()
+        plan = get_plan_or_404(plan_id)
+        item = services.get_part(plan, kind, part_id)
+        return _form_again(plan, f"plans/_{kind}.html", exc, item=item, edit_key=f"{kind}-{item.id}",
+                           **_parent_ctx(kind, item))
+    db.session.commit()
+    if not _is_htmx():
+        return redirect_to("plans.detail", plan_id=plan.id)
+    return render("plans/detail.html", f"plans/_{kind}.html",
+                  **_editor_context(plan, item=item, saved_key=f"{kind}-{item.id}", **_parent_ctx(kind, item)))
+
+
+@bp.route(f"/<int:plan_id>/<{KINDS}:kind>/<int:part_id>/xoa", methods=["POST"])
+@requires(Perm.PLANS_DRAFT)
+def delete_part(plan_id: int, kind: str, part_id: int):
+    plan = get_plan_or_404(plan_id)
+    item = services.get_part(plan, kind, part_id)
+    parent = item.section if kind == "line" else item.row if kind == "activity" else None
+    services.delete_part(plan, kind, part_id, request.form.get("rev"), actor=current_user)
+    db.session.commit()
+    if not _is_htmx():
+        return redirect_to("plans.detail", plan_id=plan.id)
+    return _block(plan, kind, parent=parent)
+
+
+@bp.route(f"/<int:plan_id>/<{KINDS}:kind>/<int:part_id>/di-chuyen", methods=["POST"])
+@requires(Perm.PLANS_DRAFT)
+def move_part(plan_id: int, kind: str, part_id: int):
+    plan = get_plan_or_404(plan_id)
+    item = services.get_part(plan, kind, part_id)
+    services.move_part(plan, kind, part_id, request.form.get("direction", ""), actor=current_user)
+    db.session.commit()
+    if not _is_htmx():
+        return redirect_to("plans.detail", plan_id=plan.id)
+    return _block(plan, kind, part=item, saved_key=f"{kind}-{item.id}")
+
+
+# --- history, compare, copy, delete --------------------------------------------------------------
+
+@bp.route("/<int:plan_id>/lich-su")
+@requires(Perm.PLANS_VIEW)
+def history(plan_id: int):
+    plan = get_plan_or_404(plan_id, tree=False)
+    return render("plans/history.html", plan=plan, versions=services.versions(plan))
+
+
+@bp.route("/<int:plan_id>/so-sanh")
+@requires(Perm.PLANS_VIEW)
+def compare(plan_id: int):
+    import json
+    plan = get_plan_or_404(plan_id, tree=False)
+    older = request.args.get("tu", type=int)
+    newer = request.args.get("den", type=int)
+    if not older or not newer:
+        abort(400)
+    if older > newer:
+        older, newer = newer, older
+    a, b = services.get_version(plan, older), services.get_version(plan, newer)
+    parts = diff_documents(json.loads(a.content), json.loads(b.content))
+    return render("plans/compare.html", plan=plan, a=a, b=b, parts=parts)
+
+
+@bp.route("/<int:plan_id>/sao-chep", methods=["GET", "POST"])
+@requires(Perm.PLANS_DRAFT)
+def copy(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    form = CopyPlanForm()
+    if form.validate_on_submit():
+        shift = (form.years.data or 0) if form.shift_years.data else 0
+        try:
+            new = services.copy_plan(plan, actor=current_user, shift=shift)
+        except ValidationFailed as exc:
+            form.years.errors = list(exc.errors.values())
+        else:
+            db.session.commit()
+            flash(f"Đã tạo dự thảo mới từ “{plan.subject}”.", "success")
+            return redirect_to("plans.detail", plan_id=new.id)
+    return render("plans/copy.html", plan=plan, form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:plan_id>/xoa", methods=["POST"])
+@requires(Perm.PLANS_DRAFT)
+def delete(plan_id: int):
+    plan = get_plan_or_404(plan_id, tree=False)
+    subject = plan.subject
+    services.delete_plan(plan, actor=current_user)
+    db.session.commit()
+    flash(f"Đã xóa dự thảo “{subject}”.", "success")
+    return redirect_to("plans.index")

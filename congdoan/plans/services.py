@@ -1,0 +1,518 @@
+"""Rules for drafting plans. Every change goes through here: checked, applied, versioned, audited.
+
+Services flush and never commit; the view commits once. They refuse, with a Vietnamese message:
+changes to a plan that is not a draft (or returned for revision), changes by someone who is neither
+its author nor the chair, empty or over-long text, a part that belongs to another plan, and a save
+made from a copy that someone else has changed meanwhile (StaleEdit, carrying what changed).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..audit.service import record
+from ..dates import fmt_datetime, local_today, parse_vn_date, utcnow
+from ..errors import DomainError, PermissionDenied, StaleError
+from ..extensions import db
+from ..organisation.models import Organisation
+from ..people.models import Group, User, UserRole
+from ..people.roles import Role
+from ..text import clean_text, fold
+from .document import canonical, content_hash, fill_plan, guess_year, shift_years, to_document
+from .models import (EDITABLE, LineKind, Plan, PlanBasis, PlanLine, PlanSection, PlanStatus, PlanVersion,
+                     ScheduleActivity, ScheduleRow)
+
+TEXT_MAX = 20_000          # one paragraph; a 10,000-character paragraph must fit
+SUBJECT_MAX = 500
+LABEL_MAX = 100
+
+
+class ValidationFailed(DomainError):
+    """Field errors for a form: {field: Vietnamese message}."""
+    status = 422
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+class StaleEdit(StaleError):
+    """The part changed since the editor loaded it; `current` is what it holds now."""
+
+    def __init__(self, message: str, current=None):
+        super().__init__(message)
+        self.current = current
+
+
+# --- field checks --------------------------------------------------------------------------------
+
+def _text(data: dict, key: str, label: str, errors: dict, *, required=True, max_len=TEXT_MAX,
+          multiline=True) -> str:
+    value = clean_text(data.get(key), multiline=multiline)
+    if required and not value:
+        errors[key] = f"Vui lòng nhập {label}."
+    elif len(value) > max_len:
+        errors[key] = (f"{label[0].upper() + label[1:]} quá dài: {len(value):,} ký tự "
+                       f"(tối đa {max_len:,}).").replace(",", ".")
+    return value
+
+
+def _date(data: dict, key: str, label: str, errors: dict) -> dt.date | None:
+    raw = (data.get(key) or "").strip()
+    if not raw:
+        return None
+    value = parse_vn_date(raw)
+    if value is None or not 1990 <= value.year <= 2100:
+        errors[key] = f"{label} không hợp lệ (dạng ngày/tháng/năm, ví dụ 05/09/2023)."
+    return value
+
+
+def check_header(data: dict) -> dict:
+    errors: dict[str, str] = {}
+    clean = {
+        "type_name": _text(data, "type_name", "loại văn bản", errors, max_len=LABEL_MAX, multiline=False),
+        "subject": _text(data, "subject", "trích yếu (tên kế hoạch)", errors, max_len=SUBJECT_MAX, multiline=False),
+        "period": _text(data, "period", "thời gian", errors, required=False, max_len=LABEL_MAX, multiline=False),
+        "place": _text(data, "place", "địa danh", errors, required=False, max_len=LABEL_MAX, multiline=False),
+        "upper_union": _text(data, "upper_union", "công đoàn cấp trên", errors, required=False, max_len=200,
+                             multiline=False),
+        "union_name": _text(data, "union_name", "tên công đoàn", errors, max_len=200, multiline=False),
+        "doc_date": _date(data, "doc_date", "Ngày văn bản", errors),
+        "schedule_title": _text(data, "schedule_title", "tiêu đề lịch công tác", errors, required=False,
+                                max_len=SUBJECT_MAX, multiline=False),
+    }
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def check_closing(data: dict) -> dict:
+    errors: dict[str, str] = {}
+    clean = {
+        "recipients": _text(data, "recipients", "nơi nhận", errors, required=False, max_len=3000),
+        "sign_on_behalf": _text(data, "sign_on_behalf", "thẩm quyền ký", errors, required=False,
+                                max_len=LABEL_MAX, multiline=False),
+        "signer_title": _text(data, "signer_title", "chức danh người ký", errors, max_len=LABEL_MAX,
+                              multiline=False),
+        "signer_name": _text(data, "signer_name", "tên người ký", errors, required=False, max_len=120,
+                             multiline=False),
+    }
+    clean["recipients"] = "\n".join(line.strip().lstrip("-–•").strip()
+                                    for line in clean["recipients"].split("\n") if line.strip())
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def check_part(kind: str, data: dict) -> dict:
+    errors: dict[str, str] = {}
+    if kind == "basis":
+        clean = {"text": _text(data, "text", "nội dung căn cứ", errors)}
+    elif kind == "section":
+        clean = {"title": _text(data, "title", "tên mục", errors, max_len=SUBJECT_MAX, multiline=False)}
+    elif kind == "line":
+        line_kind = data.get("kind") or LineKind.PARAGRAPH.value
+        if line_kind not in {k.value for k in LineKind}:
+            errors["kind"] = "Kiểu dòng không hợp lệ."
+        level = 1 if str(data.get("level") or "0") == "1" else 0
+        clean = {"kind": line_kind, "level": level, "text": _text(data, "text", "nội dung", errors)}
+    elif kind == "row":
+        clean = {"period": _text(data, "period", "tháng hoặc thời gian (ví dụ 9/2023)", errors,
+                                 max_len=LABEL_MAX, multiline=False)}
+    elif kind == "activity":
+        clean = {"text": _text(data, "text", "nội dung công việc", errors),
+                 "due_date": _date(data, "due_date", "Hạn hoàn thành", errors)}
+        ids = []
+        for raw in data.get("group_ids") or []:
+            try:
+                ids.append(int(raw))
+            except (TypeError, ValueError):
+                errors["group_ids"] = "Tổ được chọn không hợp lệ."
+        groups = db.session.execute(sa.select(Group).where(Group.id.in_(ids))).scalars().all() if ids else []
+        if len(groups) != len(set(ids)):
+            errors["group_ids"] = "Tổ được chọn không tồn tại."
+        clean["groups"] = groups
+    else:
+        raise DomainError("Loại nội dung không hợp lệ.")
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+# --- the parts of a plan -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PartSpec:
+    model: type
+    label: str                  # Vietnamese noun for messages
+    parent_kind: str | None     # "section" for lines, "row" for activities
+
+
+PARTS = {
+    "basis": PartSpec(PlanBasis, "căn cứ", None),
+    "section": PartSpec(PlanSection, "mục", None),
+    "line": PartSpec(PlanLine, "dòng", "section"),
+    "row": PartSpec(ScheduleRow, "dòng lịch công tác", None),
+    "activity": PartSpec(ScheduleActivity, "việc", "row"),
+}
+
+
+def part_spec(kind: str) -> PartSpec:
+    spec = PARTS.get(kind)
+    if spec is None:
+        raise DomainError("Loại nội dung không hợp lệ.")
+    return spec
+
+
+def get_part(plan: Plan, kind: str, part_id: int):
+    """A part of this plan; refuses (without revealing anything) a part of another plan."""
+    part = db.session.get(part_spec(kind).model, part_id)
+    if part is None or part.plan_id != plan.id:
+        raise DomainError(f"Không tìm thấy {part_spec(kind).label} này trong kế hoạch "
+                          f"(có thể vừa bị người khác xóa). Hãy tải lại trang.")
+    return part
+
+
+def _siblings(plan: Plan, kind: str, parent) -> list:
+    if kind == "basis":
+        return plan.bases
+    if kind == "section":
+        return plan.sections
+    if kind == "row":
+        return plan.rows
+    return parent.lines if kind == "line" else parent.activities
+
+
+def _parent(plan: Plan, kind: str, parent_id: int | None):
+    parent_kind = part_spec(kind).parent_kind
+    if parent_kind is None:
+        return None
+    if parent_id is None:
+        raise DomainError("Thiếu mục chứa nội dung này.")
+    return get_part(plan, parent_kind, parent_id)
+
+
+def _parent_of(kind: str, part):
+    return part.section if kind == "line" else part.row if kind == "activity" else None
+
+
+def _renumber(items: list) -> None:
+    for i, item in enumerate(items):
+        if item.position != i:
+            item.position = i
+
+
+def ensure_editable(plan: Plan, actor: User) -> None:
+    if plan.state not in EDITABLE:
+        raise DomainError(f"Kế hoạch đang ở trạng thái “{plan.state.label}”: không thể sửa. "
+                          f"Chỉ dự thảo hoặc kế hoạch bị trả lại mới sửa được.")
+    if not plan.can_edit(actor):
+        raise PermissionDenied("Chỉ người soạn kế hoạch hoặc Chủ tịch mới được sửa dự thảo này.")
+
+
+def _check_rev(obj, rev, label: str, describe) -> None:
+    try:
+        rev = int(rev)
+    except (TypeError, ValueError):
+        rev = -1
+    if obj.rev != rev:
+        last = last_version(obj.plan_id if hasattr(obj, "plan_id") else obj.id)
+        who = (f"{last.author.full_name} sửa lúc {fmt_datetime(last.created_at)}" if last and last.author
+               else "người khác sửa")
+        raise StaleEdit(f"{label[0].upper() + label[1:]} này vừa được {who}, trong lúc bạn đang sửa. "
+                        f"Nội dung hiện tại: “{describe(obj)}”. Bản của bạn vẫn còn trong ô nhập: "
+                        f"hãy xem lại rồi lưu lần nữa nếu vẫn muốn thay.", current=obj)
+
+
+def _describe(kind: str, part) -> str:
+    text = {"section": getattr(part, "title", ""), "row": getattr(part, "period", "")}.get(kind)
+    text = text if text is not None else getattr(part, "text", "")
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def add_part(plan: Plan, kind: str, data: dict, *, actor: User, parent_id: int | None = None):
+    ensure_editable(plan, actor)
+    spec = part_spec(kind)
+    parent = _parent(plan, kind, parent_id)
+    clean = check_part(kind, data)
+    siblings = _siblings(plan, kind, parent)
+    part = spec.model(position=len(siblings), **clean)
+    if kind in ("line", "activity"):
+        part.plan_id = plan.id
+    siblings.append(part)
+    db.session.flush()
+    touch(plan, actor, f"Thêm {spec.label}: {_describe(kind, part)[:80]}")
+    return part
+
+
+def update_part(plan: Plan, kind: str, part_id: int, rev, data: dict, *, actor: User):
+    ensure_editable(plan, actor)
+    spec = part_spec(kind)
+    part = get_part(plan, kind, part_id)
+    _check_rev(part, rev, spec.label, lambda p: _describe(kind, p))
+    clean = check_part(kind, data)
+    changed = False
+    for key, value in clean.items():
+        if getattr(part, key) != value:
+            setattr(part, key, value)
+            changed = True
+    if changed:
+        part.rev += 1
+        db.session.flush()
+        touch(plan, actor, f"Sửa {spec.label}: {_describe(kind, part)[:80]}")
+    return part
+
+
+def delete_part(plan: Plan, kind: str, part_id: int, rev, *, actor: User) -> None:
+    ensure_editable(plan, actor)
+    spec = part_spec(kind)
+    part = get_part(plan, kind, part_id)
+    _check_rev(part, rev, spec.label, lambda p: _describe(kind, p))
+    siblings = _siblings(plan, kind, _parent_of(kind, part))
+    description = _describe(kind, part)
+    siblings.remove(part)
+    db.session.delete(part)
+    _renumber(siblings)
+    db.session.flush()
+    touch(plan, actor, f"Xóa {spec.label}: {description[:80]}")
+
+
+def move_part(plan: Plan, kind: str, part_id: int, direction: str, *, actor: User) -> None:
+    """Swap a part with its neighbour above ("up") or below ("down")."""
+    ensure_editable(plan, actor)
+    part = get_part(plan, kind, part_id)
+    siblings = list(_siblings(plan, kind, _parent_of(kind, part)))
+    i = siblings.index(part)
+    j = i - 1 if direction == "up" else i + 1 if direction == "down" else None
+    if j is None:
+        raise DomainError("Hướng di chuyển không hợp lệ.")
+    if not 0 <= j < len(siblings):
+        return
+    siblings[i], siblings[j] = siblings[j], siblings[i]
+    _reposition(siblings)
+    touch(plan, actor, f"Đổi thứ tự {part_spec(kind).label}")
+
+
+def _reposition(ordered: list) -> None:
+    # Two passes keep (parent, position) collisions out of the way of any future unique index.
+    for i, item in enumerate(ordered):
+        item.position = i
+    db.session.flush()
+    if ordered:
+        parent_list = _siblings_of(ordered[0])
+        if parent_list is not None:
+            parent_list.sort(key=lambda p: p.position)
+
+
+def _siblings_of(part):
+    if isinstance(part, PlanBasis):
+        return part.plan.bases
+    if isinstance(part, PlanSection):
+        return part.plan.sections
+    if isinstance(part, ScheduleRow):
+        return part.plan.rows
+    if isinstance(part, PlanLine):
+        return part.section.lines
+    return part.row.activities
+
+
+def update_header(plan: Plan, rev, data: dict, *, actor: User) -> None:
+    ensure_editable(plan, actor)
+    _check_rev(plan, rev, "phần thông tin chung", lambda p: p.subject)
+    clean = check_header(data)
+    _apply_plan_fields(plan, clean, actor, "Sửa thông tin chung")
+
+
+def update_opening(plan: Plan, rev, data: dict, *, actor: User) -> None:
+    ensure_editable(plan, actor)
+    _check_rev(plan, rev, "đoạn mở đầu", lambda p: p.opening[:300])
+    errors: dict[str, str] = {}
+    opening = _text(data, "opening", "đoạn mở đầu", errors, required=False)
+    if errors:
+        raise ValidationFailed(errors)
+    _apply_plan_fields(plan, {"opening": opening}, actor, "Sửa đoạn mở đầu")
+
+
+def update_closing(plan: Plan, rev, data: dict, *, actor: User) -> None:
+    ensure_editable(plan, actor)
+    _check_rev(plan, rev, "phần cuối văn bản", lambda p: p.signer_title)
+    _apply_plan_fields(plan, check_closing(data), actor, "Sửa nơi nhận, chữ ký")
+
+
+def _apply_plan_fields(plan: Plan, clean: dict, actor: User, summary: str) -> None:
+    changed = False
+    for key, value in clean.items():
+        if getattr(plan, key) != value:
+            setattr(plan, key, value)
+            changed = True
+    if changed:
+        plan.rev += 1
+        _refresh_keys(plan)
+        touch(plan, actor, summary)
+
+
+def _refresh_keys(plan: Plan) -> None:
+    plan.search_key = fold(" ".join([plan.type_name, plan.subject, plan.period, plan.number or ""]))[:700]
+    plan.year = guess_year(plan.period, plan.subject,
+                           default=plan.doc_date.year if plan.doc_date else local_today().year)
+
+
+# --- versions ------------------------------------------------------------------------------------
+
+def touch(plan: Plan, actor: User | None, summary: str) -> PlanVersion:
+    """Record a saved change: a full snapshot version, the audit entry, the modification time."""
+    plan.updated_at = utcnow()
+    db.session.flush()
+    doc = to_document(plan)
+    plan.version_count = (plan.version_count or 0) + 1
+    version = PlanVersion(plan_id=plan.id, number=plan.version_count, author_id=getattr(actor, "id", None),
+                          summary=summary[:300], content=canonical(doc), content_hash=content_hash(doc))
+    db.session.add(version)
+    record("plan_created" if version.number == 1 else "plan_edited", plan, actor=actor, summary=summary,
+           data={"version": version.number, "hash": version.content_hash})
+    db.session.flush()
+    return version
+
+
+def last_version(plan_id: int) -> PlanVersion | None:
+    return db.session.execute(
+        sa.select(PlanVersion).where(PlanVersion.plan_id == plan_id)
+        .order_by(PlanVersion.number.desc()).limit(1)).scalar()
+
+
+def versions(plan: Plan) -> list[PlanVersion]:
+    return db.session.execute(
+        sa.select(PlanVersion).where(PlanVersion.plan_id == plan.id).order_by(PlanVersion.number.desc())
+        .options(sa.orm.joinedload(PlanVersion.author), sa.orm.defer(PlanVersion.content))).scalars().all()
+
+
+def get_version(plan: Plan, number: int) -> PlanVersion:
+    version = db.session.execute(
+        sa.select(PlanVersion).where(PlanVersion.plan_id == plan.id, PlanVersion.number == number)).scalar()
+    if version is None:
+        raise DomainError(f"Không có phiên bản số {number} của kế hoạch này.")
+    return version
+
+
+# --- creating, copying, deleting -----------------------------------------------------------------
+
+def chair_name() -> str:
+    name = db.session.execute(
+        sa.select(User.full_name).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.CHAIR.value, User.active.is_(True)).order_by(User.id).limit(1)).scalar()
+    return name or ""
+
+
+def new_document(subject: str, period: str = "") -> dict:
+    """An empty plan document carrying the organisation's defaults."""
+    org = Organisation.get()
+    return {
+        "format": 1, "type_name": "KẾ HOẠCH", "subject": subject, "period": period,
+        "upper_union": org.upper_union, "union_name": org.name, "place": org.place_name, "date": None,
+        "number": None, "bases": [], "opening": "", "sections": [], "schedule_title": "", "schedule": [],
+        "recipients": org.recipient_lines,
+        "signature": {"on_behalf": org.sign_on_behalf, "title": org.chair_title, "name": chair_name()},
+    }
+
+
+def create_plan(data: dict, *, actor: User) -> Plan:
+    """A new draft with the subject and period given and everything else from the settings."""
+    errors: dict[str, str] = {}
+    subject = _text(data, "subject", "trích yếu (tên kế hoạch)", errors, max_len=SUBJECT_MAX, multiline=False)
+    period = _text(data, "period", "thời gian", errors, required=False, max_len=LABEL_MAX, multiline=False)
+    if errors:
+        raise ValidationFailed(errors)
+    return create_from_document(new_document(subject, period), actor=actor, summary="Tạo dự thảo kế hoạch")
+
+
+def create_from_document(doc: dict, *, actor: User, summary: str, source: Plan | None = None) -> Plan:
+    """A new draft holding the given document (demo seed, Word import, copy of another plan)."""
+    if not clean_text(doc.get("subject")):
+        raise ValidationFailed({"subject": "Vui lòng nhập trích yếu (tên kế hoạch)."})
+    plan = Plan(author_id=actor.id, status=PlanStatus.DRAFT.value, subject="", year=local_today().year,
+                source_plan_id=source.id if source else None)
+    db.session.add(plan)
+    fill_plan(plan, doc)
+    plan.number = None                     # a number is given only when the plan is signed
+    _refresh_keys(plan)
+    db.session.flush()
+    touch(plan, actor, summary)
+    return plan
+
+
+def copy_plan(source: Plan, *, actor: User, shift: int = 0) -> Plan:
+    """A new draft with everything of `source`; years in the subject, period and schedule moved by
+    `shift` years when asked. The copy has no number and no date: those belong to its own issuing."""
+    if not source.can_view(actor):
+        raise PermissionDenied("Bạn không có quyền xem kế hoạch này.")
+    if not actor.is_committee_member:
+        raise PermissionDenied("Chỉ Ủy viên Ban Chấp hành mới được soạn kế hoạch.")
+    if not -5 <= shift <= 5:
+        raise ValidationFailed({"shift": "Chỉ dời được từ -5 đến 5 năm."})
+    doc = to_document(source)
+    if shift:
+        doc = shift_years(doc, shift)
+    doc["date"] = None
+    doc["signature"]["name"] = doc["signature"].get("name") or chair_name()
+    return create_from_document(doc, actor=actor, source=source,
+                                summary=f"Tạo từ kế hoạch “{source.subject}”"
+                                        + (f", dời {shift:+d} năm" if shift else ""))
+
+
+def delete_plan(plan: Plan, *, actor: User) -> None:
+    if not plan.can_delete(actor):
+        if plan.state != PlanStatus.DRAFT:
+            raise DomainError("Chỉ xóa được kế hoạch đang là dự thảo.")
+        raise PermissionDenied("Chỉ người soạn hoặc Chủ tịch mới được xóa dự thảo này.")
+    record("plan_deleted", plan, actor=actor, summary=f"Xóa dự thảo “{plan.subject}”")
+    db.session.delete(plan)
+    db.session.flush()
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+PAGE_SIZE = 30
+
+
+def visible_plans(user: User):
+    """A select of the plans this person may see: all for the committee, issued and approved ones
+    (and their own drafts) for everyone else."""
+    query = sa.select(Plan)
+    if not user.is_committee_member:
+        query = query.where(sa.or_(Plan.status.in_([s.value for s in (PlanStatus.APPROVED, PlanStatus.ISSUED)]),
+                                   Plan.author_id == user.id))
+    return query
+
+
+def list_plans(user: User, *, q: str = "", status: str = "", year: int | None = None,
+               author_id: int | None = None, page: int = 1):
+    """One page of the plans this person may see, newest first, filtered and searched without
+    accents or case ("tet trung thu" finds "Tết Trung thu"). Returns (plans, total)."""
+    query = visible_plans(user)
+    key = fold(q)
+    if key:
+        for word in key.split()[:8]:
+            query = query.where(Plan.search_key.like(f"%{word}%"))
+    if status in {s.value for s in PlanStatus}:
+        query = query.where(Plan.status == status)
+    if year:
+        query = query.where(Plan.year == year)
+    if author_id:
+        query = query.where(Plan.author_id == author_id)
+    total = db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
+    plans = db.session.execute(
+        query.options(sa.orm.joinedload(Plan.author)).order_by(Plan.updated_at.desc(), Plan.id.desc())
+        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).scalars().all()
+    return plans, total
+
+
+def filter_choices(user: User) -> tuple[list[int], list[tuple[int, str]]]:
+    """The years and authors that occur among the visible plans (for the filter menus)."""
+    visible = visible_plans(user).subquery()
+    years = db.session.execute(sa.select(visible.c.year).distinct().order_by(visible.c.year.desc())).scalars().all()
+    authors = db.session.execute(
+        sa.select(User.id, User.full_name).where(User.id.in_(sa.select(visible.c.author_id)))
+        .order_by(User.name_key)).all()
+    return years, [(a.id, a.full_name) for a in authors]
