@@ -49,14 +49,18 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .web import register_web
     register_web(app)
 
+    from .approvals.routes import bp as approvals_bp
+    from .approvals.routes import register_template_helpers
     from .auth.routes import bp as auth_bp
     from .home.routes import bp as home_bp
     from .notifications.routes import bp as notifications_bp
     from .organisation.routes import bp as organisation_bp
     from .plans.routes import bp as plans_bp
     from .people.routes import bp as people_bp
-    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, plans_bp):
+    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp):
         app.register_blueprint(bp)
+
+    register_template_helpers(app)
 
     from .cli import register_cli
     register_cli(app)

@@ -19,3 +19,13 @@ class StaleError(DomainError):
 
 class PermissionDenied(DomainError):
     status = 403
+
+
+class ValidationFailed(DomainError):
+    """Field errors for a form: {field: Vietnamese message}. Shown beside the fields."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors

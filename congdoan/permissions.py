@@ -24,6 +24,7 @@ class Perm(str, enum.Enum):
     AUDIT_VIEW = "audit.view"            # the whole audit trail
     PLANS_VIEW = "plans.view"            # plan list and the plans one may see (object rule: can_view)
     PLANS_DRAFT = "plans.draft"          # create, edit (object rule: can_edit), copy, import
+    PLANS_VOTE = "plans.vote"            # vote and comment on a plan under approval
 
 
 R = Role
@@ -34,6 +35,7 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.AUDIT_VIEW: frozenset({R.ADMIN, R.CHAIR}),
     Perm.PLANS_VIEW: frozenset({R.MEMBER}),
     Perm.PLANS_DRAFT: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
+    Perm.PLANS_VOTE: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
 }
 
 

@@ -22,6 +22,14 @@ DEFAULTS = {
     "motto_line1": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
     "motto_line2": "Độc lập - Tự do - Hạnh phúc",
     "default_recipients": "CB, GV, NV;\nLưu: VT.",
+    "approval_rule": "half_all",
+    "vote_deadline_days": 7,
+}
+
+# How the executive committee decides (DOMAIN.md: not confirmed from the charter, so a setting).
+APPROVAL_RULES = {
+    "half_all": "Quá nửa tổng số Ủy viên BCH đương nhiệm đồng ý (mặc định)",
+    "two_thirds_all": "Ít nhất 2/3 tổng số Ủy viên BCH đương nhiệm đồng ý",
 }
 
 
@@ -40,9 +48,17 @@ class Organisation(db.Model):
     motto_line1: Mapped[str] = mapped_column(sa.String(200), default=DEFAULTS["motto_line1"])
     motto_line2: Mapped[str] = mapped_column(sa.String(200), default=DEFAULTS["motto_line2"])
     default_recipients: Mapped[str] = mapped_column(sa.Text, default=DEFAULTS["default_recipients"])
+    approval_rule: Mapped[str] = mapped_column(sa.String(30), default="half_all", server_default="half_all")
+    vote_deadline_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    # The vice chair the chair has delegated signing to (None: only the chair signs).
+    sign_delegate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
+    __table_args__ = (
+        sa.CheckConstraint("id = 1", name="single_row"),
+        sa.CheckConstraint("approval_rule IN ('half_all', 'two_thirds_all')", name="known_rule"),
+        sa.CheckConstraint("vote_deadline_days BETWEEN 1 AND 90", name="deadline_range"),
+    )
 
     @property
     def plan_symbol(self) -> str:

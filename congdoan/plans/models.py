@@ -70,6 +70,9 @@ class Plan(db.Model):
     signer_name: Mapped[str] = mapped_column(sa.String(120), default="")
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     source_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plans.id", ondelete="SET NULL"))
+    # An amendment of an approved plan: the approved one stays as it was; this draft replaces it
+    # once approved in its own round.
+    amends_plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plans.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     rev: Mapped[int] = mapped_column(default=1)             # header, opening and closing parts

@@ -92,7 +92,11 @@ def create():
 @requires(Perm.PLANS_VIEW)
 def detail(plan_id: int):
     plan = get_plan_or_404(plan_id)
-    return render("plans/detail.html", **_editor_context(plan, last=services.last_version(plan.id)))
+    from ..approvals.services import rounds
+    all_rounds = rounds(plan)
+    return render("plans/detail.html", **_editor_context(plan, last=services.last_version(plan.id),
+                                                         timeline=services.timeline(plan),
+                                                         last_round=all_rounds[0] if all_rounds else None))
 
 
 @bp.route("/<int:plan_id>/xem-truoc")

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from ..audit.service import record
 from ..dates import fmt_datetime, local_today, parse_vn_date, utcnow
-from ..errors import DomainError, PermissionDenied, StaleError
+from ..errors import DomainError, PermissionDenied, StaleError, ValidationFailed
 from ..extensions import db
 from ..organisation.models import Organisation
 from ..people.models import Group, User, UserRole
@@ -27,15 +27,6 @@ from .models import (EDITABLE, LineKind, Plan, PlanBasis, PlanLine, PlanSection,
 TEXT_MAX = 20_000          # one paragraph; a 10,000-character paragraph must fit
 SUBJECT_MAX = 500
 LABEL_MAX = 100
-
-
-class ValidationFailed(DomainError):
-    """Field errors for a form: {field: Vietnamese message}."""
-    status = 422
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(" ".join(errors.values()))
-        self.errors = errors
 
 
 class StaleEdit(StaleError):
@@ -516,3 +507,31 @@ def filter_choices(user: User) -> tuple[list[int], list[tuple[int, str]]]:
         sa.select(User.id, User.full_name).where(User.id.in_(sa.select(visible.c.author_id)))
         .order_by(User.name_key)).all()
     return years, [(a.id, a.full_name) for a in authors]
+
+
+# --- timeline ------------------------------------------------------------------------------------
+
+@dataclass
+class TimelineEvent:
+    action: str
+    actor: str
+    at: dt.datetime
+    summary: str
+    count: int = 1
+    first_at: dt.datetime | None = None
+
+
+def timeline(plan: Plan, limit: int = 400) -> list[TimelineEvent]:
+    """The plan's events from the audit trail, newest first; consecutive edits by one person are
+    folded into one line ("Sửa 12 lần") so the decisions stay visible."""
+    from ..audit.service import entries_for
+    events: list[TimelineEvent] = []
+    for entry in entries_for("plans", plan.id, limit):
+        name = entry.actor.full_name if entry.actor else "Hệ thống"
+        last = events[-1] if events else None
+        if (last and entry.action == "plan_edited" and last.action == "plan_edited" and last.actor == name):
+            last.count += 1
+            last.first_at = entry.created_at
+            continue
+        events.append(TimelineEvent(entry.action, name, entry.created_at, entry.summary))
+    return events

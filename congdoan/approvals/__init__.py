@@ -1,0 +1,1 @@
+"""Approval by the executive committee: rounds, votes, the decision rule, comments, reminders."""

@@ -1,0 +1,141 @@
+"""Approval pages: submit, the review page (document, changes since the last round, votes,
+comments), vote, chair return, amend."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, flash, request
+from flask_login import current_user
+
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..people.roles import Role
+from ..permissions import Perm, requires
+from ..plans.diff import diff_documents
+from ..plans.document import to_document
+from ..plans.models import PlanVersion
+from ..plans.routes import get_plan_or_404
+from ..plans.workflow import can
+from ..web import redirect_to, render
+from . import panels  # noqa: F401  (registers the home-page panel)
+from . import services
+from .models import RoundStatus
+from .rules import votes_needed
+
+bp = Blueprint("approvals", __name__, url_prefix="/ke-hoach")
+
+
+def _review_context(plan, **extra) -> dict:
+    round_ = services.open_round(plan)
+    all_rounds = services.rounds(plan)
+    current = round_ or (all_rounds[0] if all_rounds else None)
+    context = dict(plan=plan, round=round_, current=current, rounds=all_rounds, doc=to_document(plan),
+                   my_vote=None, changes=None, previous=None, members=services.committee_members(),
+                   is_chair=current_user.has_role(Role.CHAIR), can_vote=current_user.is_committee_member)
+    if current is not None:
+        votes_for, votes_against, members = services.counted_tally(current)
+        context.update(votes_for=votes_for, votes_against=votes_against, member_count=members,
+                       needed=votes_needed(current.rule, members))
+        context["my_vote"] = next((v for v in current.votes if v.voter_id == current_user.id), None)
+        voted_ids = {v.voter_id for v in current.votes}
+        context["not_voted"] = [m for m in context["members"] if m.id not in voted_ids]
+        earlier = [r for r in all_rounds if r.number < current.number]
+        if earlier:
+            previous = earlier[0]
+            old = db.session.execute(db.select(PlanVersion).filter_by(
+                plan_id=plan.id, number=previous.version_number)).scalar_one()
+            new = db.session.execute(db.select(PlanVersion).filter_by(
+                plan_id=plan.id, number=current.version_number)).scalar_one()
+            context["previous"] = previous
+            context["changes"] = diff_documents(json.loads(old.content), json.loads(new.content))
+    context.update(extra)
+    return context
+
+
+@bp.route("/<int:plan_id>/trinh-duyet", methods=["POST"])
+@requires(Perm.PLANS_DRAFT)
+def submit(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    round_ = services.submit(plan, actor=current_user)
+    db.session.commit()
+    flash(f"Đã trình Ban Chấp hành duyệt (lần {round_.number}). Kế hoạch được khóa trong khi biểu quyết.", "success")
+    return redirect_to("approvals.review", plan_id=plan.id)
+
+
+@bp.route("/<int:plan_id>/duyet")
+@requires(Perm.PLANS_VIEW)
+def review(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    return render("approvals/review.html", **_review_context(plan))
+
+
+@bp.route("/<int:plan_id>/bieu-quyet", methods=["POST"])
+@requires(Perm.PLANS_VOTE)
+def vote(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    try:
+        services.vote(plan, voter=current_user, choice=request.form.get("choice", ""),
+                      reason=request.form.get("reason", ""))
+    except ValidationFailed as exc:
+        db.session.rollback()
+        plan = get_plan_or_404(plan_id)
+        return render("approvals/review.html", "approvals/_vote_panel.html",
+                      status=200 if request.headers.get("HX-Request") == "true" else 422,
+                      **_review_context(plan, errors=exc.errors, values=request.form))
+    db.session.commit()
+    plan = get_plan_or_404(plan_id)
+    if request.headers.get("HX-Request") != "true":
+        flash("Đã ghi nhận biểu quyết của bạn.", "success")
+        return redirect_to("approvals.review", plan_id=plan.id)
+    return render("approvals/review.html", "approvals/_vote_panel.html", **_review_context(plan, saved=True))
+
+
+@bp.route("/<int:plan_id>/gop-y", methods=["POST"])
+@requires(Perm.PLANS_VOTE)
+def comment(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    try:
+        services.comment(plan, author=current_user, text=request.form.get("comment", ""),
+                         section=request.form.get("section", ""))
+    except ValidationFailed as exc:
+        db.session.rollback()
+        plan = get_plan_or_404(plan_id)
+        return render("approvals/review.html", "approvals/_comments.html",
+                      status=200 if request.headers.get("HX-Request") == "true" else 422,
+                      **_review_context(plan, errors=exc.errors, values=request.form))
+    db.session.commit()
+    plan = get_plan_or_404(plan_id)
+    if request.headers.get("HX-Request") != "true":
+        return redirect_to("approvals.review", plan_id=plan.id)
+    return render("approvals/review.html", "approvals/_comments.html", **_review_context(plan))
+
+
+@bp.route("/<int:plan_id>/tra-lai", methods=["POST"])
+@requires(Perm.PLANS_VOTE)
+def chair_return(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    try:
+        services.chair_return(plan, actor=current_user, reason=request.form.get("return_reason", ""))
+    except ValidationFailed as exc:
+        db.session.rollback()
+        plan = get_plan_or_404(plan_id)
+        return render("approvals/review.html", status=422, **_review_context(plan, errors=exc.errors,
+                                                                              values=request.form))
+    db.session.commit()
+    flash("Đã trả lại kế hoạch để người soạn sửa.", "success")
+    return redirect_to("plans.detail", plan_id=plan.id)
+
+
+@bp.route("/<int:plan_id>/sua-doi", methods=["POST"])
+@requires(Perm.PLANS_DRAFT)
+def amend(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    new = services.amend(plan, actor=current_user)
+    db.session.commit()
+    flash("Đã tạo bản sửa đổi. Kế hoạch đã duyệt vẫn giữ nguyên cho đến khi bản sửa đổi được duyệt.", "success")
+    return redirect_to("plans.detail", plan_id=new.id)
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.globals["plan_can"] = lambda plan, action: can(plan, action, current_user)
+    app.jinja_env.globals["RoundStatus"] = RoundStatus

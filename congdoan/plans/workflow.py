@@ -1,0 +1,100 @@
+"""The life of a plan: one table of transitions and the one function that writes `plans.status`.
+
+    action    from                 to         who
+    submit    draft, returned      submitted  the author or the chair
+    approve   submitted            approved   the decision rule (approvals.services), never a person
+    return    submitted            returned   the decision rule, or the chair with a reason
+    sign      approved             issued     the chair, or the vice chair the chair has delegated
+
+An action not in the table for the plan's current state, or by someone the table does not name,
+raises DomainError (HTTP 409) / PermissionDenied (403) and changes nothing. The write is guarded
+by the state it was read in (UPDATE ... WHERE status = old), so two people acting at once cannot
+both move the same plan; the loser gets a clear 409. Every transition writes an audit entry.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import sqlalchemy as sa
+
+from ..audit.service import record
+from ..dates import utcnow
+from ..errors import DomainError, PermissionDenied
+from ..extensions import db
+from ..organisation.models import Organisation
+from ..people.roles import Role
+from .models import Plan, PlanStatus
+
+S = PlanStatus
+
+
+def _author_or_chair(plan: Plan, user) -> bool:
+    return user is not None and (user.id == plan.author_id or user.has_role(Role.CHAIR))
+
+
+def _system(plan: Plan, user) -> bool:
+    return user is None                      # only the decision rule moves a plan to approved
+
+
+def _rule_or_chair(plan: Plan, user) -> bool:
+    return user is None or user.has_role(Role.CHAIR)
+
+
+def can_sign(plan: Plan, user) -> bool:
+    """The chair signs; a vice chair signs only when the chair has delegated signing to them."""
+    if user is None or not user.active:
+        return False
+    if user.has_role(Role.CHAIR):
+        return True
+    delegate = Organisation.get().sign_delegate_id
+    return user.has_role(Role.VICE_CHAIR) and delegate == user.id
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[PlanStatus]
+    target: PlanStatus
+    allowed: Callable[[Plan, object], bool]
+    label: str                       # Vietnamese, for messages and the timeline
+    audit_action: str
+
+
+TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
+    Transition("submit", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, _author_or_chair,
+               "trình Ban Chấp hành duyệt", "plan_submitted"),
+    Transition("approve", frozenset({S.SUBMITTED}), S.APPROVED, _system, "duyệt", "plan_approved"),
+    Transition("return", frozenset({S.SUBMITTED}), S.RETURNED, _rule_or_chair, "trả lại để sửa", "plan_returned"),
+    Transition("sign", frozenset({S.APPROVED}), S.ISSUED, can_sign, "ký ban hành", "plan_signed"),
+)}
+
+
+def can(plan: Plan, action: str, user) -> bool:
+    """Whether the action is possible now and by this person (for showing buttons)."""
+    t = TRANSITIONS.get(action)
+    return t is not None and plan.state in t.sources and t.allowed(plan, user)
+
+
+def transition(plan: Plan, action: str, actor, *, summary: str = "", data: dict | None = None,
+               extra_values: dict | None = None) -> PlanStatus:
+    """Move the plan by `action`. The only writer of plans.status. Flushes, does not commit."""
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise DomainError("Thao tác không hợp lệ.")
+    if plan.state not in t.sources:
+        raise DomainError(f"Không thể {t.label}: kế hoạch đang ở trạng thái “{plan.state.label}”.")
+    if not t.allowed(plan, actor):
+        raise PermissionDenied(f"Bạn không có quyền {t.label} kế hoạch này.")
+    old = plan.status
+    values = {"status": t.target.value, "updated_at": utcnow(), **(extra_values or {})}
+    result = db.session.execute(
+        sa.update(Plan).where(Plan.id == plan.id, Plan.status == old).values(**values)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise DomainError("Kế hoạch vừa được người khác thay đổi trạng thái. Vui lòng tải lại trang.")
+    db.session.refresh(plan)
+    record(t.audit_action, plan, actor=actor,
+           summary=summary or f"{t.label[0].upper() + t.label[1:]}", data={"from": old, "to": t.target.value,
+                                                                          **(data or {})})
+    return t.target
