@@ -64,3 +64,15 @@ def register_cli(app: Flask) -> None:
         raise SystemExit(1)
 
     app.cli.add_command(audit)
+
+    approvals = click.Group("approvals", help="Biểu quyết kế hoạch.")
+
+    @approvals.command("remind")
+    def approvals_remind():
+        """Nhắc Chủ tịch các kế hoạch quá hạn biểu quyết (chạy bằng cron; chạy lại trong ngày không gửi trùng)."""
+        from .approvals.services import remind_overdue
+        sent = remind_overdue()
+        db.session.commit()
+        click.echo(f"Đã gửi {sent} lời nhắc." if sent else "Không có kế hoạch nào quá hạn cần nhắc.")
+
+    app.cli.add_command(approvals)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import url_for
+from ..links import link
 
 from ..audit.service import record
 from ..dates import utcnow
@@ -78,9 +78,9 @@ def submit(plan: Plan, *, actor: User) -> ApprovalRound:
                            rule=org.approval_rule)
     db.session.add(round_)
     db.session.flush()
-    link = url_for("approvals.review", plan_id=plan.id)
+    review_link = link("approvals.review", plan_id=plan.id)
     notify([m for m in committee_members() if m.id != actor.id], "plan_submitted",
-           f"Kế hoạch “{plan.subject}” chờ bạn biểu quyết (lần {number}).", link,
+           f"Kế hoạch “{plan.subject}” chờ bạn biểu quyết (lần {number}).", review_link,
            subject=f"[Công đoàn] Chờ duyệt: {plan.subject}")
     return round_
 
@@ -176,13 +176,13 @@ def _close(plan: Plan, round_: ApprovalRound, decision: str, note: str, *, decid
     round_.decision_note = note
     round_.decided_by_id = decided_by.id if decided_by else None
     transition(plan, decision, decided_by, summary=note, data={"round": round_.number})
-    link = url_for("plans.detail", plan_id=plan.id)
+    plan_link = link("plans.detail", plan_id=plan.id)
     recipients = [db.session.get(User, plan.author_id)] + chairs()
     if decision == "approve":
-        notify(recipients, "plan_approved", f"Kế hoạch “{plan.subject}” đã được Ban Chấp hành duyệt.", link,
+        notify(recipients, "plan_approved", f"Kế hoạch “{plan.subject}” đã được Ban Chấp hành duyệt.", plan_link,
                subject=f"[Công đoàn] Đã duyệt: {plan.subject}")
     else:
-        notify(recipients, "plan_returned", f"Kế hoạch “{plan.subject}” bị trả lại để sửa. {note}", link,
+        notify(recipients, "plan_returned", f"Kế hoạch “{plan.subject}” bị trả lại để sửa. {note}", plan_link,
                subject=f"[Công đoàn] Trả lại: {plan.subject}")
 
 
@@ -255,7 +255,7 @@ def remind_overdue(now: dt.datetime | None = None) -> int:
         created = notify(chairs(), "vote_overdue",
                          f"Quá hạn biểu quyết kế hoạch “{plan.subject}”: {votes_for} đồng ý, {votes_against} không "
                          f"đồng ý, {members - votes_for - votes_against} chưa biểu quyết.",
-                         url_for("approvals.review", plan_id=plan.id),
+                         link("approvals.review", plan_id=plan.id),
                          subject=f"[Công đoàn] Quá hạn biểu quyết: {plan.subject}",
                          dedup_key=f"vote-overdue-{round_.id}-{now.date().isoformat()}")
         if created:

@@ -79,7 +79,7 @@ def test_committee_member_drafts_reorders_previews_copies_and_compares(page):
 
     # The preview reads like the printed document.
     page.click("text=Xem bản in")
-    expect(page.locator("h1.type")).to_have_text("KẾ HOẠCH")
+    expect(page.locator("p.type")).to_have_text("KẾ HOẠCH")
     expect(page.locator(".section-title").first).to_have_text("I. NHIỆM VỤ CHUNG:")
     expect(page.locator("table.schedule tbody tr")).to_have_count(2)
     expect(page.locator(".draft-mark")).to_have_text("DỰ THẢO")
