@@ -22,10 +22,11 @@ from docx.shared import Cm
 
 from congdoan.dates import date_line, parse_iso_date
 from congdoan.documents.importer import ImportFailed, ImportResult, import_plan_docx
+from congdoan.demo import EXAMPLE_DOCX
 from congdoan.text import plain, roman
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = Path("/work/shared/examples/ke-hoach-cong-doan-nam-hoc-2023-2024.docx")
+SAMPLE = EXAMPLE_DOCX
 DEMO_JSON = ROOT / "congdoan" / "demo" / "ke_hoach_2023_2024.json"
 MOTTOS = {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"}
 

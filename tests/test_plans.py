@@ -364,7 +364,8 @@ def test_demo_plan_is_structured_and_its_preview_shows_every_source_paragraph(ru
     signed_in(db.session.execute(sa.select(User).where(User.email == "chutich@thanhto.demo")).scalar_one(),
               "congdoan2026")
     preview = " ".join(_page(client.get(f"/ke-hoach/{plan.id}/xem-truoc")).split())
-    source = Document("../shared/examples/ke-hoach-cong-doan-nam-hoc-2023-2024.docx")
+    from congdoan.demo import EXAMPLE_DOCX
+    source = Document(str(EXAMPLE_DOCX))
     paragraphs = []
     for block in source.element.body.iter():
         if block.tag.endswith("}p"):

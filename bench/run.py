@@ -1,0 +1,224 @@
+"""make bench: build a large union in a fresh database, serve it with gunicorn, load it with wrk
+from a separate process over loopback, and print one table of requests/s and latency percentiles.
+
+    python -m bench.run [--db sqlite|postgresql] [--duration 10] [--connections 20]
+
+Targets (issue 8, checked here, never in the test suite): every page's p95 under 150 ms with 20
+concurrent users on a 2-core machine, and the tracking dashboard at no less than a quarter of the
+bare endpoint's throughput.
+"""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench-out"
+from congdoan.demo import EXAMPLE_DOCX as EXAMPLE  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url(kind: str) -> str:
+    if kind == "postgresql":
+        url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/congdoan_bench")
+        import psycopg
+        parts = urllib.parse.urlsplit(url)
+        admin = parts._replace(path="/postgres").geturl()
+        name = parts.path.lstrip("/")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return url
+    path = OUT / "bench.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def prepare(url: str) -> dict:
+    """Migrate the fresh database and fill it; returns the counts and the ids the endpoints need."""
+    os.environ["DATABASE_URL"] = url
+    from flask_migrate import upgrade
+    from werkzeug.security import generate_password_hash
+
+    from congdoan import create_app
+    from congdoan.extensions import db
+
+    from . import data
+
+    app = create_app(instance_path=str(OUT / "instance"))
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        counts = data.build(password_hash=generate_password_hash(data.PASSWORD, "pbkdf2:sha256:1000"))
+        db.session.commit()
+        counts["build_seconds"] = round(time.perf_counter() - started, 1)
+        extra = getattr(data, "endpoint_ids", lambda: {})()
+        db.engine.dispose()
+    return {"counts": counts, "ids": extra}
+
+
+class Session:
+    """A signed-in browser: cookie jar plus the CSRF token of the session."""
+
+    def __init__(self, base: str, email: str, password: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        page = self.get("/dang-nhap")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+            re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        body = urllib.parse.urlencode({"csrf_token": token.group(1), "email": email, "password": password}).encode()
+        self.opener.open(self.base + "/dang-nhap", body).read()
+        home = self.get("/")
+        self.csrf = re.search(r'"X-CSRFToken": "([^"]+)"', home).group(1)
+
+    def get(self, path: str) -> str:
+        return self.opener.open(self.base + path).read().decode("utf-8")
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def wrk(url: str, *, duration: int, connections: int, env: dict) -> dict:
+    cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+           "-s", str(ROOT / "bench" / "report.lua"), url]
+    result = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **env}, timeout=duration + 60)
+    line = next((l for l in result.stdout.splitlines() if l.startswith("BENCH ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk failed: {result.stdout}\n{result.stderr}")
+    values = dict(part.split("=", 1) for part in line.split()[1:])
+    requests, duration_us = int(values["requests"]), int(values["duration_us"])
+    return {"rps": requests / (duration_us / 1e6), "p50": int(values["p50"]) / 1000, "p95": int(values["p95"]) / 1000,
+            "p99": int(values["p99"]) / 1000, "errors": int(values["errors"]), "codes": values["codes"]}
+
+
+def medians() -> dict[str, float]:
+    """Median of 20: rendering the largest plan to .docx, importing the example Word plan."""
+    from congdoan import create_app
+    from congdoan.documents.importer import import_plan_docx
+    from congdoan.documents.render import render_plan
+    from congdoan.plans.document import load_plan_tree, to_document
+
+    app = create_app(instance_path=str(OUT / "instance"))
+    out = {}
+    with app.app_context():
+        doc = to_document(load_plan_tree(1))
+        org = {"motto_line1": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto_line2": "Độc lập - Tự do - Hạnh phúc",
+               "number_symbol": "KH-CĐ"}
+        render_plan(doc, org=org, draft=False)
+        times = []
+        for _ in range(20):
+            started = time.perf_counter()
+            render_plan(doc, org=org, draft=False)
+            times.append(time.perf_counter() - started)
+        out["render largest plan .docx (12 months x 8 activities)"] = statistics.median(times) * 1000
+    if EXAMPLE.exists():
+        data = EXAMPLE.read_bytes()
+        import_plan_docx(data)
+        times = []
+        for _ in range(20):
+            started = time.perf_counter()
+            import_plan_docx(data)
+            times.append(time.perf_counter() - started)
+        out["import the example Word plan"] = statistics.median(times) * 1000
+    return out
+
+
+def endpoints(ids: dict) -> list[tuple[str, str, dict, str]]:
+    """(name, path, extra wrk env, who) for every measured page."""
+    items = [
+        ("bare endpoint (/healthz)", "/healthz", {}, "anonymous"),
+        ("home page", "/", {}, "chair"),
+        ("plan list", "/ke-hoach/", {}, "chair"),
+        ("plan search", "/ke-hoach/?q=tet+trung+thu", {}, "chair"),
+        ("plan preview", "/ke-hoach/1/xem-truoc", {}, "chair"),
+    ]
+    items += ids.get("extra_endpoints", [])
+    return items
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is missing: apt-get install wrk (make bench installs it when run as root)", file=sys.stderr)
+        return 2
+    OUT.mkdir(exist_ok=True)
+    url = database_url(args.db)
+    print(f"Building the data set in {args.db} ...", flush=True)
+    prepared = prepare(url)
+    print("  " + ", ".join(f"{k}={v}" for k, v in prepared["counts"].items()), flush=True)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": str(OUT / "instance"), "SECRET_KEY": "bench-secret"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
+                               "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        from . import data
+        sessions = {"chair": Session(base, "dv00001@bench.demo", data.PASSWORD)}
+        for who, email in prepared["ids"].get("logins", {}).items():
+            sessions[who] = Session(base, email, data.PASSWORD)
+        results = []
+        for name, path, extra, who in endpoints(prepared["ids"]):
+            wrk_env = {k: v.format(csrf=sessions[who].csrf) if who in sessions else v for k, v in extra.items()}
+            if who in sessions:
+                wrk_env.update(BENCH_COOKIE=sessions[who].cookie, BENCH_CSRF=sessions[who].csrf)
+            wrk(base + path, duration=2, connections=args.connections, env=wrk_env)       # warm-up
+            results.append((name, wrk(base + path, duration=args.duration, connections=args.connections, env=wrk_env)))
+            print(f"  measured {name}", flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    ceiling = results[0][1]["rps"]
+    lines = [f"Machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
+             f"database {args.db} · gunicorn {args.workers} sync workers · wrk {args.connections} connections, "
+             f"{args.duration} s per page", "",
+             "| page | req/s | p50 ms | p95 ms | p99 ms | of ceiling | responses |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for name, r in results:
+        lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
+                     f"{r['rps'] / ceiling:.0%} | {r['codes']} |")
+    lines += ["", "| operation (median of 20) | ms |", "|---|---:|"]
+    lines += [f"| {name} | {ms:.1f} |" for name, ms in medians().items()]
+    report = "\n".join(lines)
+    print("\n" + report)
+    (OUT / f"results-{args.db}.md").write_text(report + "\n", encoding="utf-8")
+    slow = [name for name, r in results if r["p95"] > 150]
+    if slow:
+        print(f"\nTarget missed (p95 > 150 ms): {', '.join(slow)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
