@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 FLASK := $(VENV)/bin/flask --app wsgi
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/congdoan_test
 
-.PHONY: run test test-pg install install-dev migrate seed template clean
+.PHONY: run test test-pg bench install install-dev migrate seed template clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ test: install-dev
 test-pg: install-dev
 	$(PY) scripts/ensure_pg_database.py "$(PG_TEST_URL)"
 	TEST_DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+
+## Measure speed at the scale of a large union (5,000 people): SQLite, then PostgreSQL when it answers.
+bench: install-dev
+	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed: apt-get install wrk"; exit 2; }
+	$(PY) -m bench.run --db sqlite $(BENCH_ARGS)
+	if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then $(PY) -m bench.run --db postgresql $(BENCH_ARGS); fi
 
 ## Rebuild the Word template of the official plan from its script.
 template: install
