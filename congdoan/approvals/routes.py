@@ -69,45 +69,41 @@ def review(plan_id: int):
     return render("approvals/review.html", **_review_context(plan))
 
 
-@bp.route("/<int:plan_id>/bieu-quyet", methods=["POST"])
-@requires(Perm.PLANS_VOTE)
-def vote(plan_id: int):
+def _panel_action(plan_id: int, act, fragment: str, done_message: str | None = None):
+    """Run one member action of the review page; answer with its panel (htmx) or the page again.
+    Field errors come back in the panel with the person's input kept."""
     plan = get_plan_or_404(plan_id)
     try:
-        services.vote(plan, voter=current_user, choice=request.form.get("choice", ""),
-                      reason=request.form.get("reason", ""))
+        act(plan)
     except ValidationFailed as exc:
         db.session.rollback()
         plan = get_plan_or_404(plan_id)
-        return render("approvals/review.html", "approvals/_vote_panel.html",
+        return render("approvals/review.html", fragment,
                       status=200 if request.headers.get("HX-Request") == "true" else 422,
                       **_review_context(plan, errors=exc.errors, values=request.form))
     db.session.commit()
     plan = get_plan_or_404(plan_id)
     if request.headers.get("HX-Request") != "true":
-        flash("Đã ghi nhận biểu quyết của bạn.", "success")
+        if done_message:
+            flash(done_message, "success")
         return redirect_to("approvals.review", plan_id=plan.id)
-    return render("approvals/review.html", "approvals/_vote_panel.html", **_review_context(plan, saved=True))
+    return render("approvals/review.html", fragment, **_review_context(plan, saved=bool(done_message)))
+
+
+@bp.route("/<int:plan_id>/bieu-quyet", methods=["POST"])
+@requires(Perm.PLANS_VOTE)
+def vote(plan_id: int):
+    return _panel_action(plan_id, lambda plan: services.vote(
+        plan, voter=current_user, choice=request.form.get("choice", ""), reason=request.form.get("reason", "")),
+        "approvals/_vote_panel.html", "Đã ghi nhận biểu quyết của bạn.")
 
 
 @bp.route("/<int:plan_id>/gop-y", methods=["POST"])
 @requires(Perm.PLANS_VOTE)
 def comment(plan_id: int):
-    plan = get_plan_or_404(plan_id)
-    try:
-        services.comment(plan, author=current_user, text=request.form.get("comment", ""),
-                         section=request.form.get("section", ""))
-    except ValidationFailed as exc:
-        db.session.rollback()
-        plan = get_plan_or_404(plan_id)
-        return render("approvals/review.html", "approvals/_comments.html",
-                      status=200 if request.headers.get("HX-Request") == "true" else 422,
-                      **_review_context(plan, errors=exc.errors, values=request.form))
-    db.session.commit()
-    plan = get_plan_or_404(plan_id)
-    if request.headers.get("HX-Request") != "true":
-        return redirect_to("approvals.review", plan_id=plan.id)
-    return render("approvals/review.html", "approvals/_comments.html", **_review_context(plan))
+    return _panel_action(plan_id, lambda plan: services.comment(
+        plan, author=current_user, text=request.form.get("comment", ""), section=request.form.get("section", "")),
+        "approvals/_comments.html")
 
 
 @bp.route("/<int:plan_id>/tra-lai", methods=["POST"])
