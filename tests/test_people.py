@@ -140,3 +140,29 @@ def test_people_list_is_paginated(client, signed_in):
     assert "Trang 1 / 2" in text_of(first)
     second = client.get("/quan-tri/nguoi-dung?trang=2")
     assert text_of(second).count("Đoàn Viên") >= 5
+
+
+def test_settings_edit_and_validation(client, signed_in):
+    from congdoan.organisation.models import Organisation
+    chair = make_user("Chủ Tịch", roles=["chair", "committee"])
+    signed_in(chair)
+    data = {"name": "CĐCS TRƯỜNG TIỂU HỌC THÀNH TÔ", "upper_union": "LĐLĐ QUẬN HẢI AN", "place_name": "Thành Tô",
+            "plan_abbrev": "KH", "body_abbrev": "CĐ", "sign_on_behalf": "TM. BAN CHẤP HÀNH", "chair_title": "CHỦ TỊCH",
+            "vice_chair_title": "PHÓ CHỦ TỊCH", "motto_line1": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "motto_line2": "Độc lập - Tự do - Hạnh phúc", "default_recipients": "CB, GV, NV;\r\nLưu: VT.",
+            "approval_rule": "two_thirds_all", "vote_deadline_days": "5"}
+    assert client.post_form("/cai-dat/", data).status_code == 303
+    org = db.session.get(Organisation, 1)
+    assert (org.approval_rule, org.vote_deadline_days, org.plan_symbol) == ("two_thirds_all", 5, "KH-CĐ")
+    assert org.recipient_lines == ["CB, GV, NV;", "Lưu: VT."]
+    bad = client.post_form("/cai-dat/", {**data, "vote_deadline_days": "0", "approval_rule": "dictator",
+                                         "place_name": ""})
+    assert bad.status_code == 422
+    page = text_of(bad)
+    assert "từ 1 đến 90 ngày" in page and "Vui lòng nhập địa danh ghi trên văn bản" in page
+    assert "Not a valid choice" not in page
+    assert db.session.get(Organisation, 1).vote_deadline_days == 5
+    member = make_user()
+    client.post_form("/dang-xuat")
+    signed_in(member)
+    assert client.get("/cai-dat/").status_code == 403

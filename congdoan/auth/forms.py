@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
+from ..forms import Form
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 MIN_PASSWORD = 8
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired("Vui lòng nhập email."),
                                             Length(max=254, message="Email quá dài.")])
     password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu."),
@@ -13,7 +13,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Ghi nhớ đăng nhập trên máy này")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField("Mật khẩu hiện tại", validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại.")])
     new = PasswordField("Mật khẩu mới", validators=[
         DataRequired("Vui lòng nhập mật khẩu mới."),

@@ -1,6 +1,8 @@
-from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from ..forms import Form
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from .models import APPROVAL_RULES
 
 R = "Vui lòng nhập {}."
 
@@ -12,7 +14,7 @@ def _text(label, max_len, required=True):
     return StringField(label, validators=validators)
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = _text("Tên công đoàn cơ sở", 200)
     upper_union = _text("Công đoàn cấp trên", 200)
     place_name = _text("Địa danh ghi trên văn bản", 100)
@@ -25,3 +27,7 @@ class OrganisationForm(FlaskForm):
     motto_line2 = _text("Tiêu ngữ", 200)
     default_recipients = TextAreaField("Nơi nhận mặc định (mỗi dòng một nơi)", validators=[
         Length(max=2000, message="Nơi nhận tối đa 2000 ký tự.")])
+    approval_rule = SelectField("Quy tắc thông qua kế hoạch", choices=dict(APPROVAL_RULES))
+    vote_deadline_days = IntegerField("Thời hạn biểu quyết (ngày)", validators=[
+        InputRequired("Vui lòng nhập số ngày."),
+        NumberRange(min=1, max=90, message="Thời hạn biểu quyết từ 1 đến 90 ngày.")])

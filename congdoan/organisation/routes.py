@@ -28,6 +28,11 @@ def settings():
             if getattr(org, name) != value:
                 changes[name] = [getattr(org, name), value]
                 setattr(org, name, value)
+        for name in ("approval_rule", "vote_deadline_days"):
+            value = getattr(form, name).data
+            if getattr(org, name) != value:
+                changes[name] = [getattr(org, name), value]
+                setattr(org, name, value)
         recipients = clean_text(form.default_recipients.data, multiline=True)
         if org.default_recipients != recipients:
             changes["default_recipients"] = [org.default_recipients, recipients]

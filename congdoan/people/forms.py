@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from ..forms import ActionForm, Form  # noqa: F401  (ActionForm re-exported for the views)
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TelField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -16,7 +16,7 @@ def _optional_int(value):
         return -1   # an impossible id: the service reports it as an unknown group
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """Fields only: the rules live in people.services.check_person, shared with the import."""
     full_name = StringField("Họ và tên")
     email = EmailField("Email (dùng để đăng nhập)")
@@ -25,15 +25,11 @@ class PersonForm(FlaskForm):
     roles = MultiCheckboxField("Vai trò", validate_choice=False)
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     name = StringField("Tên tổ")
     leader_id = SelectField("Tổ trưởng", coerce=_optional_int, validate_choice=False)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Tệp danh sách (.csv hoặc .xlsx)")
     create_groups = BooleanField("Tự tạo tổ mới nếu tên tổ trong tệp chưa có")
-
-
-class ActionForm(FlaskForm):
-    """CSRF-only form for button POSTs."""
