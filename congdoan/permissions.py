@@ -14,7 +14,7 @@ from functools import wraps
 from flask import abort, current_app
 from flask_login import current_user
 
-from .people.roles import Role
+from .people.roles import COMMITTEE_ROLES, Role
 
 
 class Perm(str, enum.Enum):
@@ -22,6 +22,12 @@ class Perm(str, enum.Enum):
     PEOPLE_MANAGE = "people.manage"      # accounts, groups, roles, member import
     SETTINGS_EDIT = "settings.edit"      # organisation settings
     AUDIT_VIEW = "audit.view"            # the whole audit trail
+    # Member requests and campaigns. Submitting and following one's own requests is SIGNED_IN.
+    REQUESTS_CONFIRM = "requests.confirm"     # the inbox of requests waiting for a group leader
+    REQUESTS_REVIEW = "requests.review"       # every request, lists and Excel exports
+    REQUESTS_DECIDE = "requests.decide"       # approve, refuse, ask (the committee)
+    REQUESTS_PAY = "requests.pay"             # mark approved requests paid (the accountant)
+    CAMPAIGNS_MANAGE = "campaigns.manage"     # open, extend, close collection campaigns
 
 
 R = Role
@@ -30,6 +36,11 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.PEOPLE_MANAGE: frozenset({R.ADMIN}),
     Perm.SETTINGS_EDIT: frozenset({R.ADMIN, R.CHAIR}),
     Perm.AUDIT_VIEW: frozenset({R.ADMIN, R.CHAIR}),
+    Perm.REQUESTS_CONFIRM: frozenset({R.GROUP_LEADER}),
+    Perm.REQUESTS_REVIEW: COMMITTEE_ROLES | {R.ACCOUNTANT},
+    Perm.REQUESTS_DECIDE: COMMITTEE_ROLES,
+    Perm.REQUESTS_PAY: frozenset({R.ACCOUNTANT}),
+    Perm.CAMPAIGNS_MANAGE: COMMITTEE_ROLES,
 }
 
 
