@@ -54,7 +54,10 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .notifications.routes import bp as notifications_bp
     from .organisation.routes import bp as organisation_bp
     from .people.routes import bp as people_bp
-    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp):
+    from .requests import panels as _request_panels  # noqa: F401  (home-page panels)
+    from .requests.campaign_routes import bp as campaigns_bp
+    from .requests.routes import bp as requests_bp
+    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, requests_bp, campaigns_bp):
         app.register_blueprint(bp)
 
     from .cli import register_cli
