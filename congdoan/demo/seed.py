@@ -44,4 +44,7 @@ def seed_union(password_method: str) -> dict[str, int]:
             if leads and groups[group_index].leader_id is None:
                 groups[group_index].leader_id = user.id
     db.session.flush()
+    db.session.expire_all()            # leaders were just set: let roles and groups be re-read
+    from .requests import seed_requests
+    created.update(seed_requests())
     return created
