@@ -266,3 +266,18 @@ def test_the_full_list_paginates_and_filters_inline(client, signed_in):
     assert "<html" not in inline.get_data(as_text=True) and "25 đề xuất" in text_of(inline)
     none = client.get("/de-xuat/tat-ca?q=khong-ai", headers={"HX-Request": "true", "HX-Trigger": "requests-filter"})
     assert "Không có đề xuất nào khớp" in text_of(none)
+
+
+def test_a_long_campaign_list_paginates(client, signed_in):
+    c = cast()
+    campaign = make_campaign(c.chair)
+    for n in range(51):
+        services.submit(c.member, KINDS["child_award"], dict(SAMPLE["child_award"], child_name=f"Cháu số {n + 1}"),
+                        [upload(png_bytes())], campaign=campaign)
+    db.session.commit()
+    signed_in(c.accountant)
+    first = client.get(f"/dot-tiep-nhan/{campaign.id}")
+    assert "Danh sách đề xuất (51)" in text_of(first) and "Trang 1 / 2" in text_of(first)
+    assert f'href="/dot-tiep-nhan/{campaign.id}?trang=2"' in first.get_data(as_text=True)
+    second = text_of(client.get(f"/dot-tiep-nhan/{campaign.id}?trang=2"))
+    assert "Cháu số 51" in second and "Cháu số 50 " not in second

@@ -15,6 +15,7 @@ from congdoan.requests.states import Status
 
 from .conftest import text_of
 from .reqkit import ACTOR_OF, act, cast, request_in, submit
+from .test_notifications import smtp  # noqa: F401  (the local SMTP server fixture)
 
 STATES = [s.value for s in Status]
 
@@ -228,3 +229,32 @@ def test_private_notes_stay_out_of_the_audit_trail(app):
     public = submit(c.member, "suggestion")
     act(public, "query", c.chair, note="Thứ Năm tuần nào?")
     assert "Thứ Năm" in db.session.query(AuditEntry).filter_by(action="request_query", object_id=public.id).one().data
+
+
+def test_workflow_is_the_only_writer_of_the_status_column():
+    """No module but workflow.py assigns a request's status (attribute, constructor or UPDATE)."""
+    import pathlib
+    import re
+    offenders = []
+    pattern = re.compile(r"(\.status\s*=[^=]|\bstatus\s*=\s*(?:Status\.|[\"'](?:submitted|returned|confirmed|queried|"
+                         r"approved|refused|done|withdrawn)[\"']|t\.target))")
+    for path in pathlib.Path("congdoan").rglob("*.py"):
+        if path.name == "workflow.py" and path.parent.name == "requests":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if pattern.search(line) and not line.lstrip().startswith("#"):
+                offenders.append(f"{path}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_steps_are_mailed_when_smtp_is_configured(smtp):
+    c = cast()
+    req = request_in(c, "confirmed")
+    act(req, "approve", c.chair, amount="750.000")
+    import email
+    from email import policy
+    mails = [email.message_from_string(raw, policy=policy.default) for to, raw in smtp.messages if c.member.email in to]
+    assert mails, smtp.messages
+    assert "đã được duyệt: 750.000 đ" in str(mails[-1]["Subject"])
+    body = mails[-1].get_content()
+    assert "750.000 đ" in body and f"/de-xuat/{req.id}" in body

@@ -152,7 +152,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          "Đoàn viên hoặc người thân ốm đau, nằm viện, cần công đoàn thăm hỏi.",
          fields=(
              Field("patient", "Người ốm", SELECT, choices=RELATIONS),
-             Field("patient_name", "Họ tên người ốm (nếu không phải bản thân)", required=False),
+             Field("patient_name", "Họ tên người ốm", required=False, hint="Bỏ trống nếu người ốm là bạn"),
              Field("from_date", "Từ ngày", DATE),
              Field("to_date", "Đến ngày", DATE, required=False, not_before="from_date",
                    hint="Bỏ trống nếu đang điều trị"),
