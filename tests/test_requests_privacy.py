@@ -16,7 +16,7 @@ from congdoan.requests.models import MemberRequest
 from congdoan.requests.queries import visible_to
 
 from .conftest import text_of
-from .reqkit import SAMPLE, act, cast, png_bytes, submit
+from .reqkit import SAMPLE, act, cast, png_bytes
 
 
 def _file_through_client(client, user, kind: str) -> MemberRequest:

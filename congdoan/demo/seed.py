@@ -8,6 +8,7 @@ from ..organisation.models import Organisation
 from ..people.models import Group, User
 from ..text import fold
 from . import union
+from .requests import seed_requests
 
 
 def seed_union(password_method: str) -> dict[str, int]:
@@ -45,6 +46,5 @@ def seed_union(password_method: str) -> dict[str, int]:
                 groups[group_index].leader_id = user.id
     db.session.flush()
     db.session.expire_all()            # leaders were just set: let roles and groups be re-read
-    from .requests import seed_requests
     created.update(seed_requests())
     return created

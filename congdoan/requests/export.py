@@ -1,7 +1,7 @@
 """The Excel lists of requests: a campaign's list (its kind's own columns) and any filtered list."""
 from __future__ import annotations
 
-from ..dates import fmt_datetime, local_today, to_local
+from ..dates import fmt_datetime, local_today, to_local, utcnow
 from ..exports import Column, xlsx_response
 from .kinds import DATE, MONEY, Kind, date_value
 from .models import Campaign, MemberRequest
@@ -59,7 +59,6 @@ def list_response(title: str, requests: list[MemberRequest], filters_text: str =
 
 
 def _subtitle(n: int) -> str:
-    from ..dates import utcnow
     return f"{n} đề xuất · xuất lúc {fmt_datetime(utcnow())}"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..dates import fmt_date, parse_iso_date, parse_vn_date
 from ..money import AmountError, fmt_vnd, parse_vnd

@@ -6,8 +6,9 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..dates import local_today, utcnow
+from ..dates import fmt_date, local_today, utcnow
 from ..extensions import db
+from ..money import fmt_vnd
 from ..permissions import Perm, has_permission
 from .kinds import PUBLIC_KINDS, Kind, kind_of
 from .states import OPEN_STATES, STATUS_LABELS, WAITING_FOR_REQUESTER, Status
@@ -55,7 +56,6 @@ class Campaign(db.Model):
 
     def closed_message(self, today: dt.date | None = None) -> str | None:
         """Why a submission is refused now, or None when it is accepted."""
-        from ..dates import fmt_date
         if self.closed_at is not None:
             return f"Đợt “{self.title}” đã đóng, không nhận thêm đề xuất."
         if not self.is_open(today):
@@ -186,11 +186,9 @@ class MemberRequest(db.Model):
     @property
     def next_step(self) -> str:
         """What happens next, in one sentence for the requester and everyone else."""
-        from ..dates import fmt_date
-        from ..money import fmt_vnd
         s = self.state
         if s == Status.SUBMITTED:
-            from .workflow import has_usable_leader
+            from .workflow import has_usable_leader   # workflow imports this module
             if has_usable_leader(self):
                 return f"Chờ tổ trưởng {self.group.leader.full_name} xác nhận."
             return "Tổ chưa có tổ trưởng: chờ một Ủy viên Ban Chấp hành xác nhận thay."

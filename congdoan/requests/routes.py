@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from ..dates import local_today
 from ..extensions import db
 from ..money import fmt_vnd
+from ..people.models import Group
 from ..permissions import Perm, requires
 from ..uploads.service import UploadError, send_stored_file
 from ..web import redirect_to, render, wants_fragment
@@ -70,7 +72,6 @@ def index():
 @bp.route("/moi")
 @requires(Perm.SIGNED_IN)
 def new():
-    from ..dates import local_today
     campaigns = queries.open_campaigns(local_today())
     open_kinds = {c.kind for c in campaigns}
     return render("requests/new.html", kinds=list(KINDS.values()), campaigns=campaigns, open_kinds=open_kinds)
@@ -91,7 +92,6 @@ def create(slug: str):
     if campaign is not None and campaign.kind != kind.code:
         abort(404)
     if campaign is None and kind.campaign_only:
-        from ..dates import local_today
         matching = [c for c in queries.open_campaigns(local_today()) if c.kind == kind.code]
         if matching:
             return redirect(url_for("requests.create", slug=slug, dot=matching[0].id))
@@ -254,7 +254,6 @@ def _filters_text(f: queries.Filters) -> str:
         campaign = db.session.get(Campaign, f.campaign_id)
         parts.append(f"đợt {campaign.title}" if campaign else "đợt không tồn tại")
     if f.group_id:
-        from ..people.models import Group
         group = db.session.get(Group, f.group_id)
         parts.append(group.name if group else "tổ không tồn tại")
     return ", ".join(parts)

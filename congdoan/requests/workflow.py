@@ -33,6 +33,7 @@ from ..people.roles import Role
 from ..text import clean_text
 from .kinds import Kind
 from .models import MemberRequest, RequestEvent
+from .notify import after_start, after_transition
 from .states import Status
 
 NOTE_MAX = 2000
@@ -201,7 +202,6 @@ def start(req: MemberRequest, requester) -> RequestEvent:
            summary=f"Gửi đề xuất #{req.id} {req.spec.label}",
            data={"kind": req.kind, "status": status.value, "campaign_id": req.campaign_id,
                  "group_id": req.group_id, "route": reason})
-    from .notify import after_start
     after_start(req)
     return event
 
@@ -276,6 +276,5 @@ def apply(req: MemberRequest, action: str, actor, *, expected_version: int | Non
     else:
         data["note"] = note
     record(f"request_{action}", req, actor=actor, summary=summary, data=data)
-    from .notify import after_transition
     after_transition(req, t, actor, event)
     return event
