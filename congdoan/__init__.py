@@ -57,7 +57,11 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .organisation.routes import bp as organisation_bp
     from .plans.routes import bp as plans_bp
     from .people.routes import bp as people_bp
-    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp):
+    from .requests import panels as _request_panels  # noqa: F401  (home-page panels)
+    from .requests.campaign_routes import bp as campaigns_bp
+    from .requests.routes import bp as requests_bp
+    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp,
+               requests_bp, campaigns_bp):
         app.register_blueprint(bp)
 
     register_template_helpers(app)

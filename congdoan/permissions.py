@@ -14,7 +14,7 @@ from functools import wraps
 from flask import abort, current_app
 from flask_login import current_user
 
-from .people.roles import Role
+from .people.roles import COMMITTEE_ROLES, Role
 
 
 class Perm(str, enum.Enum):
@@ -25,6 +25,12 @@ class Perm(str, enum.Enum):
     PLANS_VIEW = "plans.view"            # plan list and the plans one may see (object rule: can_view)
     PLANS_DRAFT = "plans.draft"          # create, edit (object rule: can_edit), copy, import
     PLANS_VOTE = "plans.vote"            # vote and comment on a plan under approval
+    # Member requests and campaigns. Submitting and following one's own requests is SIGNED_IN.
+    REQUESTS_CONFIRM = "requests.confirm"     # the inbox of requests waiting for a group leader
+    REQUESTS_REVIEW = "requests.review"       # every request, lists and Excel exports
+    REQUESTS_DECIDE = "requests.decide"       # approve, refuse, ask (the committee)
+    REQUESTS_PAY = "requests.pay"             # mark approved requests paid (the accountant)
+    CAMPAIGNS_MANAGE = "campaigns.manage"     # open, extend, close collection campaigns
 
 
 R = Role
@@ -36,6 +42,11 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.PLANS_VIEW: frozenset({R.MEMBER}),
     Perm.PLANS_DRAFT: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
     Perm.PLANS_VOTE: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
+    Perm.REQUESTS_CONFIRM: frozenset({R.GROUP_LEADER}),
+    Perm.REQUESTS_REVIEW: COMMITTEE_ROLES | {R.ACCOUNTANT},
+    Perm.REQUESTS_DECIDE: COMMITTEE_ROLES,
+    Perm.REQUESTS_PAY: frozenset({R.ACCOUNTANT}),
+    Perm.CAMPAIGNS_MANAGE: COMMITTEE_ROLES,
 }
 
 

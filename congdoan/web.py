@@ -52,16 +52,23 @@ ERROR_TEXTS = {
     404: ("Không tìm thấy", "Trang hoặc nội dung bạn tìm không tồn tại, hoặc đã bị xóa."),
     405: ("Thao tác không được hỗ trợ", "Thao tác này không được hỗ trợ tại địa chỉ này."),
     409: ("Không thể thực hiện", "Thao tác không thể thực hiện ở trạng thái hiện tại."),
-    413: ("Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép."),
+    413: ("Tệp quá lớn", "Dữ liệu gửi lên vượt quá {limit} MB cho một lần gửi nên chưa được lưu. "
+                        "Hãy gửi bớt tệp hoặc giảm dung lượng ảnh (chụp lại ở chất lượng thấp hơn) rồi thử lại."),
     500: ("Lỗi hệ thống", "Đã có lỗi xảy ra phía máy chủ. Dữ liệu của bạn chưa bị thay đổi; "
                           "vui lòng thử lại sau ít phút."),
 }
 
 
 def register_web(app: Flask) -> None:
-    for status in (400, 403, 404, 405, 413, 500):
+    for status in (400, 403, 404, 405, 500):
         title, message = ERROR_TEXTS[status]
         app.register_error_handler(status, lambda e, s=status, t=title, m=message: _error(s, t, m))
+
+    @app.errorhandler(413)
+    def too_large(e):
+        title, message = ERROR_TEXTS[413]
+        limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        return _error(413, title, message.format(limit=limit))
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

@@ -20,3 +20,21 @@ document.addEventListener("htmx:sendError", function () {
     box.innerHTML = '<div class="alert alert-error" role="alert">Mất kết nối tới máy chủ. Thay đổi chưa được lưu; vui lòng thử lại.</div>';
   }
 });
+document.addEventListener("change", function (event) {
+  // Say at once when a chosen file is too large, instead of after a long upload on a phone.
+  var input = event.target;
+  if (!input.matches || !input.matches("input[type=file][data-max-bytes]") || !input.files) { return; }
+  var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+  var tooBig = Array.prototype.filter.call(input.files, function (f) { return f.size > max; });
+  var box = input.parentNode.querySelector(".file-size-error");
+  if (box) { box.remove(); }
+  if (tooBig.length) {
+    var p = document.createElement("p");
+    p.className = "field-error file-size-error";
+    p.setAttribute("role", "alert");
+    p.textContent = "Tệp “" + tooBig[0].name + "” lớn hơn " + Math.round(max / 1048576) +
+      " MB. Vui lòng chọn tệp nhỏ hơn (chụp lại ảnh ở chất lượng thấp hơn hoặc nén PDF).";
+    input.insertAdjacentElement("afterend", p);
+    input.value = "";
+  }
+});

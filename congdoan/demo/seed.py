@@ -11,6 +11,7 @@ from ..organisation.models import Organisation
 from ..people.models import Group, User
 from ..text import fold
 from . import union
+from .requests import seed_requests
 
 
 def seed_union(password_method: str) -> dict[str, int]:
@@ -47,6 +48,8 @@ def seed_union(password_method: str) -> dict[str, int]:
             if leads and groups[group_index].leader_id is None:
                 groups[group_index].leader_id = user.id
     db.session.flush()
+    db.session.expire_all()            # leaders were just set: let roles and groups be re-read
+    created.update(seed_requests())
     return created
 
 

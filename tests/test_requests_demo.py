@@ -1,0 +1,28 @@
+"""The demo seed: an open Trung thu campaign and requests in several states, idempotent."""
+import os
+
+import sqlalchemy as sa
+
+from congdoan.dates import local_today
+from congdoan.extensions import db
+from congdoan.notifications.models import Notification
+from congdoan.requests.models import Campaign, MemberRequest, RequestEvent
+from congdoan.uploads.models import StoredFile
+from congdoan.uploads.service import path_of
+
+
+
+def test_demo_has_an_open_campaign_and_requests_in_every_state(runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "campaigns=1" in first.output and "requests=9" in first.output
+    campaign = db.session.execute(sa.select(Campaign)).scalar_one()
+    assert campaign.is_open(local_today()) and campaign.kind == "child_award"
+    states = {r.status for r in db.session.query(MemberRequest)}
+    assert states == {"submitted", "returned", "confirmed", "approved", "done"}
+    files = db.session.query(StoredFile).all()
+    assert len(files) == 4 and all(os.path.exists(path_of(f)) for f in files)
+    counts = [db.session.query(m).count() for m in (Campaign, MemberRequest, RequestEvent, StoredFile, Notification)]
+    second = runner.invoke(args=["seed-demo"])
+    assert "không thay đổi gì" in second.output
+    assert [db.session.query(m).count() for m in (Campaign, MemberRequest, RequestEvent, StoredFile, Notification)] == counts
