@@ -43,6 +43,17 @@ def _activity(rng: random.Random, month: int, k: int) -> str:
     return f"{rng.choice(verbs)} {rng.choice(EVENTS).lower()} (tháng {month}, việc {k + 1})"
 
 
+def endpoint_ids() -> dict:
+    """Who signs in for which page, and the pages only the data set can name."""
+    return {
+        "logins": {"accountant": "dv00003@bench.demo"},
+        "extra_endpoints": [
+            ("requests: all, filtered (accountant)", "/de-xuat/tat-ca?trang_thai=approved", {}, "accountant"),
+            ("requests: my requests", "/de-xuat/", {}, "chair"),
+        ],
+    }
+
+
 def build(sizes: dict[str, int] | None = None, *, password_hash: str) -> dict[str, int]:
     sizes = {**SIZES, **(sizes or {})}
     rng = random.Random(20261123)
@@ -167,4 +178,59 @@ def build(sizes: dict[str, int] | None = None, *, password_hash: str) -> dict[st
                           "created_at": now, "updated_at": now, "changes": 0})
     _insert("votes", votes)
     counts.update(plans=len(plans), activities=len(activities), plan_lines=len(lines), votes=len(votes))
+    counts.update(_requests(rng, sizes, now))
     return counts
+
+
+def _requests(rng: random.Random, sizes: dict, now: dt.datetime) -> dict[str, int]:
+    """Member requests in every state, with their events, and two campaigns."""
+    _insert("campaigns", [
+        {"id": 1, "kind": "child_award", "title": "Khen thưởng con đoàn viên năm học 2025 - 2026",
+         "description": "Gửi thành tích của con trước ngày 16/9/2026.", "deadline": dt.date(2026, 12, 15),
+         "created_by_id": 1, "created_at": now, "updated_at": now},
+        {"id": 2, "kind": "child_award", "title": "Khen thưởng con đoàn viên năm học 2024 - 2025",
+         "description": "", "deadline": dt.date(2025, 9, 16), "closed_at": now, "closed_by_id": 1,
+         "created_by_id": 1, "created_at": now, "updated_at": now}])
+    kinds = ["child_award", "sick_visit", "wedding_funeral", "maternity", "hardship", "emulation", "suggestion"]
+    flows = {"submitted": [], "confirmed": ["confirm"], "approved": ["confirm", "approve"],
+             "done": ["confirm", "approve", "pay"], "refused": ["confirm", "refuse"], "withdrawn": ["withdraw"]}
+    states = list(flows)
+    requests, events = [], []
+    for i in range(sizes["requests"]):
+        requester = rng.randint(16, sizes["people"])
+        kind = kinds[i % len(kinds)]
+        status = states[rng.randrange(len(states))]
+        if kind in ("emulation", "suggestion") and status == "approved":
+            status = "done"
+        group = (requester - 1) % sizes["groups"] + 1
+        amount = rng.choice([500_000, 1_000_000, 1_500_000, 2_000_000]) if status in ("approved", "done") else None
+        if kind in ("emulation", "suggestion"):
+            amount = None if status != "approved" else amount
+        child = f"{rng.choice(FAMILY)} {rng.choice(GIVEN)}"
+        details = ({"child_name": child, "school": "Trường Tiểu học Thành Tô", "class_name": f"{rng.randint(1, 5)}A",
+                    "achievement": "Hoàn thành xuất sắc nhiệm vụ học tập", "school_year": "2025 - 2026"}
+                   if kind == "child_award" else {"reason": "Nằm viện điều trị", "place": "Bệnh viện Việt Tiệp"})
+        submitted = now - dt.timedelta(hours=i)
+        requests.append({
+            "id": i + 1, "kind": kind, "status": status, "version": 1 + len(flows[status]), "requester_id": requester,
+            "group_id": group, "campaign_id": 1 if kind == "child_award" else None, "details": details,
+            "summary": f"{child}, lớp {details.get('class_name', '')}" if kind == "child_award" else "Nằm viện điều trị",
+            "summary_key": fold(child) if kind == "child_award" else "nam vien dieu tri",
+            "amount_approved": amount if status in ("approved", "done") else None,
+            "decision_note": "Không đủ điều kiện" if status == "refused" else "",
+            "submitted_at": submitted, "updated_at": submitted,
+            "confirmed_at": submitted if "confirm" in flows[status] else None,
+            "confirmed_by_id": 16 + (group - 1) % (sizes["people"] - 16) if "confirm" in flows[status] else None,
+            "decided_at": submitted if status in ("approved", "done", "refused") else None,
+            "decided_by_id": 1 if status in ("approved", "done", "refused") else None,
+            "paid_at": submitted if status == "done" else None, "paid_by_id": 3 if status == "done" else None})
+        previous = None
+        for action, to in [("submit", "submitted")] + [(a, {"confirm": "confirmed", "approve": "approved",
+                                                           "pay": "done", "refuse": "refused",
+                                                           "withdraw": "withdrawn"}[a]) for a in flows[status]]:
+            events.append({"request_id": i + 1, "created_at": submitted, "actor_id": requester, "action": action,
+                           "from_status": previous, "to_status": to, "note": "", "amount": None})
+            previous = to
+    _insert("member_requests", requests)
+    _insert("request_events", events)
+    return {"requests": len(requests), "request_events": len(events)}
