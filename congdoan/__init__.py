@@ -52,12 +52,14 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .approvals.routes import bp as approvals_bp
     from .approvals.routes import register_template_helpers
     from .auth.routes import bp as auth_bp
+    from .documents.routes import bp as documents_bp
     from .home.routes import bp as home_bp
     from .notifications.routes import bp as notifications_bp
     from .organisation.routes import bp as organisation_bp
     from .plans.routes import bp as plans_bp
     from .people.routes import bp as people_bp
-    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp):
+    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp,
+               documents_bp):
         app.register_blueprint(bp)
 
     register_template_helpers(app)

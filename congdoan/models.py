@@ -5,3 +5,4 @@ from .people.models import Group, User, UserRole  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .plans.models import Plan, PlanBasis, PlanLine, PlanSection, PlanVersion, ScheduleActivity, ScheduleRow  # noqa: F401,E501
 from .approvals.models import ApprovalRound, RoundComment, Vote  # noqa: F401
+from .documents.models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature  # noqa: F401

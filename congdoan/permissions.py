@@ -25,6 +25,8 @@ class Perm(str, enum.Enum):
     PLANS_VIEW = "plans.view"            # plan list and the plans one may see (object rule: can_view)
     PLANS_DRAFT = "plans.draft"          # create, edit (object rule: can_edit), copy, import
     PLANS_VOTE = "plans.vote"            # vote and comment on a plan under approval
+    PLANS_SIGN = "plans.sign"            # sign and issue an approved plan (object rule: workflow.can_sign)
+    SIGNING_MANAGE = "signing.manage"    # delegate signing to a vice chair, the union's seal image
 
 
 R = Role
@@ -36,6 +38,8 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.PLANS_VIEW: frozenset({R.MEMBER}),
     Perm.PLANS_DRAFT: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
     Perm.PLANS_VOTE: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
+    Perm.PLANS_SIGN: frozenset({R.CHAIR, R.VICE_CHAIR}),
+    Perm.SIGNING_MANAGE: frozenset({R.CHAIR}),
 }
 
 

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 R = "Vui lòng nhập {}."
@@ -25,3 +25,6 @@ class OrganisationForm(FlaskForm):
     motto_line2 = _text("Tiêu ngữ", 200)
     default_recipients = TextAreaField("Nơi nhận mặc định (mỗi dòng một nơi)", validators=[
         Length(max=2000, message="Nơi nhận tối đa 2000 ký tự.")])
+    # Shown to the chair only (Perm.SIGNING_MANAGE); choices are the active vice chairs, and the
+    # service checks the choice (its message is Vietnamese, WTForms' own is not).
+    sign_delegate_id = SelectField("Ủy quyền ký ban hành kế hoạch", choices=[], validate_choice=False)
