@@ -383,7 +383,7 @@ def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
                             sha256=digest, size=len(data), docx=data)
     db.session.add(signed)
     db.session.flush()
-    readers = [plan.author] + [m for m in _committee() if m.id != actor.id]
+    readers = [u for u in [plan.author, *_committee()] if u.id != actor.id]
     notify(readers, "plan_issued", f"Kế hoạch “{plan.subject}” đã được ký ban hành, số {number}.",
            _path("plans.detail", plan_id=plan.id), subject=f"[Công đoàn] Ban hành: {number} {plan.subject}")
     return signed
