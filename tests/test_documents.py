@@ -547,3 +547,25 @@ def test_seed_demo_approves_the_example_and_gives_the_chair_a_signature(runner):
     signed = S.sign_plan(example, actor=chair)
     db.session.commit()
     assert signed.number == "01/KHCĐ-THTT"
+
+
+def test_every_required_placeholder_has_a_vietnamese_label():
+    assert set(S.PLACEHOLDER_LABELS) == set(R.REQUIRED_PLACEHOLDERS)
+
+
+def test_delegation_survives_a_settings_form_without_the_field(client, signed_in):
+    committee = make_committee()
+    S.set_sign_delegate(committee.vice.id, actor=committee.chair)
+    db.session.commit()
+    signed_in(committee.chair)
+    org = Organisation.get()
+    data = {name: getattr(org, name) for name in ("name", "upper_union", "place_name", "plan_abbrev",
+                                                  "body_abbrev", "sign_on_behalf", "chair_title",
+                                                  "vice_chair_title", "motto_line1", "motto_line2")}
+    data.update(name="CĐCS THỬ", upper_union="LĐLĐ THỬ", place_name="Hà Nội", default_recipients="Lưu: VT.")
+    assert client.post_form("/cai-dat/", data).status_code == 303
+    assert Organisation.get().sign_delegate_id == committee.vice.id
+    # and taking it back is one choice
+    data["sign_delegate_id"] = ""
+    assert client.post_form("/cai-dat/", data).status_code == 303
+    assert Organisation.get().sign_delegate_id is None

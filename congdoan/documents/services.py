@@ -35,7 +35,7 @@ from .images import MAX_UPLOAD_BYTES as MAX_IMAGE_BYTES
 from .images import CheckedImage, ImageRefused, check_image
 from .importer import ImportFailed, ImportResult, import_plan_docx
 from .models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature
-from .render import REQUIRED_PLACEHOLDERS, TemplateError, check_template, render_plan
+from .render import TemplateError, check_template, render_plan
 
 KIND_PLAN = "KH"
 

@@ -27,4 +27,5 @@ class OrganisationForm(FlaskForm):
         Length(max=2000, message="Nơi nhận tối đa 2000 ký tự.")])
     # Shown to the chair only (Perm.SIGNING_MANAGE); choices are the active vice chairs, and the
     # service checks the choice (its message is Vietnamese, WTForms' own is not).
-    sign_delegate_id = SelectField("Ủy quyền ký ban hành kế hoạch", choices=[], validate_choice=False)
+    sign_delegate_id = SelectField("Ủy quyền ký ban hành kế hoạch", choices=[], validate_choice=False,
+                                   coerce=lambda v: "" if v in (None, "", "None") else str(v))

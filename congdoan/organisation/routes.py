@@ -22,8 +22,6 @@ def _form(org: Organisation) -> OrganisationForm:
     if has_permission(current_user, Perm.SIGNING_MANAGE):
         form.sign_delegate_id.choices = [("", "Không ủy quyền: chỉ Chủ tịch ký")] + [
             (str(u.id), f"Phó Chủ tịch {u.full_name}") for u in vice_chairs()]
-        if not form.is_submitted():
-            form.sign_delegate_id.data = str(org.sign_delegate_id or "")
     else:
         del form.sign_delegate_id   # only the chair delegates signing
     return form
