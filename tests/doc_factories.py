@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageDraw
@@ -68,3 +69,17 @@ def jpeg(size=(400, 150), exif: bytes | None = None) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif or b"")
     return out.getvalue()
+
+
+EXAMPLE_NAME = "ke-hoach-cong-doan-nam-hoc-2023-2024.docx"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def example_docx() -> Path:
+    """The real 2023-2024 plan: kept in the repo as demo data where it is, else ../shared/examples
+    (a clone with shared/ beside it, as CI has), else this machine's /work/shared."""
+    for candidate in (ROOT / "congdoan" / "demo" / EXAMPLE_NAME, ROOT.parent / "shared" / "examples" / EXAMPLE_NAME,
+                      Path("/work/shared/examples") / EXAMPLE_NAME):
+        if candidate.exists():
+            return candidate
+    return candidate

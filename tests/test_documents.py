@@ -8,7 +8,6 @@ import hashlib
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -30,10 +29,10 @@ from congdoan.people.models import User
 from congdoan.plans.models import Plan, PlanStatus
 
 from .conftest import make_user, text_of
-from .doc_factories import approve, approved_plan, jpeg, make_committee, png
+from .doc_factories import approve, approved_plan, example_docx, jpeg, make_committee, png
 from .plan_factories import make_plan
 
-SAMPLE = Path("/work/shared/examples/ke-hoach-cong-doan-nam-hoc-2023-2024.docx")
+SAMPLE = example_docx()
 
 
 def lines(data: bytes) -> list[str]:

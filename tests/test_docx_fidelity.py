@@ -11,7 +11,6 @@ import hashlib
 import io
 import os
 import re
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -26,10 +25,10 @@ from congdoan.plans.models import Plan
 from congdoan.plans import services as plan_services
 from congdoan.plans.services import create_from_document, new_document
 
-from .doc_factories import approve, make_committee
+from .doc_factories import approve, example_docx, make_committee
 from .test_docx_import import assert_in_order, key, source_paragraphs
 
-SAMPLE = Path("/work/shared/examples/ke-hoach-cong-doan-nam-hoc-2023-2024.docx")
+SAMPLE = example_docx()
 SOURCE_DATE_LINE = "Thành Tô, ngày 05 tháng 9 năm 2023"
 
 
