@@ -215,7 +215,7 @@ def test_only_the_chair_or_the_delegated_vice_chair_signs(client, signed_in):
                                                   "body_abbrev", "sign_on_behalf", "chair_title",
                                                   "vice_chair_title", "motto_line1", "motto_line2")}
     data.update(name="CĐCS THỬ", upper_union="LĐLĐ THỬ", place_name="Hà Nội", default_recipients="Lưu: VT.",
-                sign_delegate_id=str(committee.vice.id))
+                approval_rule="half_all", vote_deadline_days="7", sign_delegate_id=str(committee.vice.id))
     assert client.post_form("/cai-dat/", data).status_code == 303
     assert Organisation.get().sign_delegate_id == committee.vice.id
     client.post_form("/dang-xuat")
@@ -561,7 +561,8 @@ def test_delegation_survives_a_settings_form_without_the_field(client, signed_in
     data = {name: getattr(org, name) for name in ("name", "upper_union", "place_name", "plan_abbrev",
                                                   "body_abbrev", "sign_on_behalf", "chair_title",
                                                   "vice_chair_title", "motto_line1", "motto_line2")}
-    data.update(name="CĐCS THỬ", upper_union="LĐLĐ THỬ", place_name="Hà Nội", default_recipients="Lưu: VT.")
+    data.update(name="CĐCS THỬ", upper_union="LĐLĐ THỬ", place_name="Hà Nội", default_recipients="Lưu: VT.",
+                approval_rule="half_all", vote_deadline_days="7")
     assert client.post_form("/cai-dat/", data).status_code == 303
     assert Organisation.get().sign_delegate_id == committee.vice.id
     # and taking it back is one choice
