@@ -52,6 +52,7 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .approvals.routes import bp as approvals_bp
     from .approvals.routes import register_template_helpers
     from .auth.routes import bp as auth_bp
+    from .documents.routes import bp as documents_bp
     from .home.routes import bp as home_bp
     from .notifications.routes import bp as notifications_bp
     from .organisation.routes import bp as organisation_bp
@@ -61,7 +62,7 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .requests.campaign_routes import bp as campaigns_bp
     from .requests.routes import bp as requests_bp
     for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp,
-               requests_bp, campaigns_bp):
+               requests_bp, campaigns_bp, documents_bp):
         app.register_blueprint(bp)
 
     register_template_helpers(app)

@@ -1,5 +1,8 @@
-"""Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `audit verify`."""
+"""Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `audit verify`,
+`plans import FILE.docx`, `plans export ID OUT.docx`."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -8,19 +11,27 @@ from flask import Flask, current_app
 from .extensions import db
 
 
+def _request_context():
+    """A request context on BASE_URL, for services that build links with url_for."""
+    return current_app.test_request_context("/", base_url=current_app.config.get("BASE_URL") or None)
+
+
 def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Chỉ tạo dữ liệu mẫu khi cơ sở dữ liệu chưa có ai.")
     def seed_demo(if_empty: bool):
         """Tạo dữ liệu mẫu: công đoàn Trường Tiểu học Thành Tô."""
-        from .demo.seed import seed_plans, seed_union
+        from .demo.seed import seed_approval, seed_plans, seed_signature, seed_union
         from .people.models import User
         if if_empty and db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar():
             click.echo("Cơ sở dữ liệu đã có người dùng: không tạo dữ liệu mẫu.")
             return
-        created = seed_union(current_app.config["PASSWORD_HASH_METHOD"])
-        created["plans"] = seed_plans()
-        db.session.commit()
+        with _request_context():
+            created = seed_union(current_app.config["PASSWORD_HASH_METHOD"])
+            created["plans"] = seed_plans()
+            created["approvals"] = seed_approval()
+            created["signatures"] = seed_signature()
+            db.session.commit()
         if not any(created.values()):
             click.echo("Dữ liệu mẫu đã có sẵn: không thay đổi gì.")
         else:
@@ -76,3 +87,57 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Đã gửi {sent} lời nhắc." if sent else "Không có kế hoạch nào quá hạn cần nhắc.")
 
     app.cli.add_command(approvals)
+
+    plans = click.Group("plans", help="Kế hoạch: nhập từ Word, xuất ra Word.")
+
+    @plans.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--author", "author_email", default=None,
+                  help="Email người soạn (mặc định: Chủ tịch đang hoạt động đầu tiên).")
+    def plans_import(file: Path, author_email: str | None):
+        """Nhập một kế hoạch Word (.docx) thành dự thảo mới; in ra số hiệu (id) của kế hoạch."""
+        from .documents.services import import_plan
+        from .errors import DomainError
+        from .people.models import User, UserRole
+        from .people.roles import Role
+        if author_email:
+            author = db.session.execute(
+                sa.select(User).where(User.email == author_email.strip().lower())).scalar()
+            if author is None or not author.active:
+                raise click.ClickException(f"Không có tài khoản đang hoạt động với email {author_email}.")
+        else:
+            author = db.session.execute(
+                sa.select(User).join(UserRole, UserRole.user_id == User.id)
+                .where(UserRole.role == Role.CHAIR.value, User.active.is_(True)).order_by(User.id)).scalar()
+            if author is None:
+                raise click.ClickException("Chưa có Chủ tịch đang hoạt động: hãy chỉ rõ người soạn bằng --author EMAIL.")
+        with _request_context():
+            try:
+                plan, result = import_plan(file.read_bytes(), file.name, actor=author)
+            except DomainError as exc:
+                db.session.rollback()
+                raise click.ClickException(exc.message) from None
+            db.session.commit()
+        for line in result.report:
+            click.echo(f"- {line}", err=True)
+        click.echo(plan.id)
+
+    @plans.command("export")
+    @click.argument("plan_id", type=int)
+    @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+    def plans_export(plan_id: int, out: Path):
+        """Xuất kế hoạch ra Word: bản đã ký nếu đã ban hành, nếu không là bản dự thảo."""
+        from .documents.services import plan_docx
+        from .errors import DomainError
+        from .plans.document import load_plan_tree
+        plan = load_plan_tree(plan_id)
+        if plan is None:
+            raise click.ClickException(f"Không có kế hoạch số {plan_id}.")
+        try:
+            file = plan_docx(plan)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        out.write_bytes(file.data)
+        click.echo(f"Đã ghi {out} ({len(file.data):,} byte).".replace(",", "."))
+
+    app.cli.add_command(plans)

@@ -7,3 +7,4 @@ from .plans.models import Plan, PlanBasis, PlanLine, PlanSection, PlanVersion, S
 from .approvals.models import ApprovalRound, RoundComment, Vote  # noqa: F401
 from .uploads.models import StoredFile  # noqa: F401
 from .requests.models import Campaign, MemberRequest, RequestEvent, RequestFile  # noqa: F401
+from .documents.models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature  # noqa: F401

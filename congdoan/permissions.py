@@ -31,6 +31,8 @@ class Perm(str, enum.Enum):
     REQUESTS_DECIDE = "requests.decide"       # approve, refuse, ask (the committee)
     REQUESTS_PAY = "requests.pay"             # mark approved requests paid (the accountant)
     CAMPAIGNS_MANAGE = "campaigns.manage"     # open, extend, close collection campaigns
+    PLANS_SIGN = "plans.sign"            # sign and issue an approved plan (object rule: workflow.can_sign)
+    SIGNING_MANAGE = "signing.manage"    # delegate signing to a vice chair, the union's seal image
 
 
 R = Role
@@ -47,6 +49,8 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.REQUESTS_DECIDE: COMMITTEE_ROLES,
     Perm.REQUESTS_PAY: frozenset({R.ACCOUNTANT}),
     Perm.CAMPAIGNS_MANAGE: COMMITTEE_ROLES,
+    Perm.PLANS_SIGN: frozenset({R.CHAIR, R.VICE_CHAIR}),
+    Perm.SIGNING_MANAGE: frozenset({R.CHAIR}),
 }
 
 

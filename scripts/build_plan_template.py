@@ -274,7 +274,8 @@ def _styles(doc) -> None:
     s("KHNguoiKy", "KH - Tên người ký", size=14, bold=True, align=CENTER, after=0, line=1)
 
     # verification
-    s("KHXacThuc", "KH - Xác thực", size=10, align=LEFT, after=2, line=1)
+    s("KHXacThucQR", "KH - Mã QR xác thực", size=10, align=LEFT, before=10, after=0, line=1)
+    s("KHXacThuc", "KH - Xác thực", size=9, align=LEFT, after=0, line=1)
     s("KHCuoi", "KH - Cuối văn bản", size=2, after=0, line=1)
 
     header = doc.styles["Header"]
@@ -503,11 +504,17 @@ def build() -> Document:
     _table_props(bottom, [7.0, TEXT_WIDTH_CM - 7.0], borders=False)
     _cant_split(bottom.rows[0])
     left, right = bottom.rows[0].cells
+    # The verification QR code and code sit under "Nơi nhận", beside the signature: the left
+    # column has room there, so they never push a page of their own after the signature block.
     _cell_paragraphs(left, [
         ("KHNoiNhan", "{% if recipients %}Nơi nhận:{% endif %}"),
         ("KHLenh", "{%p for recipient in recipients %}"),
         ("KHNoiNhanDong", "- {{ recipient }}"),
         ("KHLenh", "{%p endfor %}"),
+        ("KHLenh", "{%p if verify %}"),
+        ("KHXacThucQR", "{{ verify.qr }}"),
+        ("KHXacThuc", "{{ verify.text }}"),
+        ("KHLenh", "{%p endif %}"),
     ])
     _cell_paragraphs(right, [
         ("KHLenh", "{%p if signature.on_behalf %}"),
@@ -521,28 +528,6 @@ def build() -> Document:
         ("KHLenh", "{%p endif %}"),
         ("KHNguoiKy", "{{ signature.name }}"),
     ])
-
-    # Verification box (QR code + code + address)
-    tag("{%p if verify %}")
-    spacer = p("KHXacThuc")
-    spacer.paragraph_format.space_before = Pt(12)
-    box = doc.add_table(rows=1, cols=2)
-    _table_props(box, [2.4, TEXT_WIDTH_CM - 2.4], borders=True, pad_cm=0.15)
-    _cant_split(box.rows[0])
-    qr_cell, text_cell = box.rows[0].cells
-    _cell_paragraphs(qr_cell, [("KHXacThuc", "{{ verify.qr }}")])
-    qr_fmt = qr_cell.paragraphs[0].paragraph_format
-    qr_fmt.alignment = CENTER
-    qr_fmt.space_before = Pt(3)
-    qr_fmt.space_after = Pt(3)
-    _cell_paragraphs(text_cell, [
-        ("KHXacThuc", "{{ verify.title }}"),
-        ("KHXacThuc", "{{ verify.text }}"),
-    ])
-    text_cell.paragraphs[0].runs[0].bold = True
-    _valign(qr_cell, "center")
-    _valign(text_cell, "center")
-    tag("{%p endif %}")
 
     # The body must end with a paragraph (not a table); keep it tiny so it never adds a page.
     p("KHCuoi")

@@ -358,9 +358,11 @@ def test_signature_seal_and_qr_are_placed():
     assert len(images) == 2  # signature with seal, QR code
     assert document_xml(data).count("<w:drawing>") == 2
     lines = nonempty(data)
-    assert lines[-1] == f"Mã xác thực: ABCD-1234 — kiểm tra tại {VERIFY_URL}"
-    # the signer's block is still complete and in order
-    assert lines[-5:-2] == ["TM. BAN CHẤP HÀNH", "CHỦ TỊCH", "Nguyễn Thị Hoa"]
+    # the code and its QR sit under "Nơi nhận" (left column), so they never add a page of their
+    # own; the signer's block (right column) still ends the document, complete and in order
+    assert lines[-7:] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT.",
+                          f"Mã xác thực: ABCD-1234 — kiểm tra tại {VERIFY_URL}",
+                          "TM. BAN CHẤP HÀNH", "CHỦ TỊCH", "Nguyễn Thị Hoa"]
 
 
 def test_signature_alone_and_no_images_by_default(final_docx):

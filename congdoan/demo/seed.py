@@ -99,3 +99,91 @@ def seed_plans() -> int:
         created += 1
     db.session.flush()
     return created
+
+
+# The example plan is approved through the real services (submitted by the chair, four of the seven
+# committee members in favour: more than half), and left unsigned so a visitor can try signing.
+APPROVERS = ("chutich", "phochutich", "ketoan", "ha.le")
+
+
+def seed_approval() -> int:
+    """Approve the example 2023-2024 plan if it is still a draft. Returns 1 if it did, else 0.
+    Needs a request context (the approval services build links for their notifications)."""
+    from ..approvals.services import submit, vote
+    from ..plans.models import Plan, PlanStatus
+
+    example = json.loads(EXAMPLE_PLAN.read_text(encoding="utf-8"))
+    plan = db.session.execute(sa.select(Plan).where(Plan.subject == example["subject"])
+                              .order_by(Plan.id).limit(1)).scalar()
+    if plan is None or plan.state != PlanStatus.DRAFT:
+        return 0
+    people = {local: db.session.execute(sa.select(User).where(User.email == union.email(local))).scalar()
+              for local in APPROVERS}
+    if any(person is None for person in people.values()):
+        return 0
+    submit(plan, actor=people["chutich"])
+    for local in APPROVERS:
+        if plan.state != PlanStatus.SUBMITTED:
+            break
+        vote(plan, voter=people[local], choice="for")
+    db.session.flush()
+    return 1
+
+
+def seed_signature() -> int:
+    """Give the demo chair a drawn signature image so signing works out of the box."""
+    from ..documents.models import UserSignature
+    from ..documents.services import save_signature
+
+    chair = db.session.execute(sa.select(User).where(User.email == union.email("chutich"))).scalar()
+    if chair is None or db.session.get(UserSignature, chair.id) is not None:
+        return 0
+    save_signature(chair, demo_signature_png())
+    return 1
+
+
+def demo_signature_png(seed: int = 7) -> bytes:
+    """A handwriting-like signature drawn with pillow: a looping cursive stroke whose pressure
+    varies, and a flourish under it, in blue-black ink on a transparent background."""
+    import io
+    import math
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    scale = 4                                      # drawn large, then reduced: smooth edges
+    width, height = 640, 240
+    image = Image.new("RGBA", (width * scale, height * scale), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    ink = (22, 38, 120, 255)
+
+    def stroke(points, base_width):
+        for i in range(1, len(points)):
+            (x0, y0), (x1, y1) = points[i - 1], points[i]
+            pressure = 0.55 + 0.45 * math.sin(math.pi * i / len(points))   # thin at both ends
+            w = max(1, int(base_width * pressure * scale))
+            draw.line([(x0 * scale, y0 * scale), (x1 * scale, y1 * scale)], fill=ink, width=w)
+            r = w / 2
+            draw.ellipse([x1 * scale - r, y1 * scale - r, x1 * scale + r, y1 * scale + r], fill=ink)
+
+    # The name: a prolate cycloid gives the loops of joined cursive letters, leaning right.
+    points = []
+    loops = 7
+    for i in range(900):
+        t = i / 899 * loops * 2 * math.pi
+        amplitude = 38 + 14 * math.sin(t / loops * 1.7) + rng.uniform(-0.6, 0.6)
+        x = 60 + t * 11.5 - 16 * math.sin(t)
+        y = 118 - amplitude * (0.35 + 0.65 * abs(math.cos(t / 2))) * math.cos(t) * 0.9
+        x += (118 - y) * 0.35                      # slant
+        points.append((x, y))
+    stroke(points, 5.5)
+    # A tall first letter and the flourish under the name.
+    stroke([(70 + 30 * math.sin(a / 40 * math.pi) * (1 - a / 80), 160 - a * 1.6) for a in range(80)], 5)
+    flourish = [(40 + s * 5.6, 190 - 26 * math.sin(s / 100 * math.pi * 1.1) + 0.004 * (s - 50) ** 2)
+                for s in range(101)]
+    stroke(flourish, 4)
+    image = image.resize((width, height), Image.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

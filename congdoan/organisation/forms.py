@@ -31,3 +31,7 @@ class OrganisationForm(Form):
     vote_deadline_days = IntegerField("Thời hạn biểu quyết (ngày)", validators=[
         InputRequired("Vui lòng nhập số ngày."),
         NumberRange(min=1, max=90, message="Thời hạn biểu quyết từ 1 đến 90 ngày.")])
+    # Shown to the chair only (Perm.SIGNING_MANAGE); choices are the active vice chairs, and the
+    # service checks the choice (its message is Vietnamese, WTForms' own is not).
+    sign_delegate_id = SelectField("Ủy quyền ký ban hành kế hoạch", choices=[], validate_choice=False,
+                                   coerce=lambda v: "" if v in (None, "", "None") else str(v))

@@ -52,6 +52,12 @@ class Organisation(db.Model):
     vote_deadline_days: Mapped[int] = mapped_column(default=7, server_default="7")
     # The vice chair the chair has delegated signing to (None: only the chair signs).
     sign_delegate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The union's own Word template of the plan (None: the built-in one) and its seal image
+    # (a PNG re-encoded from the upload; None: signed files carry no seal).
+    plan_template_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("plan_templates.id", ondelete="SET NULL"))
+    seal_image: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    seal_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

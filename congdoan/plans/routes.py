@@ -93,10 +93,12 @@ def create():
 def detail(plan_id: int):
     plan = get_plan_or_404(plan_id)
     from ..approvals.services import rounds
+    from ..documents.routes import plan_files_context
     all_rounds = rounds(plan)
     return render("plans/detail.html", **_editor_context(plan, last=services.last_version(plan.id),
                                                          timeline=services.timeline(plan),
-                                                         last_round=all_rounds[0] if all_rounds else None))
+                                                         last_round=all_rounds[0] if all_rounds else None,
+                                                         **plan_files_context(plan)))
 
 
 @bp.route("/<int:plan_id>/xem-truoc")

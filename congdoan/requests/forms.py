@@ -1,7 +1,7 @@
 """Forms: fields and CSRF only. The rules live in kinds.py, workflow.py and services.py."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from ..forms import Form
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -18,7 +18,7 @@ def _int_or_none(value):
         return -1    # never a real version: the workflow answers "changed meanwhile"
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """What a transition may carry: a note (question, answer, reason) and an amount."""
     note = TextAreaField("Ghi chú")
     amount = StringField("Số tiền duyệt (đồng)", render_kw={"inputmode": "numeric", "autocomplete": "off",
@@ -27,15 +27,15 @@ class ActionForm(FlaskForm):
     view = HiddenField()
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     evidence = MultipleFileField("Thêm minh chứng", render_kw={"accept": ACCEPT, "data-max-bytes": str(10 * 1024 * 1024)})
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """CSRF-only form for button POSTs."""
 
 
-def request_form(kind: Kind, formdata=None, **kwargs) -> FlaskForm:
+def request_form(kind: Kind, formdata=None, **kwargs) -> Form:
     """A form class built from the kind's field table, with the evidence input at the end."""
     attrs = {}
     for f in kind.fields:
@@ -62,11 +62,11 @@ def request_form(kind: Kind, formdata=None, **kwargs) -> FlaskForm:
     attrs["evidence"] = MultipleFileField(label, render_kw={"accept": ACCEPT, "data-max-bytes": str(10 * 1024 * 1024),
                                                            **({"required": True} if kind.evidence_required else {})})
     attrs["campaign_id"] = HiddenField()
-    form_class = type(f"RequestForm_{kind.code}", (FlaskForm,), attrs)
+    form_class = type(f"RequestForm_{kind.code}", (Form,), attrs)
     return form_class(formdata=formdata, **kwargs) if formdata is not None else form_class(**kwargs)
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     kind = SelectField("Loại đề xuất", validate_choice=False)
     title = StringField("Tên đợt", render_kw={"maxlength": 200,
                                               "placeholder": "Ví dụ: Khen thưởng con đoàn viên dịp Tết Trung thu 2026"})

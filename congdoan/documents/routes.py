@@ -1,0 +1,302 @@
+"""Document pages: download (.docx, PDF), sign and issue, the public verification page, Word import,
+one's own signature image, and the template and seal parts of the settings page."""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, make_response, request, send_file, url_for
+from flask_login import current_user
+
+from ..dates import date_line, local_today
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..organisation.models import Organisation
+from ..permissions import Perm, public, requires
+from ..plans.forms import ActionForm
+from ..plans.models import Plan, PlanStatus
+from ..plans.routes import get_plan_or_404
+from ..web import redirect_to, render
+from . import services
+from .forms import ImportForm, SealForm, SignatureForm, TemplateForm, VerifyFileForm
+from .render import DEFAULT_TEMPLATE
+
+bp = Blueprint("documents", __name__)
+
+
+def _send(file: services.FileOut):
+    response = send_file(io.BytesIO(file.data), mimetype=file.mimetype, as_attachment=True,
+                         download_name=file.filename, conditional=False, etag=False, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _read(storage, limit: int) -> tuple[bytes, str]:
+    """The uploaded bytes (at most limit + 1, so "too big" can be told) and the file name."""
+    if storage is None or not getattr(storage, "filename", ""):
+        return b"", ""
+    return storage.read(limit + 1), storage.filename
+
+
+# --- download -------------------------------------------------------------------------------------
+
+@bp.route("/ke-hoach/<int:plan_id>/tai-ve.docx")
+@requires(Perm.PLANS_VIEW)
+def download_docx(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    return _send(services.plan_docx(plan))
+
+
+@bp.route("/ke-hoach/<int:plan_id>/tai-ve.pdf")
+@requires(Perm.PLANS_VIEW)
+def download_pdf(plan_id: int):
+    plan = get_plan_or_404(plan_id, tree=False)
+    signed = services.signed_for(plan.id)
+    if signed is None:
+        abort(404)
+    file = services.signed_pdf(signed)   # converted and stored on the first request
+    db.session.commit()
+    return _send(file)
+
+
+# --- sign and issue -------------------------------------------------------------------------------
+
+@bp.route("/ke-hoach/<int:plan_id>/ky-ban-hanh")
+@requires(Perm.PLANS_SIGN)
+def sign_page(plan_id: int):
+    plan = get_plan_or_404(plan_id, tree=False)
+    services.check_can_sign(plan, current_user)
+    org = Organisation.get()
+    return render("documents/sign.html", plan=plan, form=ActionForm(), org=org,
+                  block=services.signature_block(plan, current_user, org),
+                  signature=services.signature_of(current_user), next_number=services.peek_next_number(org),
+                  has_seal=org.seal_sha256 is not None, template=services.active_template(org),
+                  today_line=date_line(plan.place, local_today()))
+
+
+@bp.route("/ke-hoach/<int:plan_id>/ky-ban-hanh", methods=["POST"])
+@requires(Perm.PLANS_SIGN)
+def sign(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    signed = services.sign_plan(plan, actor=current_user)
+    db.session.commit()
+    flash(f"Đã ký ban hành kế hoạch số {signed.number}. Tệp đã ký được lưu cố định; "
+          f"mã xác thực {signed.verify_code}.", "success")
+    return redirect_to("plans.detail", plan_id=plan_id)
+
+
+# --- verification (public) ------------------------------------------------------------------------
+
+@bp.route("/xac-thuc")
+@public
+def verify_lookup():
+    raw = request.args.get("ma")
+    if raw is not None:
+        code = services.normalise_code(raw)
+        if code:
+            return redirect_to("documents.verify", code=code)
+    return render("documents/verify_lookup.html", raw=raw or "")
+
+
+@bp.route("/xac-thuc/<code>", methods=["GET", "POST"])
+@public
+def verify(code: str):
+    signed = services.find_by_code(code)
+    if signed is None:
+        return render("documents/verify.html", signed=None, code=code[:32], form=None, status=404)
+    form = VerifyFileForm()
+    result = error = None
+    if form.validate_on_submit():
+        data, _ = _read(form.file.data, services.MAX_VERIFY_BYTES)
+        if not data:
+            error = "Vui lòng chọn tệp cần kiểm tra."
+        elif len(data) > services.MAX_VERIFY_BYTES:
+            error = "Tệp quá lớn để kiểm tra (tối đa 15 MB). Văn bản gốc đã ký nhỏ hơn nhiều."
+        else:
+            result = services.compare_file(signed, data) or "mismatch"
+    return render("documents/verify.html", signed=signed, code=signed.verify_code, form=form, result=result,
+                  error=error, status=422 if error else 200)
+
+
+# --- Word import ----------------------------------------------------------------------------------
+
+@bp.route("/ke-hoach/nhap-word", methods=["GET", "POST"])
+@requires(Perm.PLANS_DRAFT)
+def import_word():
+    form = ImportForm()
+    error = None
+    if form.validate_on_submit():
+        data, filename = _read(form.file.data, services.MAX_IMPORT_BYTES)
+        if not data:
+            error = "Vui lòng chọn tệp kế hoạch Word (.docx) để tải lên."
+        else:
+            try:
+                plan, _ = services.import_plan(data, filename, actor=current_user)
+            except ValidationFailed as exc:
+                db.session.rollback()
+                error = exc.message
+            else:
+                db.session.commit()
+                flash("Đã nhập kế hoạch thành dự thảo mới. Xem lại báo cáo bên dưới rồi soạn tiếp.", "success")
+                return redirect_to("documents.import_report", plan_id=plan.id)
+    return render("documents/import.html", form=form, error=error, status=422 if error else 200)
+
+
+@bp.route("/ke-hoach/<int:plan_id>/bao-cao-nhap")
+@requires(Perm.PLANS_VIEW)
+def import_report(plan_id: int):
+    plan = get_plan_or_404(plan_id, tree=False)
+    report = services.import_report(plan)
+    if report is None:
+        abort(404)
+    return render("documents/import_report.html", plan=plan, report=report)
+
+
+# --- my signature ---------------------------------------------------------------------------------
+
+@bp.route("/ca-nhan/chu-ky", methods=["GET", "POST"])
+@requires(Perm.SIGNED_IN)
+def my_signature():
+    form = SignatureForm()
+    error = None
+    if form.validate_on_submit():
+        data, _ = _read(form.image.data, services.MAX_IMAGE_BYTES)
+        try:
+            services.save_signature(current_user, data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash("Đã lưu ảnh chữ ký. Ảnh này được đặt vào các văn bản bạn ký từ nay.", "success")
+            return redirect_to("documents.my_signature")
+    return render("documents/signature.html", form=form, action_form=ActionForm(), error=error,
+                  signature=services.signature_of(current_user), status=422 if error else 200)
+
+
+@bp.route("/ca-nhan/chu-ky/xoa", methods=["POST"])
+@requires(Perm.SIGNED_IN)
+def delete_my_signature():
+    services.delete_signature(current_user)
+    db.session.commit()
+    flash("Đã xóa ảnh chữ ký.", "success")
+    return redirect_to("documents.my_signature")
+
+
+@bp.route("/ca-nhan/chu-ky/anh.png")
+@requires(Perm.SIGNED_IN)
+def my_signature_image():
+    signature = services.signature_of(current_user)
+    if signature is None:
+        abort(404)
+    return _image(signature.image)
+
+
+def _image(data: bytes):
+    response = make_response(data)
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- settings: template and seal ------------------------------------------------------------------
+
+def _settings_again(**errors):
+    from ..organisation.routes import settings_page
+    return settings_page(status=422, **errors)
+
+
+@bp.route("/cai-dat/mau-van-ban", methods=["POST"])
+@requires(Perm.SETTINGS_EDIT)
+def upload_template():
+    form = TemplateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    data, filename = _read(form.template.data, services.MAX_TEMPLATE_BYTES)
+    try:
+        template = services.upload_template(filename, data, actor=current_user)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _settings_again(template_error=exc.message)
+    db.session.commit()
+    flash(f"Đã tải lên mẫu Word “{template.filename}” và dùng mẫu này cho kế hoạch từ nay. "
+          "Các kế hoạch đã ký giữ nguyên tệp đã ký.", "success")
+    return redirect_to("organisation.settings", _anchor="mau-word")
+
+
+@bp.route("/cai-dat/mau-van-ban/dung", methods=["POST"])
+@requires(Perm.SETTINGS_EDIT)
+def use_template():
+    raw = request.form.get("template_id", "")
+    services.use_template(int(raw) if raw.isdigit() else None, actor=current_user)
+    db.session.commit()
+    flash("Đã đổi mẫu Word dùng cho kế hoạch." if raw.isdigit() else "Đã dùng lại mẫu Word mặc định.", "success")
+    return redirect_to("organisation.settings", _anchor="mau-word")
+
+
+@bp.route("/cai-dat/mau-van-ban/<int:template_id>/xoa", methods=["POST"])
+@requires(Perm.SETTINGS_EDIT)
+def delete_template(template_id: int):
+    services.delete_template(template_id, actor=current_user)
+    db.session.commit()
+    flash("Đã xóa mẫu Word.", "success")
+    return redirect_to("organisation.settings", _anchor="mau-word")
+
+
+@bp.route("/cai-dat/mau-van-ban/<int:template_id>/tai-ve")
+@requires(Perm.SETTINGS_EDIT)
+def download_template(template_id: int):
+    from .models import PlanTemplate
+    template = db.session.get(PlanTemplate, template_id)
+    if template is None:
+        abort(404)
+    return _send(services.FileOut(template.data, template.filename, services.DOCX_MIME))
+
+
+@bp.route("/cai-dat/mau-van-ban/mac-dinh/tai-ve")
+@requires(Perm.SETTINGS_EDIT)
+def download_default_template():
+    return _send(services.FileOut(DEFAULT_TEMPLATE.read_bytes(), "mau-ke-hoach-mac-dinh.docx", services.DOCX_MIME))
+
+
+@bp.route("/cai-dat/con-dau", methods=["POST"])
+@requires(Perm.SIGNING_MANAGE)
+def upload_seal():
+    form = SealForm()
+    if not form.validate_on_submit():
+        abort(400)
+    data, _ = _read(form.seal.data, services.MAX_IMAGE_BYTES)
+    try:
+        services.save_seal(data, actor=current_user)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _settings_again(seal_error=exc.message)
+    db.session.commit()
+    flash("Đã lưu ảnh con dấu. Các kế hoạch ký từ nay có dấu; bản đã ký giữ nguyên.", "success")
+    return redirect_to("organisation.settings", _anchor="con-dau")
+
+
+@bp.route("/cai-dat/con-dau/xoa", methods=["POST"])
+@requires(Perm.SIGNING_MANAGE)
+def remove_seal():
+    services.remove_seal(actor=current_user)
+    db.session.commit()
+    flash("Đã gỡ ảnh con dấu.", "success")
+    return redirect_to("organisation.settings", _anchor="con-dau")
+
+
+@bp.route("/cai-dat/con-dau.png")
+@requires(Perm.SETTINGS_EDIT)
+def seal_image():
+    org = Organisation.get()
+    if org.seal_sha256 is None:
+        abort(404)
+    return _image(org.seal_image)
+
+
+def plan_files_context(plan: Plan) -> dict:
+    """What the plan page's status bar needs to offer the files and the signing button."""
+    signed = services.signed_for(plan.id)
+    pdf_ok, pdf_reason = services.pdf_status() if signed is not None else (False, "")
+    return {"signed": signed, "pdf_ok": pdf_ok, "pdf_reason": pdf_reason,
+            "is_issued": plan.state == PlanStatus.ISSUED,
+            "verify_link": url_for("documents.verify", code=signed.verify_code) if signed else None}

@@ -1,0 +1,524 @@
+"""Official documents: signing and numbering, the stored signed file, PDF, verification, Word import,
+the union's own template, signature and seal images.
+
+Services flush and never commit; the view (or the command) commits once. They refuse, with a
+Vietnamese message and nothing changed: signing a plan that is not approved, by someone who is not
+the chair or the delegated vice chair, or without a signature image; a template that lacks a
+required placeholder or is not a usable .docx; an image that is not a PNG/JPEG by content or too
+large; a Word upload that cannot be read as a plan.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..audit.service import entries_for, record
+from ..dates import local_today, utcnow
+from ..errors import DomainError, PermissionDenied, ValidationFailed
+from ..extensions import db
+from ..notifications.service import notify
+from ..organisation.models import Organisation
+from ..people.models import User, UserRole
+from ..people.roles import COMMITTEE_ROLES, Role
+from ..plans.document import to_document
+from ..plans.models import Plan, PlanStatus
+from ..plans.workflow import can as plan_can
+from ..plans.workflow import transition
+from ..text import clean_text, fold
+from . import pdf as pdf_tools
+from .images import MAX_UPLOAD_BYTES as MAX_IMAGE_BYTES
+from .images import CheckedImage, ImageRefused, check_image
+from .importer import ImportFailed, ImportResult, import_plan_docx
+from .models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature
+from .render import TemplateError, check_template, render_plan
+
+KIND_PLAN = "KH"
+
+# Verification codes: no 0/O, 1/I/L, so a code read aloud or typed from paper cannot be mistaken.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+MAX_VERIFY_BYTES = 15 * 1024 * 1024
+MAX_IMPORT_BYTES = 20 * 1024 * 1024     # the importer's own limit (importer.MAX_BYTES)
+
+# What each required placeholder prints, for the message that refuses a template without it.
+PLACEHOLDER_LABELS = {
+    "draft": "dấu “DỰ THẢO” của bản chưa ban hành",
+    "upper_union": "tên công đoàn cấp trên",
+    "union_name": "tên công đoàn cơ sở",
+    "number": "số văn bản",
+    "motto_line1": "quốc hiệu",
+    "motto_line2": "tiêu ngữ",
+    "date_line": "địa danh và ngày tháng",
+    "type_name": "tên loại văn bản (KẾ HOẠCH)",
+    "subject": "trích yếu",
+    "bases": "các căn cứ",
+    "opening": "đoạn mở đầu",
+    "sections": "các mục nội dung",
+    "schedule_title": "tiêu đề lịch công tác",
+    "schedule": "bảng lịch công tác",
+    "recipients": "nơi nhận",
+    "signature": "khối chữ ký",
+    "signature_image": "ảnh chữ ký và con dấu",
+    "verify": "mã xác thực và mã QR",
+}
+
+
+# --------------------------------------------------------------------------------- helpers
+
+def _path(endpoint: str, **values) -> str:
+    """A URL path built from the URL map: works in a request, a command or a worker thread."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def verify_url(code: str) -> str:
+    return current_app.config.get("BASE_URL", "").rstrip("/") + _path("documents.verify", code=code)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def render_org(org: Organisation) -> dict:
+    """The settings the Word renderer reads."""
+    return {"number_symbol": org.plan_symbol, "motto_line1": org.motto_line1, "motto_line2": org.motto_line2,
+            "name": org.name}
+
+
+def _slug(text: str, limit: int = 60) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return slug[:limit].rstrip("-") or "van-ban"
+
+
+def signed_for(plan_id: int) -> SignedDocument | None:
+    return db.session.execute(sa.select(SignedDocument).where(SignedDocument.plan_id == plan_id)).scalar()
+
+
+# ------------------------------------------------------------------------------- templates
+
+def active_template(org: Organisation | None = None) -> PlanTemplate | None:
+    org = org or Organisation.get()
+    return db.session.get(PlanTemplate, org.plan_template_id) if org.plan_template_id else None
+
+
+def active_template_bytes(org: Organisation | None = None) -> bytes | None:
+    """The union's own template, or None for the built-in file."""
+    template = active_template(org)
+    return template.data if template is not None else None
+
+
+def list_templates() -> list[PlanTemplate]:
+    return db.session.execute(sa.select(PlanTemplate).order_by(PlanTemplate.uploaded_at.desc(),
+                                                               PlanTemplate.id.desc())).scalars().all()
+
+
+def describe_missing(missing: list[str]) -> str:
+    names = ", ".join(f"{{{{ {name} }}}} ({PLACEHOLDER_LABELS.get(name, name)})" for name in missing)
+    return f"Mẫu Word thiếu chỗ đặt bắt buộc: {names}. Hãy thêm vào mẫu rồi tải lên lại."
+
+
+def upload_template(filename: str, data: bytes, *, actor: User) -> PlanTemplate:
+    """Store a replacement Word template and make it the active one.
+
+    Refused: an empty or over-large file, a file that is not a usable .docx template (bad tags,
+    unknown names), a template lacking a required placeholder (the message names each one).
+    """
+    if not data:
+        raise ValidationFailed({"template": "Chưa chọn tệp mẫu Word (.docx)."})
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise ValidationFailed({"template": f"Tệp mẫu quá lớn ({len(data) / 1024 / 1024:.1f} MB); tối đa 5 MB."})
+    try:
+        missing = check_template(data)
+    except TemplateError as exc:
+        raise ValidationFailed({"template": str(exc)}) from None
+    if missing:
+        raise ValidationFailed({"template": describe_missing(missing)})
+    name = clean_text(filename)[:200] or "mau-ke-hoach.docx"
+    template = PlanTemplate(filename=name, data=data, sha256=sha256_hex(data), size=len(data),
+                            uploaded_by_id=actor.id)
+    db.session.add(template)
+    db.session.flush()
+    org = Organisation.get_for_update()
+    org.plan_template_id = template.id
+    record("template_uploaded", template, actor=actor, summary=f"Tải lên và dùng mẫu Word “{name}”",
+           data={"sha256": template.sha256, "size": template.size})
+    return template
+
+
+def use_template(template_id: int | None, *, actor: User) -> None:
+    """Make an uploaded template the active one, or go back to the built-in one (None)."""
+    org = Organisation.get_for_update()
+    if template_id is None:
+        if org.plan_template_id is not None:
+            org.plan_template_id = None
+            record("template_activated", org, actor=actor, summary="Dùng lại mẫu Word mặc định")
+        db.session.flush()
+        return
+    template = db.session.get(PlanTemplate, template_id)
+    if template is None:
+        raise DomainError("Không có mẫu Word này.")
+    if org.plan_template_id != template.id:
+        org.plan_template_id = template.id
+        record("template_activated", template, actor=actor, summary=f"Dùng mẫu Word “{template.filename}”")
+    db.session.flush()
+
+
+def delete_template(template_id: int, *, actor: User) -> None:
+    """Delete an uploaded template that is not in use (signed files keep their own bytes)."""
+    template = db.session.get(PlanTemplate, template_id)
+    if template is None:
+        raise DomainError("Không có mẫu Word này.")
+    if Organisation.get().plan_template_id == template.id:
+        raise DomainError("Mẫu này đang được dùng. Hãy chọn mẫu khác (hoặc mẫu mặc định) trước khi xóa.")
+    record("template_deleted", template, actor=actor, summary=f"Xóa mẫu Word “{template.filename}”")
+    db.session.delete(template)
+    db.session.flush()
+
+
+# ------------------------------------------------------------------------ signature and seal
+
+def signature_of(user: User) -> UserSignature | None:
+    return db.session.get(UserSignature, user.id)
+
+
+def save_signature(user: User, data: bytes) -> UserSignature:
+    """Store (or replace) this person's own signature image. Refused: not a PNG/JPEG, too large."""
+    checked = _checked(data, "chữ ký", "signature")
+    signature = db.session.get(UserSignature, user.id)
+    if signature is None:
+        signature = UserSignature(user_id=user.id)
+        db.session.add(signature)
+    signature.image, signature.sha256 = checked.png, checked.sha256
+    signature.width, signature.height = checked.width, checked.height
+    signature.uploaded_at = utcnow()
+    db.session.flush()
+    record("signature_uploaded", user, actor=user, summary="Cập nhật ảnh chữ ký",
+           data={"sha256": checked.sha256})
+    return signature
+
+
+def delete_signature(user: User) -> None:
+    signature = db.session.get(UserSignature, user.id)
+    if signature is not None:
+        db.session.delete(signature)
+        record("signature_deleted", user, actor=user, summary="Xóa ảnh chữ ký")
+        db.session.flush()
+
+
+def _checked(data: bytes, what: str, field: str) -> CheckedImage:
+    try:
+        return check_image(data, what)
+    except ImageRefused as exc:
+        raise ValidationFailed({field: str(exc)}) from None
+
+
+def _require_chair(actor: User, what: str) -> None:
+    if not actor.has_role(Role.CHAIR):
+        raise PermissionDenied(f"Chỉ Chủ tịch mới được {what}.")
+
+
+def save_seal(data: bytes, *, actor: User) -> None:
+    """Store the union's seal image (the chair only)."""
+    _require_chair(actor, "thay ảnh con dấu")
+    checked = _checked(data, "con dấu", "seal")
+    org = Organisation.get_for_update()
+    org.seal_image, org.seal_sha256 = checked.png, checked.sha256
+    db.session.flush()
+    record("seal_uploaded", org, actor=actor, summary="Cập nhật ảnh con dấu", data={"sha256": checked.sha256})
+
+
+def remove_seal(*, actor: User) -> None:
+    _require_chair(actor, "gỡ ảnh con dấu")
+    org = Organisation.get_for_update()
+    if org.seal_sha256 is not None:
+        org.seal_image, org.seal_sha256 = None, None
+        db.session.flush()
+        record("seal_removed", org, actor=actor, summary="Gỡ ảnh con dấu")
+
+
+def vice_chairs() -> list[User]:
+    return db.session.execute(
+        sa.select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.VICE_CHAIR.value, User.active.is_(True)).order_by(User.name_key)
+    ).scalars().all()
+
+
+def set_sign_delegate(user_id: int | None, *, actor: User) -> bool:
+    """The chair delegates signing to one vice chair, or takes it back (None). True if it changed."""
+    _require_chair(actor, "ủy quyền ký ban hành")
+    org = Organisation.get_for_update()
+    if user_id is not None:
+        delegate = db.session.get(User, user_id)
+        if delegate is None or not delegate.active or Role.VICE_CHAIR not in delegate.stored_roles:
+            raise ValidationFailed({"sign_delegate_id": "Chỉ ủy quyền ký được cho một Phó Chủ tịch đang hoạt động."})
+    if org.sign_delegate_id == user_id:
+        return False
+    org.sign_delegate_id = user_id
+    db.session.flush()
+    if user_id is None:
+        record("sign_delegate_changed", org, actor=actor, summary="Thôi ủy quyền ký: chỉ Chủ tịch ký ban hành",
+               data={"delegate": None})
+    else:
+        record("sign_delegate_changed", org, actor=actor,
+               summary=f"Ủy quyền ký ban hành kế hoạch cho Phó Chủ tịch {delegate.full_name}",
+               data={"delegate": user_id})
+        notify([delegate], "sign_delegated",
+               "Chủ tịch đã ủy quyền cho bạn ký ban hành các kế hoạch đã được Ban Chấp hành duyệt.",
+               _path("plans.index"))
+    return True
+
+
+# ----------------------------------------------------------------------------------- signing
+
+def next_seq(year: int, kind: str) -> int:
+    """The next register number of the year for `kind`, taken under a lock held until commit.
+
+    Meant as the FIRST write of the signing transaction: the insert-if-missing and the increment
+    take SQLite's single write lock (any earlier reads ran outside a transaction there) or the
+    counter row's lock on PostgreSQL (READ COMMITTED: a waiting signer re-reads the row after the
+    first one commits and gets the next number). A rollback returns the number.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(DocumentCounter).values(year=year, kind=kind, seq=0, updated_at=utcnow())
+                       .on_conflict_do_nothing(index_elements=["year", "kind"]))
+    return db.session.execute(
+        sa.update(DocumentCounter).where(DocumentCounter.year == year, DocumentCounter.kind == kind)
+        .values(seq=DocumentCounter.seq + 1, updated_at=utcnow()).returning(DocumentCounter.seq)
+        .execution_options(synchronize_session=False)).scalar_one()
+
+
+def peek_next_number(org: Organisation | None = None) -> str:
+    """The number the next signature would get now (shown before signing; not reserved)."""
+    org = org or Organisation.get()
+    seq = db.session.execute(sa.select(DocumentCounter.seq).where(
+        DocumentCounter.year == local_today().year, DocumentCounter.kind == KIND_PLAN)).scalar() or 0
+    return f"{seq + 1:02d}/{org.plan_symbol}"
+
+
+def new_verify_code() -> str:
+    for _ in range(20):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not db.session.execute(sa.select(SignedDocument.id).where(SignedDocument.verify_code == code)).first():
+            return code
+    raise DomainError("Không tạo được mã xác thực, vui lòng thử lại.")  # 31^10 codes: never in practice
+
+
+def signature_block(plan: Plan, signer: User, org: Organisation) -> dict:
+    """What the signature block prints for this signer.
+
+    The chair signs with the plan's approved authority line ("TM. BAN CHẤP HÀNH") and the chair's
+    title; a delegated vice chair signs for the committee too ("TM. BAN CHẤP HÀNH / PHÓ CHỦ TỊCH",
+    DOMAIN.md), so the authority line is never left empty for them.
+    """
+    if signer.has_role(Role.CHAIR):
+        return {"on_behalf": plan.sign_on_behalf, "title": org.chair_title, "name": signer.full_name}
+    return {"on_behalf": plan.sign_on_behalf or org.sign_on_behalf, "title": org.vice_chair_title,
+            "name": signer.full_name}
+
+
+def check_can_sign(plan: Plan, actor: User) -> None:
+    if plan.state != PlanStatus.APPROVED:
+        if plan.state == PlanStatus.ISSUED:
+            raise DomainError("Kế hoạch này đã được ký ban hành.")
+        raise DomainError(f"Chỉ ký ban hành được kế hoạch đã được Ban Chấp hành duyệt "
+                          f"(hiện: “{plan.state.label}”).")
+    if not plan_can(plan, "sign", actor):
+        raise PermissionDenied("Chỉ Chủ tịch, hoặc Phó Chủ tịch được Chủ tịch ủy quyền, "
+                               "mới được ký ban hành kế hoạch.")
+
+
+def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
+    """Sign and issue an approved plan: the next register number of the year, today's date (Asia/
+    Ho_Chi_Minh), the signer's signature image and the seal, a verification code and QR; the file is
+    rendered once and its bytes and SHA-256 stored; the plan moves to "Đã ban hành".
+
+    Refused: a plan that is not approved (or already issued), a signer who is neither the chair nor
+    the delegated vice chair, a signer without a signature image, a template that fails to render.
+    Two signatures at the same moment get consecutive numbers; two signatures of one plan give
+    one issued plan and a clear refusal, and the refused one uses up no number.
+    """
+    check_can_sign(plan, actor)
+    signature = signature_of(actor)
+    if signature is None:
+        raise DomainError("Bạn chưa có ảnh chữ ký. Hãy tải ảnh chữ ký lên ở trang “Chữ ký của tôi” "
+                          "trước khi ký ban hành.")
+    org = Organisation.get()
+    template = active_template_bytes(org)
+    seal = org.seal_image if org.seal_sha256 else None
+    image = signature.image
+    today = local_today()
+
+    seq = next_seq(today.year, KIND_PLAN)        # first write: from here on, signers queue
+    number = f"{seq:02d}/{org.plan_symbol}"
+    code = new_verify_code()
+    block = signature_block(plan, actor, org)
+    doc = to_document(plan)
+    doc.update(number=number, date=today.isoformat(), signature=block)
+    try:
+        data = render_plan(doc, org=render_org(org), draft=False, template=template, signature_image=image,
+                           seal_image=seal, verify_code=code, verify_url=verify_url(code))
+    except TemplateError as exc:
+        raise DomainError(f"Không tạo được văn bản để ký: {exc}") from None
+    digest = sha256_hex(data)
+
+    search_key = fold(" ".join([plan.type_name, plan.subject, plan.period, number]))[:700]
+    transition(plan, "sign", actor, summary=f"Ký ban hành, số {number}",
+               data={"number": number, "date": today.isoformat(), "sha256": digest, "verify_code": code},
+               extra_values={"number": number, "doc_date": today, "sign_on_behalf": block["on_behalf"],
+                             "signer_title": block["title"], "signer_name": block["name"],
+                             "search_key": search_key})
+    signed = SignedDocument(plan_id=plan.id, year=today.year, kind=KIND_PLAN, seq=seq, number=number,
+                            issued_on=today, issued_at=utcnow(), signer_id=actor.id, signer_name=block["name"],
+                            signer_title=block["title"], sign_on_behalf=block["on_behalf"],
+                            subject=plan.subject, union_name=plan.union_name, verify_code=code,
+                            sha256=digest, size=len(data), docx=data)
+    db.session.add(signed)
+    db.session.flush()
+    readers = [u for u in [plan.author, *_committee()] if u.id != actor.id]
+    notify(readers, "plan_issued", f"Kế hoạch “{plan.subject}” đã được ký ban hành, số {number}.",
+           _path("plans.detail", plan_id=plan.id), subject=f"[Công đoàn] Ban hành: {number} {plan.subject}")
+    return signed
+
+
+def _committee() -> list[User]:
+    return db.session.execute(
+        sa.select(User).where(User.active.is_(True), User.id.in_(
+            sa.select(UserRole.user_id).where(UserRole.role.in_([r.value for r in COMMITTEE_ROLES]))))
+    ).scalars().all()
+
+
+# --------------------------------------------------------------------------------- the files
+
+@dataclass(frozen=True)
+class FileOut:
+    data: bytes
+    filename: str
+    mimetype: str
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _filename(plan: Plan, number: str | None, ext: str, draft: bool) -> str:
+    parts = (["du-thao"] if draft else []) + ([_slug(number, 20)] if number else []) + \
+        ["ke-hoach", _slug(plan.subject)]
+    return "-".join(parts) + "." + ext
+
+
+def plan_docx(plan: Plan) -> FileOut:
+    """The plan as a Word file: the stored signed bytes for an issued plan, else a fresh render
+    marked "DỰ THẢO" (every plan that is not issued is a draft as a document)."""
+    signed = signed_for(plan.id)
+    if signed is not None:
+        return FileOut(signed.docx, _filename(plan, signed.number, "docx", False), DOCX_MIME)
+    draft = plan.state != PlanStatus.ISSUED
+    org = Organisation.get()
+    try:
+        data = render_plan(to_document(plan), org=render_org(org), draft=draft,
+                           template=active_template_bytes(org))
+    except TemplateError as exc:
+        raise DomainError(f"Không tạo được tệp Word: {exc}") from None
+    return FileOut(data, _filename(plan, None if draft else plan.number, "docx", draft), DOCX_MIME)
+
+
+def pdf_status() -> tuple[bool, str]:
+    """(True, "") when PDFs can be made here, else (False, why) in Vietnamese."""
+    return pdf_tools.pdf_available()
+
+
+def signed_pdf(signed: SignedDocument) -> FileOut:
+    """The PDF of a signed plan: converted from the stored .docx on the first request, then stored
+    (first writer wins if two people ask at once) and returned as stored from then on."""
+    plan = signed.plan
+    name = _filename(plan, signed.number, "pdf", False)
+    if signed.pdf_sha256 is not None:
+        return FileOut(signed.pdf, name, "application/pdf")
+    ok, reason = pdf_status()
+    if not ok:
+        raise DomainError(reason)
+    try:
+        data = pdf_tools.convert_to_pdf(signed.docx)
+    except pdf_tools.PdfError as exc:
+        raise DomainError(str(exc)) from None
+    db.session.execute(
+        sa.update(SignedDocument).where(SignedDocument.id == signed.id, SignedDocument.pdf_sha256.is_(None))
+        .values(pdf=data, pdf_sha256=sha256_hex(data), pdf_at=utcnow())
+        .execution_options(synchronize_session=False))
+    db.session.flush()
+    db.session.refresh(signed, ["pdf", "pdf_sha256", "pdf_at"])
+    return FileOut(signed.pdf, name, "application/pdf")
+
+
+# ----------------------------------------------------------------------------- verification
+
+def normalise_code(raw: str | None) -> str:
+    return re.sub(r"[^A-Z0-9]", "", (raw or "").upper())[:32]
+
+
+def find_by_code(raw: str | None) -> SignedDocument | None:
+    code = normalise_code(raw)
+    if len(code) != CODE_LENGTH:
+        return None
+    return db.session.execute(sa.select(SignedDocument).where(SignedDocument.verify_code == code)).scalar()
+
+
+def compare_file(signed: SignedDocument, data: bytes) -> str | None:
+    """"docx" or "pdf" when the bytes are exactly the signed file (or its stored PDF), else None."""
+    digest = sha256_hex(data)
+    if digest == signed.sha256:
+        return "docx"
+    if signed.pdf_sha256 and digest == signed.pdf_sha256:
+        return "pdf"
+    return None
+
+
+# ------------------------------------------------------------------------------------ import
+
+def import_plan(data: bytes, filename: str, *, actor: User) -> tuple[Plan, ImportResult]:
+    """A new draft from an uploaded Word plan, with the report of what was not understood.
+
+    Refused: someone outside the committee; a file that is not a readable .docx plan (not Word,
+    too large, encrypted, damaged, without a subject).
+    """
+    from ..plans.services import create_from_document, new_document
+
+    if not actor.is_committee_member:
+        raise PermissionDenied("Chỉ Ủy viên Ban Chấp hành mới được nhập kế hoạch.")
+    try:
+        result = import_plan_docx(data)
+    except ImportFailed as exc:
+        raise ValidationFailed({"file": str(exc)}) from None
+    doc = result.document
+    if not clean_text(doc.get("subject")):
+        raise ValidationFailed({"file": "Không tìm thấy trích yếu (tên kế hoạch) trong tệp: cần dòng "
+                                        "“KẾ HOẠCH” và tên kế hoạch ngay dưới."})
+    defaults = new_document(doc["subject"], doc.get("period") or "")
+    for key in ("upper_union", "union_name", "place", "recipients"):
+        if not doc.get(key):
+            doc[key] = defaults[key]
+    signature = {**defaults["signature"], **{k: v for k, v in (doc.get("signature") or {}).items() if v}}
+    doc["signature"] = signature
+    name = clean_text(filename)[:200] or "ke-hoach.docx"
+    plan = create_from_document(doc, actor=actor, summary=f"Nhập từ tệp Word “{name}”")
+    record("plan_imported", plan, actor=actor,
+           summary=f"Báo cáo nhập từ Word: {len(result.report)} điểm cần xem lại",
+           data={"file": name, "report": result.report, "stats": result.stats})
+    return plan, result
+
+
+def import_report(plan: Plan) -> dict | None:
+    """The report kept when the plan was imported from Word (None if it was not)."""
+    import json
+    for entry in entries_for("plans", plan.id):
+        if entry.action == "plan_imported":
+            return json.loads(entry.data)
+    return None
