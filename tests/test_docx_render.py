@@ -143,7 +143,7 @@ def require_soffice() -> None:
     ok, reason = pdf_available()
     if ok:
         return
-    if os.environ.get("CI"):
+    if os.environ.get("CI") == "true":
         pytest.fail(f"LibreOffice is required in CI: {reason}")
     pytest.skip(reason)
 

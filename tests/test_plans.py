@@ -382,3 +382,14 @@ def test_demo_plan_is_structured_and_its_preview_shows_every_source_paragraph(ru
         assert found >= 0, f"missing or out of order: {paragraph[:80]}"
         position = found + 1
     assert "Số: .../KHCĐ-THTT" in preview        # a draft has no number until it is signed
+
+
+def test_documents_from_any_source_are_cleaned(committee):
+    """Seed, import and copy all go through fill_plan: control characters never reach the database
+    (PostgreSQL refuses NUL outright)."""
+    plan = make_plan(committee, "Kế hoạch\x00 có ký tự lạ 2024", bases=["Căn cứ\x00\x07 Điều lệ"],
+                     sections=[{"title": "MỤC\x1b I", "lines": [{"kind": "bullet", "level": 0, "text": "Dòng\x00 một"}]}])
+    doc = to_document(load_plan_tree(plan.id))
+    assert doc["subject"] == "Kế hoạch có ký tự lạ 2024"
+    assert doc["bases"] == ["Căn cứ Điều lệ"] and doc["sections"][0]["title"] == "MỤC I"
+    assert doc["sections"][0]["lines"][0]["text"] == "Dòng một"

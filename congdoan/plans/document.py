@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..people.models import Group
-from ..text import fold
+from ..text import clean_text, fold
 from .models import Plan, PlanBasis, PlanLine, PlanSection, ScheduleActivity, ScheduleRow
 
 FORMAT = 1
@@ -78,36 +78,44 @@ def guess_year(*texts: str, default: int) -> int:
 
 
 def fill_plan(plan: Plan, doc: dict) -> None:
-    """Write a document's parts into a new (empty) plan. Group names that match no group are
-    dropped from activities (the importer's report already names them)."""
-    plan.type_name = doc.get("type_name") or "KẾ HOẠCH"
-    plan.subject = doc.get("subject") or ""
-    plan.period = doc.get("period") or ""
-    plan.upper_union = doc.get("upper_union") or ""
-    plan.union_name = doc.get("union_name") or ""
-    plan.place = doc.get("place") or ""
+    """Write a document's parts into a new (empty) plan. Every text is cleaned on the way in (no
+    control characters: PostgreSQL refuses NUL, Word refuses the rest), whoever produced the
+    document. Group names that match no group are dropped from activities (the importer's report
+    already names them)."""
+    def line(value) -> str:
+        return clean_text(value)
+
+    def text(value) -> str:
+        return clean_text(value, multiline=True)
+
+    plan.type_name = line(doc.get("type_name")) or "KẾ HOẠCH"
+    plan.subject = line(doc.get("subject"))
+    plan.period = line(doc.get("period"))
+    plan.upper_union = line(doc.get("upper_union"))
+    plan.union_name = line(doc.get("union_name"))
+    plan.place = line(doc.get("place"))
     plan.doc_date = dt.date.fromisoformat(doc["date"]) if doc.get("date") else None
-    plan.opening = doc.get("opening") or ""
-    plan.schedule_title = doc.get("schedule_title") or ""
-    plan.recipients = "\n".join(doc.get("recipients") or [])
+    plan.opening = text(doc.get("opening"))
+    plan.schedule_title = line(doc.get("schedule_title"))
+    plan.recipients = "\n".join(r for r in (line(x) for x in doc.get("recipients") or []) if r)
     signature = doc.get("signature") or {}
-    plan.sign_on_behalf = signature.get("on_behalf") or ""
-    plan.signer_title = signature.get("title") or ""
-    plan.signer_name = signature.get("name") or ""
-    plan.bases = [PlanBasis(position=i, text=t) for i, t in enumerate(doc.get("bases") or [])]
+    plan.sign_on_behalf = line(signature.get("on_behalf"))
+    plan.signer_title = line(signature.get("title"))
+    plan.signer_name = line(signature.get("name"))
+    plan.bases = [PlanBasis(position=i, text=text(t)) for i, t in enumerate(doc.get("bases") or [])]
     plan.sections = []
     for i, section in enumerate(doc.get("sections") or []):
-        row = PlanSection(position=i, title=section.get("title") or "")
-        row.lines = [PlanLine(position=j, kind=line.get("kind", "paragraph"), level=int(line.get("level") or 0),
-                              text=line.get("text") or "", plan=plan)
-                     for j, line in enumerate(section.get("lines") or [])]
+        row = PlanSection(position=i, title=line(section.get("title")))
+        row.lines = [PlanLine(position=j, kind=item.get("kind", "paragraph"), level=1 if item.get("level") else 0,
+                              text=text(item.get("text")), plan=plan)
+                     for j, item in enumerate(section.get("lines") or [])]
         plan.sections.append(row)
     groups = {g.name_key: g for g in db.session.execute(sa.select(Group)).scalars()}
     plan.rows = []
     for i, schedule_row in enumerate(doc.get("schedule") or []):
-        row = ScheduleRow(position=i, period=schedule_row.get("period") or "")
+        row = ScheduleRow(position=i, period=line(schedule_row.get("period")))
         for j, activity in enumerate(schedule_row.get("activities") or []):
-            item = ScheduleActivity(position=j, text=activity.get("text") or "", plan=plan,
+            item = ScheduleActivity(position=j, text=text(activity.get("text")), plan=plan,
                                     due_date=dt.date.fromisoformat(activity["due"]) if activity.get("due") else None)
             item.groups = [groups[fold(n)] for n in activity.get("groups") or [] if fold(n) in groups]
             row.activities.append(item)
