@@ -1,0 +1,52 @@
+"""Amounts in Vietnamese đồng: whole numbers, written "1.500.000 đ"."""
+from __future__ import annotations
+
+import re
+
+MAX_AMOUNT = 1_000_000_000      # one request never approaches a billion đồng: a typo guard
+
+_GROUPED = re.compile(r"\d{1,3}(?:([.,])\d{3})?(?:\1\d{3})*")
+
+
+class AmountError(ValueError):
+    """The text is not an amount; the message is Vietnamese and says what to type."""
+
+
+def parse_vnd(value: str | int | None, *, required: bool = True) -> int | None:
+    """Read an amount as people type it: "1500000", "1.500.000", "1,500,000", "1 500 000 đ".
+
+    Refuses decimals ("1.5" is ambiguous in Vietnamese: 1,5 or 1.500?), negative numbers, letters
+    and amounts above MAX_AMOUNT. Returns None for an empty optional value.
+    """
+    if isinstance(value, bool):
+        raise AmountError("Số tiền không hợp lệ.")
+    if isinstance(value, int):
+        text = str(value)
+    else:
+        text = (value or "").strip()
+    text = re.sub(r"(?i)\s*(vnđ|vnd|đồng|dong|đ|d)\.?$", "", text).strip()
+    text = re.sub(r"[\s\u00a0]", "", text)
+    if not text:
+        if required:
+            raise AmountError("Vui lòng nhập số tiền.")
+        return None
+    if text.startswith("-") or text.startswith("−"):
+        raise AmountError("Số tiền không được âm.")
+    text = text.lstrip("+")
+    if text.isdigit():
+        amount = int(text)
+    elif _GROUPED.fullmatch(text):
+        amount = int(re.sub(r"[.,]", "", text))
+    else:
+        raise AmountError("Số tiền không hợp lệ: chỉ nhập chữ số, ví dụ 1500000 hoặc 1.500.000 (đồng, không có số lẻ).")
+    if amount > MAX_AMOUNT:
+        raise AmountError("Số tiền quá lớn (tối đa 1.000.000.000 đ).")
+    return amount
+
+
+def fmt_vnd(amount: int | None, *, unit: bool = True) -> str:
+    """1500000 -> "1.500.000 đ"; None -> ""."""
+    if amount is None:
+        return ""
+    text = f"{int(amount):,}".replace(",", ".")
+    return f"{text} đ" if unit else text
