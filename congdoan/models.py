@@ -5,3 +5,5 @@ from .people.models import Group, User, UserRole  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .plans.models import Plan, PlanBasis, PlanLine, PlanSection, PlanVersion, ScheduleActivity, ScheduleRow  # noqa: F401,E501
 from .approvals.models import ApprovalRound, RoundComment, Vote  # noqa: F401
+from .uploads.models import StoredFile  # noqa: F401
+from .tasks.models import Task, TaskEvent  # noqa: F401
