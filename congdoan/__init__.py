@@ -57,7 +57,8 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .organisation.routes import bp as organisation_bp
     from .plans.routes import bp as plans_bp
     from .people.routes import bp as people_bp
-    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp):
+    from .tasks.routes import bp as tasks_bp
+    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp, tasks_bp):
         app.register_blueprint(bp)
 
     register_template_helpers(app)

@@ -1,4 +1,5 @@
-"""Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `audit verify`."""
+"""Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `audit verify`, `approvals remind`,
+`tasks remind`."""
 from __future__ import annotations
 
 import click
@@ -76,3 +77,19 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Đã gửi {sent} lời nhắc." if sent else "Không có kế hoạch nào quá hạn cần nhắc.")
 
     app.cli.add_command(approvals)
+
+    tasks = click.Group("tasks", help="Công việc giao cho các tổ.")
+
+    @tasks.command("remind")
+    @click.option("--days", default=3, show_default=True, type=click.IntRange(0, 60),
+                  help="Nhắc tổ trưởng các việc đến hạn trong số ngày này.")
+    @click.option("--overdue-days", default=7, show_default=True, type=click.IntRange(0, 365),
+                  help="Báo Chủ tịch các việc quá hạn hơn số ngày này.")
+    def tasks_remind(days: int, overdue_days: int):
+        """Nhắc việc sắp đến hạn và quá hạn (chạy bằng cron mỗi ngày; chạy lại trong ngày không gửi trùng)."""
+        from .tasks.reminders import remind
+        sent = remind(days=days, overdue_days=overdue_days)
+        db.session.commit()
+        click.echo(f"Đã gửi {sent} lời nhắc việc." if sent else "Không có lời nhắc việc mới nào cần gửi hôm nay.")
+
+    app.cli.add_command(tasks)

@@ -25,6 +25,10 @@ class Perm(str, enum.Enum):
     PLANS_VIEW = "plans.view"            # plan list and the plans one may see (object rule: can_view)
     PLANS_DRAFT = "plans.draft"          # create, edit (object rule: can_edit), copy, import
     PLANS_VOTE = "plans.vote"            # vote and comment on a plan under approval
+    TASKS_VIEW = "tasks.view"            # task lists, boards, calendar (object rule: can_view; lists scoped)
+    TASKS_UPDATE = "tasks.update"        # status, notes, evidence (object rule: can_update)
+    TASKS_ASSIGN = "tasks.assign"        # turn an approved plan's schedule into tasks
+    TASKS_TRACK = "tasks.track"          # progress of plans, every group's board, the overview
 
 
 R = Role
@@ -36,6 +40,10 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.PLANS_VIEW: frozenset({R.MEMBER}),
     Perm.PLANS_DRAFT: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
     Perm.PLANS_VOTE: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
+    Perm.TASKS_VIEW: frozenset({R.MEMBER}),
+    Perm.TASKS_UPDATE: frozenset({R.GROUP_LEADER, R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
+    Perm.TASKS_ASSIGN: frozenset({R.VICE_CHAIR, R.CHAIR}),
+    Perm.TASKS_TRACK: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
 }
 
 

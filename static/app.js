@@ -20,3 +20,24 @@ document.addEventListener("htmx:sendError", function () {
     box.innerHTML = '<div class="alert alert-error" role="alert">Mất kết nối tới máy chủ. Thay đổi chưa được lưu; vui lòng thử lại.</div>';
   }
 });
+document.addEventListener("change", function (event) {
+  // A file over the size limit is refused before it is sent (the server checks again anyway):
+  // the choice is cleared and the reason shown under the field.
+  var input = event.target;
+  if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) { return; }
+  var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+  var file = input.files && input.files[0];
+  var note = input.parentNode.querySelector(".size-error");
+  if (file && file.size > max) {
+    input.value = "";
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "field-error size-error";
+      note.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = input.getAttribute("data-too-large");
+  } else if (note) {
+    note.remove();
+  }
+});
