@@ -14,13 +14,14 @@ def register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Chỉ tạo dữ liệu mẫu khi cơ sở dữ liệu chưa có ai.")
     def seed_demo(if_empty: bool):
         """Tạo dữ liệu mẫu: công đoàn Trường Tiểu học Thành Tô."""
-        from .demo.seed import seed_plans, seed_union
+        from .demo.seed import seed_plans, seed_tasks, seed_union
         from .people.models import User
         if if_empty and db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar():
             click.echo("Cơ sở dữ liệu đã có người dùng: không tạo dữ liệu mẫu.")
             return
         created = seed_union(current_app.config["PASSWORD_HASH_METHOD"])
         created["plans"] = seed_plans()
+        created["tasks"] = seed_tasks()
         db.session.commit()
         if not any(created.values()):
             click.echo("Dữ liệu mẫu đã có sẵn: không thay đổi gì.")

@@ -632,3 +632,41 @@ def test_plan_page_links_to_progress_when_approved(client, signed_in, u):
     signed_in(u.members[0])
     assert "Tiến độ thực hiện" not in _page(client.get(f"/ke-hoach/{plan.id}"))
 
+
+# --- the demo -------------------------------------------------------------------------------------
+
+def test_demo_seed_approves_the_example_plan_and_hands_out_tasks(runner):
+    from congdoan.plans.models import Plan
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    plan = db.session.execute(sa.select(Plan).where(Plan.subject == "Hoạt động Công đoàn năm học 2023 - 2024")).scalar_one()
+    assert plan.status == "approved"
+    rounds = db.session.execute(sa.text("SELECT status FROM approval_rounds WHERE plan_id = :p"), {"p": plan.id}).all()
+    assert [r[0] for r in rounds] == ["approved"]
+    tasks = db.session.query(Task).filter_by(plan_id=plan.id).all()
+    assert len(tasks) > 20 and {t.status for t in tasks} == {"not_started", "in_progress", "blocked", "done"}
+    assert len({t.assignee for t in tasks}) == 6                      # the five groups and the committee
+    assert verify_chain().ok
+    again = runner.invoke(args=["seed-demo"])
+    assert "không thay đổi gì" in again.output
+    assert db.session.query(Task).count() == len(tasks)
+
+
+def test_demo_seed_leaves_an_already_approved_plan_to_its_approval(runner, app):
+    from congdoan.approvals import services as approvals
+    from congdoan.demo.seed import seed_plans, seed_tasks, seed_union
+    from congdoan.people.models import User
+    from congdoan.plans.models import Plan
+    seed_union(app.config["PASSWORD_HASH_METHOD"])
+    seed_plans()
+    db.session.commit()
+    plan = db.session.execute(sa.select(Plan).where(Plan.subject == "Hoạt động Công đoàn năm học 2023 - 2024")).scalar_one()
+    people = {p.email.split("@")[0]: p for p in db.session.query(User)}
+    approvals.submit(plan, actor=people["chutich"])                  # as another branch's seed might
+    for who in ("phochutich", "ketoan", "mai.vu", "hung.do"):
+        approvals.vote(plan, voter=people[who], choice="for")
+    db.session.commit()
+    assert seed_tasks() > 0
+    db.session.commit()
+    rounds = db.session.execute(sa.text("SELECT count(*) FROM approval_rounds WHERE plan_id = :p"), {"p": plan.id}).scalar()
+    assert rounds == 1
