@@ -528,7 +528,9 @@ def test_progress_counts_and_charts(client, signed_in, u):
     response = client.get(f"/viec/ke-hoach/{plan.id}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.count("<svg class=\"chart") == 3 and 'class="seg-done"' in html and 'class="seg-overdue"' in html
+    assert 'class="chart chart-status"' in html and 'class="chart chart-months"' in html
+    assert html.count('class="chart chart-group"') == 4                   # the three groups and the committee
+    assert 'class="seg-done"' in html and 'class="seg-overdue"' in html
     assert " style=" not in html                                         # the CSP forbids inline styles
     page = _page(response)
     assert f"{progress.totals.done}/24 việc hoàn thành" in page and "Việc quá hạn" in page
@@ -630,7 +632,9 @@ def test_plan_page_links_to_progress_when_approved(client, signed_in, u):
     assert f'/ke-hoach/{plan.id}#activity-{task.activity_id}' in detail
     client.post_form("/dang-xuat")
     signed_in(u.members[0])
-    assert "Tiến độ thực hiện" not in _page(client.get(f"/ke-hoach/{plan.id}"))
+    member_view = client.get(f"/ke-hoach/{plan.id}")
+    assert "Tiến độ thực hiện" not in _page(member_view) and "Việc của tổ theo kế hoạch này" in _page(member_view)
+    assert f"/viec/to/{u.groups[0].id}?ke_hoach={plan.id}" in member_view.get_data(as_text=True)
 
 
 # --- the demo -------------------------------------------------------------------------------------
@@ -670,3 +674,40 @@ def test_demo_seed_leaves_an_already_approved_plan_to_its_approval(runner, app):
     db.session.commit()
     rounds = db.session.execute(sa.text("SELECT count(*) FROM approval_rounds WHERE plan_id = :p"), {"p": plan.id}).scalar()
     assert rounds == 1
+
+
+# --- concurrency (PostgreSQL) ---------------------------------------------------------------------
+
+@pytest.mark.postgres
+def test_two_taps_at_once_change_the_status_once(app, u):
+    import threading
+
+    from .conftest import login
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrency is tested against PostgreSQL (make test-pg; CI runs it)")
+    task = quick_task(u, group=u.groups[0])
+    url = f"/viec/{task.id}/cap-nhat"                  # read here: ORM objects stay in this thread
+    pairs = []
+    for person in (u.leaders[0], u.chair):
+        c = app.test_client()
+        login(c, person)
+        pairs += [(c, c.csrf_token())] * 2            # each taps twice
+    barrier = threading.Barrier(len(pairs))
+    results = []
+
+    def fire(c, token):
+        with app.app_context():
+            barrier.wait()
+            r = c.post(url, data={"from_status": "not_started", "to_status": "in_progress", "csrf_token": token})
+            results.append(r.status_code)
+
+    threads = [threading.Thread(target=fire, args=pair) for pair in pairs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    db.session.expire_all()
+    assert sorted(results) == [303, 409, 409, 409], results
+    assert db.session.query(TaskEvent).filter_by(task_id=task.id, kind="status").count() == 1
+    assert db.session.query(AuditEntry).filter_by(action="task_status_changed").count() == 1
+    assert verify_chain().ok

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-WIDTH = 420
+WIDTH = 380
 
 # (css class, label) of the segments, bottom-up / left to right.
 PROGRESS_PARTS = (("done", "Hoàn thành"), ("open", "Chưa xong, còn hạn"), ("overdue", "Quá hạn"))
@@ -51,6 +51,7 @@ class Chart:
     legend: tuple = PROGRESS_PARTS
     base_y: float = 0
     plot_left: float = 0
+    value_size: int = 12
 
 
 def _r(value: float) -> float:
@@ -76,7 +77,7 @@ def _progress_values(counts) -> list[tuple[str, str, int]]:
 
 def month_chart(by_month) -> Chart:
     """Stacked columns, one per month of the due dates: done, open and still in time, overdue."""
-    top, bottom, left, right = 22, 30, 30, 6
+    top, bottom, left, right = 22, 30, 28, 4
     height = 220
     n = max(len(by_month), 1)
     peak = max((m.counts.total for m in by_month), default=0)
@@ -87,6 +88,7 @@ def month_chart(by_month) -> Chart:
     bar_w = min(slot * 0.64, 46)
     base = height - bottom
     chart = Chart(WIDTH, height, [], base_y=base, plot_left=left)
+    chart.value_size = 12 if slot >= 36 else 10
     value = 0
     while value <= scale_max:
         chart.ticks.append((_r(base - plot_h * value / scale_max), value))
@@ -108,20 +110,19 @@ def month_chart(by_month) -> Chart:
 
 
 def assignee_chart(rows) -> Chart:
-    """One full-width bar per group (and the committee): the share done, open, overdue."""
-    row_h, label_h, bar_h, top = 46, 16, 16, 4
-    chart = Chart(WIDTH, top + row_h * max(len(rows), 1), [])
-    for i, row in enumerate(rows):
-        y = top + row_h * i
+    """One full-width bar per group (and the committee): the share done, open, overdue. Each bar is
+    its own small SVG under an HTML label, so names stay readable on a phone."""
+    chart = Chart(100, 12, [])
+    for row in rows:
         c = row.counts
-        bar = Bar(label=row.name, title=row.name, total=c.total, done=c.done, overdue=c.overdue, x=0, y=_r(y + 12),
+        bar = Bar(label=row.name, title=row.name, total=c.total, done=c.done, overdue=c.overdue,
                   href_key=str(row.assignee))
         x = 0.0
         for cls, label, count in _progress_values(c):
             if count <= 0 or c.total == 0:
                 continue
-            w = WIDTH * count / c.total
-            bar.segments.append(Segment(cls, label, count, _r(x), _r(y + label_h + 2), _r(w), bar_h))
+            w = 100 * count / c.total
+            bar.segments.append(Segment(cls, label, count, _r(x), 0, _r(w), 12))
             x += w
         chart.bars.append(bar)
     return chart
