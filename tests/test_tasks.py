@@ -275,9 +275,15 @@ def test_review_screen_apply_then_save(client, signed_in, u):
     made = db.session.query(Task).order_by(Task.id).all()
     assert [(t.assignee, t.note) for t in made] == [(g1.id, "Báo cáo số cháu tham dự"), (g2.id, "Báo cáo số cháu tham dự"),
                                                     (g3.id, "")]
-    # The same form posted again (a double click, the back button) creates nothing more.
+    # The same form posted again (a double click, the back button) creates nothing more, and says so.
     again = client.post_form(f"/viec/ke-hoach/{plan.id}/giao-viec", form)
-    assert again.status_code == 422 and db.session.query(Task).count() == 3
+    assert again.status_code == 303 and db.session.query(Task).count() == 3
+    assert "Không có việc mới nào" in _page(client.get(again.headers["Location"]))
+    # Adding a group to one line keeps the others as they are.
+    form[f"a{ids['Tổ chức']}-to"] = [str(g1.id), str(g2.id), str(g3.id)]
+    more = client.post_form(f"/viec/ke-hoach/{plan.id}/giao-viec", form)
+    assert more.status_code == 303 and db.session.query(Task).count() == 4
+    assert "Đã giao 1 việc cho 1 tổ / bộ phận" in _page(client.get(more.headers["Location"]))
     assert "Đã giao:" in _page(client.get(f"/viec/ke-hoach/{plan.id}/giao-viec"))
 
 

@@ -357,8 +357,11 @@ def assign(plan_id: int):
         return render("tasks/assign.html", status=422, plan=plan, lines=lines, groups=groups, defaults=defaults,
                       errors=exc.errors)
     db.session.commit()
-    flash(f"Đã giao {result.created} việc cho {len(result.by_assignee)} tổ / bộ phận. "
-          f"Tổ trưởng đã được thông báo.", "success")
+    if result.created:
+        flash(f"Đã giao {result.created} việc cho {len(result.by_assignee)} tổ / bộ phận. Tổ trưởng đã được thông báo."
+              + (f" {result.skipped} việc đã giao trước đó được giữ nguyên." if result.skipped else ""), "success")
+    else:
+        flash("Không có việc mới nào: các việc đã chọn đều đã được giao cho những tổ này từ trước.", "info")
     return redirect(url_for("tasks.progress", plan_id=plan.id), code=303)
 
 

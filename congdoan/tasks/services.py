@@ -85,6 +85,7 @@ class ReviewLine:
     note: str = ""
     error: str = ""
     due: dt.date | None = None
+    already: bool = False
 
     @property
     def key(self) -> str:
@@ -132,11 +133,15 @@ def review_lines(plan: Plan, form=None, *, apply_defaults: bool = False) -> list
                 line.due_text = line.default.isoformat() if line.default else ""
             else:
                 line.include = form.get(f"{line.key}-include") == "1"
-                line.assignees = [a for a in _assignee_values(form.getlist(f"{line.key}-to")) if a not in line.taken]
+                requested = _assignee_values(form.getlist(f"{line.key}-to"))
+                if apply_defaults and line.include and not requested:
+                    requested = defaults
+                line.assignees = [a for a in requested if a not in line.taken]
+                # Everything asked for exists already: the same form posted twice (double click, back
+                # button). Skipped, never duplicated, and not an error.
+                line.already = bool(requested) and not line.assignees
                 line.due_text = (form.get(f"{line.key}-due") or "").strip()[:20]
                 line.note = clean_text(form.get(f"{line.key}-note"))[:NOTE_MAX + 1]
-                if apply_defaults and line.include and not line.assignees:
-                    line.assignees = [a for a in defaults if a not in line.taken]
             lines.append(line)
     return lines
 
@@ -153,6 +158,7 @@ def _assignee_values(values) -> list[int]:
 @dataclass
 class AssignResult:
     created: int = 0
+    skipped: int = 0                      # ticked activities already handed to everyone asked for
     by_assignee: dict[int, int] = field(default_factory=dict)
 
 
@@ -168,7 +174,9 @@ def assign(plan: Plan, lines: list[ReviewLine], *, actor: User) -> AssignResult:
     check_can_assign(plan, actor)
     groups = {g.id: g for g in active_groups()}
     errors: dict[str, str] = {}
-    chosen = [line for line in lines if line.include]
+    chosen = [line for line in lines if line.include and not line.already]
+    if not chosen and any(line.include for line in lines):
+        return AssignResult(skipped=sum(1 for line in lines if line.include))
     if not chosen:
         raise ValidationFailed({"_form": "Chưa chọn việc nào để giao: đánh dấu “Giao việc này” ở các việc cần giao."})
     for line in chosen:
@@ -192,7 +200,7 @@ def assign(plan: Plan, lines: list[ReviewLine], *, actor: User) -> AssignResult:
         line.due = due
     if errors:
         raise ValidationFailed(errors)
-    result = AssignResult()
+    result = AssignResult(skipped=sum(1 for line in lines if line.include and line.already))
     now = utcnow()
     new_tasks = []
     for line in chosen:
