@@ -122,7 +122,10 @@ def test_hand_out_then_done_on_a_phone(page, phone):
     expect(history).to_contain_text("Vũ Thị Mai")
     thumb = history.locator("img.evidence-thumb")
     expect(thumb).to_be_visible()
-    assert thumb.evaluate("img => img.complete && img.naturalWidth") == 160
+    # The photo really loads (lazy loading: wait until the browser has decoded it).
+    phone.wait_for_function("() => { const i = document.querySelector('.task-history img.evidence-thumb');"
+                            " return i && i.complete && i.naturalWidth > 0; }")
+    assert thumb.evaluate("img => img.naturalWidth") == 160
     # The leader's home page counts one task fewer.
     phone.goto("/")
     assert _leader_open_count(phone) == open_before - 1
