@@ -1,5 +1,5 @@
-"""Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `audit verify`,
-`plans import FILE.docx`, `plans export ID OUT.docx`."""
+"""Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `audit verify`, `approvals remind`,
+`tasks remind`, `plans import FILE.docx`, `plans export ID OUT.docx`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,7 +21,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Chỉ tạo dữ liệu mẫu khi cơ sở dữ liệu chưa có ai.")
     def seed_demo(if_empty: bool):
         """Tạo dữ liệu mẫu: công đoàn Trường Tiểu học Thành Tô."""
-        from .demo.seed import seed_approval, seed_plans, seed_signature, seed_union
+        from .demo.seed import seed_approval, seed_plans, seed_signature, seed_tasks, seed_union
         from .people.models import User
         if if_empty and db.session.execute(sa.select(sa.func.count()).select_from(User)).scalar():
             click.echo("Cơ sở dữ liệu đã có người dùng: không tạo dữ liệu mẫu.")
@@ -31,6 +31,7 @@ def register_cli(app: Flask) -> None:
             created["plans"] = seed_plans()
             created["approvals"] = seed_approval()
             created["signatures"] = seed_signature()
+            created["tasks"] = seed_tasks()
             db.session.commit()
         if not any(created.values()):
             click.echo("Dữ liệu mẫu đã có sẵn: không thay đổi gì.")
@@ -141,3 +142,19 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Đã ghi {out} ({len(file.data):,} byte).".replace(",", "."))
 
     app.cli.add_command(plans)
+
+    tasks = click.Group("tasks", help="Công việc giao cho các tổ.")
+
+    @tasks.command("remind")
+    @click.option("--days", default=3, show_default=True, type=click.IntRange(0, 60),
+                  help="Nhắc tổ trưởng các việc đến hạn trong số ngày này.")
+    @click.option("--overdue-days", default=7, show_default=True, type=click.IntRange(0, 365),
+                  help="Báo Chủ tịch các việc quá hạn hơn số ngày này.")
+    def tasks_remind(days: int, overdue_days: int):
+        """Nhắc việc sắp đến hạn và quá hạn (chạy bằng cron mỗi ngày; chạy lại trong ngày không gửi trùng)."""
+        from .tasks.reminders import remind
+        sent = remind(days=days, overdue_days=overdue_days)
+        db.session.commit()
+        click.echo(f"Đã gửi {sent} lời nhắc việc." if sent else "Không có lời nhắc việc mới nào cần gửi hôm nay.")
+
+    app.cli.add_command(tasks)

@@ -33,6 +33,10 @@ class Perm(str, enum.Enum):
     CAMPAIGNS_MANAGE = "campaigns.manage"     # open, extend, close collection campaigns
     PLANS_SIGN = "plans.sign"            # sign and issue an approved plan (object rule: workflow.can_sign)
     SIGNING_MANAGE = "signing.manage"    # delegate signing to a vice chair, the union's seal image
+    TASKS_VIEW = "tasks.view"            # task lists, boards, calendar (object rule: can_view; lists scoped)
+    TASKS_UPDATE = "tasks.update"        # status, notes, evidence (object rule: can_update)
+    TASKS_ASSIGN = "tasks.assign"        # turn an approved plan's schedule into tasks
+    TASKS_TRACK = "tasks.track"          # progress of plans, every group's board, the overview
 
 
 R = Role
@@ -51,6 +55,10 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.CAMPAIGNS_MANAGE: COMMITTEE_ROLES,
     Perm.PLANS_SIGN: frozenset({R.CHAIR, R.VICE_CHAIR}),
     Perm.SIGNING_MANAGE: frozenset({R.CHAIR}),
+    Perm.TASKS_VIEW: frozenset({R.MEMBER}),
+    Perm.TASKS_UPDATE: frozenset({R.GROUP_LEADER, R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
+    Perm.TASKS_ASSIGN: frozenset({R.VICE_CHAIR, R.CHAIR}),
+    Perm.TASKS_TRACK: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
 }
 
 

@@ -36,5 +36,23 @@ document.addEventListener("change", function (event) {
       " MB. Vui lòng chọn tệp nhỏ hơn (chụp lại ảnh ở chất lượng thấp hơn hoặc nén PDF).";
     input.insertAdjacentElement("afterend", p);
     input.value = "";
+  // A file over the size limit is refused before it is sent (the server checks again anyway):
+  // the choice is cleared and the reason shown under the field.
+  var input = event.target;
+  if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) { return; }
+  var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+  var file = input.files && input.files[0];
+  var note = input.parentNode.querySelector(".size-error");
+  if (file && file.size > max) {
+    input.value = "";
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "field-error size-error";
+      note.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = input.getAttribute("data-too-large");
+  } else if (note) {
+    note.remove();
   }
 });

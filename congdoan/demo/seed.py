@@ -187,3 +187,99 @@ def demo_signature_png(seed: int = 7) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+EXAMPLE_SUBJECT = "Hoạt động Công đoàn năm học 2023 - 2024"
+K1, K23, K45, NK, VP = union.GROUPS
+BCH = None                                  # the committee itself
+ALL_GROUPS = [K1, K23, K45, NK, VP]
+# Which parts of the example schedule the demo hands out, and to whom (folded words of the activity).
+DEMO_ASSIGNMENTS = [
+    ("tet trung thu cho hs", [K1, K23, K45]),
+    ("cam ket va dang ki thi dua", ALL_GROUPS),
+    ("thong ke danh sach doan vien", ALL_GROUPS),
+    ("so ket thi dua dot 1", [BCH]),
+    ("ngay nha giao viet nam", [NK, BCH]),
+    ("clb the thao", [NK]),
+    ("quyet toan kinh phi cong doan 6 thang cuoi", [VP]),
+    ("ra soat, lap danh sach doan vien", ALL_GROUPS),
+    ("so ket thi dua dot 2", [BCH]),
+    ("tet sum vay", [K1, K23]),
+    ("lua chon sgk", [K1, K23, K45]),
+    ("qtpn 8/3", [VP, BCH]),
+    ("trai nghiem cho dvcd", [BCH]),
+    ("quy mai am", ALL_GROUPS),
+    ("so ket thi dua dot 3", [BCH]),
+    ("thang cong nhan", [K45, NK]),
+    ("hoan thien ho so thi dua 2023", [VP]),
+    ("quyet toan kinh phi cd 6 thang dau", [VP]),
+    ("thanh lap cong doan viet nam", [BCH]),
+]
+DEMO_RESULTS = [
+    "Đã thực hiện xong, báo cáo kết quả với BCH trong cuộc họp tháng.",
+    "Hoàn thành đúng hạn; danh sách đã gửi kế toán công đoàn.",
+    "Đã tổ chức, 100% đoàn viên của tổ tham gia.",
+    "Xong; biên bản lưu tại tổ.",
+]
+
+
+def seed_tasks() -> int:
+    """Approve the example plan through the real approval services when it is still a draft (submit
+    by the chair, four of the seven committee members vote for), then hand part of its schedule to
+    the five groups and the committee and move some tasks along, as the leaders would. Does nothing
+    when the plan has tasks already, so running it again changes nothing. Returns tasks created."""
+    from ..approvals import services as approvals
+    from ..plans.document import load_plan_tree
+    from ..plans.models import Plan, PlanStatus
+    from ..tasks import services as tasks
+    from ..tasks.models import Task
+    from ..tasks.workflow import change_status
+
+    plan = db.session.execute(sa.select(Plan).where(Plan.subject == EXAMPLE_SUBJECT)).scalar()
+    if plan is None:
+        return 0
+    people = {u.email: u for u in db.session.execute(sa.select(User)).scalars()}
+    chair = people.get(union.email("chutich"))
+    if plan.state == PlanStatus.DRAFT and chair is not None:
+        # Another branch's seed may have approved it already: only a draft is submitted here.
+        approvals.submit(plan, actor=chair)
+        for local in ("chutich", "phochutich", "ketoan", "ha.le"):
+            if plan.state == PlanStatus.SUBMITTED and union.email(local) in people:
+                approvals.vote(plan, voter=people[union.email(local)], choice="for")
+    if plan.state not in (PlanStatus.APPROVED, PlanStatus.ISSUED) or chair is None:
+        return 0
+    if db.session.execute(sa.select(Task.id).where(Task.plan_id == plan.id).limit(1)).first():
+        return 0
+    groups = {g.name: g for g in db.session.execute(sa.select(Group)).scalars()}
+    plan = load_plan_tree(plan.id)
+    lines = tasks.review_lines(plan)
+    for line in lines:
+        text = fold(line.activity.text)
+        names = next((names for words, names in DEMO_ASSIGNMENTS if words in text), None)
+        line.include = names is not None and line.default is not None and not (
+            plan.doc_date and line.default < plan.doc_date)
+        if line.include:
+            line.assignees = [0 if n is BCH else groups[n].id for n in names if n is BCH or n in groups]
+            line.due_text = line.default.isoformat()
+    result = tasks.assign(plan, lines, actor=chair)
+    created = db.session.execute(sa.select(Task).where(Task.plan_id == plan.id)
+                                 .order_by(Task.due_date, Task.assignee)).scalars().all()
+    for i, task in enumerate(created):
+        keeper = task.group.leader if task.group is not None and task.group.leader else chair
+        month = (task.due_date.year, task.due_date.month)
+        if month <= (2024, 1):
+            if i % 9 == 4:
+                change_status(task, "blocked", keeper, shown=task.status,
+                              note="Còn thiếu thông tin của 2 đoàn viên nghỉ ốm, tổ đang liên hệ bổ sung.")
+            else:
+                change_status(task, "in_progress", keeper, shown=task.status)
+                change_status(task, "done", keeper, shown=task.status, note=DEMO_RESULTS[i % len(DEMO_RESULTS)])
+        elif month <= (2024, 4):
+            if i % 3 == 0:
+                change_status(task, "in_progress", keeper, shown=task.status)
+                change_status(task, "done", keeper, shown=task.status, note=DEMO_RESULTS[i % len(DEMO_RESULTS)])
+            elif i % 3 == 1:
+                change_status(task, "in_progress", keeper, shown=task.status,
+                              note="Tổ đã phân công người phụ trách, đang triển khai.")
+        elif i % 4 == 0:
+            change_status(task, "in_progress", keeper, shown=task.status)
+    db.session.flush()
+    return result.created

@@ -22,9 +22,45 @@ def _chromium_path() -> str | None:
     return None
 
 
+class InFlight:
+    """WSGI wrapper counting the requests the live server is still answering. A test ends while the
+    browser may still be fetching (static files load the signed-in user); emptying the database
+    (TRUNCATE on PostgreSQL) under such a request deadlocks now and then, so the page fixtures wait
+    for the server to be idle before the test's clean-up runs."""
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.count += 1
+        try:
+            result = self.app(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        finally:
+            with self.idle:
+                self.count -= 1
+                self.idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10) -> None:
+        with self.idle:
+            self.idle.wait_for(lambda: self.count == 0, timeout)
+
+
 @pytest.fixture(scope="session")
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def in_flight(app):
+    return InFlight(app)
+
+
+@pytest.fixture(scope="session")
+def live_server(app, in_flight):
+    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -48,23 +84,25 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, in_flight):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
                                   base_url=live_server)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    in_flight.wait_idle()
 
 
 @pytest.fixture
-def phone(browser, live_server):
+def phone(browser, live_server, in_flight):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", base_url=live_server,
                                   is_mobile=True, has_touch=True, device_scale_factor=2)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    in_flight.wait_idle()
 
 
 def sign_in(page, email: str, password: str):

@@ -1,0 +1,196 @@
+"""A task is one schedule activity of an approved plan handed to one assignee: a union group, or
+the executive committee itself. An activity handed to two groups gives two tasks, so each group's
+leader owns the status of their own part and one group finishing does not mark the other done.
+
+`assignee` is the group id, or 0 for the committee: the unique (activity_id, assignee) pair is what
+makes handing out the same activity twice impossible, on every database (a NULL group would not be
+caught by a unique constraint). A check ties it to group_id.
+
+The status column is written only by tasks.workflow.change_status(). "Quá hạn" is never stored: it
+is derived from the due date and today's date wherever it is shown or counted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dates import local_today, utcnow
+from ..extensions import db
+from ..people.roles import Role
+
+
+class TaskStatus(str, enum.Enum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.value]
+
+
+STATUS_LABELS = {
+    "not_started": "Chưa bắt đầu",
+    "in_progress": "Đang thực hiện",
+    "done": "Hoàn thành",
+    "blocked": "Tạm dừng / Vướng mắc",
+}
+OVERDUE_LABEL = "Quá hạn"
+COMMITTEE_LABEL = "Ban Chấp hành"
+COMMITTEE = 0                      # the `assignee` value of a task for the committee itself
+OPEN_STATUSES = ("not_started", "in_progress", "blocked")
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="RESTRICT"))
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("schedule_activities.id", ondelete="RESTRICT"))
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("groups.id", ondelete="RESTRICT"))
+    assignee: Mapped[int] = mapped_column(sa.Integer)            # group_id, or 0 for the committee
+    # Copies of the approved activity's text and period: an approved plan never changes (an
+    # amendment is a new plan), and lists need them without joining three tables.
+    title: Mapped[str] = mapped_column(sa.Text)
+    period: Mapped[str] = mapped_column(sa.String(100), default="")
+    due_date: Mapped[dt.date]
+    note: Mapped[str] = mapped_column(sa.Text, default="")        # the assigner's instructions
+    status: Mapped[str] = mapped_column(sa.String(20), default=TaskStatus.NOT_STARTED.value)
+    result_note: Mapped[str] = mapped_column(sa.Text, default="")  # required to be done
+    done_at: Mapped[dt.datetime | None]
+    status_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    status_changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    plan = relationship("Plan")
+    activity = relationship("ScheduleActivity")
+    group = relationship("Group")
+    status_changed_by = relationship("User", foreign_keys=[status_changed_by_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    events: Mapped[list["TaskEvent"]] = relationship(back_populates="task", order_by="TaskEvent.id",
+                                                     cascade="all, delete-orphan", passive_deletes=True)
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('not_started', 'in_progress', 'done', 'blocked')", name="known_status"),
+        # Done means a result was written down, and when.
+        sa.CheckConstraint("status != 'done' OR (length(result_note) > 0 AND done_at IS NOT NULL)",
+                           name="done_has_result"),
+        sa.CheckConstraint("assignee = COALESCE(group_id, 0)", name="assignee_matches_group"),
+        sa.UniqueConstraint("activity_id", "assignee", name="uq_tasks_activity_assignee"),
+        # A group's board and the leaders' home panel: by group, then status, then due date.
+        sa.Index("ix_tasks_group_status", "group_id", "status", "due_date"),
+        # A plan's progress and its review screen.
+        sa.Index("ix_tasks_plan", "plan_id", "due_date"),
+        # The overdue list, the calendar, the reminders: by due date.
+        sa.Index("ix_tasks_due_date", "due_date", "status"),
+    )
+
+    # --- state -----------------------------------------------------------------------------------
+    @property
+    def state(self) -> TaskStatus:
+        return TaskStatus(self.status)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == TaskStatus.DONE.value
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        """Past its due date and not done (derived, never stored)."""
+        return not self.is_done and self.due_date < (today or local_today())
+
+    @property
+    def assignee_label(self) -> str:
+        return self.group.name if self.group_id is not None else COMMITTEE_LABEL
+
+    # --- permissions (views answer 403 with them; templates hide buttons with them) -------------
+    def can_view(self, user) -> bool:
+        """The committee (chair and vice chairs included) sees every task; a group's members and
+        its leader see the group's tasks."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+            return False
+        if user.is_committee_member:
+            return True
+        if self.group_id is None:
+            return False
+        return self.group_id == user.group_id or self.group_id in led_group_ids(user)
+
+    def can_update(self, user) -> bool:
+        """The chair and vice chairs change every task; a group leader their own group's tasks;
+        any committee member the tasks assigned to the committee itself."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+            return False
+        if user.has_role(Role.CHAIR, Role.VICE_CHAIR):
+            return True
+        if self.group_id is None:
+            return user.is_committee_member
+        return self.group_id in led_group_ids(user)
+
+    def __repr__(self) -> str:
+        return f"<Task {self.id} {self.status} activity={self.activity_id} assignee={self.assignee}>"
+
+
+def led_group_ids(user) -> set[int]:
+    """The active groups this person leads."""
+    return {g.id for g in getattr(user, "led_groups", []) if g.active}
+
+
+def visible_to(user):
+    """The SQL twin of Task.can_view: a WHERE clause for every list, count, calendar and export."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return sa.false()
+    if user.is_committee_member:
+        return sa.true()
+    ids = led_group_ids(user) | ({user.group_id} if user.group_id else set())
+    return Task.group_id.in_(sorted(ids)) if ids else sa.false()
+
+
+class EventKind(str, enum.Enum):
+    CREATED = "created"
+    STATUS = "status"
+    NOTE = "note"
+
+
+class TaskEvent(db.Model):
+    """One line of a task's history: its creation, a status change (from -> to, with a note), or a
+    progress note; each may carry one evidence file."""
+    __tablename__ = "task_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    from_status: Mapped[str | None] = mapped_column(sa.String(20))
+    to_status: Mapped[str | None] = mapped_column(sa.String(20))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_files.id", ondelete="RESTRICT"))
+
+    task: Mapped[Task] = relationship(back_populates="events")
+    actor = relationship("User")
+    file = relationship("StoredFile")
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('created', 'status', 'note')", name="known_kind"),
+        sa.CheckConstraint("kind != 'status' OR (from_status IS NOT NULL AND to_status IS NOT NULL)",
+                           name="status_has_states"),
+        sa.Index("ix_task_events_task", "task_id", "id"),
+        sa.Index("ix_task_events_file", "file_id"),
+    )
+
+    @property
+    def from_label(self) -> str:
+        return STATUS_LABELS.get(self.from_status or "", "")
+
+    @property
+    def to_label(self) -> str:
+        return STATUS_LABELS.get(self.to_status or "", "")

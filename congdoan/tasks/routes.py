@@ -1,0 +1,371 @@
+"""Task pages: handing out a plan's schedule (review screen), a group's board ("Việc của tổ"), one
+task with its history, every filtered list and its Excel export, the calendar, a plan's progress
+with its charts, the tracking overview.
+
+A status change from a board is one tap (htmx re-renders the task's card); "Hoàn thành" opens the
+card's form for the required result and an optional photo or PDF. A refused change comes back as
+the card with the person's text still in it and the reason: 409 for a stale page, 422 for a missing
+result or a bad file, 413 for a file over the limit (htmx is told to swap it into the card).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from ..dates import fmt_date, local_today, parse_iso_date
+from ..errors import StaleError, ValidationFailed
+from ..exports import Column, xlsx_response
+from ..extensions import db
+from ..people.models import Group
+from ..permissions import Perm, has_permission, requires
+from ..plans.document import load_plan_tree
+from ..plans.routes import get_plan_or_404
+from ..uploads.service import UploadError, allowed_label, send_stored_file
+from ..web import render, wants_fragment
+from . import panels  # noqa: F401  (registers the home-page panel)
+from . import services, workflow
+from .charts import assignee_chart, month_chart, status_chart
+from .models import COMMITTEE, COMMITTEE_LABEL, STATUS_LABELS, Task, led_group_ids
+from .rules import month_label, parse_month
+from .services import STATUS_FILTERS, TaskFilter
+
+bp = Blueprint("tasks", __name__, url_prefix="/viec")
+
+
+def get_task_or_404(task_id: int) -> Task:
+    """The task, or 404; 403 when this person may not see it."""
+    task = services.get_task(task_id)
+    if task is None:
+        abort(404)
+    if not task.can_view(current_user):
+        abort(403)
+    return task
+
+
+def _safe_next(value: str | None) -> str | None:
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return None
+
+
+def _assignee_arg(value: str | None) -> int | None:
+    value = (value or "").strip()
+    if value == "bch":
+        return COMMITTEE
+    return int(value) if value.isdigit() else None
+
+
+def _filter_from_args(*, assignee: int | None = None, default_status: str = "") -> TaskFilter:
+    args = request.args
+    status = args.get("trang_thai", default_status)
+    return TaskFilter(
+        assignee=assignee if assignee is not None else _assignee_arg(args.get("to")),
+        status=status if status in STATUS_FILTERS else "",
+        plan_id=args.get("ke_hoach", type=int),
+        month=parse_month(args.get("thang")),
+        day=parse_iso_date(args.get("ngay")))
+
+
+def _assignee_choices() -> list[tuple[str, str]]:
+    """The groups (and the committee) this person may filter by."""
+    if current_user.is_committee_member:
+        return [(str(g.id), g.name) for g in services.active_groups()] + [("bch", COMMITTEE_LABEL)]
+    ids = led_group_ids(current_user) | ({current_user.group_id} if current_user.group_id else set())
+    return [(str(g.id), g.name) for g in services.active_groups() if g.id in ids]
+
+
+TABS = (("chua_xong", "Chưa xong"), ("qua_han", "Quá hạn"), ("blocked", "Vướng mắc"), ("done", "Hoàn thành"),
+        ("", "Tất cả"))
+
+
+def _url_with(**changes) -> str:
+    """This page's URL with some query arguments changed (tabs, pages)."""
+    args = {**request.view_args, **request.args.to_dict(), **changes}
+    return url_for(request.endpoint, **{k: v for k, v in args.items() if v is not None})
+
+
+def _list_context(f: TaskFilter, **extra) -> dict:
+    page = max(request.args.get("trang", 1, type=int), 1)
+    tasks, total = services.list_tasks(current_user, f, page=page)
+    counts = services.status_counts(current_user, f)
+    return dict(tasks=tasks, total=total, page=page,
+                pages=max((total + services.PAGE_SIZE - 1) // services.PAGE_SIZE, 1), f=f, counts=counts,
+                tabs=TABS, tab_url=lambda key: _url_with(trang_thai=key, trang=None),
+                page_url=lambda n: _url_with(trang=n), list_url=request.full_path.rstrip("?"),
+                status_filters=STATUS_FILTERS, plans=services.plan_choices(current_user),
+                assignees=_assignee_choices(), today=local_today(), month_label=month_label,
+                export_args=_export_args(f), **extra)
+
+
+def _export_args(f: TaskFilter) -> dict:
+    args = {}
+    if f.assignee is not None:
+        args["to"] = "bch" if f.assignee == COMMITTEE else f.assignee
+    if f.status:
+        args["trang_thai"] = f.status
+    if f.plan_id:
+        args["ke_hoach"] = f.plan_id
+    if f.month:
+        args["thang"] = f"{f.month[0]:04d}-{f.month[1]:02d}"
+    if f.day:
+        args["ngay"] = f.day.isoformat()
+    return args
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+@bp.route("/")
+@requires(Perm.TASKS_VIEW)
+def index():
+    f = _filter_from_args()
+    title = "Việc quá hạn" if f.status == "qua_han" else "Danh sách công việc"
+    context = _list_context(f, title=title, board=None)
+    if request.headers.get("HX-Trigger") == "task-filter":
+        return render("tasks/index.html", "tasks/_list.html", **context)
+    return render("tasks/index.html", **context)
+
+
+def _may_see_board(assignee: int) -> bool:
+    if current_user.is_committee_member:
+        return True
+    return assignee != COMMITTEE and (assignee == current_user.group_id or assignee in led_group_ids(current_user))
+
+
+@bp.route("/to/<int:group_id>")
+@requires(Perm.TASKS_VIEW)
+def board(group_id: int):
+    """A group's tasks ("Việc của tổ"); group 0 is the executive committee's own tasks."""
+    group = None
+    if group_id != COMMITTEE:
+        group = db.session.get(Group, group_id)
+        if group is None:
+            abort(404)
+    if not _may_see_board(group_id):
+        abort(403)
+    f = _filter_from_args(assignee=group_id, default_status="chua_xong")
+    name = group.name if group else COMMITTEE_LABEL
+    # Whether this person keeps the board's statuses: the model's rule, asked of a task of this group.
+    keeps = Task(group_id=group.id if group else None, assignee=group_id).can_update(current_user)
+    context = _list_context(f, title=f"Việc của {name}" if group is None else f"Việc của tổ — {name}",
+                            board={"id": group_id, "name": name, "group": group, "keeps": keeps})
+    if request.headers.get("HX-Trigger") == "task-filter":
+        return render("tasks/board.html", "tasks/_list.html", **context)
+    return render("tasks/board.html", **context)
+
+
+@bp.route("/cua-to")
+@requires(Perm.TASKS_VIEW)
+def mine():
+    """"Công việc" in the menu: a group leader lands on their group's board, the chair and vice
+    chairs on the tracking overview, a member on their group's board."""
+    led = sorted(led_group_ids(current_user))
+    if led:
+        return redirect(url_for("tasks.board", group_id=led[0]))
+    if has_permission(current_user, Perm.TASKS_ASSIGN):
+        return redirect(url_for("tasks.overview"))
+    if current_user.group_id:
+        return redirect(url_for("tasks.board", group_id=current_user.group_id))
+    if has_permission(current_user, Perm.TASKS_TRACK):
+        return redirect(url_for("tasks.overview"))
+    return redirect(url_for("tasks.index"))
+
+
+@bp.route("/xuat-excel")
+@requires(Perm.TASKS_VIEW)
+def export():
+    """The filtered list (every page) as an Excel file with Vietnamese headers."""
+    f = _filter_from_args()
+    headers = [Column("STT", "int", 6), Column("Nội dung công việc", width=60), Column("Kế hoạch", width=40),
+               Column("Thời gian (theo kế hoạch)", width=14), Column("Tổ thực hiện", width=24),
+               Column("Hạn hoàn thành", "date"), Column("Trạng thái", width=28), Column("Kết quả", width=40),
+               Column("Ghi chú giao việc", width=30), Column("Cập nhật trạng thái lúc", "date"),
+               Column("Người cập nhật", width=24)]
+    rows = list(services.export_rows(current_user, f))
+    parts = [STATUS_FILTERS[f.status] if f.status else ""]
+    if f.month:
+        parts.append(month_label(*f.month))
+    if f.day:
+        parts.append(f"ngày {fmt_date(f.day)}")
+    subtitle = f"{len(rows)} việc · xuất ngày {fmt_date(local_today())}" + \
+        ("".join(f" · {p}" for p in parts if p))
+    return xlsx_response(f"danh-sach-cong-viec-{local_today().isoformat()}", "DANH SÁCH CÔNG VIỆC", headers, rows,
+                         subtitle=subtitle, sheet_name="Công việc")
+
+
+# --- one task ------------------------------------------------------------------------------------
+
+def _card_context(task: Task, **extra) -> dict:
+    # The same card sits on a board (compact) and on the task's page (with its history).
+    view = "board" if request.values.get("view") == "board" and wants_fragment() else "detail"
+    context = dict(task=task, view=view, moves=workflow.moves(task), today=local_today(),
+                   can_update=task.can_update(current_user), form_mode=False, form_target="", values={},
+                   errors={}, stale=None, evidence_max_mb=services.EVIDENCE_MAX_BYTES // (1024 * 1024),
+                   evidence_max_bytes=services.EVIDENCE_MAX_BYTES, evidence_types=allowed_label(services.EVIDENCE_TYPES),
+                   next_url=_safe_next(request.values.get("next")) or "")
+    if view == "detail" or not wants_fragment():
+        context["events"] = services.history(task)
+    context.update(extra)
+    return context
+
+
+@bp.route("/<int:task_id>")
+@requires(Perm.TASKS_VIEW)
+def detail(task_id: int):
+    task = get_task_or_404(task_id)
+    return render("tasks/detail.html", "tasks/_task.html", **_card_context(task))
+
+
+@bp.route("/<int:task_id>/cap-nhat")
+@requires(Perm.TASKS_UPDATE)
+def update_form(task_id: int):
+    """The card with its form open: the result for "Hoàn thành", or a progress note."""
+    task = get_task_or_404(task_id)
+    if not task.can_update(current_user):
+        abort(403)
+    target = request.args.get("trang_thai", "")
+    if target and workflow.find(task.status, target) is None:
+        target = ""
+    return render("tasks/detail.html", "tasks/_task.html",
+                  **_card_context(task, form_mode=True, form_target=target))
+
+
+@bp.route("/<int:task_id>/cap-nhat", methods=["POST"])
+@requires(Perm.TASKS_UPDATE)
+def update(task_id: int):
+    task = get_task_or_404(task_id)
+    if not task.can_update(current_user):
+        abort(403)
+    form = request.form
+    target = form.get("to_status", "")
+    try:
+        event = services.update_task(task, actor=current_user, shown=form.get("from_status", ""), target=target,
+                                     note=form.get("note", ""), upload=request.files.get("evidence"))
+    except (StaleError, ValidationFailed, UploadError) as exc:
+        db.session.rollback()
+        return _card_again(task_id, target, exc)
+    db.session.commit()
+    message = (f"Đã chuyển sang “{STATUS_LABELS[event.to_status]}”." if event.kind == "status"
+               else "Đã ghi nhận ghi chú tiến độ.")
+    if not wants_fragment():
+        flash(message, "success")
+        return redirect(_safe_next(form.get("next")) or url_for("tasks.detail", task_id=task_id), code=303)
+    task = get_task_or_404(task_id)
+    return render("tasks/detail.html", "tasks/_task.html", **_card_context(task, saved=message))
+
+
+def _card_again(task_id: int, target: str, exc) -> object:
+    """The card (or the task page) again after a refusal: the current status, the reason, and the
+    person's text still in the form (the file must be chosen again: nothing was stored)."""
+    task = get_task_or_404(task_id)
+    if isinstance(exc, StaleError):
+        status, errors, stale = 409, {}, exc.message
+        # The page now shows the current status; their change applies from it if still possible.
+        if target and workflow.find(task.status, target) is None:
+            target = ""
+    elif isinstance(exc, UploadError):
+        status, errors, stale = exc.status, {"evidence": exc.message}, None
+    else:
+        status, errors, stale = 422, exc.errors, None
+    context = _card_context(task, form_mode=True, form_target=target, values={"note": request.form.get("note", "")},
+                            errors=errors, stale=stale)
+    response = render("tasks/detail.html", "tasks/_task.html", status=status, **context)
+    if wants_fragment():
+        # htmx: put the card back where it was (the default error handling would only show a message).
+        response.headers["HX-Retarget"] = f"#task-{task.id}"
+        response.headers["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@bp.route("/<int:task_id>/minh-chung/<int:event_id>")
+@requires(Perm.TASKS_VIEW)
+def evidence(task_id: int, event_id: int):
+    """An evidence file, only to those who may see the task."""
+    task = get_task_or_404(task_id)
+    event = services.get_event(task, event_id)
+    if event is None or event.file is None:
+        abort(404)
+    return send_stored_file(event.file, as_attachment=request.args.get("tai") == "1" or None)
+
+
+# --- calendar, tracking --------------------------------------------------------------------------
+
+@bp.route("/lich")
+@requires(Perm.TASKS_VIEW)
+def calendar():
+    today = local_today()
+    f = _filter_from_args()
+    year, month = f.month or (today.year, today.month)
+    weeks = services.calendar_month(current_user, year, month, f)
+    around = services.months_around(year, month)
+    return render("tasks/calendar.html", weeks=weeks, year=year, month=month, f=f, today=today,
+                  prev=around["prev"], next=around["next"], title=month_label(year, month),
+                  plans=services.plan_choices(current_user), assignees=_assignee_choices(),
+                  status_filters=STATUS_FILTERS, filter_args=_export_args(TaskFilter(f.assignee, "", f.plan_id)),
+                  nav_args=_export_args(TaskFilter(f.assignee, f.status, f.plan_id)),
+                  total=sum(d.count for w in weeks for d in w if d.in_month))
+
+
+@bp.route("/theo-doi")
+@requires(Perm.TASKS_TRACK)
+def overview():
+    data = services.overview(current_user)
+    return render("tasks/overview.html", chart=assignee_chart(data["by_assignee"]), **data)
+
+
+@bp.route("/ke-hoach/<int:plan_id>")
+@requires(Perm.TASKS_TRACK)
+def progress(plan_id: int):
+    plan = get_plan_or_404(plan_id, tree=False)
+    progress = services.plan_progress(plan)
+    overdue, overdue_total = services.list_tasks(current_user, TaskFilter(plan_id=plan.id, status="qua_han"),
+                                                 page_size=20)
+    span = services.month_range_of_plan(plan.id)
+    return render("tasks/progress.html", plan=plan, progress=progress, overdue=overdue, overdue_total=overdue_total,
+                  months_chart=month_chart(progress.by_month), groups_chart=assignee_chart(progress.by_assignee),
+                  statuses_chart=status_chart(progress.totals), first_month=span[0] if span else None,
+                  can_assign=has_permission(current_user, Perm.TASKS_ASSIGN), today=local_today())
+
+
+# --- handing out a plan's schedule ---------------------------------------------------------------
+
+@bp.route("/ke-hoach/<int:plan_id>/giao-viec", methods=["GET", "POST"])
+@requires(Perm.TASKS_ASSIGN)
+def assign(plan_id: int):
+    """The review screen: every activity of the schedule with its proposed assignees, due date and
+    note; "Áp dụng" fills the default assignees in (nothing saved), "Lưu" creates the tasks."""
+    plan = get_plan_or_404(plan_id)
+    services.check_can_assign(plan, current_user)
+    groups = services.active_groups()
+    if request.method == "GET":
+        return render("tasks/assign.html", plan=plan, lines=services.review_lines(plan), groups=groups,
+                      defaults=[], errors={})
+    form = request.form
+    action = form.get("action", "save")
+    lines = services.review_lines(plan, form, apply_defaults=True)
+    defaults = [v for v in form.getlist("default_to") if v.isdigit()]
+    if action == "apply":
+        return render("tasks/assign.html", plan=plan, lines=lines, groups=groups, defaults=defaults, errors={},
+                      applied=True)
+    try:
+        result = services.assign(plan, lines, actor=current_user)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        plan = load_plan_tree(plan_id)
+        lines = services.review_lines(plan, form, apply_defaults=True)
+        for line in lines:
+            line.error = exc.errors.get(line.key, "")
+        return render("tasks/assign.html", status=422, plan=plan, lines=lines, groups=groups, defaults=defaults,
+                      errors=exc.errors)
+    db.session.commit()
+    if result.created:
+        flash(f"Đã giao {result.created} việc cho {len(result.by_assignee)} tổ / bộ phận. Tổ trưởng đã được thông báo."
+              + (f" {result.skipped} việc đã giao trước đó được giữ nguyên." if result.skipped else ""), "success")
+    else:
+        flash("Không có việc mới nào: các việc đã chọn đều đã được giao cho những tổ này từ trước.", "info")
+    return redirect(url_for("tasks.progress", plan_id=plan.id), code=303)
+
+
+@bp.app_template_global("task_moves")
+def task_moves(task: Task):
+    """The status buttons a card shows (the transition table decides, not the template)."""
+    return workflow.moves(task)
