@@ -46,8 +46,18 @@ def _activity(rng: random.Random, month: int, k: int) -> str:
 def endpoint_ids() -> dict:
     """Who signs in for which page, and the pages only the data set can name."""
     return {
-        "logins": {"accountant": "dv00003@bench.demo"},
+        # dv00016 leads group 1 (the first member after the 15 committee members).
+        "logins": {"accountant": "dv00003@bench.demo", "leader": "dv00016@bench.demo"},
         "extra_endpoints": [
+            ("home page (group leader)", "/", {}, "leader"),
+            ("a group's tasks (leader)", "/viec/to/1", {}, "leader"),
+            ("tracking dashboard", "/viec/theo-doi", {}, "chair"),
+            ("a plan's progress", "/viec/ke-hoach/1", {}, "chair"),
+            ("status change (POST + CSRF)", "/viec/{id}/cap-nhat",
+             {"BENCH_METHOD": "POST", "BENCH_IDS": f"1-{CHANGEABLE}", "BENCH_HTMX": "1",
+              "BENCH_BODY": "from_status=not_started&to_status=in_progress&note=B%E1%BA%AFt+%C4%91%E1%BA%A7u"},
+             "chair"),
+            (".docx download (largest plan)", "/ke-hoach/1/tai-ve.docx", {}, "chair"),
             ("requests: all, filtered (accountant)", "/de-xuat/tat-ca?trang_thai=approved", {}, "accountant"),
             ("requests: my requests", "/de-xuat/", {}, "chair"),
         ],
@@ -179,7 +189,49 @@ def build(sizes: dict[str, int] | None = None, *, password_hash: str) -> dict[st
     _insert("votes", votes)
     counts.update(plans=len(plans), activities=len(activities), plan_lines=len(lines), votes=len(votes))
     counts.update(_requests(rng, sizes, now))
+    counts.update(_tasks(rng, sizes, now, activities, plans))
     return counts
+
+
+# The first CHANGEABLE tasks are "not started" and assigned to groups: the status-change benchmark
+# moves them one by one to "in progress" (a stale-free write, each POST a different task).
+CHANGEABLE = 12000
+
+
+def _tasks(rng: random.Random, sizes: dict, now: dt.datetime, activities: list[dict], plans: list[dict]) -> dict:
+    plan_status = {p["id"]: p["status"] for p in plans}
+    handed = [a for a in activities if plan_status[a["plan_id"]] in ("approved", "issued")]
+    rows_period = {}
+    tasks, events = [], []
+    task_id = 0
+    per_activity = max(1, -(-sizes["tasks"] // len(handed)))
+    for a in handed:
+        groups = rng.sample(range(1, sizes["groups"] + 1), per_activity)
+        for g in groups:
+            if task_id >= sizes["tasks"]:
+                break
+            task_id += 1
+            if task_id <= CHANGEABLE:
+                status = "not_started"
+            else:
+                status = rng.choice(["not_started", "in_progress", "done", "done", "blocked"])
+            due = dt.date(2026, 1 + (task_id % 12), 28) if task_id % 3 else dt.date(2026, 12, 28)
+            leader = 16 + (g - 1) % (sizes["people"] - 16)
+            tasks.append({"id": task_id, "plan_id": a["plan_id"], "activity_id": a["id"], "group_id": g,
+                          "assignee": g, "title": a["text"], "period": rows_period.get(a["row_id"], ""),
+                          "due_date": due, "note": "", "status": status,
+                          "result_note": "Đã hoàn thành, báo cáo BCH." if status == "done" else "",
+                          "done_at": now if status == "done" else None, "status_changed_at": now,
+                          "status_changed_by_id": leader, "created_by_id": 1, "created_at": now, "updated_at": now})
+            events.append({"task_id": task_id, "kind": "created", "actor_id": 1, "created_at": now,
+                           "from_status": None, "to_status": "not_started", "note": "Giao việc", "file_id": None})
+            if status != "not_started":
+                events.append({"task_id": task_id, "kind": "status", "actor_id": leader, "created_at": now,
+                               "from_status": "not_started", "to_status": status,
+                               "note": "Đã xong" if status == "done" else "Đang làm", "file_id": None})
+    _insert("tasks", tasks)
+    _insert("task_events", events)
+    return {"tasks": len(tasks), "task_events": len(events)}
 
 
 def _requests(rng: random.Random, sizes: dict, now: dt.datetime) -> dict[str, int]:

@@ -30,6 +30,9 @@ OUT = ROOT / "bench-out"
 from congdoan.demo import EXAMPLE_DOCX as EXAMPLE  # noqa: E402
 
 
+USER_AGENT = "congdoan-bench"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -83,6 +86,8 @@ class Session:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        # Flask-Login's "strong" session protection ties the session to the user agent: wrk sends the same.
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
         page = self.get("/dang-nhap")
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
             re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
@@ -97,6 +102,13 @@ class Session:
     @property
     def cookie(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def check(session: "Session", path: str) -> None:
+    """The page answers 200 for this person (not a redirect to sign in): otherwise the numbers lie."""
+    response = session.opener.open(session.base + path)
+    if response.status != 200 or response.geturl().split("?")[0].endswith("/dang-nhap"):
+        raise RuntimeError(f"{path} answered {response.status} at {response.geturl()}")
 
 
 def wrk(url: str, *, duration: int, connections: int, env: dict) -> dict:
@@ -194,7 +206,10 @@ def main() -> int:
             wrk_env = {k: v.format(csrf=sessions[who].csrf) if who in sessions else v for k, v in extra.items()}
             if who in sessions:
                 wrk_env.update(BENCH_COOKIE=sessions[who].cookie, BENCH_CSRF=sessions[who].csrf)
-            wrk(base + path, duration=2, connections=args.connections, env=wrk_env)       # warm-up
+                if "BENCH_METHOD" not in wrk_env:
+                    check(sessions[who], path)
+            if "BENCH_IDS" not in wrk_env:
+                wrk(base + path, duration=2, connections=args.connections, env=wrk_env)   # warm-up
             results.append((name, wrk(base + path, duration=args.duration, connections=args.connections, env=wrk_env)))
             print(f"  measured {name}", flush=True)
     finally:

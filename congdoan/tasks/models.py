@@ -89,6 +89,8 @@ class Task(db.Model):
         sa.Index("ix_tasks_plan", "plan_id", "due_date"),
         # The overdue list, the calendar, the reminders: by due date.
         sa.Index("ix_tasks_due_date", "due_date", "status"),
+        # What one keeper holds (a group, or 0 for the committee): the home panel and the overview.
+        sa.Index("ix_tasks_assignee_status", "assignee", "status", "due_date"),
     )
 
     # --- state -----------------------------------------------------------------------------------

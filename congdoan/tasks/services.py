@@ -494,9 +494,15 @@ def plan_progress(plan: Plan, *, today: dt.date | None = None) -> Progress:
     return Progress(totals, by_month, by_assignee)
 
 
+OVERVIEW_PLANS = 15
+OVERVIEW_GROUPS = 25
+
+
 def overview(user, *, today: dt.date | None = None) -> dict:
-    """The tracking overview: each plan with tasks and each assignee, with their counts; the approved
-    plans nobody has handed out yet."""
+    """The tracking overview: the most recent plans with tasks and the groups that need attention
+    most (most overdue, then least done), with their counts; the approved plans nobody has handed
+    out yet. Both lists are cut to a fixed length, so the page costs the same for 5 groups or 200
+    (the totals say how many more there are; each group's board and the task list show the rest)."""
     today = today or local_today()
     columns = _counts_columns(today)
     plan_rows = db.session.execute(
@@ -505,15 +511,21 @@ def overview(user, *, today: dt.date | None = None) -> dict:
         sa.select(Plan).where(Plan.id.in_([r[0] for r in plan_rows]))).scalars()} if plan_rows else {}
     plan_counts = sorted(((plans[r[0]], _counts(r[1:])) for r in plan_rows),
                          key=lambda pc: (-pc[0].year, -pc[0].id))
+    plans_total = len(plan_counts)
+    plan_counts = plan_counts[:OVERVIEW_PLANS]
     groups = {g.id: g for g in db.session.execute(sa.select(Group)).scalars()}
     by_assignee = [AssigneeCount(r[0], assignee_name(r[0], groups), _counts(r[1:])) for r in db.session.execute(
         sa.select(Task.assignee, *columns).where(visible_to(user)).group_by(Task.assignee))]
-    by_assignee.sort(key=lambda a: (a.assignee == COMMITTEE, groups[a.assignee].name_key if a.assignee in groups else ""))
+    groups_total = len(by_assignee)
+    attention = sorted(by_assignee, key=lambda a: (-a.counts.overdue, a.counts.done / max(a.counts.total, 1)))
+    by_assignee = sorted(attention[:OVERVIEW_GROUPS],
+                         key=lambda a: (a.assignee == COMMITTEE, groups[a.assignee].name_key if a.assignee in groups else ""))
     handed = sa.select(Task.plan_id).distinct()
     waiting = db.session.execute(
         sa.select(Plan).where(Plan.status.in_([s.value for s in PUBLIC]), Plan.id.not_in(handed))
         .order_by(Plan.updated_at.desc()).limit(20)).scalars().all()
-    return {"plans": plan_counts, "by_assignee": by_assignee, "waiting": waiting}
+    return {"plans": plan_counts, "plans_total": plans_total, "by_assignee": by_assignee,
+            "groups_total": groups_total, "waiting": waiting}
 
 
 CALENDAR_PER_DAY = 4
