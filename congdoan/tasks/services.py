@@ -28,7 +28,7 @@ from .models import (COMMITTEE, COMMITTEE_LABEL, OPEN_STATUSES, STATUS_LABELS, E
                      TaskStatus, visible_to)
 from .rules import add_months, default_due, month_end
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20          # task cards are large, with one-tap buttons: 20 a page reads well on a phone
 NOTE_MAX = 1000
 EVIDENCE_MAX_BYTES = 10 * MB
 EVIDENCE_TYPES = IMAGES_AND_PDF
