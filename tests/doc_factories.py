@@ -71,15 +71,8 @@ def jpeg(size=(400, 150), exif: bytes | None = None) -> bytes:
     return out.getvalue()
 
 
-EXAMPLE_NAME = "ke-hoach-cong-doan-nam-hoc-2023-2024.docx"
-ROOT = Path(__file__).resolve().parent.parent
-
-
 def example_docx() -> Path:
-    """The real 2023-2024 plan: kept in the repo as demo data where it is, else ../shared/examples
-    (a clone with shared/ beside it, as CI has), else this machine's /work/shared."""
-    for candidate in (ROOT / "congdoan" / "demo" / EXAMPLE_NAME, ROOT.parent / "shared" / "examples" / EXAMPLE_NAME,
-                      Path("/work/shared/examples") / EXAMPLE_NAME):
-        if candidate.exists():
-            return candidate
+    """The real 2023-2024 plan, kept in the repo as demo data (congdoan.demo.EXAMPLE_DOCX)."""
+    from congdoan.demo import EXAMPLE_DOCX
+    return EXAMPLE_DOCX
     return candidate
