@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, redirect, request, url_for
+import sqlalchemy as sa
+from flask import Flask, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.local import LocalProxy
 
 from .config import Config, database_url, secret_key
 from .extensions import csrf, db, login_manager, migrate
@@ -24,6 +26,11 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", None)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file database cannot drop a connection: pinging it before every request is pure cost.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     if not app.config.get("UPLOAD_FOLDER"):
@@ -42,9 +49,14 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .people.models import User
 
+    # Every request: the account with its roles and led groups in one statement, built once.
+    user_by_id = sa.select(User).where(User.id == sa.bindparam("user_id")).options(*User.with_roles())
+
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if not user_id.isdigit():
+            return None
+        return db.session.execute(user_by_id, {"user_id": int(user_id)}).unique().scalar_one_or_none()
 
     from .web import register_web
     register_web(app)
@@ -79,14 +91,26 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
             return redirect(url_for("auth.change_password"))
         return None
 
+    from .notifications.service import unread_count
+    from .organisation.models import Organisation
+    from .permissions import PERMISSIONS, Perm, has_permission
+    # The settings row is read only by templates that print it (full pages), once per request.
+    org_proxy = LocalProxy(lambda: g.org if "org" in g else g.setdefault("org", Organisation.get()))
+
     @app.context_processor
     def inject_globals():
-        from .organisation.models import Organisation
-        from .notifications.service import unread_count
-        from .permissions import Perm, has_permission
-        org = Organisation.get() if request.endpoint != "static" else None
-        return {"org": org, "Perm": Perm, "can": lambda perm: has_permission(current_user, perm),
+        return {"org": org_proxy, "Perm": Perm, "can": _can, "org_name": _org_name,
                 "notification_count": lambda: unread_count(current_user)}
+
+    def _can(perm: Perm) -> bool:
+        # The layout asks ~8 times per page: the person's roles are worked out once per request.
+        if "roles" not in g:
+            user = current_user._get_current_object()
+            g.roles = user.roles if has_permission(user, Perm.SIGNED_IN) else frozenset()
+        return bool(g.roles & PERMISSIONS[perm])
+
+    def _org_name() -> str:
+        return g.org.name if "org" in g else Organisation.display_name()
 
     return app
 

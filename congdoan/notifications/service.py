@@ -59,9 +59,11 @@ def notify(users, kind: str, message: str, link: str = "", *, subject: str | Non
 
 
 def unread_count(user) -> int:
-    return db.session.execute(
-        sa.select(sa.func.count()).select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))).scalar() or 0
+    """The bell's number, on every page and every 30 s: a plain count, without the ORM's layer."""
+    table = Notification.__table__
+    return db.session.connection().execute(
+        sa.select(sa.func.count()).select_from(table)
+        .where(table.c.user_id == user.id, table.c.read_at.is_(None))).scalar() or 0
 
 
 def recent(user, limit: int = 50) -> list[Notification]:

@@ -82,6 +82,13 @@ class Organisation(db.Model):
         return org if org is not None else cls(id=1, **DEFAULTS)
 
     @classmethod
+    def display_name(cls) -> str:
+        """The union's name alone, for the layout of every page: one narrow read, no ORM object."""
+        name = db.session.connection().execute(
+            sa.select(cls.__table__.c.name).where(cls.__table__.c.id == 1)).scalar()
+        return name or DEFAULTS["name"]
+
+    @classmethod
     def get_for_update(cls) -> "Organisation":
         """The settings row to change, added to the session when it did not exist yet."""
         org = db.session.get(cls, 1)

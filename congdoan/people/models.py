@@ -5,7 +5,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..dates import utcnow
@@ -71,6 +71,11 @@ class User(UserMixin, db.Model):
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     led_groups: Mapped[list[Group]] = relationship(
         foreign_keys=[Group.leader_id], viewonly=True, lazy="selectin")
+
+    @staticmethod
+    def with_roles() -> tuple:
+        """Loader options: the roles and led groups in the same statement as the account."""
+        return (joinedload(User.role_rows), joinedload(User.led_groups))
 
     # --- identity -------------------------------------------------------------------------------
     def set_name(self, name: str) -> None:
