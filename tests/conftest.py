@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from congdoan import create_app
+from congdoan import changes
 from congdoan.config import TestConfig
 from congdoan.extensions import db
 from congdoan.people.models import Group, User
@@ -85,6 +86,7 @@ def _empty_database() -> None:
         else:
             for table in reversed(tables):
                 conn.execute(table.delete())
+    changes.forget()   # the counters start again from nothing: what this process kept is void
 
 
 @pytest.fixture(autouse=True)

@@ -17,9 +17,12 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..changes import watch
 from ..dates import local_today, utcnow
 from ..extensions import db
+from ..people.models import Group
 from ..people.roles import Role
+from ..plans.models import Plan
 
 
 class TaskStatus(str, enum.Enum):
@@ -196,3 +199,9 @@ class TaskEvent(db.Model):
     @property
     def to_label(self) -> str:
         return STATUS_LABELS.get(self.to_status or "", "")
+
+
+# The tracking pages (counts, and the overview's and a plan's progress page's content) are kept per
+# process until a task, a plan or a group changes (congdoan/changes.py). One counter for the three:
+# writers of several of them never wait on two counters in opposite orders.
+watch("tracking", Task, Plan, Group)

@@ -9,9 +9,11 @@ result or a bad file, 413 for a file over the limit (htmx is told to swap it int
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
+from ..changes import remembered
 from ..dates import fmt_date, local_today, parse_iso_date
 from ..errors import StaleError, ValidationFailed
 from ..exports import Column, xlsx_response
@@ -21,7 +23,7 @@ from ..permissions import Perm, has_permission, requires
 from ..plans.document import load_plan_tree
 from ..plans.routes import get_plan_or_404
 from ..uploads.service import UploadError, allowed_label, send_stored_file
-from ..web import render, wants_fragment
+from ..web import cached_url_for, render, wants_fragment
 from . import panels  # noqa: F401  (registers the home-page panel)
 from . import services, workflow
 from .charts import assignee_chart, month_chart, status_chart
@@ -67,11 +69,11 @@ def _filter_from_args(*, assignee: int | None = None, default_status: str = "") 
 
 
 def _assignee_choices() -> list[tuple[str, str]]:
-    """The groups (and the committee) this person may filter by."""
+    """The groups (and the committee) this person may filter by: ids and names only."""
     if current_user.is_committee_member:
-        return [(str(g.id), g.name) for g in services.active_groups()] + [("bch", COMMITTEE_LABEL)]
+        return [(str(i), name) for i, name in services.active_group_names()] + [("bch", COMMITTEE_LABEL)]
     ids = led_group_ids(current_user) | ({current_user.group_id} if current_user.group_id else set())
-    return [(str(g.id), g.name) for g in services.active_groups() if g.id in ids]
+    return [(str(i), name) for i, name in services.active_group_names(ids)]
 
 
 TABS = (("chua_xong", "Chưa xong"), ("qua_han", "Quá hạn"), ("blocked", "Vướng mắc"), ("done", "Hoàn thành"),
@@ -93,8 +95,9 @@ def _list_context(f: TaskFilter, **extra) -> dict:
                 tabs=TABS, tab_url=lambda key: _url_with(trang_thai=key, trang=None),
                 page_url=lambda n: _url_with(trang=n), list_url=request.full_path.rstrip("?"),
                 status_filters=STATUS_FILTERS, plans=services.plan_choices(current_user),
-                assignees=_assignee_choices(), today=local_today(), month_label=month_label,
-                export_args=_export_args(f), **extra)
+                # A board is one assignee's: its filter bar has no assignee chooser to fill.
+                assignees=[] if extra.get("board") else _assignee_choices(), today=local_today(),
+                month_label=month_label, export_args=_export_args(f), **extra)
 
 
 def _export_args(f: TaskFilter) -> dict:
@@ -308,22 +311,42 @@ def calendar():
 @bp.route("/theo-doi")
 @requires(Perm.TASKS_TRACK)
 def overview():
-    data = services.overview(current_user)
-    return render("tasks/overview.html", chart=assignee_chart(data["by_assignee"]), **data)
+    today = local_today()
+    can_assign = has_permission(current_user, Perm.TASKS_ASSIGN)
+
+    def body() -> str:
+        data = services.overview(current_user, today=today)
+        return render_template("tasks/_overview.html", chart=assignee_chart(data["by_assignee"]), **data)
+
+    # Everyone on the committee sees the same overview: rendered once per change of the data.
+    html = (remembered("tracking", ("overview-page", today, can_assign), body)
+            if services.sees_everything(current_user) else body())
+    return render("tasks/overview.html", body=Markup(html))
 
 
 @bp.route("/ke-hoach/<int:plan_id>")
 @requires(Perm.TASKS_TRACK)
 def progress(plan_id: int):
     plan = get_plan_or_404(plan_id, tree=False)
-    progress = services.plan_progress(plan)
-    overdue, overdue_total = services.list_tasks(current_user, TaskFilter(plan_id=plan.id, status="qua_han"),
-                                                 page_size=20)
-    span = services.month_range_of_plan(plan.id)
-    return render("tasks/progress.html", plan=plan, progress=progress, overdue=overdue, overdue_total=overdue_total,
-                  months_chart=month_chart(progress.by_month), groups_chart=assignee_chart(progress.by_assignee),
-                  statuses_chart=status_chart(progress.totals), first_month=span[0] if span else None,
-                  can_assign=has_permission(current_user, Perm.TASKS_ASSIGN), today=local_today())
+    today = local_today()
+    can_assign = has_permission(current_user, Perm.TASKS_ASSIGN)
+    all_groups = request.args.get("cac_to") == "tat_ca"
+
+    def body() -> str:
+        progress = services.plan_progress(plan, today=today,
+                                          groups_limit=None if all_groups else services.OVERVIEW_GROUPS)
+        overdue, overdue_total = services.list_tasks(current_user, TaskFilter(plan_id=plan.id, status="qua_han"),
+                                                     page_size=20, today=today)
+        span = services.month_range_of_plan(plan.id)
+        return render_template(
+            "tasks/_progress.html", plan=plan, progress=progress, overdue=overdue, overdue_total=overdue_total,
+            months_chart=month_chart(progress.by_month), groups_chart=assignee_chart(progress.by_assignee),
+            statuses_chart=status_chart(progress.totals), first_month=span[0] if span else None,
+            can_assign=can_assign, today=today, all_groups=all_groups)
+
+    html = (remembered("tracking", ("progress-page", plan.id, today, can_assign, all_groups), body)
+            if services.sees_everything(current_user) else body())
+    return render("tasks/progress.html", plan=plan, body=Markup(html))
 
 
 # --- handing out a plan's schedule ---------------------------------------------------------------
@@ -363,6 +386,24 @@ def assign(plan_id: int):
     else:
         flash("Không có việc mới nào: các việc đã chọn đều đã được giao cho những tổ này từ trước.", "info")
     return redirect(url_for("tasks.progress", plan_id=plan.id), code=303)
+
+
+@bp.app_template_global("status_tags")
+def status_tags(task: Task, today) -> Markup:
+    """The status tag, with the derived "Quá hạn" (a Python helper: task cards are included 20 times
+    a page, and a Jinja macro import in each would build its module again every time)."""
+    html = f'<span class="tag task-status status-{escape(task.status)}">{escape(task.status_label)}</span>'
+    if task.is_overdue(today):
+        html += ' <span class="tag task-overdue">Quá hạn</span>'
+    return Markup(html)
+
+
+@bp.app_template_global("plan_line_link")
+def plan_line_link(task: Task) -> Markup:
+    """The link back to the task's line in its plan."""
+    href = cached_url_for("plans.detail", plan_id=task.plan_id)
+    return Markup(f'<a href="{escape(href)}#activity-{int(task.activity_id)}" title="Xem dòng này trong kế hoạch">'
+                  f'{escape(task.plan.subject)}</a>')
 
 
 @bp.app_template_global("task_moves")

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..audit.service import record
+from ..changes import remembered
 from ..dates import fmt_date, local_today, parse_vn_date, utcnow
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
@@ -25,7 +26,7 @@ from ..text import clean_text
 from ..uploads.service import IMAGES_AND_PDF, MB, save_upload
 from . import workflow
 from .models import (COMMITTEE, COMMITTEE_LABEL, OPEN_STATUSES, STATUS_LABELS, EventKind, Task, TaskEvent,
-                     TaskStatus, visible_to)
+                     TaskStatus, led_group_ids, visible_to)
 from .rules import add_months, default_due, month_end
 
 PAGE_SIZE = 20          # task cards are large, with one-tap buttons: 20 a page reads well on a phone
@@ -41,6 +42,14 @@ def active_groups() -> list[Group]:
     return db.session.execute(
         sa.select(Group).where(Group.active.is_(True)).order_by(Group.name_key)
         .options(joinedload(Group.leader))).scalars().all()
+
+
+def active_group_names(only=None) -> list[tuple[int, str]]:
+    """(id, name) of the active groups by name, or of those among `only`: columns, not objects."""
+    query = sa.select(Group.id, Group.name).where(Group.active.is_(True)).order_by(Group.name_key)
+    if only is not None:
+        query = query.where(Group.id.in_(sorted(only)))
+    return [tuple(r) for r in db.session.execute(query)]
 
 
 def _users_with(*roles: Role) -> list[User]:
@@ -379,9 +388,15 @@ def list_tasks(user, f: TaskFilter, *, page: int = 1, today: dt.date | None = No
     tasks = db.session.execute(
         sa.select(Task).where(*where).order_by(Task.due_date, Task.id)
         .offset((max(page, 1) - 1) * page_size).limit(page_size)
-        .options(joinedload(Task.group), joinedload(Task.plan), joinedload(Task.status_changed_by))
+        .options(joinedload(Task.group), joinedload(Task.plan), *_changed_by_name())
     ).scalars().all()
     return tasks, total
+
+
+def _changed_by_name() -> tuple:
+    """Who last changed a task: the card prints the name only, so not their roles and groups."""
+    who = joinedload(Task.status_changed_by)
+    return (who.lazyload(User.role_rows), who.lazyload(User.led_groups))
 
 
 def _counts_columns(today: dt.date):
@@ -395,7 +410,7 @@ def _counts_columns(today: dt.date):
             count_if(_overdue(today)).label("overdue")]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Counts:
     total: int = 0
     done: int = 0
@@ -421,18 +436,53 @@ def _counts(row) -> Counts:
 
 
 def status_counts(user, f: TaskFilter, *, today: dt.date | None = None) -> Counts:
-    """How many tasks match each status tab (one aggregate query)."""
+    """How many tasks match each status tab (one aggregate query, or none for a whole board)."""
     today = today or local_today()
+    if (f.assignee is not None and f.plan_id is None and f.month is None and f.day is None
+            and _sees_all_of(user, f.assignee)):
+        return union_counts(today)[1].get(f.assignee, Counts())
     row = db.session.execute(sa.select(*_counts_columns(today)).select_from(Task)
                              .where(*_where(user, f.without_status(), today))).one()
     return _counts(row)
 
 
+def sees_everything(user) -> bool:
+    """The committee sees every task: the pages they share may be computed once for all of them."""
+    return _sees_all_of(user, COMMITTEE)
+
+
+def _sees_all_of(user, assignee: int) -> bool:
+    """Whether this person sees every task of this assignee (so its union-wide counts are theirs)."""
+    if not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    if user.is_committee_member:
+        return True
+    return assignee != COMMITTEE and assignee in (led_group_ids(user) | {user.group_id})
+
+
+def union_counts(today: dt.date) -> tuple[dict[int, Counts], dict[int, Counts]]:
+    """Every task counted by plan and by assignee: two aggregates over the whole table, kept in this
+    process until a task changes (congdoan/changes.py) or the day turns (overdue moves at midnight)."""
+    def compute():
+        columns = _counts_columns(today)
+        by_plan = {r[0]: _counts(r[1:]) for r in db.session.execute(
+            sa.select(Task.plan_id, *columns).group_by(Task.plan_id))}
+        by_assignee = {r[0]: _counts(r[1:]) for r in db.session.execute(
+            sa.select(Task.assignee, *columns).group_by(Task.assignee))}
+        return by_plan, by_assignee
+    return remembered("tracking", ("union_counts", today), compute)
+
+
+def _group_names(ids) -> dict[int, Group]:
+    ids = [i for i in ids if i != COMMITTEE]
+    return {g.id: g for g in db.session.execute(sa.select(Group).where(Group.id.in_(ids))).scalars()} if ids else {}
+
+
 def plan_choices(user) -> list[tuple[int, str]]:
     """Plans that have tasks this person may see (for the filter)."""
     ids = sa.select(Task.plan_id).where(visible_to(user)).distinct()
-    return [(p.id, p.subject) for p in db.session.execute(
-        sa.select(Plan).where(Plan.id.in_(ids)).order_by(Plan.year.desc(), Plan.id.desc())).scalars()]
+    return [tuple(r) for r in db.session.execute(
+        sa.select(Plan.id, Plan.subject).where(Plan.id.in_(ids)).order_by(Plan.year.desc(), Plan.id.desc()))]
 
 
 def export_rows(user, f: TaskFilter, *, today: dt.date | None = None):
@@ -475,23 +525,42 @@ class Progress:
     totals: Counts
     by_month: list[MonthCount]
     by_assignee: list[AssigneeCount]
+    assignees_total: int = 0          # how many assignees the plan has (by_assignee may show fewer)
 
 
-def plan_progress(plan: Plan, *, today: dt.date | None = None) -> Progress:
-    """Done of total, by month of the due date, and by assignee: three aggregate queries."""
+def plan_progress(plan: Plan, *, today: dt.date | None = None, groups_limit: int | None = None) -> Progress:
+    """Done of total, by month of the due date, and by assignee: three aggregate queries, kept in this
+    process until a task changes; the assignees' names are read fresh. With `groups_limit`, only the
+    assignees needing attention most (as on the overview)."""
     today = today or local_today()
-    columns = _counts_columns(today)
-    where = Task.plan_id == plan.id
-    totals = _counts(db.session.execute(sa.select(*columns).select_from(Task).where(where)).one())
-    year = sa.extract("year", Task.due_date)
-    month = sa.extract("month", Task.due_date)
-    by_month = [MonthCount(int(r[0]), int(r[1]), _counts(r[2:])) for r in db.session.execute(
-        sa.select(year, month, *columns).where(where).group_by(year, month).order_by(year, month))]
-    groups = {g.id: g for g in db.session.execute(sa.select(Group)).scalars()}
-    by_assignee = [AssigneeCount(r[0], assignee_name(r[0], groups), _counts(r[1:])) for r in db.session.execute(
-        sa.select(Task.assignee, *columns).where(where).group_by(Task.assignee))]
-    by_assignee.sort(key=lambda a: (a.assignee == COMMITTEE, groups[a.assignee].name_key if a.assignee in groups else ""))
-    return Progress(totals, by_month, by_assignee)
+
+    def compute():
+        columns = _counts_columns(today)
+        where = Task.plan_id == plan.id
+        totals = _counts(db.session.execute(sa.select(*columns).select_from(Task).where(where)).one())
+        year = sa.extract("year", Task.due_date)
+        month = sa.extract("month", Task.due_date)
+        by_month = tuple(MonthCount(int(r[0]), int(r[1]), _counts(r[2:])) for r in db.session.execute(
+            sa.select(year, month, *columns).where(where).group_by(year, month).order_by(year, month)))
+        by_assignee = tuple((r[0], _counts(r[1:])) for r in db.session.execute(
+            sa.select(Task.assignee, *columns).where(where).group_by(Task.assignee)))
+        return totals, by_month, by_assignee
+
+    totals, by_month, counted = remembered("tracking", ("progress", plan.id, today), compute)
+    return Progress(totals, list(by_month), _named(needing_attention(counted, groups_limit)), len(counted))
+
+
+def needing_attention(counted, limit: int | None):
+    """(assignee, counts) pairs, the most overdue first, then the least done; the first `limit`."""
+    ranked = sorted(counted, key=lambda ac: (-ac[1].overdue, ac[1].done / max(ac[1].total, 1), ac[0]))
+    return ranked[:limit] if limit is not None else ranked
+
+
+def _named(counted) -> list[AssigneeCount]:
+    """AssigneeCounts with the groups' current names, in name order, the committee last."""
+    groups = _group_names(a for a, _ in counted)
+    return sorted((AssigneeCount(a, assignee_name(a, groups), c) for a, c in counted),
+                  key=lambda a: (a.assignee == COMMITTEE, groups[a.assignee].name_key if a.assignee in groups else ""))
 
 
 OVERVIEW_PLANS = 15
@@ -504,28 +573,27 @@ def overview(user, *, today: dt.date | None = None) -> dict:
     out yet. Both lists are cut to a fixed length, so the page costs the same for 5 groups or 200
     (the totals say how many more there are; each group's board and the task list show the rest)."""
     today = today or local_today()
-    columns = _counts_columns(today)
-    plan_rows = db.session.execute(
-        sa.select(Task.plan_id, *columns).where(visible_to(user)).group_by(Task.plan_id)).all()
-    plans = {p.id: p for p in db.session.execute(
-        sa.select(Plan).where(Plan.id.in_([r[0] for r in plan_rows]))).scalars()} if plan_rows else {}
-    plan_counts = sorted(((plans[r[0]], _counts(r[1:])) for r in plan_rows),
-                         key=lambda pc: (-pc[0].year, -pc[0].id))
-    plans_total = len(plan_counts)
-    plan_counts = plan_counts[:OVERVIEW_PLANS]
-    groups = {g.id: g for g in db.session.execute(sa.select(Group)).scalars()}
-    by_assignee = [AssigneeCount(r[0], assignee_name(r[0], groups), _counts(r[1:])) for r in db.session.execute(
-        sa.select(Task.assignee, *columns).where(visible_to(user)).group_by(Task.assignee))]
-    groups_total = len(by_assignee)
-    attention = sorted(by_assignee, key=lambda a: (-a.counts.overdue, a.counts.done / max(a.counts.total, 1)))
-    by_assignee = sorted(attention[:OVERVIEW_GROUPS],
-                         key=lambda a: (a.assignee == COMMITTEE, groups[a.assignee].name_key if a.assignee in groups else ""))
-    handed = sa.select(Task.plan_id).distinct()
+    all_visible = _sees_all_of(user, COMMITTEE)
+    if all_visible:
+        plan_counts_by_id, assignee_counts = union_counts(today)
+    else:
+        columns = _counts_columns(today)
+        plan_counts_by_id = {r[0]: _counts(r[1:]) for r in db.session.execute(
+            sa.select(Task.plan_id, *columns).where(visible_to(user)).group_by(Task.plan_id))}
+        assignee_counts = {r[0]: _counts(r[1:]) for r in db.session.execute(
+            sa.select(Task.assignee, *columns).where(visible_to(user)).group_by(Task.assignee))}
+    handed = sa.exists().where(Task.plan_id == Plan.id)
+    recent = sa.select(Plan).order_by(Plan.year.desc(), Plan.id.desc()).limit(OVERVIEW_PLANS)
+    recent = recent.where(handed) if all_visible else recent.where(Plan.id.in_(list(plan_counts_by_id)))
+    recent = db.session.execute(recent).scalars().all() if plan_counts_by_id else []
+    plan_counts = [(p, plan_counts_by_id[p.id]) for p in recent if p.id in plan_counts_by_id]
+    plans_total = len(plan_counts_by_id)
+    by_assignee = _named(needing_attention(assignee_counts.items(), OVERVIEW_GROUPS))
     waiting = db.session.execute(
-        sa.select(Plan).where(Plan.status.in_([s.value for s in PUBLIC]), Plan.id.not_in(handed))
+        sa.select(Plan).where(Plan.status.in_([s.value for s in PUBLIC]), ~handed)
         .order_by(Plan.updated_at.desc()).limit(20)).scalars().all()
     return {"plans": plan_counts, "plans_total": plans_total, "by_assignee": by_assignee,
-            "groups_total": groups_total, "waiting": waiting}
+            "groups_total": len(assignee_counts), "waiting": waiting}
 
 
 CALENDAR_PER_DAY = 4
@@ -602,10 +670,9 @@ def home_summary(user, *, today: dt.date | None = None) -> dict | None:
     groups = {g.id: g for g in user.led_groups}
     rows = []
     urgent = []
+    counted = union_counts(today)[1]
     if mine:
-        columns = _counts_columns(today)
-        rows = [AssigneeCount(r[0], assignee_name(r[0], groups), _counts(r[1:])) for r in db.session.execute(
-            sa.select(Task.assignee, *columns).where(Task.assignee.in_(mine)).group_by(Task.assignee))]
+        rows = [AssigneeCount(a, assignee_name(a, groups), counted[a]) for a in mine if a in counted]
         rows.sort(key=lambda a: (a.assignee == COMMITTEE, a.name))
         urgent = db.session.execute(
             sa.select(Task).where(Task.assignee.in_(mine), Task.status.in_(OPEN_STATUSES))
@@ -613,8 +680,7 @@ def home_summary(user, *, today: dt.date | None = None) -> dict | None:
             .options(joinedload(Task.group), joinedload(Task.plan))).scalars().all()
     union_overdue = None
     if is_assigner:
-        union_overdue = db.session.execute(
-            sa.select(sa.func.count()).select_from(Task).where(_overdue(today))).scalar() or 0
+        union_overdue = sum(c.overdue for c in counted.values())
     if not rows and not is_assigner:
         return None
     return {"rows": rows, "urgent": urgent, "union_overdue": union_overdue, "today": today}

@@ -1,0 +1,144 @@
+"""Change counters (congdoan/changes.py): what the tracking pages keep per process is dropped by
+every write to tasks, plans and groups, and never kept from a transaction that may roll back."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from congdoan import changes
+from congdoan.extensions import db
+from congdoan.people.models import Group
+from congdoan.plans.models import Plan
+from congdoan.tasks import services, workflow
+from congdoan.tasks.models import Task
+from congdoan.web import cached_url_for
+
+from .conftest import text_of
+from .task_factories import approved_plan, hand_out, make_union
+
+
+@pytest.fixture
+def u():
+    return make_union()
+
+
+@pytest.fixture
+def as_(client, signed_in):
+    """Sign in as someone else (signing out whoever was signed in)."""
+    def switch(user):
+        client.post_form("/dang-xuat")
+        return signed_in(user)
+    return switch
+
+
+def _handed(u):
+    plan = approved_plan(u, "Kế hoạch theo dõi", schedule=[
+        {"period": "12/2099", "activities": [{"text": "Việc A", "groups": [], "due": "2099-12-20"},
+                                              {"text": "Việc B", "groups": [], "due": "2099-12-21"}]}], date=None)
+    tasks = hand_out(plan, u.chair, {"Việc": [u.groups[0].id]})
+    db.session.commit()
+    return plan, tasks
+
+
+def test_every_kind_of_write_raises_the_counter(u):
+    plan, tasks = _handed(u)
+    before = changes.current("tracking")
+    workflow.change_status(tasks[0], "in_progress", u.chair, shown="not_started")      # guarded Core UPDATE
+    db.session.commit()
+    after_status = changes.current("tracking")
+    assert after_status > before
+    db.session.get(Plan, plan.id).subject = "Kế hoạch đổi tên"                          # ORM flush
+    db.session.commit()
+    after_plan = changes.current("tracking")
+    assert after_plan > after_status
+    db.session.execute(sa.update(Group).where(Group.id == u.groups[1].id).values(name="Tổ đổi tên"))
+    db.session.commit()
+    assert changes.current("tracking") > after_plan
+
+
+def test_a_kept_result_is_used_until_the_counter_moves(u):
+    _handed(u)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert changes.remembered("tracking", ("t",), compute) == 1
+    assert changes.remembered("tracking", ("t",), compute) == 1          # kept
+    assert changes.remembered("tracking", ("other",), compute) == 2      # another key
+    changes.bump(db.session, "tracking")
+    # Raised in this transaction, not yet committed: computed afresh, never kept.
+    assert changes.remembered("tracking", ("t",), compute) == 3
+    assert changes.remembered("tracking", ("t",), compute) == 4
+    db.session.rollback()
+    # Rolled back: the counter did not move, the earlier result stands.
+    assert changes.remembered("tracking", ("t",), compute) == 1
+    changes.bump(db.session, "tracking")
+    db.session.commit()
+    assert changes.remembered("tracking", ("t",), compute) == 5
+
+
+def test_the_overview_and_progress_pages_follow_each_change(client, as_, u):
+    plan, tasks = _handed(u)
+    as_(u.chair)
+    assert "0/2 hoàn thành" in text_of(client.get("/viec/theo-doi"))
+    assert "0/2 việc hoàn thành" in text_of(client.get(f"/viec/ke-hoach/{plan.id}"))
+    # A leader finishes a task through the page: the next views count it.
+    as_(u.leaders[0])
+    response = client.post_form(f"/viec/{tasks[0].id}/cap-nhat",
+                                {"from_status": "not_started", "to_status": "done", "note": "Đã xong"}, htmx=True)
+    assert response.status_code == 200
+    as_(u.chair)
+    assert "1/2 hoàn thành" in text_of(client.get("/viec/theo-doi"))
+    assert "1/2 việc hoàn thành" in text_of(client.get(f"/viec/ke-hoach/{plan.id}"))
+    # A plan renamed and a group renamed show at once too.
+    db.session.get(Plan, plan.id).subject = "Kế hoạch mới tên"
+    db.session.get(Group, u.groups[0].id).set_name("Tổ Mới Đặt Tên")
+    db.session.commit()
+    overview = text_of(client.get("/viec/theo-doi"))
+    assert "Kế hoạch mới tên" in overview and "Tổ Mới Đặt Tên" in overview
+    assert "Tổ Mới Đặt Tên" in text_of(client.get(f"/viec/ke-hoach/{plan.id}"))
+
+
+def test_a_refused_change_leaves_the_counts_alone(client, as_, u):
+    plan, tasks = _handed(u)
+    as_(u.chair)
+    client.get("/viec/theo-doi")
+    as_(u.leaders[0])
+    # "Hoàn thành" without a result is refused and rolled back: nothing changes, nothing is counted.
+    response = client.post_form(f"/viec/{tasks[0].id}/cap-nhat",
+                                {"from_status": "not_started", "to_status": "done", "note": ""}, htmx=True)
+    assert response.status_code == 422
+    assert db.session.get(Task, tasks[0].id).status == "not_started"
+    as_(u.chair)
+    assert "0/2 hoàn thành" in text_of(client.get("/viec/theo-doi"))
+
+
+def test_progress_shows_the_groups_needing_attention_then_all_on_request(client, signed_in, u):
+    groups = [Group(name=f"Tổ {i:02d}", name_key=f"to {i:02d}") for i in range(services.OVERVIEW_GROUPS + 5)]
+    db.session.add_all(groups)
+    db.session.flush()
+    plan = approved_plan(u, "Kế hoạch nhiều tổ", schedule=[
+        {"period": "12/2099", "activities": [{"text": "Việc chung", "groups": [], "due": "2099-12-20"}]}], date=None)
+    hand_out(plan, u.chair, {"Việc chung": [g.id for g in groups]})
+    db.session.commit()
+    signed_in(u.chair)
+    html = client.get(f"/viec/ke-hoach/{plan.id}").get_data(as_text=True)
+    assert html.count('class="chart chart-group"') == services.OVERVIEW_GROUPS
+    assert f"Xem tất cả {len(groups)} tổ" in html
+    html = client.get(f"/viec/ke-hoach/{plan.id}?cac_to=tat_ca").get_data(as_text=True)
+    assert html.count('class="chart chart-group"') == len(groups)
+
+
+def test_the_template_url_builder_gives_what_url_for_gives(app):
+    from flask import url_for
+    for script_root in ("", "/congdoan"):
+        with app.test_request_context("/", base_url=f"http://localhost{script_root}"):
+            for endpoint, values in (("tasks.board", {"group_id": 3, "trang_thai": ""}),
+                                     ("tasks.index", {"ke_hoach": 7, "thang": "2099-12", "trang_thai": "qua_han"}),
+                                     ("plans.index", {}), ("static", {"filename": "app.css"})):
+                assert cached_url_for(endpoint, **values) == url_for(endpoint, **values)
+                assert cached_url_for(endpoint, **values) == url_for(endpoint, **values)   # from the cache
+            assert cached_url_for("plans.index").startswith(script_root + "/")
+            assert cached_url_for("plans.index", _anchor="x") == url_for("plans.index", _anchor="x")
