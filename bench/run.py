@@ -79,6 +79,20 @@ def prepare(url: str) -> dict:
     return {"counts": counts, "ids": extra}
 
 
+def reuse(url: str) -> dict:
+    """The database an earlier run built, brought to the current migration (for quick re-measures)."""
+    os.environ["DATABASE_URL"] = url
+    from flask_migrate import upgrade
+
+    from congdoan import create_app
+
+    from . import data
+    app = create_app(instance_path=str(OUT / "instance"))
+    with app.app_context():
+        upgrade()
+    return {"counts": {}, "ids": data.endpoint_ids()}
+
+
 class Session:
     """A signed-in browser: cookie jar plus the CSRF token of the session."""
 
@@ -175,15 +189,23 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--only", default="", help="measure only the pages whose path contains this (and the ceiling)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database the last run built (SQLite: bench-out/bench.sqlite), migrated to head")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is missing: apt-get install wrk (make bench installs it when run as root)", file=sys.stderr)
         return 2
     OUT.mkdir(exist_ok=True)
-    url = database_url(args.db)
-    print(f"Building the data set in {args.db} ...", flush=True)
-    prepared = prepare(url)
-    print("  " + ", ".join(f"{k}={v}" for k, v in prepared["counts"].items()), flush=True)
+    if args.reuse:
+        url = (f"sqlite:///{OUT / 'bench.sqlite'}" if args.db == "sqlite"
+               else os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/congdoan_bench"))
+        prepared = reuse(url)
+    else:
+        url = database_url(args.db)
+        print(f"Building the data set in {args.db} ...", flush=True)
+        prepared = prepare(url)
+        print("  " + ", ".join(f"{k}={v}" for k, v in prepared["counts"].items()), flush=True)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -203,6 +225,8 @@ def main() -> int:
             sessions[who] = Session(base, email, data.PASSWORD)
         results = []
         for name, path, extra, who in endpoints(prepared["ids"]):
+            if args.only and args.only not in path and path != "/healthz":
+                continue
             wrk_env = {k: v.format(csrf=sessions[who].csrf) if who in sessions else v for k, v in extra.items()}
             if who in sessions:
                 wrk_env.update(BENCH_COOKIE=sessions[who].cookie, BENCH_CSRF=sessions[who].csrf)
