@@ -161,9 +161,7 @@ class MemberRequest(db.Model):
 
     @property
     def status_label(self) -> str:
-        if self.state == Status.DONE:
-            return "Đã chi" if self.spec.payable else "Đã trả lời"
-        return STATUS_LABELS[self.state]
+        return status_label(self.status, self.kind)
 
     @property
     def is_open(self) -> bool:
@@ -229,6 +227,13 @@ class MemberRequest(db.Model):
 
     def file_of(self, file_id: int):
         return next((link.file for link in self.files if link.file_id == file_id), None)
+
+
+def status_label(status: str, kind: str) -> str:
+    """What a list says of a request in `status` of `kind` (a finished request was paid or answered)."""
+    if status == Status.DONE.value:
+        return "Đã chi" if kind_of(kind).payable else "Đã trả lời"
+    return STATUS_LABELS[Status(status)]
 
 
 def is_reviewer(user) -> bool:

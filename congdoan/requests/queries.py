@@ -11,11 +11,13 @@ from ..extensions import db
 from ..people.models import Group, User
 from ..text import fold
 from .kinds import KINDS, PUBLIC_KINDS
-from .models import LEADER_ACTIONS, Campaign, MemberRequest, RequestEvent, is_reviewer
-from .states import Status
+from .models import LEADER_ACTIONS, Campaign, MemberRequest, RequestEvent, is_reviewer, status_label
+from .states import OPEN_STATES, Status
 
 PAGE_SIZE = 20
 R = MemberRequest
+# The states whose approved amount counts in a total.
+COUNTED = (Status.APPROVED.value, Status.DONE.value)
 
 
 def visible_to(user):
@@ -43,11 +45,17 @@ class Page:
     pages: int
 
 
-def paginate(query, page: int, size: int = PAGE_SIZE) -> Page:
-    total = db.session.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar() or 0
+def _clamp(total: int, page: int, size: int) -> tuple[int, int]:
     pages = max((total + size - 1) // size, 1)
-    page = min(max(page, 1), pages)
-    items = db.session.execute(query.limit(size).offset((page - 1) * size)).scalars().all()
+    return min(max(page, 1), pages), pages
+
+
+def paginate(query, page: int, size: int = PAGE_SIZE, *, total: int | None = None) -> Page:
+    """One page of `query`'s objects; `total` when the caller already counted them."""
+    if total is None:
+        total = count(query)
+    page, pages = _clamp(total, page, size)
+    items = db.session.execute(query.limit(size).offset((page - 1) * size)).scalars().all() if total else []
     return Page(items, total, page, pages)
 
 
@@ -112,23 +120,76 @@ class Filters:
         return {k: v for k, v in out.items() if v not in (None, "")}
 
 
-def filtered(f: Filters, *, newest_first: bool = True):
-    query = sa.select(R).join(User, User.id == R.requester_id)
+def conditions(f: Filters) -> list:
+    """The WHERE clauses of `f`, on member_requests alone (no join: the counts read only indexes)."""
+    where = []
     if f.q:
         key = f"%{fold(f.q)}%"
-        query = query.where(sa.or_(User.name_key.like(key), R.summary_key.like(key)))
+        where.append(sa.or_(R.requester_id.in_(sa.select(User.id).where(User.name_key.like(key))),
+                            R.summary_key.like(key)))
     if f.kind:
-        query = query.where(R.kind == f.kind)
+        where.append(R.kind == f.kind)
     if f.status == "open":
-        query = query.where(R.status.in_([s.value for s in (Status.SUBMITTED, Status.RETURNED,
-                                                                   Status.CONFIRMED, Status.QUERIED)]))
+        where.append(R.status.in_(sorted(s.value for s in OPEN_STATES)))
     elif f.status:
-        query = query.where(R.status == f.status)
+        where.append(R.status == f.status)
     if f.campaign_id:
-        query = query.where(R.campaign_id == f.campaign_id)
+        where.append(R.campaign_id == f.campaign_id)
     if f.group_id:
-        query = query.where(R.group_id == f.group_id)
-    return _with_people(query.order_by(R.id.desc() if newest_first else R.id))
+        where.append(R.group_id == f.group_id)
+    return where
+
+
+def filtered(f: Filters, *, newest_first: bool = True):
+    return _with_people(sa.select(R).where(*conditions(f)).order_by(R.id.desc() if newest_first else R.id))
+
+
+class Row:
+    """A request as a table shows it: its own columns and two names, read as plain values (building
+    ORM objects with their relationships cost more than the rest of the page)."""
+    __slots__ = ("id", "kind", "status", "summary", "submitted_at", "amount_approved", "requester_name", "group_name")
+    COLUMNS = (R.id, R.kind, R.status, R.summary, R.submitted_at, R.amount_approved, User.full_name, Group.name)
+
+    def __init__(self, values):
+        (self.id, self.kind, self.status, self.summary, self.submitted_at, self.amount_approved,
+         self.requester_name, self.group_name) = values
+
+    @property
+    def spec(self):
+        return KINDS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status, self.kind)
+
+
+def rows(*where, page: int, size: int = PAGE_SIZE, newest_first: bool = True) -> list[Row]:
+    """One page of the requests matching `where` as Rows. The page's ids are picked from the indexes
+    first, then only those rows are read (a filter on kind or campaign would otherwise sort every
+    matching row in full)."""
+    order = R.id.desc() if newest_first else R.id
+    ids = sa.select(R.id).where(*where).order_by(order).limit(size).offset((page - 1) * size)
+    query = (sa.select(*Row.COLUMNS).join(User, User.id == R.requester_id).outerjoin(Group, Group.id == R.group_id)
+             .where(R.id.in_(ids)).order_by(order))
+    return [Row(values) for values in db.session.execute(query)]
+
+
+def totals(*where) -> tuple[int, int]:
+    """How many requests match `where` and the sum approved among them (approved or paid), in one
+    statement of two subqueries, each answered from an index."""
+    number = sa.select(sa.func.count()).select_from(R).where(*where).scalar_subquery()
+    money = (sa.select(sa.func.coalesce(sa.func.sum(R.amount_approved), 0))
+             .where(*where, R.status.in_(COUNTED)).scalar_subquery())
+    number, money = db.session.execute(sa.select(number, money)).one()
+    return number or 0, money or 0
+
+
+def table_page(f: Filters, page: int, size: int = PAGE_SIZE) -> tuple[Page, int]:
+    """The page of the full list that `f` selects, and the approved total of all it selects."""
+    where = conditions(f)
+    total, money = totals(*where)
+    page, pages = _clamp(total, page, size)
+    return Page(rows(*where, page=page, size=size) if total else [], total, page, pages), money
 
 
 def count(query) -> int:
@@ -140,7 +201,7 @@ def approved_total(query) -> int:
     sub = query.order_by(None).subquery()
     return db.session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(sub.c.amount_approved), 0))
-        .where(sub.c.status.in_([Status.APPROVED.value, Status.DONE.value]))).scalar() or 0
+        .where(sub.c.status.in_(COUNTED))).scalar() or 0
 
 
 def open_campaigns(today) -> list[Campaign]:
@@ -157,8 +218,8 @@ def campaign_requests(campaign: Campaign):
 
 
 def group_choices() -> list[tuple[int, str]]:
-    return [(g.id, g.name) for g in db.session.execute(sa.select(Group).order_by(Group.name_key)).scalars()]
+    return [tuple(r) for r in db.session.execute(sa.select(Group.id, Group.name).order_by(Group.name_key))]
 
 
 def campaign_choices() -> list[tuple[int, str]]:
-    return [(c.id, c.title) for c in db.session.execute(sa.select(Campaign).order_by(Campaign.id.desc())).scalars()]
+    return [tuple(r) for r in db.session.execute(sa.select(Campaign.id, Campaign.title).order_by(Campaign.id.desc()))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from ..dates import local_today
 from ..extensions import db
@@ -39,6 +40,13 @@ DONE_MESSAGES = {
 def money_filter(amount, unit: bool = True):
     """1500000 -> "1.500.000 đ" (without the unit: "1.500.000")."""
     return fmt_vnd(amount, unit=unit)
+
+
+@bp.app_template_global()
+def choice_options(choices, selected) -> Markup:
+    """The <option>s of a long select (200 groups) built in one pass: a Jinja loop costs ten times more."""
+    return Markup("".join(f'<option value="{value}" {"selected" if value == selected else ""}>{escape(label)}</option>'
+                          for value, label in choices))
 
 
 @bp.app_template_global()
@@ -259,17 +267,22 @@ def _filters_text(f: queries.Filters) -> str:
     return ", ".join(parts)
 
 
+def detail_prefix() -> str:
+    """The address of a request's page without its id: a list joins the two instead of building each
+    row's link with url_for."""
+    return url_for("requests.detail", request_id=0).removesuffix("0")
+
+
 @bp.route("/tat-ca")
 @requires(Perm.REQUESTS_REVIEW)
 def all_requests():
     f = queries.Filters.from_args(request.args)
-    query = queries.filtered(f)
-    context = dict(page=queries.paginate(query, _page_arg()), f=f, total=queries.approved_total(query),
-                   kinds=list(KINDS.values()), statuses=list(Status), groups=queries.group_choices(),
-                   campaigns=queries.campaign_choices())
-    if request.headers.get("HX-Trigger") == "requests-filter":
+    page, total = queries.table_page(f, _page_arg())
+    context = dict(page=page, f=f, total=total, detail_prefix=detail_prefix())
+    if request.headers.get("HX-Trigger") == "requests-filter" and wants_fragment():
         return render("requests/all.html", "requests/_all_table.html", **context)
-    return render("requests/all.html", **context)
+    return render("requests/all.html", kinds=list(KINDS.values()), statuses=list(Status),
+                  groups=queries.group_choices(), campaigns=queries.campaign_choices(), **context)
 
 
 @bp.route("/tat-ca.xlsx")
