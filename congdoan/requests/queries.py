@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..people.models import Group, User
@@ -63,14 +63,17 @@ def mine(user):
     return _with_people(sa.select(R).where(R.requester_id == user.id).order_by(R.id.desc()))
 
 
-def leader_waiting(user):
+def leader_waiting_where(user) -> list:
     """Requests of the groups `user` leads that wait for their confirmation."""
     led = [g.id for g in user.led_groups if g.active]
     if not led:
-        return sa.select(R).where(sa.false())
-    return _with_people(sa.select(R).where(R.group_id.in_(led), R.status == Status.SUBMITTED.value,
-                                           R.kind.in_(PUBLIC_KINDS), R.requester_id != user.id)
-                        .order_by(R.id))
+        return [sa.false()]
+    return [R.group_id.in_(led), R.status == Status.SUBMITTED.value, R.kind.in_(PUBLIC_KINDS),
+            R.requester_id != user.id]
+
+
+def leader_waiting(user):
+    return _with_people(sa.select(R).where(*leader_waiting_where(user)).order_by(R.id))
 
 
 def leader_handled(user):
@@ -84,16 +87,25 @@ def with_status(*states: Status):
     return _with_people(sa.select(R).where(R.status.in_([s.value for s in states])).order_by(R.id))
 
 
-def without_leader():
+def without_leader_where() -> list:
     """Requests waiting for a group leader whose group has nobody who can confirm them (no group,
-    group stopped, no leader, leader inactive or the requester): the committee confirms these."""
-    leader = aliased(User)
-    return _with_people(
-        sa.select(R).outerjoin(Group, Group.id == R.group_id).outerjoin(leader, leader.id == Group.leader_id)
-        .where(R.status == Status.SUBMITTED.value,
-               sa.or_(R.group_id.is_(None), Group.active.is_(False), Group.leader_id.is_(None),
-                      leader.active.is_(False), Group.leader_id == R.requester_id))
-        .order_by(R.id))
+    group stopped, no leader, leader inactive or the requester): the committee confirms these.
+    Written on member_requests alone so the status index answers it without reading the rows."""
+    inactive = sa.select(User.id).where(User.active.is_(False))
+    unled = sa.select(Group.id).where(sa.or_(Group.active.is_(False), Group.leader_id.is_(None),
+                                             Group.leader_id.in_(inactive)))
+    own_leader = sa.tuple_(R.group_id, R.requester_id).in_(sa.select(Group.id, Group.leader_id))
+    return [R.status == Status.SUBMITTED.value, sa.or_(R.group_id.is_(None), R.group_id.in_(unled), own_leader)]
+
+
+def without_leader():
+    return _with_people(sa.select(R).where(*without_leader_where()).order_by(R.id))
+
+
+def counts(*wheres: list) -> list[int]:
+    """How many requests match each list of WHERE clauses, in one statement."""
+    subqueries = [sa.select(sa.func.count()).select_from(R).where(*where).scalar_subquery() for where in wheres]
+    return [n or 0 for n in db.session.execute(sa.select(*subqueries)).one()]
 
 
 @dataclass
