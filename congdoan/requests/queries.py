@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from ..extensions import db
 from ..people.models import Group, User
@@ -34,7 +34,11 @@ def visible_to(user):
 
 
 def _with_people(query):
-    return query.options(selectinload(R.group), selectinload(R.campaign))
+    """Cards show the requester's name, the group and the campaign; not the timeline, nor the
+    requester's roles and led groups (which User loads eagerly for the signed-in person)."""
+    return query.options(selectinload(R.group), selectinload(R.campaign), lazyload(R.events),
+                         joinedload(R.requester).lazyload(User.role_rows),
+                         joinedload(R.requester).lazyload(User.led_groups))
 
 
 @dataclass
@@ -78,9 +82,13 @@ def leader_waiting(user):
 
 def leader_handled(user):
     """Requests `user` confirmed or asked about, newest first."""
-    handled = sa.exists().where(RequestEvent.request_id == R.id, RequestEvent.actor_id == user.id,
-                                RequestEvent.action.in_(LEADER_ACTIONS))
-    return _with_people(sa.select(R).where(handled, R.kind.in_(PUBLIC_KINDS)).order_by(R.updated_at.desc(), R.id.desc()))
+    # Found from the leader's events (a few), the kind checked there too: a condition on the outer
+    # rows would let SQLite walk every public request instead.
+    inner = aliased(R, name="handled")
+    handled = (sa.select(RequestEvent.request_id).join(inner, inner.id == RequestEvent.request_id)
+               .where(RequestEvent.actor_id == user.id, RequestEvent.action.in_(LEADER_ACTIONS),
+                      inner.kind.in_(PUBLIC_KINDS)))
+    return _with_people(sa.select(R).where(R.id.in_(handled)).order_by(R.updated_at.desc(), R.id.desc()))
 
 
 def with_status(*states: Status):
@@ -98,8 +106,10 @@ def without_leader_where() -> list:
     return [R.status == Status.SUBMITTED.value, sa.or_(R.group_id.is_(None), R.group_id.in_(unled), own_leader)]
 
 
-def without_leader():
-    return _with_people(sa.select(R).where(*without_leader_where()).order_by(R.id))
+def without_leader(limit: int):
+    """The first `limit` of them, their ids picked from the status index before any row is read."""
+    ids = sa.select(R.id).where(*without_leader_where()).order_by(R.id).limit(limit)
+    return _with_people(sa.select(R).where(R.id.in_(ids)).order_by(R.id))
 
 
 def counts(*wheres: list) -> list[int]:
