@@ -1,20 +1,23 @@
 """Home-page panels of the requests area: open campaigns, my requests, and the inboxes of the group
-leader, the committee and the accountant, each with its count."""
+leader, the committee and the accountant, each with its count. Counts only: each panel is one or
+two statements that read indexes, never the requests themselves."""
 from __future__ import annotations
+
+import sqlalchemy as sa
 
 from ..dates import local_today
 from ..home.panels import Panel, provider
 from ..extensions import db
 from ..permissions import Perm, has_permission
 from . import queries
+from .queries import R
 from .states import Status, WAITING_FOR_REQUESTER
-
 
 @provider
 def leader_inbox(user):
     if not has_permission(user, Perm.REQUESTS_CONFIRM):
         return None
-    waiting = queries.count(queries.leader_waiting(user))
+    (waiting,) = queries.counts(queries.leader_waiting_where(user))
     return Panel("requests/_home_leader.html", {"waiting": waiting}, order=10)
 
 
@@ -22,8 +25,7 @@ def leader_inbox(user):
 def committee_inbox(user):
     if not has_permission(user, Perm.REQUESTS_DECIDE):
         return None
-    waiting = queries.count(queries.with_status(Status.CONFIRMED))
-    orphans = queries.count(queries.without_leader())
+    waiting, orphans = queries.counts([R.status == Status.CONFIRMED.value], queries.without_leader_where())
     return Panel("requests/_home_committee.html", {"waiting": waiting, "orphans": orphans}, order=12)
 
 
@@ -31,9 +33,8 @@ def committee_inbox(user):
 def payment_inbox(user):
     if not has_permission(user, Perm.REQUESTS_PAY):
         return None
-    query = queries.with_status(Status.APPROVED)
-    return Panel("requests/_home_payment.html",
-                 {"waiting": queries.count(query), "total": queries.approved_total(query)}, order=14)
+    waiting, total = queries.totals(R.status == Status.APPROVED.value)
+    return Panel("requests/_home_payment.html", {"waiting": waiting, "total": total}, order=14)
 
 
 @provider
@@ -43,10 +44,11 @@ def open_campaigns(user):
     campaigns = queries.open_campaigns(local_today())
     if not campaigns:
         return None
-    mine = {}
-    for req in db.session.execute(queries.mine(user)).scalars():
-        if req.campaign_id and req.state != Status.WITHDRAWN:
-            mine[req.campaign_id] = mine.get(req.campaign_id, 0) + 1
+    mine = dict(db.session.execute(
+        sa.select(R.campaign_id, sa.func.count())
+        .where(R.requester_id == user.id, R.campaign_id.in_([c.id for c in campaigns]),
+               R.status != Status.WITHDRAWN.value)
+        .group_by(R.campaign_id)).all())
     return Panel("campaigns/_home_panel.html", {"campaigns": campaigns, "mine": mine}, order=20)
 
 
@@ -54,10 +56,9 @@ def open_campaigns(user):
 def my_requests(user):
     if not has_permission(user, Perm.SIGNED_IN):
         return None
-    recent = db.session.execute(queries.mine(user).limit(5)).scalars().all()
-    if not recent:
-        return Panel("requests/_home_mine.html", {"recent": [], "answer": 0, "open": 0}, order=30)
-    answer = queries.count(queries.mine(user).where(queries.R.status.in_([s.value for s in WAITING_FOR_REQUESTER])))
-    open_ = queries.count(queries.mine(user).where(queries.R.status.in_(
-        [s.value for s in (Status.SUBMITTED, Status.CONFIRMED, Status.APPROVED)])))
-    return Panel("requests/_home_mine.html", {"recent": recent, "answer": answer, "open": open_}, order=30)
+    recent = queries.rows(R.requester_id == user.id, page=1, size=5)
+    answer = 0
+    if recent:
+        (answer,) = queries.counts([R.requester_id == user.id,
+                                    R.status.in_([s.value for s in WAITING_FOR_REQUESTER])])
+    return Panel("requests/_home_mine.html", {"recent": recent, "answer": answer}, order=30)

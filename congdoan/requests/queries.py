@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from ..extensions import db
 from ..people.models import Group, User
 from ..text import fold
 from .kinds import KINDS, PUBLIC_KINDS
-from .models import LEADER_ACTIONS, Campaign, MemberRequest, RequestEvent, is_reviewer
-from .states import Status
+from .models import LEADER_ACTIONS, Campaign, MemberRequest, RequestEvent, is_reviewer, status_label
+from .states import OPEN_STATES, Status
 
 PAGE_SIZE = 20
 R = MemberRequest
+# The states whose approved amount counts in a total.
+COUNTED = (Status.APPROVED.value, Status.DONE.value)
 
 
 def visible_to(user):
@@ -32,7 +34,11 @@ def visible_to(user):
 
 
 def _with_people(query):
-    return query.options(selectinload(R.group), selectinload(R.campaign))
+    """Cards show the requester's name, the group and the campaign; not the timeline, nor the
+    requester's roles and led groups (which User loads eagerly for the signed-in person)."""
+    return query.options(selectinload(R.group), selectinload(R.campaign), lazyload(R.events),
+                         joinedload(R.requester).lazyload(User.role_rows),
+                         joinedload(R.requester).lazyload(User.led_groups))
 
 
 @dataclass
@@ -43,11 +49,17 @@ class Page:
     pages: int
 
 
-def paginate(query, page: int, size: int = PAGE_SIZE) -> Page:
-    total = db.session.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar() or 0
+def _clamp(total: int, page: int, size: int) -> tuple[int, int]:
     pages = max((total + size - 1) // size, 1)
-    page = min(max(page, 1), pages)
-    items = db.session.execute(query.limit(size).offset((page - 1) * size)).scalars().all()
+    return min(max(page, 1), pages), pages
+
+
+def paginate(query, page: int, size: int = PAGE_SIZE, *, total: int | None = None) -> Page:
+    """One page of `query`'s objects; `total` when the caller already counted them."""
+    if total is None:
+        total = count(query)
+    page, pages = _clamp(total, page, size)
+    items = db.session.execute(query.limit(size).offset((page - 1) * size)).scalars().all() if total else []
     return Page(items, total, page, pages)
 
 
@@ -55,37 +67,55 @@ def mine(user):
     return _with_people(sa.select(R).where(R.requester_id == user.id).order_by(R.id.desc()))
 
 
-def leader_waiting(user):
+def leader_waiting_where(user) -> list:
     """Requests of the groups `user` leads that wait for their confirmation."""
     led = [g.id for g in user.led_groups if g.active]
     if not led:
-        return sa.select(R).where(sa.false())
-    return _with_people(sa.select(R).where(R.group_id.in_(led), R.status == Status.SUBMITTED.value,
-                                           R.kind.in_(PUBLIC_KINDS), R.requester_id != user.id)
-                        .order_by(R.id))
+        return [sa.false()]
+    return [R.group_id.in_(led), R.status == Status.SUBMITTED.value, R.kind.in_(PUBLIC_KINDS),
+            R.requester_id != user.id]
+
+
+def leader_waiting(user):
+    return _with_people(sa.select(R).where(*leader_waiting_where(user)).order_by(R.id))
 
 
 def leader_handled(user):
     """Requests `user` confirmed or asked about, newest first."""
-    handled = sa.exists().where(RequestEvent.request_id == R.id, RequestEvent.actor_id == user.id,
-                                RequestEvent.action.in_(LEADER_ACTIONS))
-    return _with_people(sa.select(R).where(handled, R.kind.in_(PUBLIC_KINDS)).order_by(R.updated_at.desc(), R.id.desc()))
+    # Found from the leader's events (a few), the kind checked there too: a condition on the outer
+    # rows would let SQLite walk every public request instead.
+    inner = aliased(R, name="handled")
+    handled = (sa.select(RequestEvent.request_id).join(inner, inner.id == RequestEvent.request_id)
+               .where(RequestEvent.actor_id == user.id, RequestEvent.action.in_(LEADER_ACTIONS),
+                      inner.kind.in_(PUBLIC_KINDS)))
+    return _with_people(sa.select(R).where(R.id.in_(handled)).order_by(R.updated_at.desc(), R.id.desc()))
 
 
 def with_status(*states: Status):
     return _with_people(sa.select(R).where(R.status.in_([s.value for s in states])).order_by(R.id))
 
 
-def without_leader():
+def without_leader_where() -> list:
     """Requests waiting for a group leader whose group has nobody who can confirm them (no group,
-    group stopped, no leader, leader inactive or the requester): the committee confirms these."""
-    leader = aliased(User)
-    return _with_people(
-        sa.select(R).outerjoin(Group, Group.id == R.group_id).outerjoin(leader, leader.id == Group.leader_id)
-        .where(R.status == Status.SUBMITTED.value,
-               sa.or_(R.group_id.is_(None), Group.active.is_(False), Group.leader_id.is_(None),
-                      leader.active.is_(False), Group.leader_id == R.requester_id))
-        .order_by(R.id))
+    group stopped, no leader, leader inactive or the requester): the committee confirms these.
+    Written on member_requests alone so the status index answers it without reading the rows."""
+    inactive = sa.select(User.id).where(User.active.is_(False))
+    unled = sa.select(Group.id).where(sa.or_(Group.active.is_(False), Group.leader_id.is_(None),
+                                             Group.leader_id.in_(inactive)))
+    own_leader = sa.tuple_(R.group_id, R.requester_id).in_(sa.select(Group.id, Group.leader_id))
+    return [R.status == Status.SUBMITTED.value, sa.or_(R.group_id.is_(None), R.group_id.in_(unled), own_leader)]
+
+
+def without_leader(limit: int):
+    """The first `limit` of them, their ids picked from the status index before any row is read."""
+    ids = sa.select(R.id).where(*without_leader_where()).order_by(R.id).limit(limit)
+    return _with_people(sa.select(R).where(R.id.in_(ids)).order_by(R.id))
+
+
+def counts(*wheres: list) -> list[int]:
+    """How many requests match each list of WHERE clauses, in one statement."""
+    subqueries = [sa.select(sa.func.count()).select_from(R).where(*where).scalar_subquery() for where in wheres]
+    return [n or 0 for n in db.session.execute(sa.select(*subqueries)).one()]
 
 
 @dataclass
@@ -112,23 +142,76 @@ class Filters:
         return {k: v for k, v in out.items() if v not in (None, "")}
 
 
-def filtered(f: Filters, *, newest_first: bool = True):
-    query = sa.select(R).join(User, User.id == R.requester_id)
+def conditions(f: Filters) -> list:
+    """The WHERE clauses of `f`, on member_requests alone (no join: the counts read only indexes)."""
+    where = []
     if f.q:
         key = f"%{fold(f.q)}%"
-        query = query.where(sa.or_(User.name_key.like(key), R.summary_key.like(key)))
+        where.append(sa.or_(R.requester_id.in_(sa.select(User.id).where(User.name_key.like(key))),
+                            R.summary_key.like(key)))
     if f.kind:
-        query = query.where(R.kind == f.kind)
+        where.append(R.kind == f.kind)
     if f.status == "open":
-        query = query.where(R.status.in_([s.value for s in (Status.SUBMITTED, Status.RETURNED,
-                                                                   Status.CONFIRMED, Status.QUERIED)]))
+        where.append(R.status.in_(sorted(s.value for s in OPEN_STATES)))
     elif f.status:
-        query = query.where(R.status == f.status)
+        where.append(R.status == f.status)
     if f.campaign_id:
-        query = query.where(R.campaign_id == f.campaign_id)
+        where.append(R.campaign_id == f.campaign_id)
     if f.group_id:
-        query = query.where(R.group_id == f.group_id)
-    return _with_people(query.order_by(R.id.desc() if newest_first else R.id))
+        where.append(R.group_id == f.group_id)
+    return where
+
+
+def filtered(f: Filters, *, newest_first: bool = True):
+    return _with_people(sa.select(R).where(*conditions(f)).order_by(R.id.desc() if newest_first else R.id))
+
+
+class Row:
+    """A request as a table shows it: its own columns and two names, read as plain values (building
+    ORM objects with their relationships cost more than the rest of the page)."""
+    __slots__ = ("id", "kind", "status", "summary", "submitted_at", "amount_approved", "requester_name", "group_name")
+    COLUMNS = (R.id, R.kind, R.status, R.summary, R.submitted_at, R.amount_approved, User.full_name, Group.name)
+
+    def __init__(self, values):
+        (self.id, self.kind, self.status, self.summary, self.submitted_at, self.amount_approved,
+         self.requester_name, self.group_name) = values
+
+    @property
+    def spec(self):
+        return KINDS[self.kind]
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status, self.kind)
+
+
+def rows(*where, page: int, size: int = PAGE_SIZE, newest_first: bool = True) -> list[Row]:
+    """One page of the requests matching `where` as Rows. The page's ids are picked from the indexes
+    first, then only those rows are read (a filter on kind or campaign would otherwise sort every
+    matching row in full)."""
+    order = R.id.desc() if newest_first else R.id
+    ids = sa.select(R.id).where(*where).order_by(order).limit(size).offset((page - 1) * size)
+    query = (sa.select(*Row.COLUMNS).join(User, User.id == R.requester_id).outerjoin(Group, Group.id == R.group_id)
+             .where(R.id.in_(ids)).order_by(order))
+    return [Row(values) for values in db.session.execute(query)]
+
+
+def totals(*where) -> tuple[int, int]:
+    """How many requests match `where` and the sum approved among them (approved or paid), in one
+    statement of two subqueries, each answered from an index."""
+    number = sa.select(sa.func.count()).select_from(R).where(*where).scalar_subquery()
+    money = (sa.select(sa.func.coalesce(sa.func.sum(R.amount_approved), 0))
+             .where(*where, R.status.in_(COUNTED)).scalar_subquery())
+    number, money = db.session.execute(sa.select(number, money)).one()
+    return number or 0, money or 0
+
+
+def table_page(f: Filters, page: int, size: int = PAGE_SIZE) -> tuple[Page, int]:
+    """The page of the full list that `f` selects, and the approved total of all it selects."""
+    where = conditions(f)
+    total, money = totals(*where)
+    page, pages = _clamp(total, page, size)
+    return Page(rows(*where, page=page, size=size) if total else [], total, page, pages), money
 
 
 def count(query) -> int:
@@ -140,7 +223,7 @@ def approved_total(query) -> int:
     sub = query.order_by(None).subquery()
     return db.session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(sub.c.amount_approved), 0))
-        .where(sub.c.status.in_([Status.APPROVED.value, Status.DONE.value]))).scalar() or 0
+        .where(sub.c.status.in_(COUNTED))).scalar() or 0
 
 
 def open_campaigns(today) -> list[Campaign]:
@@ -157,8 +240,8 @@ def campaign_requests(campaign: Campaign):
 
 
 def group_choices() -> list[tuple[int, str]]:
-    return [(g.id, g.name) for g in db.session.execute(sa.select(Group).order_by(Group.name_key)).scalars()]
+    return [tuple(r) for r in db.session.execute(sa.select(Group.id, Group.name).order_by(Group.name_key))]
 
 
 def campaign_choices() -> list[tuple[int, str]]:
-    return [(c.id, c.title) for c in db.session.execute(sa.select(Campaign).order_by(Campaign.id.desc())).scalars()]
+    return [tuple(r) for r in db.session.execute(sa.select(Campaign.id, Campaign.title).order_by(Campaign.id.desc()))]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy.orm import selectinload
 
 from ..dates import local_today
 from ..extensions import db
@@ -42,9 +44,17 @@ def money_filter(amount, unit: bool = True):
 
 
 @bp.app_template_global()
+def choice_options(choices, selected) -> Markup:
+    """The <option>s of a long select (200 groups) built in one pass: a Jinja loop costs ten times more."""
+    return Markup("".join(f'<option value="{value}" {"selected" if value == selected else ""}>{escape(label)}</option>'
+                          for value, label in choices))
+
+
+@bp.app_template_global()
 def request_actions(req: MemberRequest):
-    """The transitions the signed-in person may take on `req` (the buttons to show)."""
-    return workflow.available(req, current_user)
+    """The transitions the signed-in person may take on `req` (the buttons to show). The person is
+    taken out of its proxy once: the rules read it a dozen times per card."""
+    return workflow.available(req, current_user._get_current_object())
 
 
 def get_request_or_404(request_id: int) -> MemberRequest:
@@ -215,7 +225,9 @@ def evidence(request_id: int, file_id: int):
 @bp.route("/cho-xac-nhan")
 @requires(Perm.REQUESTS_CONFIRM)
 def leader_inbox():
-    page = queries.paginate(queries.leader_waiting(current_user), _page_arg())
+    # The cards show each request's evidence: load it for the page at once.
+    page = queries.paginate(queries.leader_waiting(current_user).options(selectinload(MemberRequest.files)),
+                            _page_arg())
     handled = db.session.execute(queries.leader_handled(current_user).limit(10)).scalars().all()
     return render("requests/inbox_leader.html", page=page, handled=handled, action_form=ActionForm(formdata=None),
                   card_actions=True, errors={}, values={})
@@ -226,7 +238,7 @@ def leader_inbox():
 def committee_inbox():
     page = queries.paginate(queries.with_status(Status.CONFIRMED), _page_arg())
     queried = db.session.execute(queries.with_status(Status.QUERIED).limit(50)).scalars().all()
-    orphans = db.session.execute(queries.without_leader().limit(50)).scalars().all()
+    orphans = db.session.execute(queries.without_leader(limit=50)).scalars().all()
     return render("requests/inbox_committee.html", page=page, queried=queried, orphans=orphans,
                   action_form=ActionForm(formdata=None), errors={}, values={})
 
@@ -234,9 +246,9 @@ def committee_inbox():
 @bp.route("/cho-chi")
 @requires(Perm.REQUESTS_PAY)
 def payment_inbox():
-    query = queries.with_status(Status.APPROVED)
-    page = queries.paginate(query, _page_arg())
-    return render("requests/inbox_payment.html", page=page, total=queries.approved_total(query),
+    waiting, total = queries.totals(MemberRequest.status == Status.APPROVED.value)
+    page = queries.paginate(queries.with_status(Status.APPROVED), _page_arg(), total=waiting)
+    return render("requests/inbox_payment.html", page=page, total=total,
                   action_form=ActionForm(formdata=None), card_actions=True, errors={}, values={})
 
 
@@ -259,17 +271,22 @@ def _filters_text(f: queries.Filters) -> str:
     return ", ".join(parts)
 
 
+def detail_prefix() -> str:
+    """The address of a request's page without its id: a list joins the two instead of building each
+    row's link with url_for."""
+    return url_for("requests.detail", request_id=0).removesuffix("0")
+
+
 @bp.route("/tat-ca")
 @requires(Perm.REQUESTS_REVIEW)
 def all_requests():
     f = queries.Filters.from_args(request.args)
-    query = queries.filtered(f)
-    context = dict(page=queries.paginate(query, _page_arg()), f=f, total=queries.approved_total(query),
-                   kinds=list(KINDS.values()), statuses=list(Status), groups=queries.group_choices(),
-                   campaigns=queries.campaign_choices())
-    if request.headers.get("HX-Trigger") == "requests-filter":
+    page, total = queries.table_page(f, _page_arg())
+    context = dict(page=page, f=f, total=total, detail_prefix=detail_prefix())
+    if request.headers.get("HX-Trigger") == "requests-filter" and wants_fragment():
         return render("requests/all.html", "requests/_all_table.html", **context)
-    return render("requests/all.html", **context)
+    return render("requests/all.html", kinds=list(KINDS.values()), statuses=list(Status),
+                  groups=queries.group_choices(), campaigns=queries.campaign_choices(), **context)
 
 
 @bp.route("/tat-ca.xlsx")

@@ -180,7 +180,8 @@ def transition_for(req: MemberRequest, action: str) -> Transition | None:
 
 def available(req: MemberRequest, user) -> list[Transition]:
     """The transitions `user` may take on `req` now: the buttons to show."""
-    return [t for t in TRANSITIONS if t.source == req.state and t.fits(req.spec) and may(t, req, user)]
+    state, spec = req.state, req.spec
+    return [t for t in TRANSITIONS if t.source == state and t.fits(spec) and may(t, req, user)]
 
 
 # --- moves ------------------------------------------------------------------------------------------
