@@ -10,14 +10,16 @@ from flask import Blueprint, abort, flash, request
 from flask_login import current_user
 
 from ..extensions import db
+from ..organisation.models import Organisation
 from ..people.models import Group
 from ..permissions import Perm, requires
 from ..web import redirect_to, render
 from . import services
 from .diff import diff_documents
-from .document import load_plan_tree, to_document
+from .document import document_of, load_plan_tree
 from .forms import ActionForm, CopyPlanForm, NewPlanForm
 from .models import LINE_KIND_LABELS, STATUS_LABELS, Plan
+from .preview import document_html
 from .services import StaleEdit, ValidationFailed
 
 bp = Blueprint("plans", __name__, url_prefix="/ke-hoach")
@@ -104,8 +106,9 @@ def detail(plan_id: int):
 @bp.route("/<int:plan_id>/xem-truoc")
 @requires(Perm.PLANS_VIEW)
 def preview(plan_id: int):
-    plan = get_plan_or_404(plan_id)
-    return render("plans/preview.html", plan=plan, doc=to_document(plan))
+    plan = get_plan_or_404(plan_id, tree=False)
+    doc, org = document_of(plan), Organisation.get()
+    return render("plans/preview.html", plan=plan, doc=doc, org=org, document=document_html(plan, doc, org))
 
 
 @bp.route("/<int:plan_id>/<any(header, opening, closing):part>")
