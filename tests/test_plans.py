@@ -460,3 +460,39 @@ def test_the_preview_key_covers_everything_the_document_template_reads():
     assert names <= {"plan", "doc", "org", "date_line"}
     assert set(re.findall(r"\bplan\.(\w+)", source)) == {"state", "doc_date"}
     assert set(re.findall(r"\borg\.(\w+)", source)) == {"plan_symbol", "motto_line1", "motto_line2"}
+
+
+def test_plan_list_links_and_the_table_alone_for_the_filter_bar(client, signed_in, committee, chair):
+    from flask import url_for
+    plans = [make_plan(chair, f"Kế hoạch số {i} năm 2025") for i in range(3)]
+    signed_in(committee)
+    body = client.get("/ke-hoach/").get_data(as_text=True)
+    with client.application.test_request_context():
+        links = [url_for("plans.detail", plan_id=p.id) for p in plans]
+    assert all(f'href="{link}" class="plan-link"' in body for link in links)
+    assert f'<option value="{chair.id}"' in body and '<option value="2025"' in body
+    table = client.get("/ke-hoach/?q=so+1", headers={"HX-Request": "true", "HX-Trigger": "plan-filter"})
+    html_ = table.get_data(as_text=True)
+    assert "<select" not in html_ and "<html" not in html_ and "Kế hoạch số 1 năm 2025" in html_
+    assert f'href="{links[1]}"' in html_
+    # a history restore asks for the whole page again, filter menus included
+    whole = client.get("/ke-hoach/?q=so+1", headers={"HX-Request": "true", "HX-Trigger": "plan-filter",
+                                                      "HX-History-Restore-Request": "true"})
+    assert f'<option value="{chair.id}"' in whole.get_data(as_text=True)
+
+
+def test_plan_list_total_on_every_page(committee, monkeypatch):
+    monkeypatch.setattr(services, "PAGE_SIZE", 2)
+    for i in range(5):
+        make_plan(committee, f"Kế hoạch số {i} năm 2025")
+    seen = []
+    for page in (1, 2, 3, 4, 9):
+        plans, total = services.list_plans(committee, page=page)
+        assert total == 5, page
+        seen += [p.subject for p in plans]
+    assert seen == [f"Kế hoạch số {i} năm 2025" for i in reversed(range(5))]
+    assert services.list_plans(committee, q="so 3")[1] == 1
+    assert services.list_plans(committee, q="khong co")[1] == 0
+    assert services.list_plans(committee, q="khong co", page=2)[1] == 0
+    monkeypatch.setattr(services, "PAGE_SIZE", 5)
+    assert services.list_plans(committee)[1] == 5 and services.list_plans(committee, page=2)[1] == 5
