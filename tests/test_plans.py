@@ -393,3 +393,106 @@ def test_documents_from_any_source_are_cleaned(committee):
     assert doc["subject"] == "Kế hoạch có ký tự lạ 2024"
     assert doc["bases"] == ["Căn cứ Điều lệ"] and doc["sections"][0]["title"] == "MỤC I"
     assert doc["sections"][0]["lines"][0]["text"] == "Dòng một"
+
+
+# --- the document read for showing (preview, Word download) --------------------------------------
+
+def test_document_of_equals_to_document_whatever_the_plan_holds(committee):
+    """document_of reads the parts as plain rows (the fast path of the preview and the download); it
+    must give exactly the dict to_document builds from the ORM tree, edits, moves and empty parts
+    included."""
+    from congdoan.plans.document import document_of
+    b, a = make_group("Tổ Bê"), make_group("Tổ A")
+    plan = make_plan(committee, sections=[
+        {"title": "MỤC RỖNG", "lines": []},
+        {"title": "MỤC", "lines": [{"kind": "subsection", "level": 0, "text": "Một\nhai dòng"},
+                                   {"kind": "bullet", "level": 1, "text": "**đậm** <b>&"}]}],
+        schedule=[{"period": "8/2024", "activities": []},
+                  {"period": "9/2024", "activities": [
+                      {"text": "Việc có hai tổ", "groups": ["Tổ Bê", "Tổ A"], "due": "2024-09-30"},
+                      {"text": "Việc không tổ", "groups": [], "due": None}]}],
+        bases=[], opening="Mở đầu\n\nđoạn hai", recipients=["Như trên;", "Lưu: VT."])
+    other = make_plan(committee, "Kế hoạch khác 2024")          # its parts must not leak in
+    tree = load_plan_tree(plan.id)
+    assert document_of(tree) == to_document(tree)
+    assert document_of(tree)["schedule"][1]["activities"][0]["groups"] == ["Tổ A", "Tổ Bê"]
+    services.move_part(tree, "section", tree.sections[1].id, "up", actor=committee)
+    services.add_part(tree, "activity", {"text": "Thêm", "group_ids": [str(b.id)]}, actor=committee,
+                      parent_id=tree.rows[0].id)
+    db.session.commit()
+    db.session.expire_all()
+    tree = load_plan_tree(plan.id)
+    assert document_of(tree) == to_document(tree)
+    assert document_of(tree)["sections"][0]["title"] == "MỤC"
+    assert document_of(load_plan_tree(other.id)) == to_document(load_plan_tree(other.id))
+
+
+def test_preview_html_is_remembered_by_content_and_follows_every_change(client, signed_in, chair):
+    from congdoan.plans import preview
+    preview.clear()
+    plan = make_plan(chair)
+    signed_in(chair)
+    first = _page(client.get(f"/ke-hoach/{plan.id}/xem-truoc"))
+    assert "DỰ THẢO" in first and "Dòng một." in first and "Số: .../KH-CĐ" in first
+    assert _page(client.get(f"/ke-hoach/{plan.id}/xem-truoc")) == first
+    # the content, the settings printed in the head and the status each give a new rendering
+    line = db.session.execute(sa.select(PlanLine).where(PlanLine.plan_id == plan.id)).scalars().first()
+    client.post_form(f"/ke-hoach/{plan.id}/line/{line.id}", {"rev": line.rev, "kind": "bullet", "text": "Dòng sửa."})
+    assert "Dòng sửa." in _page(client.get(f"/ke-hoach/{plan.id}/xem-truoc"))
+    org = Organisation.get_for_update()
+    org.plan_abbrev, org.motto_line2 = "KHX", "Tiêu ngữ khác"
+    db.session.commit()
+    page = _page(client.get(f"/ke-hoach/{plan.id}/xem-truoc"))
+    assert "Số: .../KHX-CĐ" in page and "Tiêu ngữ khác" in page
+    db.session.get(Plan, plan.id).status = PlanStatus.APPROVED.value
+    db.session.commit()
+    assert "DỰ THẢO" not in _page(client.get(f"/ke-hoach/{plan.id}/xem-truoc"))
+
+
+def test_the_preview_key_covers_everything_the_document_template_reads():
+    """congdoan/plans/preview.py keys the remembered HTML on the document, the draft mark and three
+    settings. A template that starts reading anything else must extend that key."""
+    from pathlib import Path
+    import jinja2.meta
+    from flask import current_app
+    source = (Path(current_app.root_path).parent / "templates" / "plans" / "_document.html").read_text()
+    names = jinja2.meta.find_undeclared_variables(current_app.jinja_env.parse(source))
+    assert names <= {"plan", "doc", "org", "date_line"}
+    assert set(re.findall(r"\bplan\.(\w+)", source)) == {"state", "doc_date"}
+    assert set(re.findall(r"\borg\.(\w+)", source)) == {"plan_symbol", "motto_line1", "motto_line2"}
+
+
+def test_plan_list_links_and_the_table_alone_for_the_filter_bar(client, signed_in, committee, chair):
+    from flask import url_for
+    plans = [make_plan(chair, f"Kế hoạch số {i} năm 2025") for i in range(3)]
+    signed_in(committee)
+    body = client.get("/ke-hoach/").get_data(as_text=True)
+    with client.application.test_request_context():
+        links = [url_for("plans.detail", plan_id=p.id) for p in plans]
+    assert all(f'href="{link}" class="plan-link"' in body for link in links)
+    assert f'<option value="{chair.id}"' in body and '<option value="2025"' in body
+    table = client.get("/ke-hoach/?q=so+1", headers={"HX-Request": "true", "HX-Trigger": "plan-filter"})
+    html_ = table.get_data(as_text=True)
+    assert "<select" not in html_ and "<html" not in html_ and "Kế hoạch số 1 năm 2025" in html_
+    assert f'href="{links[1]}"' in html_
+    # a history restore asks for the whole page again, filter menus included
+    whole = client.get("/ke-hoach/?q=so+1", headers={"HX-Request": "true", "HX-Trigger": "plan-filter",
+                                                      "HX-History-Restore-Request": "true"})
+    assert f'<option value="{chair.id}"' in whole.get_data(as_text=True)
+
+
+def test_plan_list_total_on_every_page(committee, monkeypatch):
+    monkeypatch.setattr(services, "PAGE_SIZE", 2)
+    for i in range(5):
+        make_plan(committee, f"Kế hoạch số {i} năm 2025")
+    seen = []
+    for page in (1, 2, 3, 4, 9):
+        plans, total = services.list_plans(committee, page=page)
+        assert total == 5, page
+        seen += [p.subject for p in plans]
+    assert seen == [f"Kế hoạch số {i} năm 2025" for i in reversed(range(5))]
+    assert services.list_plans(committee, q="so 3")[1] == 1
+    assert services.list_plans(committee, q="khong co")[1] == 0
+    assert services.list_plans(committee, q="khong co", page=2)[1] == 0
+    monkeypatch.setattr(services, "PAGE_SIZE", 5)
+    assert services.list_plans(committee)[1] == 5 and services.list_plans(committee, page=2)[1] == 5

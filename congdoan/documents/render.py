@@ -436,6 +436,54 @@ def _template_bytes(template: bytes | str | Path | None) -> bytes:
     return data
 
 
+def template_digest(template: bytes | str | Path | None) -> str:
+    """SHA-256 of a template's bytes (the built-in file when None), without re-reading an unchanged file."""
+    if isinstance(template, (bytes, bytearray)):
+        return hashlib.sha256(template).hexdigest()
+    path = Path(template) if template is not None else DEFAULT_TEMPLATE
+    try:
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        raise TemplateError(f"Không tìm thấy tệp mẫu Word: {path.name}.") from exc
+    with _cache_lock:
+        cached = _digest_cache.get(path)
+        if cached and cached[0] == mtime:
+            return cached[1]
+    digest = hashlib.sha256(_template_bytes(path)).hexdigest()
+    with _cache_lock:
+        _digest_cache[path] = (mtime, digest)
+    return digest
+
+
+_digest_cache: dict[Path, tuple[float, str]] = {}
+
+# Bump when the output changes for a reason renderer_fingerprint() cannot see (a helper module
+# other than the ones it reads). Rendered drafts are kept under a key that includes it.
+RENDERER_VERSION = 1
+_fingerprint: str | None = None
+
+
+def renderer_fingerprint() -> str:
+    """What identifies this renderer's output for the same document, settings and template: the
+    version above, the source of this module and of the text and date helpers it formats with,
+    and the versions of the libraries that write the file. A deployment that changes any of them
+    gets a new fingerprint, so files rendered by the old code are never served as new ones."""
+    global _fingerprint
+    if _fingerprint is None:
+        from importlib.metadata import version
+
+        import congdoan.dates
+        import congdoan.text
+
+        digest = hashlib.sha256(f"{RENDERER_VERSION}\n".encode())
+        for module in (__file__, congdoan.text.__file__, congdoan.dates.__file__):
+            digest.update(Path(module).read_bytes())
+        for package in ("docxtpl", "python-docx", "Jinja2", "lxml"):
+            digest.update(f"{package}={version(package)}\n".encode())
+        _fingerprint = digest.hexdigest()
+    return _fingerprint
+
+
 def _open_template(data: bytes) -> DocxTemplate:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise TemplateError("Tệp mẫu không phải tệp Word .docx hợp lệ.")

@@ -42,7 +42,7 @@ def _read(storage, limit: int) -> tuple[bytes, str]:
 @bp.route("/ke-hoach/<int:plan_id>/tai-ve.docx")
 @requires(Perm.PLANS_VIEW)
 def download_docx(plan_id: int):
-    plan = get_plan_or_404(plan_id)
+    plan = get_plan_or_404(plan_id, tree=False)     # plan_docx reads the parts it needs itself
     return _send(services.plan_docx(plan))
 
 

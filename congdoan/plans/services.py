@@ -467,44 +467,69 @@ def delete_plan(plan: Plan, *, actor: User) -> None:
 PAGE_SIZE = 30
 
 
+def _visible(user: User):
+    """The condition on plans for what this person may see (None: everything)."""
+    if user.is_committee_member:
+        return None
+    return sa.or_(Plan.status.in_([s.value for s in (PlanStatus.APPROVED, PlanStatus.ISSUED)]),
+                  Plan.author_id == user.id)
+
+
 def visible_plans(user: User):
     """A select of the plans this person may see: all for the committee, issued and approved ones
     (and their own drafts) for everyone else."""
+    condition = _visible(user)
     query = sa.select(Plan)
-    if not user.is_committee_member:
-        query = query.where(sa.or_(Plan.status.in_([s.value for s in (PlanStatus.APPROVED, PlanStatus.ISSUED)]),
-                                   Plan.author_id == user.id))
-    return query
+    return query if condition is None else query.where(condition)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """One line of the plan list: the few columns it shows, not the plan with its text and author."""
+    id: int
+    status: str
+    type_name: str
+    subject: str
+    number: str | None
+    updated_at: dt.datetime
+    author_name: str
+
+    @property
+    def state(self) -> PlanStatus:
+        return PlanStatus(self.status)
 
 
 def list_plans(user: User, *, q: str = "", status: str = "", year: int | None = None,
-               author_id: int | None = None, page: int = 1):
+               author_id: int | None = None, page: int = 1) -> tuple[list[PlanSummary], int]:
     """One page of the plans this person may see, newest first, filtered and searched without
     accents or case ("tet trung thu" finds "Tết Trung thu"). Returns (plans, total)."""
-    query = visible_plans(user)
+    conditions = [c for c in [_visible(user)] if c is not None]
     key = fold(q)
     if key:
-        for word in key.split()[:8]:
-            query = query.where(Plan.search_key.like(f"%{word}%"))
+        conditions += [Plan.search_key.like(f"%{word}%") for word in key.split()[:8]]
     if status in {s.value for s in PlanStatus}:
-        query = query.where(Plan.status == status)
+        conditions.append(Plan.status == status)
     if year:
-        query = query.where(Plan.year == year)
+        conditions.append(Plan.year == year)
     if author_id:
-        query = query.where(Plan.author_id == author_id)
-    total = db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
-    plans = db.session.execute(
-        query.options(sa.orm.joinedload(Plan.author)).order_by(Plan.updated_at.desc(), Plan.id.desc())
-        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).scalars().all()
-    return plans, total
+        conditions.append(Plan.author_id == author_id)
+    total = db.session.execute(sa.select(sa.func.count(Plan.id)).where(*conditions)).scalar()
+    rows = db.session.execute(
+        sa.select(Plan.id, Plan.status, Plan.type_name, Plan.subject, Plan.number, Plan.updated_at, User.full_name)
+        .join(User, User.id == Plan.author_id).where(*conditions)
+        .order_by(Plan.updated_at.desc(), Plan.id.desc())
+        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
+    return [PlanSummary(*row) for row in rows], total
 
 
 def filter_choices(user: User) -> tuple[list[int], list[tuple[int, str]]]:
     """The years and authors that occur among the visible plans (for the filter menus)."""
-    visible = visible_plans(user).subquery()
-    years = db.session.execute(sa.select(visible.c.year).distinct().order_by(visible.c.year.desc())).scalars().all()
+    condition = _visible(user)
+    conditions = [condition] if condition is not None else []
+    years = db.session.execute(sa.select(Plan.year).where(*conditions).distinct()
+                               .order_by(Plan.year.desc())).scalars().all()
     authors = db.session.execute(
-        sa.select(User.id, User.full_name).where(User.id.in_(sa.select(visible.c.author_id)))
+        sa.select(User.id, User.full_name).where(User.id.in_(sa.select(Plan.author_id).where(*conditions)))
         .order_by(User.name_key)).all()
     return years, [(a.id, a.full_name) for a in authors]
 
