@@ -1,14 +1,14 @@
 """change counters: one number per kind of data, raised by every write to it (congdoan/changes.py)
 
-Revision ID: 0011_change_counters
-Revises: 0008_task_assignee_index
+Revision ID: 0010_change_counters
+Revises: 0009_requests_indexes
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011_change_counters'
-down_revision = '0008_task_assignee_index'
+revision = '0010_change_counters'
+down_revision = '0009_requests_indexes'
 branch_labels = None
 depends_on = None
 
