@@ -75,11 +75,16 @@ def _measure(app, scale: int) -> dict[str, int]:
     chair, plan = _build(scale)
     chair.set_roles(["chair", "committee", "admin"])
     db.session.commit()
+    return measure_pages(app, chair, PAGES, plan)
+
+
+def measure_pages(app, user, pages: dict, subject) -> dict[str, int]:
+    """Queries of each page (name -> url(subject)) for this person, after one warm-up request."""
     client = app.test_client()
-    login(client, chair)
+    login(client, user)
     counts = {}
-    for name, url in PAGES.items():
-        path = url(plan)
+    for name, url in pages.items():
+        path = url(subject)
         client.get(path)                         # warm caches (settings row, templates)
         with count_queries() as counter:
             response = client.get(path)

@@ -10,7 +10,7 @@ from congdoan.people.models import User
 
 from .conftest import _empty_database, login, make_group, make_user
 from .reqkit import ACTOR_OF, PATHS, act, make_campaign, png_bytes, submit, upload
-from .test_query_counts import count_queries
+from .test_query_counts import measure_pages
 
 OTHER_KINDS = ("sick_visit", "suggestion", "hardship", "emulation")
 STATES = ("submitted", "confirmed", "queried", "approved", "done", "refused", "returned")
@@ -59,17 +59,7 @@ PAGES = {
 
 def _measure(app, scale: int) -> dict[str, int]:
     chair, campaign = _build(scale)
-    client = app.test_client()
-    login(client, chair)
-    counts = {}
-    for name, url in PAGES.items():
-        path = url(campaign)
-        client.get(path)                          # warm caches (settings row, templates)
-        with count_queries() as counter:
-            response = client.get(path)
-        assert response.status_code == 200, (name, response.status_code)
-        counts[name] = counter["n"]
-    return counts
+    return measure_pages(app, chair, PAGES, campaign)
 
 
 def test_request_pages_make_as_many_queries_for_a_larger_union(app):

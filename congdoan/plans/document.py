@@ -18,6 +18,20 @@ FORMAT = 1
 
 
 def to_document(plan: Plan) -> dict:
+    return _document(plan,
+                     bases=[b.text for b in plan.bases],
+                     sections=[{"title": s.title,
+                                "lines": [{"kind": l.kind, "text": l.text, "level": l.level} for l in s.lines]}
+                               for s in plan.sections],
+                     schedule=[{"period": r.period,
+                                "activities": [{"text": a.text, "groups": [g.name for g in a.groups],
+                                                "due": a.due_date.isoformat() if a.due_date else None}
+                                               for a in r.activities]}
+                               for r in plan.rows])
+
+
+def _document(plan: Plan, *, bases: list, sections: list, schedule: list) -> dict:
+    """The document: the plan's own fields around its parts (however the parts were read)."""
     return {
         "format": FORMAT,
         "type_name": plan.type_name,
@@ -28,17 +42,11 @@ def to_document(plan: Plan) -> dict:
         "place": plan.place,
         "date": plan.doc_date.isoformat() if plan.doc_date else None,
         "number": plan.number,
-        "bases": [b.text for b in plan.bases],
+        "bases": bases,
         "opening": plan.opening,
-        "sections": [{"title": s.title,
-                      "lines": [{"kind": l.kind, "text": l.text, "level": l.level} for l in s.lines]}
-                     for s in plan.sections],
+        "sections": sections,
         "schedule_title": plan.schedule_title,
-        "schedule": [{"period": r.period,
-                      "activities": [{"text": a.text, "groups": [g.name for g in a.groups],
-                                      "due": a.due_date.isoformat() if a.due_date else None}
-                                     for a in r.activities]}
-                     for r in plan.rows],
+        "schedule": schedule,
         "recipients": plan.recipient_lines,
         "signature": {"on_behalf": plan.sign_on_behalf, "title": plan.signer_title, "name": plan.signer_name},
     }
@@ -109,24 +117,7 @@ def document_of(plan: Plan) -> dict:
         for activity_id, name in execute(groups_sql, params).all():
             named[activity_id].append(name)
 
-    return {
-        "format": FORMAT,
-        "type_name": plan.type_name,
-        "subject": plan.subject,
-        "period": plan.period,
-        "upper_union": plan.upper_union,
-        "union_name": plan.union_name,
-        "place": plan.place,
-        "date": plan.doc_date.isoformat() if plan.doc_date else None,
-        "number": plan.number,
-        "bases": bases,
-        "opening": plan.opening,
-        "sections": sections,
-        "schedule_title": plan.schedule_title,
-        "schedule": schedule,
-        "recipients": plan.recipient_lines,
-        "signature": {"on_behalf": plan.sign_on_behalf, "title": plan.signer_title, "name": plan.signer_name},
-    }
+    return _document(plan, bases=bases, sections=sections, schedule=schedule)
 
 
 def load_plan_tree(plan_id: int) -> Plan | None:
