@@ -52,9 +52,10 @@ def main() -> int:
     @event.listens_for(engine, "after_cursor_execute")
     def _after(conn, cursor, statement, parameters, context, executemany):
         sql["n"] += 1
+        seconds = time.perf_counter() - conn.info.pop("started")
         if sql.get("log") is not None:
-            sql["log"].append(statement)
-        sql["seconds"] += time.perf_counter() - conn.info.pop("started")
+            sql["log"].append((statement, seconds))
+        sql["seconds"] += seconds
 
     clients = {}
     for who, email in {"chair": "dv00001@bench.demo", **data.endpoint_ids()["logins"]}.items():
@@ -91,11 +92,13 @@ def main() -> int:
                 return client.post(target, data=body, headers={"X-CSRFToken": csrf, "HX-Request": "true"})
             return client.get(target)
 
-        sql["log"] = [] if args.sql else None
         response = call(0)
         assert response.status_code in (200, 204), (path, response.status_code)
-        for statement in sql.pop("log") or []:
-            print("   ", " ".join(statement.split())[:220])
+        if args.sql:   # the statements of a second (warm) request, each with its time
+            sql["log"] = []
+            call(args.n + 1 if free else 0)
+            for statement, seconds in sql.pop("log"):
+                print(f"    {seconds * 1000:6.2f} ms  " + " ".join(statement.split())[:220])
         sql["log"] = None
         profiler = cProfile.Profile() if args.cprofile and args.cprofile in path else None
         # Five rounds of n/5 requests; the fastest round is the figure (the others met more interference).

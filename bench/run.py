@@ -75,8 +75,20 @@ def prepare(url: str) -> dict:
         db.session.commit()
         counts["build_seconds"] = round(time.perf_counter() - started, 1)
         extra = getattr(data, "endpoint_ids", lambda: {})()
+        settle(db.engine)
         db.engine.dispose()
     return {"counts": counts, "ids": extra}
+
+
+def settle(engine) -> None:
+    """PostgreSQL: VACUUM ANALYZE after the bulk load. autovacuum does the same on a live server
+    within a minute or so of that many inserts; until it has, the planner believes the tables are
+    empty and counts read the rows instead of the indexes (the requests panel: 6.8 ms, 0.4 after).
+    Doing it here keeps the figures from depending on when autovacuum happened to wake."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
 
 
 def reuse(url: str) -> dict:

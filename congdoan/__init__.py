@@ -49,14 +49,23 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .people.models import User
 
-    # Every request: the account with its roles and led groups in one statement, built once.
-    user_by_id = sa.select(User).where(User.id == sa.bindparam("user_id")).options(*User.with_roles())
+    from . import facts
+
+    # Every request: the account with its roles and led groups, and the page facts (congdoan/facts.py),
+    # in one statement, built once every area has registered its facts.
+    user_by_id: list = []
 
     @login_manager.user_loader
     def load_user(user_id: str):
         if not user_id.isdigit():
             return None
-        return db.session.execute(user_by_id, {"user_id": int(user_id)}).unique().scalar_one_or_none()
+        if not user_by_id:
+            user_by_id.append(facts.user_statement(User, *User.with_roles()))
+        row = db.session.execute(user_by_id[0], {"user_id": int(user_id)}).unique().first()
+        if row is None:
+            return None
+        facts.keep(row)
+        return row[0]
 
     from .web import register_web
     register_web(app)

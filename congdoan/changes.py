@@ -19,7 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from . import facts
 from .extensions import db
+from .facts import fact
 
 T = TypeVar("T")
 MEMO_SIZE = 256
@@ -38,10 +40,16 @@ _memo: dict[tuple, tuple[int, object]] = {}
 
 
 def watch(name: str, *models: type) -> None:
-    """Raise counter `name` on every write to these models' tables."""
+    """Raise counter `name` on every write to these models' tables (and read it with the user)."""
     for model in models:
         _watched_classes[model] = name
         _watched_tables[model.__table__.name] = name
+    fact(f"counter_{name}")(lambda users_id: _value(name).scalar_subquery())
+
+
+def _value(name: str) -> sa.Select:
+    table = ChangeCounter.__table__
+    return sa.select(table.c.value).where(table.c.name == name)
 
 
 def bump(session: Session, name: str) -> None:
@@ -52,11 +60,11 @@ def bump(session: Session, name: str) -> None:
     if done.rowcount == 0:
         connection.execute(sa.insert(table).values(name=name, value=1))
     session.info.setdefault("changed", set()).add(name)
+    facts.drop()
 
 
 def current(name: str) -> int:
-    table = ChangeCounter.__table__
-    return db.session.connection().execute(sa.select(table.c.value).where(table.c.name == name)).scalar() or 0
+    return facts.get(f"counter_{name}", lambda: db.session.connection().execute(_value(name)).scalar()) or 0
 
 
 def remembered(name: str, key: tuple, compute: Callable[[], T]) -> T:

@@ -6,6 +6,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .. import facts
 from ..dates import utcnow
 from ..extensions import db
 
@@ -84,8 +85,7 @@ class Organisation(db.Model):
     @classmethod
     def display_name(cls) -> str:
         """The union's name alone, for the layout of every page: one narrow read, no ORM object."""
-        name = db.session.connection().execute(
-            sa.select(cls.__table__.c.name).where(cls.__table__.c.id == 1)).scalar()
+        name = facts.get("org_name", lambda: db.session.connection().execute(_name_query()).scalar())
         return name or DEFAULTS["name"]
 
     @classmethod
@@ -96,3 +96,13 @@ class Organisation(db.Model):
             org = cls(id=1, **DEFAULTS)
             db.session.add(org)
         return org
+
+
+def _name_query() -> sa.Select:
+    table = Organisation.__table__
+    return sa.select(table.c.name).where(table.c.id == 1)
+
+
+@facts.fact("org_name")
+def _org_name_fact(users_id) -> sa.ScalarSelect:
+    return _name_query().scalar_subquery()
