@@ -4,7 +4,7 @@ from congdoan.audit.models import AuditEntry
 from congdoan.extensions import db
 from congdoan.people.models import User
 
-from .conftest import PASSWORD, login, make_user, text_of
+from .conftest import PASSWORD, login, make_group, make_user, text_of
 
 
 def test_sign_in_and_home_page(client):
@@ -15,6 +15,29 @@ def test_sign_in_and_home_page(client):
     assert page.status_code == 200
     assert "Xin chào, Nguyễn Thị Hoa" in text_of(page)
     assert "Chủ tịch" in text_of(page)
+
+
+def test_home_page_shows_the_persons_group(client):
+    group = make_group("Tổ Khối 4")
+    leader = make_user("Trần Văn Bình", group=group)
+    group.leader_id = leader.id
+    member = make_user("Lê Thị An", group=group)
+    make_user("Phạm Văn Nghỉ", group=group).active = False
+    make_user("Ngô Thị Khác", group=make_group("Tổ Văn phòng"))
+    db.session.commit()
+    login(client, member)
+    page = text_of(client.get("/"))
+    assert "Tổ Khối 4 · tổ trưởng: Trần Văn Bình" in page
+    assert "2 đoàn viên" in page
+    assert "Lê Thị An Trần Văn Bình Tổ trưởng" in " ".join(page.split())     # by name, the leader marked
+    assert "Phạm Văn Nghỉ" not in page and "Ngô Thị Khác" not in page
+    client.post_form("/dang-xuat")
+    login(client, leader)
+    page = text_of(client.get("/"))
+    assert "tổ trưởng:" not in page                                          # not "your leader is you"
+    client.post_form("/dang-xuat")
+    login(client, make_user("Vũ Văn Mới"))
+    assert "Chưa thuộc tổ nào" in text_of(client.get("/"))
 
 
 def test_email_is_case_insensitive(client):

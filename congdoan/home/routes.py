@@ -1,6 +1,14 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
 from flask import Blueprint
 from flask_login import current_user
+from sqlalchemy.orm import aliased
 
+from ..extensions import db
+from ..people.models import Group, User
 from ..permissions import Perm, public, requires
 from ..web import render
 from .panels import panels_for
@@ -8,10 +16,37 @@ from .panels import panels_for
 bp = Blueprint("home", __name__)
 
 
+@dataclass(frozen=True)
+class GroupCard:
+    """The person's union group as the home page shows it: names only."""
+    name: str
+    leader_id: int | None
+    leader_name: str | None
+    members: tuple[tuple[int, str], ...]     # active members (id, name), by name
+
+
+def group_card(user: User) -> GroupCard | None:
+    """One statement: the group, its leader's name and its active members' names (no ORM objects:
+    a group of 100 would otherwise load 100 accounts with their roles)."""
+    if user.group_id is None:
+        return None
+    leader, member = aliased(User), aliased(User)
+    rows = db.session.execute(
+        sa.select(Group.name, Group.leader_id, leader.full_name, member.id, member.full_name)
+        .outerjoin(leader, leader.id == Group.leader_id)
+        .outerjoin(member, sa.and_(member.group_id == Group.id, member.active.is_(True)))
+        .where(Group.id == user.group_id).order_by(member.name_key, member.id)).all()
+    if not rows:
+        return None
+    name, leader_id, leader_name = rows[0][:3]
+    return GroupCard(name, leader_id, leader_name, tuple((r[3], r[4]) for r in rows if r[3] is not None))
+
+
 @bp.route("/")
 @requires(Perm.SIGNED_IN)
 def index():
-    return render("home/index.html", user=current_user, panels=panels_for(current_user))
+    return render("home/index.html", user=current_user, panels=panels_for(current_user),
+                  group=group_card(current_user))
 
 
 @bp.route("/healthz")
