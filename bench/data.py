@@ -55,7 +55,9 @@ def endpoint_ids() -> dict:
             ("a plan's progress", "/viec/ke-hoach/1", {}, "chair"),
             ("status change (POST + CSRF)", "/viec/{id}/cap-nhat",
              {"BENCH_METHOD": "POST", "BENCH_IDS": f"1-{CHANGEABLE}", "BENCH_HTMX": "1",
-              "BENCH_BODY": "from_status=not_started&to_status=in_progress&note=B%E1%BA%AFt+%C4%91%E1%BA%A7u"},
+              # What a board's one-tap button sends (its card comes back without the history).
+              "BENCH_BODY": "from_status=not_started&to_status=in_progress&view=board&next=%2Fviec%2Fto%2F1"
+                            "&note=B%E1%BA%AFt+%C4%91%E1%BA%A7u"},
              "chair"),
             (".docx download (largest plan)", "/ke-hoach/1/tai-ve.docx", {}, "chair"),
             ("requests: all, filtered (accountant)", "/de-xuat/tat-ca?trang_thai=approved", {}, "accountant"),

@@ -15,6 +15,9 @@ import os
 import pstats
 import re
 import time
+import traceback
+import urllib.parse
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -55,6 +58,11 @@ def main() -> int:
         seconds = time.perf_counter() - conn.info.pop("started")
         if sql.get("log") is not None:
             sql["log"].append((statement, seconds))
+            if os.environ.get("TRACE") and re.search(os.environ["TRACE"], statement):
+                # Where a statement comes from: TRACE=regex prints the project's frames that sent it.
+                frames = [f for f in traceback.extract_stack() if "/congdoan/" in f.filename]
+                sql["log"].append(("    from " + " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                                                              for f in reversed(frames)), 0.0))
         sql["seconds"] += seconds
 
     clients = {}
@@ -82,13 +90,12 @@ def main() -> int:
             with app.app_context():
                 free = db.session.execute(sa.text(
                     "SELECT id FROM tasks WHERE status = 'not_started' AND id <= :last ORDER BY id DESC LIMIT :n"),
-                    {"last": int(ids.split("-")[1]), "n": args.n + 1}).scalars().all()
+                    {"last": int(ids.split("-")[1]), "n": args.n + 2}).scalars().all()
 
         def call(i: int):
             target = path.replace("{id}", str(free[i] if free else 0))
             if method == "POST":
-                body = dict(pair.split("=", 1) for pair in extra["BENCH_BODY"].split("&"))
-                body = {k: v.replace("+", " ") for k, v in body.items()}
+                body = dict(urllib.parse.parse_qsl(extra["BENCH_BODY"]))
                 return client.post(target, data=body, headers={"X-CSRFToken": csrf, "HX-Request": "true"})
             return client.get(target)
 

@@ -246,13 +246,20 @@ def update(task_id: int):
     except (StaleError, ValidationFailed, UploadError) as exc:
         db.session.rollback()
         return _card_again(task_id, target, exc)
-    db.session.commit()
     message = (f"Đã chuyển sang “{STATUS_LABELS[event.to_status]}”." if event.kind == "status"
                else "Đã ghi nhận ghi chú tiến độ.")
     if not wants_fragment():
+        db.session.commit()
         flash(message, "success")
         return redirect(_safe_next(form.get("next")) or url_for("tasks.detail", task_id=task_id), code=303)
-    task = get_task_or_404(task_id)
+    # The card again from the objects this request just wrote and refreshed (the guarded UPDATE
+    # reloaded the task): kept through the commit instead of read back a second time.
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
     return render("tasks/detail.html", "tasks/_task.html", **_card_context(task, saved=message))
 
 

@@ -313,14 +313,15 @@ def _tell_blocked(task: Task, actor: User, note: str) -> None:
 def get_task(task_id: int) -> Task | None:
     return db.session.execute(
         sa.select(Task).where(Task.id == task_id)
-        .options(joinedload(Task.group), joinedload(Task.plan), joinedload(Task.status_changed_by))
+        .options(joinedload(Task.group), joinedload(Task.plan), *_changed_by_name())
     ).scalar_one_or_none()
 
 
 def history(task: Task) -> list[TaskEvent]:
     return db.session.execute(
         sa.select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.id.desc())
-        .options(joinedload(TaskEvent.actor), joinedload(TaskEvent.file))).scalars().all()
+        .options(joinedload(TaskEvent.actor).lazyload(User.role_rows), joinedload(TaskEvent.actor).lazyload(User.led_groups),
+                 joinedload(TaskEvent.file))).scalars().all()
 
 
 def get_event(task: Task, event_id: int) -> TaskEvent | None:
