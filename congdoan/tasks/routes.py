@@ -25,7 +25,8 @@ from ..plans.routes import get_plan_or_404
 from ..uploads.service import UploadError, allowed_label, send_stored_file
 from ..web import cached_url_for, render, wants_fragment
 from . import panels  # noqa: F401  (registers the home-page panel)
-from . import services, workflow
+from . import cards, services, workflow
+from .cards import Card
 from .charts import assignee_chart, month_chart, status_chart
 from .models import COMMITTEE, COMMITTEE_LABEL, STATUS_LABELS, Task, led_group_ids
 from .rules import month_label, parse_month
@@ -200,8 +201,8 @@ def export():
 def _card_context(task: Task, **extra) -> dict:
     # The same card sits on a board (compact) and on the task's page (with its history).
     view = "board" if request.values.get("view") == "board" and wants_fragment() else "detail"
-    context = dict(task=task, view=view, moves=workflow.moves(task), today=local_today(),
-                   can_update=task.can_update(current_user), form_mode=False, form_target="", values={},
+    context = dict(task=task, card=Card.of(task, current_user._get_current_object(), local_today()), view=view,
+                   form_mode=False, form_target="", values={},
                    errors={}, stale=None, evidence_max_mb=services.EVIDENCE_MAX_BYTES // (1024 * 1024),
                    evidence_max_bytes=services.EVIDENCE_MAX_BYTES, evidence_types=allowed_label(services.EVIDENCE_TYPES),
                    next_url=_safe_next(request.values.get("next")) or "")
@@ -395,25 +396,32 @@ def assign(plan_id: int):
     return redirect(url_for("tasks.progress", plan_id=plan.id), code=303)
 
 
+def _tags(status: str, label: str, overdue: bool) -> Markup:
+    html = f'<span class="tag task-status status-{escape(status)}">{escape(label)}</span>'
+    return Markup(html + ' <span class="tag task-overdue">Quá hạn</span>' if overdue else html)
+
+
 @bp.app_template_global("status_tags")
 def status_tags(task: Task, today) -> Markup:
-    """The status tag, with the derived "Quá hạn" (a Python helper: task cards are included 20 times
-    a page, and a Jinja macro import in each would build its module again every time)."""
-    html = f'<span class="tag task-status status-{escape(task.status)}">{escape(task.status_label)}</span>'
-    if task.is_overdue(today):
-        html += ' <span class="tag task-overdue">Quá hạn</span>'
-    return Markup(html)
+    """The status tag, with the derived "Quá hạn" (a Python helper: a Jinja macro import in a
+    template included many times a page would build its module again every time)."""
+    return _tags(task.status, task.status_label, task.is_overdue(today))
+
+
+@bp.app_template_global("card_tags")
+def card_tags(card: Card) -> Markup:
+    return _tags(card.status, card.status_label, card.overdue)
 
 
 @bp.app_template_global("plan_line_link")
-def plan_line_link(task: Task) -> Markup:
+def plan_line_link(card: Card) -> Markup:
     """The link back to the task's line in its plan."""
-    href = cached_url_for("plans.detail", plan_id=task.plan_id)
-    return Markup(f'<a href="{escape(href)}#activity-{int(task.activity_id)}" title="Xem dòng này trong kế hoạch">'
-                  f'{escape(task.plan.subject)}</a>')
+    href = cached_url_for("plans.detail", plan_id=card.plan_id)
+    return Markup(f'<a href="{escape(href)}#activity-{int(card.activity_id)}" title="Xem dòng này trong kế hoạch">'
+                  f'{escape(card.plan_subject)}</a>')
 
 
-@bp.app_template_global("task_moves")
-def task_moves(task: Task):
-    """The status buttons a card shows (the transition table decides, not the template)."""
-    return workflow.moves(task)
+@bp.app_template_global("board_card")
+def board_card(task: Task, today, back: str) -> Markup:
+    """A card of a board's list (kept HTML when this exact card was shown before: tasks/cards.py)."""
+    return cards.board_card(Card.of(task, current_user._get_current_object(), today), back)

@@ -389,7 +389,9 @@ def list_tasks(user, f: TaskFilter, *, page: int = 1, today: dt.date | None = No
     tasks = db.session.execute(
         sa.select(Task).where(*where).order_by(Task.due_date, Task.id)
         .offset((max(page, 1) - 1) * page_size).limit(page_size)
-        .options(joinedload(Task.group), joinedload(Task.plan), *_changed_by_name())
+        # A card prints its plan's subject and its group's name: not the plans' whole documents.
+        .options(joinedload(Task.group).load_only(Group.name), joinedload(Task.plan).load_only(Plan.subject),
+                 *_changed_by_name())
     ).scalars().all()
     return tasks, total
 
