@@ -167,6 +167,15 @@ def signed_in(client):
     return _sign_in
 
 
+@pytest.fixture
+def as_(client, signed_in):
+    """as_(user): sign the client in as someone else (signing out whoever was signed in)."""
+    def switch(user: User) -> Client:
+        client.post_form("/dang-xuat")
+        return signed_in(user)
+    return switch
+
+
 def text_of(response) -> str:
     """The visible text of an HTML response, tags stripped and spaces collapsed (for assertions)."""
     html = response.get_data(as_text=True)

@@ -22,15 +22,6 @@ def u():
     return make_union()
 
 
-@pytest.fixture
-def as_(client, signed_in):
-    """Sign in as someone else (signing out whoever was signed in)."""
-    def switch(user):
-        client.post_form("/dang-xuat")
-        return signed_in(user)
-    return switch
-
-
 def _handed(u):
     plan = approved_plan(u, "Kế hoạch theo dõi", schedule=[
         {"period": "12/2099", "activities": [{"text": "Việc A", "groups": [], "due": "2099-12-20"},

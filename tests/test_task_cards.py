@@ -14,7 +14,7 @@ from congdoan.plans.models import Plan
 from congdoan.tasks import cards, workflow
 from congdoan.tasks.models import Task
 
-from .conftest import text_of
+from .conftest import login, text_of
 from .task_factories import make_union, quick_task
 
 
@@ -87,15 +87,6 @@ def test_each_page_carries_its_own_sessions_csrf_token(client, signed_in, u, as_
                         headers={"HX-Request": "true"})
     assert moved.status_code == 200 and db.session.get(Task, task.id).status == "in_progress"
     other = app.test_client()
-    from .conftest import login
     login(other, u.chair)
     theirs = other.get(f"/viec/to/{group.id}?trang_thai=").get_data(as_text=True)
     assert token not in theirs and cards._CSRF_MARK not in theirs
-
-
-@pytest.fixture
-def as_(client, signed_in):
-    def switch(user):
-        client.post_form("/dang-xuat")
-        return signed_in(user)
-    return switch
