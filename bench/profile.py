@@ -125,6 +125,8 @@ def main() -> int:
         print(f"{name[:45]:45} {elapsed / per_round * 1000:8.2f} {cpu / per_round * 1000:8.2f} "
               f"{sql['n'] / total:8.1f} {sql['seconds'] / total * 1000:8.2f}", flush=True)
         if profiler:
+            if os.environ.get("PSTATS"):   # PSTATS=file keeps the raw profile for other tools
+                profiler.dump_stats(os.environ["PSTATS"])
             stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
             stats.print_stats(45)
             if os.environ.get("CALLERS"):

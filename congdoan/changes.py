@@ -34,16 +34,19 @@ class ChangeCounter(db.Model):
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
-_watched_classes: dict[type, str] = {}
-_watched_tables: dict[str, str] = {}
+_watched_classes: dict[type, set[str]] = {}
+_watched_tables: dict[str, set[str]] = {}
 _memo: dict[tuple, tuple[int, object]] = {}
+_names: set[str] = set()
 
 
 def watch(name: str, *models: type) -> None:
-    """Raise counter `name` on every write to these models' tables (and read it with the user)."""
+    """Raise counter `name` on every write to these models' tables (and read it with the user).
+    A model may be watched by several counters: a write to it raises each of them."""
+    _names.add(name)
     for model in models:
-        _watched_classes[model] = name
-        _watched_tables[model.__table__.name] = name
+        _watched_classes.setdefault(model, set()).add(name)
+        _watched_tables.setdefault(model.__table__.name, set()).add(name)
     fact(f"counter_{name}")(lambda users_id: _value(name).scalar_subquery())
 
 
@@ -53,13 +56,22 @@ def _value(name: str) -> sa.Select:
 
 
 def bump(session: Session, name: str) -> None:
-    """Raise counter `name` in the session's transaction (and remember not to keep results)."""
+    """Raise counter `name` in the session's transaction (and remember not to keep results).
+
+    On PostgreSQL a raised counter's row stays locked until the transaction ends. Counters are
+    therefore raised in name order, and raising one first raises every counter named before it that
+    this transaction has not raised yet: what a transaction holds is always a first part of that
+    order, so two writers never wait on each other's counters in opposite orders (a deadlock).
+    Each counter is raised once per transaction."""
     table = ChangeCounter.__table__
+    raised = session.info.setdefault("raised", set())
     connection = session.connection()
-    done = connection.execute(sa.update(table).where(table.c.name == name).values(value=table.c.value + 1))
-    if done.rowcount == 0:
-        connection.execute(sa.insert(table).values(name=name, value=1))
-    session.info.setdefault("changed", set()).add(name)
+    for each in sorted({n for n in _names | {name} if n <= name} - raised):
+        done = connection.execute(sa.update(table).where(table.c.name == each).values(value=table.c.value + 1))
+        if done.rowcount == 0:
+            connection.execute(sa.insert(table).values(name=each, value=1))
+        raised.add(each)
+        session.info.setdefault("changed", set()).add(each)
     facts.drop()
 
 
@@ -91,8 +103,8 @@ def forget() -> None:
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, flush_context, instances) -> None:
-    names = {_watched_classes[type(obj)] for obj in (*session.new, *session.dirty, *session.deleted)
-             if type(obj) in _watched_classes}
+    names = set().union(*(_watched_classes.get(type(obj), ()) for obj in
+                          (*session.new, *session.dirty, *session.deleted)))
     for name in sorted(names):
         bump(session, name)
 
@@ -101,12 +113,12 @@ def _before_flush(session: Session, flush_context, instances) -> None:
 def _on_execute(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        name = _watched_tables.get(getattr(table, "name", None))
-        if name:
+        for name in sorted(_watched_tables.get(getattr(table, "name", None), ())):
             bump(state.session, name)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _after_transaction_end(session: Session, transaction) -> None:
+    session.info.pop("raised", None)     # a savepoint rolled back may have undone a raise: raise again
     if transaction.parent is None:
         session.info.pop("changed", None)

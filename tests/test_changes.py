@@ -1,5 +1,6 @@
 """Change counters (congdoan/changes.py): what the tracking pages keep per process is dropped by
-every write to tasks, plans and groups, and never kept from a transaction that may roll back."""
+every write to tasks, plans and groups, what the home page's request panels keep by every write to
+requests, campaigns, groups and people; nothing is kept from a transaction that may roll back."""
 from __future__ import annotations
 
 import pytest
@@ -13,7 +14,10 @@ from congdoan.tasks import services, workflow
 from congdoan.tasks.models import Task
 from congdoan.web import cached_url_for
 
+from congdoan.requests import services as request_services
+
 from .conftest import text_of
+from .reqkit import act, cast, make_campaign, submit
 from .task_factories import approved_plan, hand_out, make_union
 
 
@@ -133,3 +137,48 @@ def test_the_template_url_builder_gives_what_url_for_gives(app):
                 assert cached_url_for(endpoint, **values) == url_for(endpoint, **values)   # from the cache
             assert cached_url_for("plans.index").startswith(script_root + "/")
             assert cached_url_for("plans.index", _anchor="x") == url_for("plans.index", _anchor="x")
+
+
+def test_counters_are_raised_in_name_order_and_once_per_transaction(u):
+    raised = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("UPDATE change_counters"):
+            raised.append(next(v for v in (parameters.values() if isinstance(parameters, dict) else parameters)
+                               if isinstance(v, str)))
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        # "tracking" first raises "requests" (named before it): a writer never holds "tracking" and
+        # then waits for "requests" while another holds "requests" and waits for "tracking".
+        changes.bump(db.session, "tracking")
+        changes.bump(db.session, "requests")
+        changes.bump(db.session, "tracking")
+        db.session.commit()
+        assert raised == ["requests", "tracking"]
+        raised.clear()
+        changes.bump(db.session, "requests")
+        changes.bump(db.session, "requests")
+        db.session.commit()
+        assert raised == ["requests"]
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+
+
+def test_the_committee_home_panels_follow_each_change(client, as_):
+    c = cast()
+    campaign = make_campaign(c.chair)
+    req = submit(c.member)
+    submit(c.neighbour)
+    as_(c.chair)
+    home = text_of(client.get("/"))
+    assert "Chờ BCH xét duyệt 0 đề xuất" in home and campaign.title in home
+    assert "chưa có tổ trưởng" not in home
+    act(req, "confirm", c.leader)                                   # a request moves
+    assert "Chờ BCH xét duyệt 1 đề xuất" in text_of(client.get("/"))
+    db.session.get(type(c.leader), c.leader.id).active = False      # a person: the group has no leader now
+    db.session.commit()
+    assert "1 đề xuất của tổ chưa có tổ trưởng" in text_of(client.get("/"))
+    request_services.close_campaign(db.session.get(type(campaign), campaign.id), actor=c.chair)
+    db.session.commit()                                             # a campaign
+    assert campaign.title not in text_of(client.get("/"))

@@ -6,9 +6,11 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..changes import watch
 from ..dates import fmt_date, local_today, utcnow
 from ..extensions import db
 from ..money import fmt_vnd
+from ..people.models import Group, User
 from ..permissions import Perm, has_permission
 from .kinds import PUBLIC_KINDS, Kind, kind_of
 from .states import OPEN_STATES, STATUS_LABELS, WAITING_FOR_REQUESTER, Status
@@ -249,3 +251,9 @@ def is_reviewer(user) -> bool:
 
 def public_kind(column=None):
     return (column if column is not None else MemberRequest.kind).in_(PUBLIC_KINDS)
+
+
+# The counts every committee member's and the accountant's home page show, and the open campaigns,
+# are kept per process until a request, a campaign, a group or a person changes (congdoan/changes.py):
+# who can confirm a request depends on its group's leader and on whether that person is active.
+watch("requests", MemberRequest, Campaign, Group, User)

@@ -1,10 +1,15 @@
 """Home-page panels of the requests area: open campaigns, my requests, and the inboxes of the group
 leader, the committee and the accountant, each with its count. Counts only: each panel is one or
-two statements that read indexes, never the requests themselves."""
+two statements that read indexes, never the requests themselves. What every committee member (or
+the accountant) sees alike is kept per process until a request changes (congdoan/changes.py)."""
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..changes import remembered
 from ..dates import local_today
 from ..home.panels import Panel, provider
 from ..extensions import db
@@ -25,7 +30,8 @@ def leader_inbox(user):
 def committee_inbox(user):
     if not has_permission(user, Perm.REQUESTS_DECIDE):
         return None
-    waiting, orphans = queries.counts([R.status == Status.CONFIRMED.value], queries.without_leader_where())
+    waiting, orphans = remembered("requests", ("committee_inbox",), lambda: tuple(
+        queries.counts([R.status == Status.CONFIRMED.value], queries.without_leader_where())))
     return Panel("requests/_home_committee.html", {"waiting": waiting, "orphans": orphans}, order=12)
 
 
@@ -33,15 +39,26 @@ def committee_inbox(user):
 def payment_inbox(user):
     if not has_permission(user, Perm.REQUESTS_PAY):
         return None
-    waiting, total = queries.totals(R.status == Status.APPROVED.value)
+    waiting, total = remembered("requests", ("payment_inbox",),
+                                lambda: queries.totals(R.status == Status.APPROVED.value))
     return Panel("requests/_home_payment.html", {"waiting": waiting, "total": total}, order=14)
+
+
+@dataclass(frozen=True)
+class OpenCampaign:
+    id: int
+    title: str
+    deadline: dt.date
+    slug: str
 
 
 @provider
 def open_campaigns(user):
     if not has_permission(user, Perm.SIGNED_IN):
         return None
-    campaigns = queries.open_campaigns(local_today())
+    today = local_today()
+    campaigns = remembered("requests", ("open_campaigns", today), lambda: tuple(
+        OpenCampaign(c.id, c.title, c.deadline, c.spec.slug) for c in queries.open_campaigns(today)))
     if not campaigns:
         return None
     mine = dict(db.session.execute(

@@ -5,6 +5,7 @@ whatever the number of tasks (aggregates in SQL, related rows loaded with the li
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -659,6 +660,27 @@ def month_range_of_plan(plan_id: int) -> tuple[tuple[int, int], tuple[int, int]]
 HOME_LIMIT = 6
 
 
+@dataclass(frozen=True)
+class UrgentTask:
+    """A line of "Cần làm trước": what the home panel prints of an open task (read as columns)."""
+    id: int
+    title: str
+    assignee_label: str
+    due_date: dt.date
+    status: str
+    status_label: str
+    overdue: bool                 # open tasks only: past due is overdue
+
+
+@functools.cache
+def _urgent_query() -> sa.Select:
+    """The open tasks of some assignees, most urgent first (built once: only its values change)."""
+    return (sa.select(Task.id, Task.title, Group.name, Task.due_date, Task.status)
+            .outerjoin(Group, Group.id == Task.group_id)
+            .where(Task.assignee.in_(sa.bindparam("mine", expanding=True)), Task.status.in_(OPEN_STATUSES))
+            .order_by(Task.due_date, Task.id).limit(sa.bindparam("limit")))
+
+
 def home_summary(user, *, today: dt.date | None = None) -> dict | None:
     """For a group leader (and the committee for its own tasks): open and overdue counts of the
     tasks they keep, and the most urgent few. For the chair and vice chairs, the union's overdue
@@ -677,10 +699,9 @@ def home_summary(user, *, today: dt.date | None = None) -> dict | None:
     if mine:
         rows = [AssigneeCount(a, assignee_name(a, groups), counted[a]) for a in mine if a in counted]
         rows.sort(key=lambda a: (a.assignee == COMMITTEE, a.name))
-        urgent = db.session.execute(
-            sa.select(Task).where(Task.assignee.in_(mine), Task.status.in_(OPEN_STATUSES))
-            .order_by(Task.due_date, Task.id).limit(HOME_LIMIT)
-            .options(joinedload(Task.group), joinedload(Task.plan))).scalars().all()
+        urgent = [UrgentTask(id, title, name or COMMITTEE_LABEL, due, status, STATUS_LABELS[status], due < today)
+                  for id, title, name, due, status in db.session.execute(
+                      _urgent_query(), {"mine": mine, "limit": HOME_LIMIT})]
     union_overdue = None
     if is_assigner:
         union_overdue = sum(c.overdue for c in counted.values())
