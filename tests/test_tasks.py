@@ -453,7 +453,7 @@ def test_can_view_and_update_by_role(u, role):
     assert (group_task.can_view(person), group_task.can_update(person)) == RULES[role][0]
     assert (committee_task.can_view(person), committee_task.can_update(person)) == RULES[role][1]
     # Lists agree with the rule (the SQL twin of can_view).
-    visible = {t.id for t in services.list_tasks(person, services.TaskFilter())[0]}
+    visible = {t.id for t in services.task_cards(person, services.TaskFilter())[0]}
     assert (group_task.id in visible, committee_task.id in visible) == (RULES[role][0][0], RULES[role][1][0])
 
 

@@ -10,15 +10,20 @@ card: the kept HTML holds a marker that is replaced by this request's token.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy.orm import aliased
 
+from ..people.models import Group, User
+from ..plans.models import Plan
 from . import workflow
-from .models import Task
+from .models import COMMITTEE_LABEL, STATUS_LABELS, Task, TaskStatus, may_update
 from .workflow import Transition
 
 KEPT_CARDS = 4096
@@ -49,15 +54,49 @@ class Card:
 
     @classmethod
     def of(cls, task: Task, user, today: dt.date) -> "Card":
+        """The card of a loaded task (the task page, the card a status change sends back)."""
+        return cls.build(task, group_name=task.group.name if task.group_id is not None else None,
+                         plan_subject=task.plan.subject,
+                         changed_by=task.status_changed_by.full_name if task.status_changed_by else "",
+                         user=user, today=today)
+
+    @classmethod
+    def build(cls, t, *, group_name: str | None, plan_subject: str, changed_by: str, user, today: dt.date) -> "Card":
+        """From anything with a task's columns as attributes: a Task, or a row of `columns()`."""
+        done = t.status == TaskStatus.DONE.value
         return cls(
-            id=task.id, status=task.status, status_label=task.status_label, overdue=task.is_overdue(today),
-            title=task.title, due_date=task.due_date, assignee_label=task.assignee_label, plan_id=task.plan_id,
-            plan_subject=task.plan.subject, activity_id=task.activity_id, period=task.period or "",
-            note=task.note or "", result_note=(task.result_note or "") if task.is_done else "",
-            changed_by=task.status_changed_by.full_name if task.status_changed_by else "",
-            changed_at=task.status_changed_at,
-            handed_out=task.status == "not_started" and task.status_changed_at == task.created_at,
-            moves=tuple(workflow.moves(task)), may_update=task.can_update(user))
+            id=t.id, status=t.status, status_label=STATUS_LABELS[t.status], overdue=not done and t.due_date < today,
+            title=t.title, due_date=t.due_date,
+            assignee_label=COMMITTEE_LABEL if t.group_id is None else group_name or "",
+            plan_id=t.plan_id, plan_subject=plan_subject, activity_id=t.activity_id, period=t.period or "",
+            note=t.note or "", result_note=(t.result_note or "") if done else "", changed_by=changed_by or "",
+            changed_at=t.status_changed_at,
+            handed_out=t.status == TaskStatus.NOT_STARTED.value and t.status_changed_at == t.created_at,
+            moves=workflow.moves_from(t.status), may_update=may_update(t.group_id, user))
+
+
+@functools.cache
+def _changer():
+    return aliased(User, name="changer")
+
+
+def columns() -> tuple:
+    """What a list of cards selects: the task's columns, its group's name, its plan's subject and
+    the name of who last changed its status (join with `joined()`)."""
+    return (Task.id, Task.status, Task.title, Task.due_date, Task.group_id, Task.plan_id, Task.activity_id,
+            Task.period, Task.note, Task.result_note, Task.status_changed_at, Task.created_at,
+            Group.name.label("group_name"), Plan.subject.label("plan_subject"),
+            _changer().full_name.label("changed_by"))
+
+
+def joined(query: sa.Select) -> sa.Select:
+    return (query.join(Plan, Plan.id == Task.plan_id).outerjoin(Group, Group.id == Task.group_id)
+            .outerjoin(_changer(), _changer().id == Task.status_changed_by_id))
+
+
+def from_rows(rows, user, today: dt.date) -> list[Card]:
+    return [Card.build(r, group_name=r.group_name, plan_subject=r.plan_subject, changed_by=r.changed_by,
+                       user=user, today=today) for r in rows]
 
 
 def board_card(card: Card, back: str) -> Markup:

@@ -94,6 +94,9 @@ class Task(db.Model):
         sa.Index("ix_tasks_due_date", "due_date", "status"),
         # What one keeper holds (a group, or 0 for the committee): the home panel and the overview.
         sa.Index("ix_tasks_assignee_status", "assignee", "status", "due_date"),
+        # A board's page: one keeper's tasks in due-date order, the status and group beside them so
+        # "not done" and who may see it are checked in the index; the scan stops after a page.
+        sa.Index("ix_tasks_assignee_due", "assignee", "due_date", "id", "status", "group_id"),
     )
 
     # --- state -----------------------------------------------------------------------------------
@@ -130,18 +133,23 @@ class Task(db.Model):
         return self.group_id == user.group_id or self.group_id in led_group_ids(user)
 
     def can_update(self, user) -> bool:
-        """The chair and vice chairs change every task; a group leader their own group's tasks;
-        any committee member the tasks assigned to the committee itself."""
-        if user is None or not getattr(user, "is_authenticated", False) or not user.active:
-            return False
-        if user.has_role(Role.CHAIR, Role.VICE_CHAIR):
-            return True
-        if self.group_id is None:
-            return user.is_committee_member
-        return self.group_id in led_group_ids(user)
+        return may_update(self.group_id, user)
 
     def __repr__(self) -> str:
         return f"<Task {self.id} {self.status} activity={self.activity_id} assignee={self.assignee}>"
+
+
+def may_update(group_id: int | None, user) -> bool:
+    """Whether `user` changes the status of a task of this group (None: the committee's own). The
+    chair and vice chairs change every task; a group leader their own group's tasks; any committee
+    member the tasks assigned to the committee itself."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    if user.has_role(Role.CHAIR, Role.VICE_CHAIR):
+        return True
+    if group_id is None:
+        return user.is_committee_member
+    return group_id in led_group_ids(user)
 
 
 def led_group_ids(user) -> set[int]:
@@ -149,14 +157,21 @@ def led_group_ids(user) -> set[int]:
     return {g.id for g in getattr(user, "led_groups", []) if g.active}
 
 
+def visible_groups(user) -> frozenset[int] | None:
+    """The groups whose tasks this person sees (Task.can_view): None for every task (the committee)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return frozenset()
+    if user.is_committee_member:
+        return None
+    return frozenset(led_group_ids(user) | ({user.group_id} if user.group_id else set()))
+
+
 def visible_to(user):
     """The SQL twin of Task.can_view: a WHERE clause for every list, count, calendar and export."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
-        return sa.false()
-    if user.is_committee_member:
+    groups = visible_groups(user)
+    if groups is None:
         return sa.true()
-    ids = led_group_ids(user) | ({user.group_id} if user.group_id else set())
-    return Task.group_id.in_(sorted(ids)) if ids else sa.false()
+    return Task.group_id.in_(sorted(groups)) if groups else sa.false()
 
 
 class EventKind(str, enum.Enum):

@@ -89,8 +89,9 @@ def _url_with(**changes) -> str:
 
 def _list_context(f: TaskFilter, **extra) -> dict:
     page = max(request.args.get("trang", 1, type=int), 1)
-    tasks, total = services.list_tasks(current_user, f, page=page)
     counts = services.status_counts(current_user, f)
+    # The tab's count is the list's total: the list need not count again.
+    tasks, total = services.task_cards(current_user, f, page=page, total=counts.for_filter(f.status))
     return dict(tasks=tasks, total=total, page=page,
                 pages=max((total + services.PAGE_SIZE - 1) // services.PAGE_SIZE, 1), f=f, counts=counts,
                 tabs=TABS, tab_url=lambda key: _url_with(trang_thai=key, trang=None),
@@ -343,7 +344,7 @@ def progress(plan_id: int):
     def body() -> str:
         progress = services.plan_progress(plan, today=today,
                                           groups_limit=None if all_groups else services.OVERVIEW_GROUPS)
-        overdue, overdue_total = services.list_tasks(current_user, TaskFilter(plan_id=plan.id, status="qua_han"),
+        overdue, overdue_total = services.task_cards(current_user, TaskFilter(plan_id=plan.id, status="qua_han"),
                                                      page_size=20, today=today)
         span = services.month_range_of_plan(plan.id)
         return render_template(
@@ -401,15 +402,11 @@ def _tags(status: str, label: str, overdue: bool) -> Markup:
     return Markup(html + ' <span class="tag task-overdue">Quá hạn</span>' if overdue else html)
 
 
-@bp.app_template_global("status_tags")
-def status_tags(task: Task, today) -> Markup:
-    """The status tag, with the derived "Quá hạn" (a Python helper: a Jinja macro import in a
-    template included many times a page would build its module again every time)."""
-    return _tags(task.status, task.status_label, task.is_overdue(today))
-
-
 @bp.app_template_global("card_tags")
 def card_tags(card: Card) -> Markup:
+    """The status tag, with the derived "Quá hạn" (a Python helper: a Jinja macro import in a
+    template included many times a page would build its module again every time). Anything with
+    a card's status, status_label and overdue: a Card, a home page's UrgentTask."""
     return _tags(card.status, card.status_label, card.overdue)
 
 
@@ -421,7 +418,5 @@ def plan_line_link(card: Card) -> Markup:
                   f'{escape(card.plan_subject)}</a>')
 
 
-@bp.app_template_global("board_card")
-def board_card(task: Task, today, back: str) -> Markup:
-    """A card of a board's list (kept HTML when this exact card was shown before: tasks/cards.py)."""
-    return cards.board_card(Card.of(task, current_user._get_current_object(), today), back)
+# A card of a board's list (kept HTML when this exact card was shown before: tasks/cards.py).
+bp.add_app_template_global(cards.board_card, "board_card")

@@ -25,9 +25,10 @@ from ..people.roles import COMMITTEE_ROLES, Role
 from ..plans.models import PUBLIC, Plan, ScheduleActivity, ScheduleRow
 from ..text import clean_text
 from ..uploads.service import IMAGES_AND_PDF, MB, save_upload
-from . import workflow
+from . import cards, workflow
+from .cards import Card
 from .models import (COMMITTEE, COMMITTEE_LABEL, OPEN_STATUSES, STATUS_LABELS, EventKind, Task, TaskEvent,
-                     TaskStatus, led_group_ids, visible_to)
+                     TaskStatus, led_group_ids, visible_groups, visible_to)
 from .rules import add_months, default_due, month_end
 
 PAGE_SIZE = 20          # task cards are large, with one-tap buttons: 20 a page reads well on a phone
@@ -381,20 +382,19 @@ def _where(user, f: TaskFilter, today: dt.date) -> list:
     return clauses
 
 
-def list_tasks(user, f: TaskFilter, *, page: int = 1, today: dt.date | None = None,
-               page_size: int = PAGE_SIZE) -> tuple[list[Task], int]:
-    """One page of the tasks this person may see that match the filter, by due date; and the total."""
+def task_cards(user, f: TaskFilter, *, page: int = 1, today: dt.date | None = None,
+               page_size: int = PAGE_SIZE, total: int | None = None) -> tuple[list[Card], int]:
+    """One page of the tasks this person may see that match the filter, by due date, as the cards
+    print them (read as columns: no task, plan or person objects); and the total, counted unless
+    the caller knows it."""
     today = today or local_today()
     where = _where(user, f, today)
-    total = db.session.execute(sa.select(sa.func.count()).select_from(Task).where(*where)).scalar() or 0
-    tasks = db.session.execute(
-        sa.select(Task).where(*where).order_by(Task.due_date, Task.id)
-        .offset((max(page, 1) - 1) * page_size).limit(page_size)
-        # A card prints its plan's subject and its group's name: not the plans' whole documents.
-        .options(joinedload(Task.group).load_only(Group.name), joinedload(Task.plan).load_only(Plan.subject),
-                 *_changed_by_name())
-    ).scalars().all()
-    return tasks, total
+    if total is None:
+        total = db.session.execute(sa.select(sa.func.count()).select_from(Task).where(*where)).scalar() or 0
+    rows = db.session.execute(
+        cards.joined(sa.select(*cards.columns())).where(*where).order_by(Task.due_date, Task.id)
+        .offset((max(page, 1) - 1) * page_size).limit(page_size)) if total else []
+    return cards.from_rows(rows, user, today), total
 
 
 def _changed_by_name() -> tuple:
@@ -482,11 +482,15 @@ def _group_names(ids) -> dict[int, Group]:
     return {g.id: g for g in db.session.execute(sa.select(Group).where(Group.id.in_(ids))).scalars()} if ids else {}
 
 
-def plan_choices(user) -> list[tuple[int, str]]:
-    """Plans that have tasks this person may see (for the filter)."""
-    ids = sa.select(Task.plan_id).where(visible_to(user)).distinct()
-    return [tuple(r) for r in db.session.execute(
-        sa.select(Plan.id, Plan.subject).where(Plan.id.in_(ids)).order_by(Plan.year.desc(), Plan.id.desc()))]
+def plan_choices(user) -> tuple[tuple[int, str], ...]:
+    """Plans that have tasks this person may see (for the filter). The same for everyone who sees
+    the same groups' tasks (a group's members, the committee): kept per process by that, until a
+    task or a plan changes."""
+    def compute():
+        ids = sa.select(Task.plan_id).where(visible_to(user)).distinct()
+        return tuple(tuple(r) for r in db.session.execute(
+            sa.select(Plan.id, Plan.subject).where(Plan.id.in_(ids)).order_by(Plan.year.desc(), Plan.id.desc())))
+    return remembered("tracking", ("plan_choices", visible_groups(user)), compute)
 
 
 def export_rows(user, f: TaskFilter, *, today: dt.date | None = None):
