@@ -12,6 +12,7 @@ never kept (it could still roll back).
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -24,7 +25,7 @@ from .extensions import db
 from .facts import fact
 
 T = TypeVar("T")
-MEMO_SIZE = 256
+MEMO_SIZE = 1024
 
 
 class ChangeCounter(db.Model):
@@ -36,7 +37,7 @@ class ChangeCounter(db.Model):
 
 _watched_classes: dict[type, set[str]] = {}
 _watched_tables: dict[str, set[str]] = {}
-_memo: dict[tuple, tuple[int, object]] = {}
+_memo: OrderedDict[tuple, tuple[int, object]] = OrderedDict()
 _names: set[str] = set()
 
 
@@ -88,11 +89,12 @@ def remembered(name: str, key: tuple, compute: Callable[[], T]) -> T:
     version = current(name)
     hit = _memo.get((name, *key))
     if hit is not None and hit[0] == version:
+        _memo.move_to_end((name, *key))
         return hit[1]  # type: ignore[return-value]
     value = compute()
-    if len(_memo) >= MEMO_SIZE:
-        _memo.clear()
     _memo[(name, *key)] = (version, value)
+    if len(_memo) > MEMO_SIZE:
+        _memo.popitem(last=False)          # the least recently used
     return value
 
 

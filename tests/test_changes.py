@@ -182,3 +182,23 @@ def test_the_committee_home_panels_follow_each_change(client, as_):
     request_services.close_campaign(db.session.get(type(campaign), campaign.id), actor=c.chair)
     db.session.commit()                                             # a campaign
     assert campaign.title not in text_of(client.get("/"))
+
+
+def test_a_boards_plan_filter_follows_hand_outs_and_who_is_looking(client, as_, u):
+    first = approved_plan(u, "Kế hoạch tổ một", schedule=[
+        {"period": "12/2099", "activities": [{"text": "Việc tổ một", "groups": [], "due": "2099-12-20"}]}], date=None)
+    hand_out(first, u.chair, {"Việc tổ một": [u.groups[0].id]})
+    db.session.commit()
+    as_(u.members[2])                                   # group 3: sees none of its tasks yet
+    assert "Kế hoạch tổ một" not in client.get(f"/viec/to/{u.groups[2].id}").get_data(as_text=True)
+    as_(u.members[0])                                   # group 1
+    assert '>Kế hoạch tổ một</option>' in client.get(f"/viec/to/{u.groups[0].id}").get_data(as_text=True)
+    second = approved_plan(u, "Kế hoạch tổ ba", schedule=[
+        {"period": "12/2099", "activities": [{"text": "Việc tổ ba", "groups": [], "due": "2099-12-21"}]}], date=None)
+    hand_out(second, u.chair, {"Việc tổ ba": [u.groups[2].id]})
+    db.session.commit()
+    board = client.get(f"/viec/to/{u.groups[0].id}").get_data(as_text=True)
+    assert "Kế hoạch tổ ba" not in board                # group 1 does not see group 3's plan
+    as_(u.members[2])
+    board = client.get(f"/viec/to/{u.groups[2].id}").get_data(as_text=True)
+    assert '>Kế hoạch tổ ba</option>' in board and "Kế hoạch tổ một" not in board
