@@ -18,9 +18,11 @@ written. Every change writes a task_events row and an audit entry.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit.service import record
 from ..dates import fmt_datetime, utcnow
@@ -63,8 +65,13 @@ def find(source: str, target: str) -> Transition | None:
 
 def moves(task: Task) -> list[Transition]:
     """The moves possible from the task's status, in the order the buttons are shown."""
+    return list(moves_from(task.status))
+
+
+@functools.cache
+def moves_from(status: str) -> tuple[Transition, ...]:
     order = ("start", "resume", "finish", "block", "reopen", "reset")
-    return [TRANSITIONS[a] for a in order if task.state in TRANSITIONS[a].sources]
+    return tuple(TRANSITIONS[a] for a in order if TaskStatus(status) in TRANSITIONS[a].sources)
 
 
 def stale_message(task: Task, shown: str) -> str:
@@ -72,6 +79,10 @@ def stale_message(task: Task, shown: str) -> str:
     return (f"Việc này vừa được {who} chuyển sang “{task.status_label}” lúc {fmt_datetime(task.status_changed_at)} "
             f"(trang của bạn vẫn hiển thị “{STATUS_LABELS.get(shown, shown)}”). Thay đổi của bạn chưa được lưu: "
             f"hãy xem trạng thái mới rồi cập nhật lại nếu vẫn cần.")
+
+
+# The Task attribute that holds each column of the tasks table.
+_ATTRIBUTE_OF = {c.key: sa.inspect(Task).get_property_by_column(c).key for c in Task.__table__.columns}
 
 
 def check(task: Task, target: str, actor, *, shown: str, note: str) -> Transition:
@@ -107,14 +118,17 @@ def change_status(task: Task, target: str, actor: User, *, shown: str, note: str
         values.update(result_note=note, done_at=now)
     elif task.status == S.DONE.value:
         values.update(result_note="", done_at=None)
-    result = db.session.execute(
+    row = db.session.execute(
         sa.update(Task).where(Task.id == task.id, Task.status == shown).values(**values)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+        .returning(*Task.__table__.columns).execution_options(synchronize_session=False)).one_or_none()
+    if row is None:
         # Someone else's change committed between our read and our write.
         db.session.refresh(task)
         raise StaleError(stale_message(task, shown))
-    db.session.refresh(task)
+    # The task as the UPDATE left it, from its RETURNING row: no second read.
+    for column, value in zip(Task.__table__.columns, row):
+        set_committed_value(task, _ATTRIBUTE_OF[column.key], value)
+    set_committed_value(task, "status_changed_by", actor)
     event = TaskEvent(task_id=task.id, kind=EventKind.STATUS.value, actor_id=actor.id, created_at=now,
                       from_status=shown, to_status=t.target.value, note=note,
                       file_id=evidence.id if evidence is not None else None)
