@@ -5,10 +5,14 @@ for as long as the number has not moved: reading one row is far cheaper than agg
 
 Raising is automatic for the tables registered with `watch()`: an ORM flush that adds, changes or
 deletes one of their objects, and an ORM-enabled INSERT/UPDATE/DELETE executed through the session (the task
-workflow's guarded UPDATE), each raise the counter first. The counter row is updated, so on
-PostgreSQL writers of one kind of data queue on it until commit: a reader that sees number N sees at
-least every write that raised it to N. What a transaction computes after raising the counter itself is
-never kept (it could still roll back).
+workflow's guarded UPDATE), each mark the counter; the marked counters are raised when the
+transaction commits, in the same transaction, so a reader that sees number N sees at least every
+write that raised it to N. What a transaction computes after marking a counter is never kept (it
+could still roll back, or not yet be counted).
+
+Raising at commit rather than at the write keeps the counter rows' locks (PostgreSQL) as short as
+the commit itself, and a transaction takes all its counters at once in name order: two writers never
+wait on each other's counters in opposite orders.
 """
 from __future__ import annotations
 
@@ -38,13 +42,11 @@ class ChangeCounter(db.Model):
 _watched_classes: dict[type, set[str]] = {}
 _watched_tables: dict[str, set[str]] = {}
 _memo: OrderedDict[tuple, tuple[int, object]] = OrderedDict()
-_names: set[str] = set()
 
 
 def watch(name: str, *models: type) -> None:
     """Raise counter `name` on every write to these models' tables (and read it with the user).
     A model may be watched by several counters: a write to it raises each of them."""
-    _names.add(name)
     for model in models:
         _watched_classes.setdefault(model, set()).add(name)
         _watched_tables.setdefault(model.__table__.name, set()).add(name)
@@ -57,23 +59,25 @@ def _value(name: str) -> sa.Select:
 
 
 def bump(session: Session, name: str) -> None:
-    """Raise counter `name` in the session's transaction (and remember not to keep results).
-
-    On PostgreSQL a raised counter's row stays locked until the transaction ends. Counters are
-    therefore raised in name order, and raising one first raises every counter named before it that
-    this transaction has not raised yet: what a transaction holds is always a first part of that
-    order, so two writers never wait on each other's counters in opposite orders (a deadlock).
-    Each counter is raised once per transaction."""
-    table = ChangeCounter.__table__
-    raised = session.info.setdefault("raised", set())
-    connection = session.connection()
-    for each in sorted({n for n in _names | {name} if n <= name} - raised):
-        done = connection.execute(sa.update(table).where(table.c.name == each).values(value=table.c.value + 1))
-        if done.rowcount == 0:
-            connection.execute(sa.insert(table).values(name=each, value=1))
-        raised.add(each)
-        session.info.setdefault("changed", set()).add(each)
+    """Raise counter `name` when the session's transaction commits; from now on this transaction's
+    results are not kept (they may include its own writes, not yet counted)."""
+    session.connection()                     # in a transaction, so its end forgets the mark
+    session.info.setdefault("changed", set()).add(name)
     facts.drop()
+
+
+def _raise(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()                      # the commit's own flush would come after this hook
+    names = session.info.get("changed")
+    if not names:
+        return
+    table = ChangeCounter.__table__
+    connection = session.connection()
+    for name in sorted(names):
+        done = connection.execute(sa.update(table).where(table.c.name == name).values(value=table.c.value + 1))
+        if done.rowcount == 0:
+            connection.execute(sa.insert(table).values(name=name, value=1))
 
 
 def current(name: str) -> int:
@@ -119,8 +123,12 @@ def _on_execute(state) -> None:
             bump(state.session, name)
 
 
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    _raise(session)
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _after_transaction_end(session: Session, transaction) -> None:
-    session.info.pop("raised", None)     # a savepoint rolled back may have undone a raise: raise again
     if transaction.parent is None:
         session.info.pop("changed", None)
