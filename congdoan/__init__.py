@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.local import LocalProxy
 
 from .config import Config, database_url, secret_key
+from . import writelock  # noqa: F401  (SQLite: writers take turns on a file lock)
 from .extensions import csrf, db, login_manager, migrate
 
 

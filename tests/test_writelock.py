@@ -1,0 +1,91 @@
+"""SQLite's writers take turns on a file lock (congdoan/writelock.py): taken before a transaction's
+first write, given back when it ends however it ends, one per process, never on PostgreSQL."""
+from __future__ import annotations
+
+import fcntl
+import os
+
+import sqlalchemy as sa
+
+from congdoan import writelock
+from congdoan.extensions import db
+from congdoan.people.models import Group
+
+from .conftest import make_group
+
+
+def _lock_path() -> str | None:
+    url = db.engine.url
+    return os.path.abspath(url.database) + ".writer-lock" if url.get_backend_name() == "sqlite" else None
+
+
+def _free(path: str) -> bool:
+    """Whether another holder (a descriptor of its own, as another process would have) could take it now."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def test_a_write_holds_the_lock_until_its_transaction_ends():
+    path = _lock_path()
+    if path is None:
+        # PostgreSQL: writers queue on row locks; no file lock is ever taken.
+        db.session.get(Group, make_group("Tổ Mới").id).set_name("Tổ Đổi Tên")
+        db.session.flush()
+        assert "changed" in db.session.info and "sqlite_writer_lock" not in db.session.info
+        return
+    db.session.execute(sa.select(Group.id)).all()                   # reading takes nothing
+    assert _free(path)
+    group = Group()
+    group.set_name("Tổ Mới")
+    db.session.add(group)
+    db.session.flush()                                              # a flush
+    assert not _free(path)
+    db.session.commit()
+    assert _free(path)
+    db.session.execute(sa.update(Group).where(Group.id == group.id).values(name="Tổ Đổi Tên"))   # an UPDATE
+    assert not _free(path)
+    db.session.rollback()
+    assert _free(path)
+    db.session.get(Group, group.id).name = "Tổ Khác"
+    db.session.flush()
+    assert not _free(path)
+    db.session.close()                                              # the end of a request
+    assert _free(path)
+
+
+def test_each_process_holds_it_apart(tmp_path, monkeypatch):
+    monkeypatch.setattr(writelock, "TIMEOUT", 0.3)
+    lock = writelock.lock_for(str(tmp_path / "x.sqlite"))
+    lock.acquire()
+    lock.acquire()                                                  # the same thread again: no wait
+    lock.release()
+    # A forked worker (gunicorn) must not share the parent's descriptor: it waits, then gives up.
+    pid = os.fork()
+    if pid == 0:
+        try:
+            lock.acquire()
+            os._exit(0)
+        except writelock.WriterBusy:
+            os._exit(3)
+        except BaseException:
+            os._exit(4)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 3
+    lock.release()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            lock.acquire()
+            lock.release()
+            os._exit(0)
+        except BaseException:
+            os._exit(4)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
