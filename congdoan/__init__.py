@@ -38,6 +38,9 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "files")
 
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's teardown, so it runs before it (congdoan/transactions.py).
+    from .transactions import end_request
+    app.teardown_appcontext(end_request)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)

@@ -47,7 +47,9 @@ def secret_key(instance_path: str) -> str:
 
 
 class Config:
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # The most recently used connection is taken again (LIFO): it holds the prepared statements
+    # (congdoan/transactions.py); one opened for a moment of need is not taken in turn.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_use_lifo": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     # Sessions: HttpOnly, SameSite, short-lived; Secure when served over HTTPS (set COOKIE_SECURE=1).

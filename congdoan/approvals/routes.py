@@ -16,7 +16,7 @@ from ..plans.document import to_document
 from ..plans.models import PlanVersion
 from ..plans.routes import get_plan_or_404
 from ..plans.workflow import can
-from ..web import redirect_to, render
+from ..web import redirect_to, render, wants_fragment
 from . import panels  # noqa: F401  (registers the home-page panel)
 from . import services
 from .models import RoundStatus
@@ -25,11 +25,14 @@ from .rules import votes_needed
 bp = Blueprint("approvals", __name__, url_prefix="/ke-hoach")
 
 
-def _review_context(plan, **extra) -> dict:
+def _review_context(plan, *, whole: bool = True, **extra) -> dict:
+    """What the review page shows. `whole=False` for a panel alone (a vote, a comment): without the
+    document and the changes since the last round, which only the whole page prints."""
     round_ = services.open_round(plan)
     all_rounds = services.rounds(plan)
     current = round_ or (all_rounds[0] if all_rounds else None)
-    context = dict(plan=plan, round=round_, current=current, rounds=all_rounds, doc=to_document(plan),
+    context = dict(plan=plan, round=round_, current=current, rounds=all_rounds,
+                   doc=to_document(plan) if whole else None,
                    my_vote=None, changes=None, previous=None, members=services.committee_members(),
                    is_chair=current_user.has_role(Role.CHAIR), can_vote=current_user.is_committee_member)
     if current is not None:
@@ -40,7 +43,7 @@ def _review_context(plan, **extra) -> dict:
         voted_ids = {v.voter_id for v in current.votes}
         context["not_voted"] = [m for m in context["members"] if m.id not in voted_ids]
         earlier = [r for r in all_rounds if r.number < current.number]
-        if earlier:
+        if earlier and whole:
             previous = earlier[0]
             old = db.session.execute(db.select(PlanVersion).filter_by(
                 plan_id=plan.id, number=previous.version_number)).scalar_one()
@@ -80,14 +83,15 @@ def _panel_action(plan_id: int, act, fragment: str, done_message: str | None = N
         plan = get_plan_or_404(plan_id)
         return render("approvals/review.html", fragment,
                       status=200 if request.headers.get("HX-Request") == "true" else 422,
-                      **_review_context(plan, errors=exc.errors, values=request.form))
+                      **_review_context(plan, whole=not wants_fragment(), errors=exc.errors, values=request.form))
     db.session.commit()
     plan = get_plan_or_404(plan_id)
     if request.headers.get("HX-Request") != "true":
         if done_message:
             flash(done_message, "success")
         return redirect_to("approvals.review", plan_id=plan.id)
-    return render("approvals/review.html", fragment, **_review_context(plan, saved=bool(done_message)))
+    return render("approvals/review.html", fragment,
+                  **_review_context(plan, whole=not wants_fragment(), saved=bool(done_message)))
 
 
 @bp.route("/<int:plan_id>/bieu-quyet", methods=["POST"])
