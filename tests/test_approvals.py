@@ -287,6 +287,25 @@ def test_pages_submit_review_vote(client, signed_in, app, committee, author):
     assert db.session.query(Vote).count() == 1
 
 
+def test_a_vote_answers_with_its_panel_without_building_the_document(app, committee, author, monkeypatch):
+    from congdoan.approvals import routes
+    plan = _submitted(author)
+    voter = app.test_client()
+    login(voter, committee[1])
+    page = voter.get(f"/ke-hoach/{plan.id}/duyet")
+    assert page.status_code == 200 and plan.subject in text_of(page)
+
+    def no_document(plan):
+        raise AssertionError("the document is built for a panel that does not print it")
+    monkeypatch.setattr(routes, "to_document", no_document)
+    bad = voter.post_form(f"/ke-hoach/{plan.id}/bieu-quyet", {"choice": "against"}, htmx=True)
+    assert bad.status_code == 200 and "Vui lòng ghi lý do khi không đồng ý." in text_of(bad)
+    ok = voter.post_form(f"/ke-hoach/{plan.id}/bieu-quyet", {"choice": "for"}, htmx=True)
+    assert ok.status_code == 200 and "Đồng ý: 1" in text_of(ok)
+    said = voter.post_form(f"/ke-hoach/{plan.id}/gop-y", {"comment": "Thêm mục khen thưởng", "section": ""}, htmx=True)
+    assert said.status_code == 200 and "Thêm mục khen thưởng" in text_of(said)
+
+
 def test_timeline_on_the_plan_page(client, signed_in, committee, author):
     plan = _submitted(author)
     services.vote(plan, voter=committee[1], choice="for")
