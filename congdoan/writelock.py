@@ -109,7 +109,8 @@ def lock_for(database: str) -> WriterLock:
         return lock
 
 
-def _take(session: Session) -> None:
+def take(session: Session) -> None:
+    """Take the writer lock for this session's transaction now (SQLite file databases; else nothing)."""
     if _KEY in session.info:
         return
     bind = session.get_bind()
@@ -126,13 +127,13 @@ def _take(session: Session) -> None:
 @event.listens_for(Session, "before_flush", insert=True)
 def _before_flush(session: Session, flush_context, instances) -> None:
     if session.new or session.dirty or session.deleted:
-        _take(session)
+        take(session)
 
 
 @event.listens_for(Session, "do_orm_execute", insert=True)
 def _on_execute(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
-        _take(state.session)
+        take(state.session)
 
 
 @event.listens_for(Session, "after_transaction_end")

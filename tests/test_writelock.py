@@ -89,3 +89,25 @@ def test_each_process_holds_it_apart(tmp_path, monkeypatch):
             os._exit(4)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_the_audit_chain_end_is_read_under_the_lock():
+    """An entry that is its transaction's first write reads the chain's end holding the lock, so
+    two workers cannot both append after the same entry."""
+    from congdoan.audit.service import record, verify_chain
+    path = _lock_path()
+    group = make_group("Tổ Ghi Nhật Ký")
+    reads = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and "audit_entries" in statement:
+            reads.append(path is None or not _free(path))    # held (PostgreSQL: its advisory lock)
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        record("test_entry", group, summary="Ghi thử")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    db.session.commit()
+    assert reads == [True]
+    assert verify_chain().ok

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from .. import writelock
 from ..dates import utcnow
 from ..extensions import db
 from .models import AuditEntry
@@ -28,9 +29,13 @@ def entry_hash(prev_hash: str, created_at, actor_id, action, object_type, object
 
 
 def _lock_chain() -> None:
-    """Serialise appends on PostgreSQL; SQLite already has a single writer at a time."""
+    """Serialise appends before the chain's end is read: an advisory lock on PostgreSQL, the writer
+    lock on SQLite (congdoan/writelock.py). SQLite has one writer at a time, but a transaction whose
+    first write is its audit entry would otherwise read the end before holding that lock."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(7391001)"))
+    else:
+        writelock.take(db.session)
 
 
 def record(action: str, obj=None, *, actor=None, summary: str = "", data: dict | None = None,
