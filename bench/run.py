@@ -150,6 +150,30 @@ def wrk(url: str, *, duration: int, connections: int, env: dict) -> dict:
             "p99": int(values["p99"]) / 1000, "errors": int(values["errors"]), "non2xx": int(values["non2xx"])}
 
 
+def server_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by the server side: the gunicorn master and its workers,
+    and every PostgreSQL process (none on SQLite). Per request, this is steadier than throughput on
+    a machine whose speed drifts: time the machine lends to others is not counted."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        pid, ppid = int(entry), int(fields[1])
+        if pid == master_pid or ppid == master_pid or name.startswith("postgres"):
+            # utime, stime, and those of its children that have ended (a PostgreSQL backend that
+            # closed is counted in the postmaster's)
+            total += sum(int(value) for value in fields[11:15])
+    return total / tick
+
+
 def medians() -> dict[str, float]:
     """Median of 20: rendering the largest plan to .docx, importing the example Word plan."""
     from congdoan import create_app
@@ -246,7 +270,11 @@ def main() -> int:
                     check(sessions[who], path)
             if "BENCH_IDS" not in wrk_env:
                 wrk(base + path, duration=2, connections=args.connections, env=wrk_env)   # warm-up
-            results.append((name, wrk(base + path, duration=args.duration, connections=args.connections, env=wrk_env)))
+            cpu = server_cpu_seconds(server.pid)
+            result = wrk(base + path, duration=args.duration, connections=args.connections, env=wrk_env)
+            served = result["rps"] * args.duration
+            result["cpu_ms"] = (server_cpu_seconds(server.pid) - cpu) * 1000 / served if served else 0.0
+            results.append((name, result))
             print(f"  measured {name}", flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -255,11 +283,11 @@ def main() -> int:
     lines = [f"Machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
              f"database {args.db} · gunicorn {args.workers} sync workers · wrk {args.connections} connections, "
              f"{args.duration} s per page", "",
-             "| page | req/s | p50 ms | p95 ms | p99 ms | of ceiling | errors |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+             "| page | req/s | p50 ms | p95 ms | p99 ms | of ceiling | server CPU ms/req | errors |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
     for name, r in results:
         lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
-                     f"{r['rps'] / ceiling:.0%} | {r['errors'] + r['non2xx'] or ''} |")
+                     f"{r['rps'] / ceiling:.0%} | {r['cpu_ms']:.2f} | {r['errors'] + r['non2xx'] or ''} |")
     lines += ["", "| operation (median of 20) | ms |", "|---|---:|"]
     lines += [f"| {name} | {ms:.1f} |" for name, ms in medians().items()]
     report = "\n".join(lines)
