@@ -5,7 +5,9 @@ SQLite lets one connection write at a time. The others wait in its busy handler,
 through several writers' turns: a 7 ms request had a p99 of 537 ms. Here a session's transaction
 takes an exclusive lock on a file beside the database before its first write and keeps it until the
 transaction ends. Waiters block in flock() and the kernel wakes the next one as soon as the lock is
-free; SQLite's own write lock is then free whenever a writer asks for it, and readers never wait.
+free; SQLite's own write lock is then free whenever a writer asks for it, and readers never wait. A
+long write (an import of the whole membership) makes the others wait for it rather than fail after
+SQLite's 5 s busy timeout.
 
 Only writes through a Session take it (every write of the app does). Migrations and bulk loads meet
 SQLite's busy handler as before. PostgreSQL needs none of this: its writers queue on row locks.
@@ -15,21 +17,11 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-import time
 
-import sqlalchemy.exc
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 _KEY = "sqlite_writer_lock"
-TIMEOUT = 10.0     # seconds; SQLite's own busy timeout (congdoan/__init__.py) is 5
-
-
-class WriterBusy(sqlalchemy.exc.OperationalError):
-    """Another writer kept the database for longer than TIMEOUT (what SQLite calls "locked")."""
-
-    def __init__(self) -> None:
-        super().__init__("writer lock", None, Exception("database is locked (writer lock timeout)"))
 
 
 class WriterLock:
@@ -44,30 +36,18 @@ class WriterLock:
         self._depth = 0
 
     def acquire(self) -> None:
-        if not self._thread_lock.acquire(timeout=TIMEOUT):
-            raise WriterBusy()
+        self._thread_lock.acquire()
         try:
             if self._depth == 0:
-                self._flock()
+                # Blocks without using the CPU: the kernel wakes a waiter when the lock is given back.
+                # Polling instead (as SQLite's busy handler does) took CPU from the writer holding
+                # it on a machine with fewer cores than workers. A writer stuck for longer than
+                # gunicorn's worker timeout is restarted, which gives the lock back.
+                fcntl.flock(self._descriptor(), fcntl.LOCK_EX)
         except BaseException:
             self._thread_lock.release()
             raise
         self._depth += 1
-
-    def _flock(self) -> None:
-        """Tries every millisecond at most (SQLite's busy handler sleeps up to 100 ms between tries),
-        and gives up after TIMEOUT seconds as SQLite would, rather than wait forever."""
-        deadline = time.monotonic() + TIMEOUT
-        pause = 0.0001
-        while True:
-            try:
-                fcntl.flock(self._descriptor(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise WriterBusy() from None
-                time.sleep(pause)
-                pause = min(pause * 2, 0.001)
 
     def release(self) -> None:
         self._depth -= 1

@@ -60,25 +60,26 @@ def test_a_write_holds_the_lock_until_its_transaction_ends():
     assert _free(path)
 
 
-def test_each_process_holds_it_apart(tmp_path, monkeypatch):
-    monkeypatch.setattr(writelock, "TIMEOUT", 0.3)
+def test_each_process_holds_it_apart(tmp_path):
     lock = writelock.lock_for(str(tmp_path / "x.sqlite"))
     lock.acquire()
     lock.acquire()                                                  # the same thread again: no wait
     lock.release()
-    # A forked worker (gunicorn) must not share the parent's descriptor: it waits, then gives up.
+    # A forked worker (gunicorn) must not share the parent's descriptor (a lock on a shared one
+    # would be shared too): its own is refused while the parent holds the lock...
     pid = os.fork()
     if pid == 0:
         try:
-            lock.acquire()
+            fcntl.flock(lock._descriptor(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             os._exit(0)
-        except writelock.WriterBusy:
+        except BlockingIOError:
             os._exit(3)
         except BaseException:
             os._exit(4)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 3
     lock.release()
+    # ... and taken once the parent gave it back.
     pid = os.fork()
     if pid == 0:
         try:
