@@ -9,7 +9,8 @@ free; SQLite's own write lock is then free whenever a writer asks for it, and re
 long write (an import of the whole membership) makes the others wait for it rather than fail after
 SQLite's 5 s busy timeout.
 
-Only writes through a Session take it (every write of the app does). Migrations and bulk loads meet
+Only writes through a Session take it (every write of the app does; what counts as one is decided
+in congdoan/transactions.py). Migrations and bulk loads meet
 SQLite's busy handler as before. PostgreSQL needs none of this: its writers queue on row locks.
 """
 from __future__ import annotations
@@ -20,6 +21,8 @@ import threading
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from .transactions import on_first_write
 
 _KEY = "sqlite_writer_lock"
 
@@ -74,6 +77,11 @@ def _reset_after_fork() -> None:
     global _guard
     _guard = threading.Lock()
     for lock in _locks.values():
+        # The child's copy of the parent's descriptor would keep the parent's lock alive after the
+        # parent gave it back or ended: close it; the child opens its own when it writes.
+        if lock._fd is not None:
+            os.close(lock._fd)
+            lock._fd = None
         lock._thread_lock = threading.RLock()
         lock._depth = 0
 
@@ -89,8 +97,10 @@ def lock_for(database: str) -> WriterLock:
         return lock
 
 
+@on_first_write
 def take(session: Session) -> None:
-    """Take the writer lock for this session's transaction now (SQLite file databases; else nothing)."""
+    """Take the writer lock for this session's transaction now (SQLite file databases; else nothing).
+    Called before each transaction's first write (congdoan/transactions.py)."""
     if _KEY in session.info:
         return
     bind = session.get_bind()
@@ -102,18 +112,6 @@ def take(session: Session) -> None:
     session.connection()
     lock.acquire()
     session.info[_KEY] = lock
-
-
-@event.listens_for(Session, "before_flush", insert=True)
-def _before_flush(session: Session, flush_context, instances) -> None:
-    if session.new or session.dirty or session.deleted:
-        take(session)
-
-
-@event.listens_for(Session, "do_orm_execute", insert=True)
-def _on_execute(state) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        take(state.session)
 
 
 @event.listens_for(Session, "after_transaction_end")

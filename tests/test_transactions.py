@@ -31,6 +31,7 @@ def _ends(app, work, exc=None) -> list[str]:
 def test_a_request_that_only_read_commits(app):
     group = make_group("Tổ Đọc")
     assert _ends(app, lambda: db.session.get(Group, group.id).name) == ["commit"]
+    assert _ends(app, lambda: db.session.execute(sa.text("SELECT name FROM groups")).all()) == ["commit"]
 
 
 def test_a_request_that_wrote_without_committing_is_rolled_back(app):
@@ -46,7 +47,10 @@ def test_a_request_that_wrote_without_committing_is_rolled_back(app):
     def executed():
         db.session.execute(sa.update(Group).where(Group.id == group.id).values(name="Tổ Đổi Tên"))
 
-    for work in (flushed, pending, executed):
+    def text_statement():
+        db.session.execute(sa.text("UPDATE groups SET name = 'Tổ Đổi Tên' WHERE id = :id"), {"id": group.id})
+
+    for work in (flushed, pending, executed, text_statement):
         assert "commit" not in _ends(app, work), work.__name__
         db.session.expire_all()
         assert db.session.get(Group, group.id).name == "Tổ Giữ Tên", work.__name__
