@@ -12,12 +12,24 @@ forgets every prepared statement at ROLLBACK, and a request that only read ended
 session's close), so nothing stayed prepared and every statement of every page was planned afresh.
 Committing a transaction that wrote nothing has exactly the effect of rolling it back; a request
 that wrote anything it did not commit itself, or that failed, is rolled back as before.
+
+On PostgreSQL, reads outside a transaction run on their own (`read_outside_transactions`). psycopg
+opens a transaction with a BEGIN of its own, a round trip before the first statement, and a
+request that only reads then ends with a COMMIT, another: the tracking dashboard, served from what
+the process kept, made three round trips for its one statement. Under READ COMMITTED, PostgreSQL's
+default, each statement of a transaction reads its own snapshot anyway, so a SELECT sees the same
+outside one. Any other statement (a write, SAVEPOINT, a SELECT that locks rows or takes an
+advisory lock, a server-side cursor) first opens a transaction, which lasts until COMMIT or
+ROLLBACK as before: what a transaction reads after its first write, or after a lock, is read in it.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
@@ -74,3 +86,37 @@ def end_request(exc: BaseException | None) -> None:
             session.commit()
         except Exception:                    # nothing was written: the rollback that follows is the same
             session.rollback()
+
+
+# --- PostgreSQL: a plain read outside a transaction runs on its own --------------------------------
+
+_LOCKS_OR_CHANGES = re.compile(
+    r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|\bpg_advisory_xact_lock|\bnextval\s*\(|\bINTO\b",
+    re.IGNORECASE)
+
+
+@lru_cache(maxsize=2048)
+def needs_transaction(statement: str) -> bool:
+    """Everything but a plain SELECT: one that locks, takes a transaction's advisory lock, draws a
+    sequence value or creates a table (SELECT … INTO) opens a transaction too. (WITH is counted as
+    a write: its parts may write.)"""
+    return statement.lstrip()[:6].upper() != "SELECT" or _LOCKS_OR_CHANGES.search(statement) is not None
+
+
+def read_outside_transactions(engine: Engine) -> None:
+    """Between transactions, a psycopg connection is in autocommit for a plain SELECT and leaves it
+    before any other statement (see the module's docstring). Nothing changes inside a transaction."""
+    if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+        return
+    from psycopg import ServerCursor
+    from psycopg.pq import TransactionStatus
+    idle = TransactionStatus.IDLE
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _autocommit_when_reading(conn, cursor, statement, parameters, context, executemany):
+        raw = cursor.connection
+        if raw.info.transaction_status == idle:
+            # A server-side cursor (yield_per) lives in a transaction.
+            alone = not needs_transaction(statement) and not isinstance(cursor, ServerCursor)
+            if raw.autocommit != alone:
+                raw.autocommit = alone
