@@ -291,9 +291,13 @@ def test_copy_to_next_year_shifts_years(client, signed_in, committee):
                        sections=[{"title": "NHIỆM VỤ", "lines": [
                            {"kind": "paragraph", "level": 0, "text": "Nghị quyết số 02 ngày 12/6/2021"}]}],
                        schedule=[{"period": "9/2023", "activities": [{"text": "Khai giảng 2023", "groups": [],
-                                                                       "due": "2023-09-05"}]},
+                                                                       "due": "2023-09-05"},
+                                                                      {"text": "Kỷ niệm (20/10/1930 - 20/10/2023), "
+                                                                               "Nghị quyết 2021", "groups": []}]},
                                  {"period": "6, 7/2024", "activities": [{"text": "Tổng kết", "groups": [],
-                                                                          "due": "2024-02-29"}]}])
+                                                                          "due": "2024-02-29"},
+                                                                         {"text": "Kế hoạch năm học 2024 - 2025",
+                                                                          "groups": []}]}])
     signed_in(committee)
     r = client.post_form(f"/ke-hoach/{source.id}/sao-chep", {"shift_years": "y", "years": "1"})
     assert r.status_code == 303
@@ -304,7 +308,10 @@ def test_copy_to_next_year_shifts_years(client, signed_in, committee):
     assert doc["schedule_title"] == "NỘI DUNG CÔNG TÁC NĂM HỌC 2024 – 2025"
     assert [r["period"] for r in doc["schedule"]] == ["9/2024", "6, 7/2025"]
     assert doc["schedule"][1]["activities"][0]["due"] == "2025-02-28"
-    assert doc["schedule"][0]["activities"][0]["text"] == "Khai giảng 2023"      # text is left alone
+    # In an activity the plan's own calendar moves (a year either side too); history stays.
+    assert doc["schedule"][0]["activities"][0]["text"] == "Khai giảng 2024"
+    assert doc["schedule"][0]["activities"][1]["text"] == "Kỷ niệm (20/10/1930 - 20/10/2024), Nghị quyết 2021"
+    assert doc["schedule"][1]["activities"][1]["text"] == "Kế hoạch năm học 2025 - 2026"
     assert doc["sections"][0]["lines"][0]["text"] == "Nghị quyết số 02 ngày 12/6/2021"
     assert (copy.status, copy.number, copy.doc_date, copy.source_plan_id) == ("draft", None, None, source.id)
     assert copy.year == 2024
@@ -353,7 +360,7 @@ def test_compare_two_versions_part_by_part(client, signed_in, committee):
 def test_demo_plan_is_structured_and_its_preview_shows_every_source_paragraph(runner, client, signed_in):
     from docx import Document
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    plan = db.session.execute(sa.select(Plan).where(Plan.subject.like("Hoạt động Công đoàn%"))).scalar_one()
+    plan = db.session.execute(sa.select(Plan).where(Plan.subject == "Hoạt động Công đoàn năm học 2023 - 2024")).scalar_one()
     doc = to_document(load_plan_tree(plan.id))
     assert len(doc["sections"]) == 4 and len(doc["bases"]) == 6
     assert len(doc["schedule"]) == 11

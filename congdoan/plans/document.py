@@ -201,10 +201,16 @@ def fill_plan(plan: Plan, doc: dict) -> None:
 def shift_years(doc: dict, delta: int) -> dict:
     """A copy of the document with every year in the subject, period, schedule title, schedule
     periods and activity due dates moved by `delta` ("2023 - 2024" -> "2024 - 2025", "6, 7/2024"
-    -> "6, 7/2025"). Body text is left alone: it cites past resolutions by their real dates."""
-    def shift_text(text: str) -> str:
-        return _YEAR.sub(lambda m: str(int(m.group(1)) + delta) if 1990 <= int(m.group(1)) <= 2100
-                         else m.group(1), text or "")
+    -> "6, 7/2025"). In an activity's text only the plan's own calendar moves: the years of its
+    subject, period and schedule, and the year either side ("quyết toán 6 tháng cuối năm 2023",
+    "kế hoạch năm học 2024 - 2025", "(20/10/1930 - 20/10/2023)" -> "… - 20/10/2024"); an older year
+    is history and stays. The body is left alone: it cites past resolutions by their real dates."""
+    def shift_text(text: str, within: range | None = None) -> str:
+        def move(m: re.Match) -> str:
+            year = int(m.group(1))
+            inside = 1990 <= year <= 2100 if within is None else year in within
+            return str(year + delta) if inside else m.group(1)
+        return _YEAR.sub(move, text or "")
 
     def shift_date(value: str | None) -> str | None:
         if not value:
@@ -215,6 +221,10 @@ def shift_years(doc: dict, delta: int) -> dict:
         except ValueError:              # 29 February into a common year
             return d.replace(year=d.year + delta, day=28).isoformat()
 
+    own = [int(m.group(1)) for text in [doc.get(k) or "" for k in ("subject", "period", "schedule_title")]
+           + [row.get("period") or "" for row in doc.get("schedule") or []]
+           for m in _YEAR.finditer(text) if 1990 <= int(m.group(1)) <= 2100]
+    calendar = range(min(own) - 1, max(own) + 2) if own else range(0)
     out = json.loads(json.dumps(doc))
     for key in ("subject", "period", "schedule_title"):
         out[key] = shift_text(out.get(key) or "")
@@ -222,4 +232,5 @@ def shift_years(doc: dict, delta: int) -> dict:
         row["period"] = shift_text(row.get("period") or "")
         for activity in row.get("activities") or []:
             activity["due"] = shift_date(activity.get("due"))
+            activity["text"] = shift_text(activity.get("text") or "", calendar)
     return out
