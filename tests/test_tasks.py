@@ -651,21 +651,60 @@ def test_plan_page_links_to_progress_when_approved(client, signed_in, u):
 
 # --- the demo -------------------------------------------------------------------------------------
 
-def test_demo_seed_approves_the_example_plan_and_hands_out_tasks(runner):
+def _demo_statuses(tasks) -> set[str]:
+    return {t.status for t in tasks}
+
+
+def test_demo_seed_hands_out_this_school_years_copy_of_the_example_plan(runner):
+    from congdoan.dates import local_today
+    from congdoan.demo.seed import demo_school_year
     from congdoan.plans.models import Plan
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
-    plan = db.session.execute(sa.select(Plan).where(Plan.subject == "Hoạt động Công đoàn năm học 2023 - 2024")).scalar_one()
-    assert plan.status == "approved"
-    rounds = db.session.execute(sa.text("SELECT status FROM approval_rounds WHERE plan_id = :p"), {"p": plan.id}).all()
-    assert [r[0] for r in rounds] == ["approved"]
+    example = db.session.execute(sa.select(Plan).where(Plan.subject == "Hoạt động Công đoàn năm học 2023 - 2024")).scalar_one()
+    assert example.status == "approved"                               # the archive, left to be signed
+    year = demo_school_year(local_today())
+    plan = db.session.execute(sa.select(Plan).where(Plan.subject == f"Hoạt động Công đoàn năm học {year} - {year + 1}")).scalar_one()
+    assert plan.status == "approved" and plan.source_plan_id == example.id
+    for approved in (example, plan):
+        rounds = db.session.execute(sa.text("SELECT status FROM approval_rounds WHERE plan_id = :p"), {"p": approved.id}).all()
+        assert [r[0] for r in rounds] == ["approved"]
     tasks = db.session.query(Task).filter_by(plan_id=plan.id).all()
-    assert len(tasks) > 20 and {t.status for t in tasks} == {"not_started", "in_progress", "blocked", "done"}
+    assert len(tasks) > 20 and _demo_statuses(tasks) == {"not_started", "in_progress", "blocked", "done"}
     assert len({t.assignee for t in tasks}) == 6                      # the five groups and the committee
+    assert {t.due_date.year for t in tasks} == {year, year + 1}
+    assert db.session.query(Task).filter(Task.plan_id != plan.id).count() == 0
     assert verify_chain().ok
     again = runner.invoke(args=["seed-demo"])
     assert "không thay đổi gì" in again.output
     assert db.session.query(Task).count() == len(tasks)
+
+
+def test_demo_school_year_stands_months_into_its_plan():
+    from congdoan.demo.seed import demo_school_year
+    assert demo_school_year(dt.date(2026, 11, 23)) == 2026
+    assert demo_school_year(dt.date(2026, 10, 29)) == 2025          # the new year barely begun: last year's
+    assert demo_school_year(dt.date(2026, 10, 30)) == 2026
+    assert demo_school_year(dt.date(2027, 3, 1)) == 2026
+    assert demo_school_year(dt.date(2027, 9, 15)) == 2026
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 11, 23), dt.date(2027, 10, 29)])
+def test_demo_tasks_move_as_groups_would_have_by_today(app, today):
+    """Early in the plan (late November) and at its very end: work long past its date is mostly done,
+    with one stuck and some not begun (overdue); work far ahead is not begun."""
+    from congdoan.demo.seed import seed_plans, seed_tasks, seed_union
+    seed_union(app.config["PASSWORD_HASH_METHOD"])
+    seed_plans()
+    with app.test_request_context("/"):
+        assert seed_tasks(today=today) > 20
+        db.session.commit()
+    tasks = db.session.query(Task).all()
+    assert _demo_statuses(tasks) == {"not_started", "in_progress", "blocked", "done"}
+    long_past = [t for t in tasks if (t.due_date - today).days < -21]
+    assert sum(t.status == "done" for t in long_past) > len(long_past) / 2
+    assert all(t.status == "not_started" for t in tasks if (t.due_date - today).days >= 45)
+    assert all(t.status in ("not_started", "in_progress") for t in tasks if t.due_date >= today)
 
 
 def test_demo_seed_leaves_an_already_approved_plan_to_its_approval(runner, app):

@@ -1,11 +1,13 @@
 """seed-demo: create the demo union. Idempotent: what exists is left as it is."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from ..dates import local_today
 from ..extensions import db
 from ..organisation.models import Organisation
 from ..people.models import Group, User
@@ -109,23 +111,16 @@ APPROVERS = ("chutich", "phochutich", "ketoan", "ha.le")
 def seed_approval() -> int:
     """Approve the example 2023-2024 plan if it is still a draft. Returns 1 if it did, else 0.
     Needs a request context (the approval services build links for their notifications)."""
-    from ..approvals.services import submit, vote
     from ..plans.models import Plan, PlanStatus
 
-    example = json.loads(EXAMPLE_PLAN.read_text(encoding="utf-8"))
-    plan = db.session.execute(sa.select(Plan).where(Plan.subject == example["subject"])
+    plan = db.session.execute(sa.select(Plan).where(Plan.subject == EXAMPLE_SUBJECT)
                               .order_by(Plan.id).limit(1)).scalar()
     if plan is None or plan.state != PlanStatus.DRAFT:
         return 0
-    people = {local: db.session.execute(sa.select(User).where(User.email == union.email(local))).scalar()
-              for local in APPROVERS}
-    if any(person is None for person in people.values()):
+    people = {u.email: u for u in db.session.execute(sa.select(User)).scalars()}
+    if any(union.email(local) not in people for local in APPROVERS):
         return 0
-    submit(plan, actor=people["chutich"])
-    for local in APPROVERS:
-        if plan.state != PlanStatus.SUBMITTED:
-            break
-        vote(plan, voter=people[local], choice="for")
+    _approve(plan, people)
     db.session.flush()
     return 1
 
@@ -188,6 +183,7 @@ def demo_signature_png(seed: int = 7) -> bytes:
     image.save(out, format="PNG")
     return out.getvalue()
 EXAMPLE_SUBJECT = "Hoạt động Công đoàn năm học 2023 - 2024"
+EXAMPLE_FIRST_YEAR = 2023
 K1, K23, K45, NK, VP = union.GROUPS
 BCH = None                                  # the committee itself
 ALL_GROUPS = [K1, K23, K45, NK, VP]
@@ -221,30 +217,99 @@ DEMO_RESULTS = [
 ]
 
 
-def seed_tasks() -> int:
-    """Approve the example plan through the real approval services when it is still a draft (submit
-    by the chair, four of the seven committee members vote for), then hand part of its schedule to
-    the five groups and the committee and move some tasks along, as the leaders would. Does nothing
-    when the plan has tasks already, so running it again changes nothing. Returns tasks created."""
+def demo_school_year(today: dt.date) -> int:
+    """The first year of the school year the demo shows: the one that was under way three months
+    ago, so that the demo always stands some months into its plan, with work done and work ahead
+    (on 23/11/2026: 2026 - 2027, begun in August; on 15/09/2027 still 2026 - 2027, near its end)."""
+    anchor = today - dt.timedelta(days=90)
+    return anchor.year if anchor.month >= 8 else anchor.year - 1
+
+
+def _current_plan(example, chair: User, today: dt.date):
+    """This school year's plan: a copy of the example, its years moved to the current school year,
+    made as a committee member makes one (Tạo bản sao, dời năm). The real 2023 - 2024 plan stays as
+    it is: the archive the copy comes from. Returns (plan, created)."""
+    from ..plans.document import shift_years, to_document
+    from ..plans.models import Plan
+    from ..plans.services import create_from_document
+
+    shift = demo_school_year(today) - EXAMPLE_FIRST_YEAR
+    if shift <= 0:
+        return example, False
+    doc = shift_years(to_document(example), shift)
+    existing = db.session.execute(sa.select(Plan).where(Plan.subject == doc["subject"])
+                                  .order_by(Plan.id).limit(1)).scalar()
+    if existing is not None:
+        return existing, False
+    doc["date"] = None
+    plan = create_from_document(doc, actor=chair, source=example,
+                                summary=f"Tạo từ kế hoạch “{example.subject}”, dời {shift:+d} năm (dữ liệu mẫu)")
+    return plan, True
+
+
+def _approve(plan, people: dict[str, User]) -> None:
+    """Submit by the chair, four of the seven committee members vote for: more than half."""
     from ..approvals import services as approvals
+    from ..plans.models import PlanStatus
+    chair = people.get(union.email("chutich"))
+    if plan.state != PlanStatus.DRAFT or chair is None:
+        return                         # another branch's seed may have approved it already
+    approvals.submit(plan, actor=chair)
+    for local in APPROVERS:
+        if plan.state == PlanStatus.SUBMITTED and union.email(local) in people:
+            approvals.vote(plan, voter=people[union.email(local)], choice="for")
+
+
+def _demo_progress(task, i: int, keeper: User, today: dt.date) -> None:
+    """Move a handed-out task as its group would have by `today`: work well past its date mostly
+    done, with some still under way, one stuck and a few not begun (overdue, as in life); work due
+    soon partly begun; later work not begun."""
+    from ..tasks.workflow import change_status
+
+    def move(*steps, note: str = "") -> None:
+        for j, status in enumerate(steps):
+            change_status(task, status, keeper, shown=task.status, note=note if j == len(steps) - 1 else "")
+
+    result = DEMO_RESULTS[i % len(DEMO_RESULTS)]
+    days_left = (task.due_date - today).days
+    if days_left < -21:
+        if i % 9 == 4:
+            move("blocked", note="Còn thiếu thông tin của 2 đoàn viên nghỉ ốm, tổ đang liên hệ bổ sung.")
+        elif i % 7 == 6:
+            pass                                                    # not begun: overdue
+        elif i % 5 == 2:
+            move("in_progress", note="Tổ đã phân công người phụ trách, đang triển khai.")
+        else:
+            move("in_progress", "done", note=result)
+    elif days_left < 0:
+        if i % 3 == 0:
+            move("in_progress", "done", note=result)
+        elif i % 3 == 1:
+            move("in_progress", note="Tổ đã phân công người phụ trách, đang triển khai.")
+    elif days_left < 45 and i % 2 == 0:
+        move("in_progress")
+
+
+def seed_tasks(today: dt.date | None = None) -> int:
+    """This school year's plan, copied from the example and approved through the real approval
+    services, its schedule handed to the five groups and the committee, and the tasks moved along as
+    the leaders would have by today. Does nothing when that plan has tasks already, so running it
+    again changes nothing. Returns tasks created."""
     from ..plans.document import load_plan_tree
     from ..plans.models import Plan, PlanStatus
     from ..tasks import services as tasks
     from ..tasks.models import Task
-    from ..tasks.workflow import change_status
 
-    plan = db.session.execute(sa.select(Plan).where(Plan.subject == EXAMPLE_SUBJECT)).scalar()
-    if plan is None:
-        return 0
+    today = today or local_today()
+    example = db.session.execute(sa.select(Plan).where(Plan.subject == EXAMPLE_SUBJECT)
+                                 .order_by(Plan.id).limit(1)).scalar()
     people = {u.email: u for u in db.session.execute(sa.select(User)).scalars()}
     chair = people.get(union.email("chutich"))
-    if plan.state == PlanStatus.DRAFT and chair is not None:
-        # Another branch's seed may have approved it already: only a draft is submitted here.
-        approvals.submit(plan, actor=chair)
-        for local in ("chutich", "phochutich", "ketoan", "ha.le"):
-            if plan.state == PlanStatus.SUBMITTED and union.email(local) in people:
-                approvals.vote(plan, voter=people[union.email(local)], choice="for")
-    if plan.state not in (PlanStatus.APPROVED, PlanStatus.ISSUED) or chair is None:
+    if example is None or chair is None:
+        return 0
+    plan, _ = _current_plan(example, chair, today)
+    _approve(plan, people)
+    if plan.state not in (PlanStatus.APPROVED, PlanStatus.ISSUED):
         return 0
     if db.session.execute(sa.select(Task.id).where(Task.plan_id == plan.id).limit(1)).first():
         return 0
@@ -264,22 +329,6 @@ def seed_tasks() -> int:
                                  .order_by(Task.due_date, Task.assignee)).scalars().all()
     for i, task in enumerate(created):
         keeper = task.group.leader if task.group is not None and task.group.leader else chair
-        month = (task.due_date.year, task.due_date.month)
-        if month <= (2024, 1):
-            if i % 9 == 4:
-                change_status(task, "blocked", keeper, shown=task.status,
-                              note="Còn thiếu thông tin của 2 đoàn viên nghỉ ốm, tổ đang liên hệ bổ sung.")
-            else:
-                change_status(task, "in_progress", keeper, shown=task.status)
-                change_status(task, "done", keeper, shown=task.status, note=DEMO_RESULTS[i % len(DEMO_RESULTS)])
-        elif month <= (2024, 4):
-            if i % 3 == 0:
-                change_status(task, "in_progress", keeper, shown=task.status)
-                change_status(task, "done", keeper, shown=task.status, note=DEMO_RESULTS[i % len(DEMO_RESULTS)])
-            elif i % 3 == 1:
-                change_status(task, "in_progress", keeper, shown=task.status,
-                              note="Tổ đã phân công người phụ trách, đang triển khai.")
-        elif i % 4 == 0:
-            change_status(task, "in_progress", keeper, shown=task.status)
+        _demo_progress(task, i, keeper, today)
     db.session.flush()
     return result.created
