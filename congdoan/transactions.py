@@ -103,6 +103,11 @@ def needs_transaction(statement: str) -> bool:
     return statement.lstrip()[:6].upper() != "SELECT" or _LOCKS_OR_CHANGES.search(statement) is not None
 
 
+def _asked_autocommit(conn) -> bool:
+    """A connection given isolation_level="AUTOCOMMIT" (VACUUM, CREATE DATABASE) keeps it."""
+    return conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+
 def read_outside_transactions(engine: Engine) -> None:
     """Between transactions, a psycopg connection is in autocommit for a plain SELECT and leaves it
     before any other statement (see the module's docstring). Nothing changes inside a transaction."""
@@ -115,7 +120,7 @@ def read_outside_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _autocommit_when_reading(conn, cursor, statement, parameters, context, executemany):
         raw = cursor.connection
-        if raw.info.transaction_status == idle:
+        if raw.info.transaction_status == idle and not _asked_autocommit(conn):
             # A server-side cursor (yield_per) lives in a transaction.
             alone = not needs_transaction(statement) and not isinstance(cursor, ServerCursor)
             if raw.autocommit != alone:

@@ -149,3 +149,12 @@ def test_a_streamed_export_reads_in_a_transaction(client, signed_in, app):
     seen = _statuses(app, lambda: responses.append(client.get("/viec/xuat-excel")))
     assert responses[0].status_code == 200         # outside a transaction: "DECLARE CURSOR can only be used…"
     assert ("SELECT", "INTRANS") in seen
+
+
+def test_a_connection_asked_for_autocommit_keeps_it(app):
+    """VACUUM runs only outside a transaction: a connection set to AUTOCOMMIT is left alone."""
+    _postgresql_only(app)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE groups")
+        conn.execute(sa.text("SELECT count(*) FROM groups")).scalar()
+        conn.exec_driver_sql("VACUUM groups")
