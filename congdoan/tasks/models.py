@@ -178,6 +178,7 @@ class EventKind(str, enum.Enum):
     CREATED = "created"
     STATUS = "status"
     NOTE = "note"
+    EDITED = "edited"          # a new due date or new instructions (tasks/corrections.py)
 
 
 class TaskEvent(db.Model):
@@ -200,7 +201,7 @@ class TaskEvent(db.Model):
     file = relationship("StoredFile")
 
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('created', 'status', 'note')", name="known_kind"),
+        sa.CheckConstraint("kind IN ('created', 'status', 'note', 'edited')", name="known_kind"),
         sa.CheckConstraint("kind != 'status' OR (from_status IS NOT NULL AND to_status IS NOT NULL)",
                            name="status_has_states"),
         sa.Index("ix_task_events_task", "task_id", "id"),

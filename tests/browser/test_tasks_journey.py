@@ -138,3 +138,35 @@ def test_hand_out_then_done_on_a_phone(page, phone):
     expect(page.locator(".group-bars li", has_text="Tổ Khối 1").locator("svg rect.seg-done")).to_have_count(1)
     page.goto("/")
     expect(page.locator("#my-tasks")).to_contain_text(f"Toàn công đoàn: {total - 1} việc quá hạn")
+
+
+def test_the_chair_moves_a_due_date_and_takes_a_task_back(page):
+    """From the task's page: a new date refused without a reason, then saved with one (the history
+    shows both dates and the reason); another task, given to the wrong group, taken back."""
+    from ..task_factories import hand_out, quick_task
+    u = make_union()
+    task = quick_task(u, group=u.groups[0])
+    wrong = hand_out(task.plan, u.chair, {"Việc thử nghiệm": [u.groups[1].id]})[-1]
+    task_id, wrong_id = task.id, wrong.id
+    sign_in(page, "chutich@thanhto.demo", PASSWORD)
+
+    page.goto(f"/viec/{task.id}")
+    page.get_by_role("link", name="Sửa hạn, hướng dẫn / thu hồi").click()
+    expect(page.locator("h1")).to_have_text("Sửa việc đã giao")
+    page.get_by_label("Hạn hoàn thành").fill("2024-10-15")
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    expect(page.locator(".field-error")).to_contain_text("Ghi lý do đổi hạn")
+    expect(page.get_by_label("Hạn hoàn thành")).to_have_value("2024-10-15")          # kept
+    page.get_by_label("Lý do thay đổi").fill("Lùi theo lịch của Công đoàn quận")
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    expect(page.locator("#messages")).to_contain_text("Đã lưu thay đổi")
+    expect(page.locator(".task-meta")).to_contain_text("15/10/2024")
+    expect(page.locator(".task-history")).to_contain_text("30/09/2024 → 15/10/2024")
+    expect(page.locator(".task-history")).to_contain_text("Lùi theo lịch của Công đoàn quận")
+
+    page.goto(f"/viec/{wrong_id}/sua")
+    page.get_by_label("Lý do thu hồi").fill("Giao nhầm tổ")
+    page.get_by_role("button", name="Thu hồi việc").click()
+    expect(page.locator("#messages")).to_contain_text("Đã thu hồi việc")
+    db.session.expire_all()
+    assert db.session.get(Task, wrong_id) is None and db.session.get(Task, task_id) is not None
