@@ -25,17 +25,18 @@ from ..extensions import db
 from ..links import link
 from ..notifications.service import notify
 from ..people.models import User
-from ..people.roles import Role
+from ..permissions import Perm, has_permission
 from ..text import clean_text
 from .models import COMMITTEE, EventKind, Task, TaskEvent, TaskStatus
+from .services import committee_members
 from .workflow import NOTE_MAX
 
 REASON_MAX = 500
 
 
 def may_correct(user) -> bool:
-    return bool(user and getattr(user, "is_authenticated", False) and user.active
-                and user.has_role(Role.CHAIR, Role.VICE_CHAIR))
+    """Those who hand out work (the permissions table: the chair and vice chairs)."""
+    return has_permission(user, Perm.TASKS_ASSIGN)
 
 
 def version_of(task: Task) -> str:
@@ -61,7 +62,6 @@ def _guarded(statement, task: Task, version: str):
 
 
 def _tell_keepers(task: Task, actor: User, kind: str, message: str, subject: str, target: str) -> None:
-    from .services import committee_members
     if task.assignee == COMMITTEE:
         people = [m for m in committee_members() if m.id != actor.id]
     else:
