@@ -325,6 +325,18 @@ def test_copy_without_shift_keeps_everything(committee):
     assert a == b
 
 
+def test_shift_years_recounts_an_anniversary_from_its_dates():
+    doc = {"subject": "Năm học 2023 - 2024", "period": "", "schedule_title": "", "schedule": [
+        {"period": "10/2023", "activities": [
+            {"text": "Kỷ niệm 93 năm ngày thành lập Hội LHPN VN (20/10/1930 - 20/10/2023).", "due": None},
+            {"text": "Kỷ niệm 48 năm ngày giải phóng MN (30/4/1975 - 30/4/2024)", "due": None},
+            {"text": "Kỷ niệm 114 năm ngày Quốc tế Phụ nữ 8/3", "due": None}]}]}
+    texts = [a["text"] for a in shift_years(doc, 3)["schedule"][0]["activities"]]
+    assert texts == ["Kỷ niệm 96 năm ngày thành lập Hội LHPN VN (20/10/1930 - 20/10/2026).",
+                     "Kỷ niệm 48 năm ngày giải phóng MN (30/4/1975 - 30/4/2027)",   # did not match its dates
+                     "Kỷ niệm 114 năm ngày Quốc tế Phụ nữ 8/3"]                      # no dates: by hand
+
+
 def test_shift_years_leaves_non_years_alone():
     doc = {"subject": "Kỷ niệm 94 năm, năm học 2023 - 2024, mã 12345", "period": "", "schedule_title": "",
            "schedule": [{"period": "01/2024", "activities": []}]}

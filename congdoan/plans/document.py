@@ -141,6 +141,9 @@ def content_hash(doc: dict) -> str:
 
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# "kỷ niệm 93 năm ngày … (20/10/1930 - 20/10/2023)": a count of years, then the two dates it spans.
+_ANNIVERSARY = re.compile(r"(?<!\d)(\d{1,3})(\s+năm\b[^()]*\([^()]*?(?<!\d)(\d{4})(?!\d)[^()]*?[-–—][^()]*?"
+                          r"(?<!\d)(\d{4})(?!\d)[^()]*\))")
 
 
 def guess_year(*texts: str, default: int) -> int:
@@ -204,13 +207,23 @@ def shift_years(doc: dict, delta: int) -> dict:
     -> "6, 7/2025"). In an activity's text only the plan's own calendar moves: the years of its
     subject, period and schedule, and the year either side ("quyết toán 6 tháng cuối năm 2023",
     "kế hoạch năm học 2024 - 2025", "(20/10/1930 - 20/10/2023)" -> "… - 20/10/2024"); an older year
-    is history and stays. The body is left alone: it cites past resolutions by their real dates."""
+    is history and stays. An anniversary's count follows its dates when it matched them ("kỷ niệm 93
+    năm … (20/10/1930 - 20/10/2023)" -> "96 năm … (20/10/1930 - 20/10/2026)"). The body is left
+    alone: it cites past resolutions by their real dates."""
+    def moved(year: int, within: range | None) -> int:
+        inside = 1990 <= year <= 2100 if within is None else year in within
+        return year + delta if inside else year
+
     def shift_text(text: str, within: range | None = None) -> str:
-        def move(m: re.Match) -> str:
-            year = int(m.group(1))
-            inside = 1990 <= year <= 2100 if within is None else year in within
-            return str(year + delta) if inside else m.group(1)
-        return _YEAR.sub(move, text or "")
+        return _YEAR.sub(lambda m: str(moved(int(m.group(1)), within)), text or "")
+
+    def recount(text: str, within: range) -> str:
+        def count(m: re.Match) -> str:
+            n, first, last = int(m.group(1)), int(m.group(3)), int(m.group(4))
+            if last - first != n:
+                return m.group(0)                 # the count did not match its dates: not ours to fix
+            return str(moved(last, within) - moved(first, within)) + m.group(2)
+        return _ANNIVERSARY.sub(count, text)
 
     def shift_date(value: str | None) -> str | None:
         if not value:
@@ -232,5 +245,5 @@ def shift_years(doc: dict, delta: int) -> dict:
         row["period"] = shift_text(row.get("period") or "")
         for activity in row.get("activities") or []:
             activity["due"] = shift_date(activity.get("due"))
-            activity["text"] = shift_text(activity.get("text") or "", calendar)
+            activity["text"] = shift_text(recount(activity.get("text") or "", calendar), calendar)
     return out
