@@ -689,6 +689,14 @@ def test_demo_school_year_stands_months_into_its_plan():
     assert demo_school_year(dt.date(2027, 9, 15)) == 2026
 
 
+def test_the_demo_trung_thu_draft_is_for_the_next_trung_thu():
+    from congdoan.demo.seed import trung_thu
+    assert trung_thu(dt.date(2026, 11, 23))["subject"].endswith("năm 2027")
+    assert trung_thu(dt.date(2027, 3, 1))["subject"].endswith("năm 2027")
+    doc = trung_thu(dt.date(2027, 9, 20))
+    assert doc["subject"].endswith("năm 2028") and "14/9/2028" in doc["sections"][1]["lines"][1]["text"]
+
+
 @pytest.mark.parametrize("today", [dt.date(2026, 11, 23), dt.date(2027, 10, 29)])
 def test_demo_tasks_move_as_groups_would_have_by_today(app, today):
     """Early in the plan (late November) and at its very end: work long past its date is mostly done,
