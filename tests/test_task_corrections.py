@@ -194,3 +194,19 @@ def test_the_database_still_refuses_an_unknown_history_line(u):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_new_date_moves_what_the_committee_sees_at_once(client, signed_in, u):
+    """The overview and a plan's progress are kept per process until a task changes: a correction
+    must count as a change."""
+    task = quick_task(u, group=u.groups[0])
+    signed_in(u.chair)
+    before = _page(client.get("/viec/theo-doi"))
+    assert "1 quá hạn" in before
+    progress_before = _page(client.get(f"/viec/ke-hoach/{task.plan_id}"))
+    assert "1 quá hạn" in progress_before
+    saved = client.post_form(f"/viec/{task.id}/sua", {"version": corrections.version_of(task), "due": "2099-12-31",
+                                                       "note": "", "reason": "Lùi sang năm sau"})
+    assert saved.status_code == 303
+    assert "1 quá hạn" not in _page(client.get("/viec/theo-doi"))
+    assert "1 quá hạn" not in _page(client.get(f"/viec/ke-hoach/{task.plan_id}"))
