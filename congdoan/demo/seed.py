@@ -236,23 +236,23 @@ def demo_school_year(today: dt.date) -> int:
 def _current_plan(example, chair: User, today: dt.date):
     """This school year's plan: a copy of the example, its years moved to the current school year,
     made as a committee member makes one (Tạo bản sao, dời năm). The real 2023 - 2024 plan stays as
-    it is: the archive the copy comes from. Returns (plan, created)."""
+    it is: the archive the copy comes from. (plans.services.copy_plan without its form's limit of
+    five years, which a demo seeded in 2029 would pass.)"""
     from ..plans.document import shift_years, to_document
     from ..plans.models import Plan
     from ..plans.services import create_from_document
 
     shift = demo_school_year(today) - EXAMPLE_FIRST_YEAR
     if shift <= 0:
-        return example, False
+        return example
     doc = shift_years(to_document(example), shift)
     existing = db.session.execute(sa.select(Plan).where(Plan.subject == doc["subject"])
                                   .order_by(Plan.id).limit(1)).scalar()
     if existing is not None:
-        return existing, False
+        return existing
     doc["date"] = None
-    plan = create_from_document(doc, actor=chair, source=example,
+    return create_from_document(doc, actor=chair, source=example,
                                 summary=f"Tạo từ kế hoạch “{example.subject}”, dời {shift:+d} năm (dữ liệu mẫu)")
-    return plan, True
 
 
 def _approve(plan, people: dict[str, User]) -> None:
@@ -315,7 +315,7 @@ def seed_tasks(today: dt.date | None = None) -> int:
     chair = people.get(union.email("chutich"))
     if example is None or chair is None:
         return 0
-    plan, _ = _current_plan(example, chair, today)
+    plan = _current_plan(example, chair, today)
     _approve(plan, people)
     if plan.state not in (PlanStatus.APPROVED, PlanStatus.ISSUED):
         return 0
