@@ -21,38 +21,25 @@ document.addEventListener("htmx:sendError", function () {
   }
 });
 document.addEventListener("change", function (event) {
-  // Say at once when a chosen file is too large, instead of after a long upload on a phone.
+  // A file over the size limit is refused before it is sent, instead of after a long upload on a
+  // phone (the server checks again anyway): the choice is cleared and the reason shown under the field.
   var input = event.target;
   if (!input.matches || !input.matches("input[type=file][data-max-bytes]") || !input.files) { return; }
   var max = parseInt(input.getAttribute("data-max-bytes"), 10);
   var tooBig = Array.prototype.filter.call(input.files, function (f) { return f.size > max; });
-  var box = input.parentNode.querySelector(".file-size-error");
-  if (box) { box.remove(); }
-  if (tooBig.length) {
-    var p = document.createElement("p");
-    p.className = "field-error file-size-error";
-    p.setAttribute("role", "alert");
-    p.textContent = "Tệp “" + tooBig[0].name + "” lớn hơn " + Math.round(max / 1048576) +
-      " MB. Vui lòng chọn tệp nhỏ hơn (chụp lại ảnh ở chất lượng thấp hơn hoặc nén PDF).";
-    input.insertAdjacentElement("afterend", p);
-    input.value = "";
-  // A file over the size limit is refused before it is sent (the server checks again anyway):
-  // the choice is cleared and the reason shown under the field.
-  var input = event.target;
-  if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) { return; }
-  var max = parseInt(input.getAttribute("data-max-bytes"), 10);
-  var file = input.files && input.files[0];
   var note = input.parentNode.querySelector(".size-error");
-  if (file && file.size > max) {
-    input.value = "";
-    if (!note) {
-      note = document.createElement("p");
-      note.className = "field-error size-error";
-      note.setAttribute("role", "alert");
-      input.insertAdjacentElement("afterend", note);
-    }
-    note.textContent = input.getAttribute("data-too-large");
-  } else if (note) {
-    note.remove();
+  if (!tooBig.length) {
+    if (note) { note.remove(); }
+    return;
   }
+  input.value = "";
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "field-error size-error";
+    note.setAttribute("role", "alert");
+    input.insertAdjacentElement("afterend", note);
+  }
+  note.textContent = input.getAttribute("data-too-large") ||
+    ("Tệp “" + tooBig[0].name + "” lớn hơn " + Math.round(max / 1048576) +
+     " MB. Vui lòng chọn tệp nhỏ hơn (chụp lại ảnh ở chất lượng thấp hơn hoặc nén PDF).");
 });

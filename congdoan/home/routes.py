@@ -4,7 +4,7 @@ import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Blueprint
+from flask import Blueprint, current_app, send_from_directory
 from flask_login import current_user
 from sqlalchemy.orm import aliased
 
@@ -15,6 +15,13 @@ from ..web import render
 from .panels import panels_for
 
 bp = Blueprint("home", __name__)
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Pages name static/favicon.svg; a browser still asks here for what is not a page (a PDF in a tab)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=7 * 86400)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,15 @@
 """Browser journeys: the app served on a free local port, driven by Playwright in Debian's Chromium.
 Locally a missing Chromium skips these tests with the reason; under CI (CI=true) it fails them,
-so the journeys can never silently stop running there (.ci/run installs Chromium)."""
+so the journeys can never silently stop running there (.ci/run installs Chromium).
+
+Every browser context a test opens is watched: an uncaught page error, a console error or a Content
+Security Policy violation fails the test that caused it, even when every assertion passed (a script
+that does not parse shows nothing on the page: its handlers are simply never there). A test that
+provokes an error on purpose (an htmx request answered 409) says so with `browser_errors.allow(...)`."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 
@@ -68,6 +74,98 @@ def live_server(app, in_flight):
     thread.join(timeout=5)
 
 
+# Chromium reports a CSP violation as a console error too; this also catches those that happen
+# before a console listener could see them (during the first parse) and names the directive.
+_CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+                " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+class BrowserErrors:
+    """What the pages of the current test reported: page errors, console errors, CSP violations.
+
+    A page or an htmx request that the app answers with a 4xx on purpose (a form sent back with its
+    errors as 422, a 403 or 404 page) makes Chromium log "Failed to load resource"; that is the app
+    speaking, not a defect, and the test checks what it says. The same line for anything else (a
+    stylesheet, a script, an image, the favicon) and every 5xx is a defect."""
+
+    _FAILED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
+
+    def __init__(self):
+        self.errors: list[tuple[str, str]] = []
+        self.answered: set[tuple[str, int]] = set()
+        self.allowed: list[re.Pattern] = []
+
+    def allow(self, pattern: str) -> None:
+        """The current test provokes this error on purpose (a regex searched in the message)."""
+        self.allowed.append(re.compile(pattern))
+
+    def reset(self) -> None:
+        self.errors.clear()
+        self.answered.clear()
+        self.allowed.clear()
+
+    def _is_an_answer(self, text: str, url: str) -> bool:
+        failed = self._FAILED_LOAD.match(text)
+        return bool(failed) and (url, int(failed.group(1))) in self.answered
+
+    def unexpected(self) -> list[str]:
+        return [f"{text} ({url})" for text, url in self.errors
+                if not self._is_an_answer(text, url) and not any(p.search(text) for p in self.allowed)]
+
+    def _response(self, response) -> None:
+        if 400 <= response.status < 500 and response.request.resource_type in ("document", "xhr", "fetch"):
+            self.answered.add((response.url, response.status))
+
+    def watch(self, context) -> None:
+        context.add_init_script(_CSP_WATCH)
+        context.on("weberror", lambda error: self.errors.append((f"page error: {error.error}", "")))
+        context.on("console", lambda msg: msg.type == "error" and self.errors.append(
+            (msg.text, msg.location.get("url", ""))))
+        context.on("response", self._response)
+
+
+_ERRORS = BrowserErrors()
+
+
+class WatchedBrowser:
+    """The session's browser, whose every new context is watched by BrowserErrors."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        _ERRORS.watch(context)
+        return context
+
+    def new_page(self, **kwargs):
+        return self.new_context(**kwargs).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture
+def browser_errors():
+    return _ERRORS
+
+
+@pytest.fixture(autouse=True)
+def _no_browser_errors(request):
+    """Fails a browser test on any page error, console error or CSP violation its pages reported.
+    Set up before (so torn down after) the page fixtures, whose contexts close first."""
+    _ERRORS.reset()
+    yield
+    found = _ERRORS.unexpected()
+    _ERRORS.reset()
+    if found and "browser" in request.fixturenames:
+        pytest.fail("The browser reported errors:\n" + "\n".join(found), pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = _chromium_path()
@@ -79,7 +177,7 @@ def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
 
 
