@@ -352,3 +352,29 @@ def test_concurrent_votes_and_double_clicks_count_once(app, committee, author):
     assert db.session.query(AuditEntry).filter_by(action="plan_approved").count() == 1
     assert all(code in (303, 409) for code in results), results
     assert verify_chain().ok
+
+
+def test_a_changed_vote_drops_the_old_reason_and_its_panel_shows_the_new_vote(app, committee, author):
+    """The reason box still holds the reason against when the member changes to "Đồng ý" (the page
+    pre-fills it); the vote was recorded as "Đồng ý: <the reason against>" and the list of who voted
+    below the counters kept showing the old vote until a reload."""
+    plan = _submitted(author)
+    voter = app.test_client()
+    login(voter, committee[1])
+    reason = "Chưa có dự toán kinh phí cho hội diễn"
+    first = voter.post_form(f"/ke-hoach/{plan.id}/bieu-quyet", {"choice": "against", "reason": reason}, htmx=True)
+    assert first.status_code == 200 and "Không đồng ý: 1" in text_of(first)
+    changed = voter.post_form(f"/ke-hoach/{plan.id}/bieu-quyet", {"choice": "for", "reason": reason}, htmx=True)
+    shown = text_of(changed)
+    assert "Đồng ý: 1" in shown and "Không đồng ý: 0" in shown
+    assert f"{committee[1].full_name}: Đồng ý" in shown
+    assert reason not in shown
+    vote = db.session.scalars(sa.select(Vote)).one()
+    assert (vote.choice, vote.reason) == ("for", "")
+    # The rounds list below the document is replaced out of band with the new vote in it.
+    rounds = changed.get_data(as_text=True).split('id="rounds"', 1)
+    assert len(rounds) == 2 and 'hx-swap-oob="true"' in rounds[1][:40]
+    assert f"{committee[1].full_name}: <strong>Đồng ý</strong>" in rounds[1]
+    # A reason typed anew for a vote in favour is kept (a member agrees with a remark).
+    again = voter.post_form(f"/ke-hoach/{plan.id}/bieu-quyet", {"choice": "for", "reason": "Đồng ý, nên thêm mục khen thưởng"}, htmx=True)
+    assert "Đồng ý, nên thêm mục khen thưởng" in text_of(again)

@@ -99,7 +99,7 @@ def _panel_action(plan_id: int, act, fragment: str, done_message: str | None = N
 def vote(plan_id: int):
     return _panel_action(plan_id, lambda plan: services.vote(
         plan, voter=current_user, choice=request.form.get("choice", ""), reason=request.form.get("reason", "")),
-        "approvals/_vote_panel.html", "Đã ghi nhận biểu quyết của bạn.")
+        "approvals/_vote_answer.html", "Đã ghi nhận biểu quyết của bạn.")
 
 
 @bp.route("/<int:plan_id>/gop-y", methods=["POST"])

@@ -117,14 +117,20 @@ def vote(plan: Plan, *, voter: User, choice: str, reason: str = "") -> Vote:
         db.session.flush()
         record("vote_cast", plan, actor=voter, summary=f"Biểu quyết lần {round_.number}: {label}",
                data={"round": round_.number, "choice": choice, "reason": reason})
-    elif (existing.choice, existing.reason) != (choice, reason):
-        before = existing.choice
-        existing.choice, existing.reason = choice, reason
-        existing.updated_at = utcnow()
-        existing.changes += 1
-        db.session.flush()
-        record("vote_changed", plan, actor=voter, summary=f"Đổi biểu quyết lần {round_.number}: {label}",
-               data={"round": round_.number, "from": before, "to": choice, "reason": reason})
+    else:
+        if (choice == Choice.FOR.value and existing.choice == Choice.AGAINST.value
+                and reason == existing.reason):
+            # The page pre-fills the reason box with the reason against; a member turning to "Đồng ý"
+            # without touching it does not mean that reason in favour.
+            reason = ""
+        if (existing.choice, existing.reason) != (choice, reason):
+            before = existing.choice
+            existing.choice, existing.reason = choice, reason
+            existing.updated_at = utcnow()
+            existing.changes += 1
+            db.session.flush()
+            record("vote_changed", plan, actor=voter, summary=f"Đổi biểu quyết lần {round_.number}: {label}",
+                   data={"round": round_.number, "from": before, "to": choice, "reason": reason})
     evaluate(plan, round_)
     return existing
 

@@ -89,3 +89,26 @@ def test_returned_then_resubmitted(page):
     expect(page.locator("main")).to_contain_text("dự toán kinh phí công đoàn năm 2024")
     expect(page.locator("#rounds")).to_contain_text("Lần 1")
     expect(page.locator("#rounds")).to_contain_text("Chủ tịch trả lại")
+
+
+def test_a_member_changes_her_vote_and_the_whole_page_agrees(phone):
+    people = _committee()
+    plan = make_plan(people[3], "Tổ chức Hội diễn văn nghệ chào mừng 20/11")
+    from congdoan.approvals import services
+    from congdoan.extensions import db
+    services.submit(plan, actor=people[3])
+    db.session.commit()
+    reason = "Chưa có dự toán kinh phí cho hội diễn"
+    _vote(phone, "pct@thanhto.demo", "against", reason)
+    rounds = phone.locator("#rounds")
+    expect(rounds).to_contain_text(f"Trần Văn Minh: Không đồng ý — “{reason}”")
+    # She changes her mind; the reason box still holds her reason against.
+    expect(phone.locator("#vote-reason")).to_have_value(reason)
+    phone.locator("input[name=choice][value=for]").check()
+    phone.get_by_role("button", name="Đổi biểu quyết").click()
+    expect(phone.locator("#vote-panel")).to_contain_text("Đồng ý: 1")
+    expect(phone.locator("#vote-panel")).to_contain_text("Không đồng ý: 0")
+    expect(phone.locator("#vote-panel")).to_contain_text("Bạn đã chọn Đồng ý. Bạn có thể đổi ý")
+    expect(rounds).to_contain_text("Trần Văn Minh: Đồng ý")
+    expect(rounds).not_to_contain_text(reason)
+    expect(phone.locator("#vote-panel")).not_to_contain_text(reason)
