@@ -128,6 +128,51 @@ def test_every_part_kind_can_be_added(client, signed_in, committee):
     assert doc["bases"] == ["Căn cứ Điều lệ;"] and doc["sections"][0]["title"] == "MỤC ĐÍCH"
 
 
+@pytest.mark.parametrize("kind,data,stored,shown", [
+    ("line", {"kind": "subsection", "text": "1. Mục đích"}, "Mục đích", "2. Mục đích"),
+    ("line", {"kind": "subsection", "text": "2) Yêu cầu"}, "Yêu cầu", "2. Yêu cầu"),
+    ("line", {"kind": "subsection", "text": "1.2. Tổ chức"}, "Tổ chức", "2. Tổ chức"),
+    ("line", {"kind": "bullet", "text": "- Thăm hỏi đoàn viên ốm đau"}, "Thăm hỏi đoàn viên ốm đau", "- Thăm hỏi"),
+    ("line", {"kind": "bullet", "text": "–  Tặng quà 1/6"}, "Tặng quà 1/6", "- Tặng quà 1/6"),
+    ("line", {"kind": "bullet", "text": "• Tham gia hội thao"}, "Tham gia hội thao", "- Tham gia hội thao"),
+    ("line", {"kind": "bullet", "text": "+ Khối 1: 5 người"}, "Khối 1: 5 người", "+ Khối 1: 5 người"),
+    ("section", {"title": "III. TỔ CHỨC THỰC HIỆN"}, "TỔ CHỨC THỰC HIỆN", "III. TỔ CHỨC THỰC HIỆN"),
+    ("section", {"title": "IV - KINH PHÍ"}, "KINH PHÍ", "III. KINH PHÍ"),
+])
+def test_typed_numbering_is_not_doubled(client, signed_in, committee, kind, data, stored, shown):
+    """People type "1." or "- " out of habit from Word; the editor numbers by itself, so a typed marker
+    came out twice ("1. 1. Mục đích", "- - Thăm hỏi")."""
+    plan = make_plan(committee)
+    signed_in(committee)
+    if kind == "line":
+        data = dict(data, parent_id=plan.sections[1].id)
+    r = client.post_form(f"/ke-hoach/{plan.id}/{kind}/them", data, htmx=True)
+    assert r.status_code == 200
+    page = _page(r)
+    assert shown in page
+    if kind == "line":
+        texts = [l.text for l in db.session.get(Plan, plan.id).sections[1].lines]
+        assert texts[-1] == stored
+    else:
+        assert db.session.get(Plan, plan.id).sections[-1].title == stored
+
+
+def test_text_that_only_looks_like_a_marker_is_kept(client, signed_in, committee):
+    plan = make_plan(committee)
+    signed_in(committee)
+    for text in ("20/11 kỷ niệm ngày Nhà giáo Việt Nam", "-5% so với năm trước", "1.500.000 đồng mỗi suất"):
+        client.post_form(f"/ke-hoach/{plan.id}/line/them", {"parent_id": plan.sections[0].id,
+                                                           "kind": "bullet", "text": text}, htmx=True)
+    assert [l.text for l in db.session.get(Plan, plan.id).sections[0].lines][-3:] == [
+        "20/11 kỷ niệm ngày Nhà giáo Việt Nam", "-5% so với năm trước", "1.500.000 đồng mỗi suất"]
+
+
+def test_the_editor_says_numbering_is_automatic(client, signed_in, committee):
+    plan = make_plan(committee)
+    signed_in(committee)
+    assert "được đánh tự động" in _page(client.get(f"/ke-hoach/{plan.id}"))
+
+
 @pytest.mark.parametrize("kind,data,message", [
     ("basis", {"text": ""}, "Vui lòng nhập nội dung căn cứ."),
     ("basis", {"text": "x" * 100_000}, "quá dài: 100.000 ký tự (tối đa 20.000)"),

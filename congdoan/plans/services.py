@@ -8,6 +8,7 @@ made from a copy that someone else has changed meanwhile (StaleEdit, carrying wh
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -97,18 +98,40 @@ def check_closing(data: dict) -> dict:
     return clean
 
 
+# Numbering the editor adds by itself, typed anyway out of habit from Word: "II. ", "1. ", "2) ",
+# "1.2. ", "a) " before a title or sub-item, "- ", "• ", "+ " before a bullet. A marker counts only
+# when a space follows it, so "20/11 …", "-5% …" and "1.500.000 đồng" stay as they are.
+_TYPED_ROMAN = re.compile(r"^[IVXLC]{1,7}\s*[.)\-–—:]\s+(?=\S)")
+_TYPED_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\s*[.)])\s+(?=\S)")
+_TYPED_BULLET = re.compile(r"^([-–—+•●○◦▪■►➢❖*·])\s+(?=\S)")
+
+
+def strip_typed_marker(kind: str, text: str) -> tuple[str, str | None]:
+    """The text without a numbering marker the editor prints itself, and the marker taken off."""
+    pattern = {"section": _TYPED_ROMAN, LineKind.SUBSECTION.value: _TYPED_NUMBER,
+               LineKind.BULLET.value: _TYPED_BULLET}.get(kind)
+    found = pattern.match(text) if pattern else None
+    if found is None:
+        return text, None
+    return text[found.end():], found.group(0).strip()
+
+
 def check_part(kind: str, data: dict) -> dict:
     errors: dict[str, str] = {}
     if kind == "basis":
         clean = {"text": _text(data, "text", "nội dung căn cứ", errors)}
     elif kind == "section":
-        clean = {"title": _text(data, "title", "tên mục", errors, max_len=SUBJECT_MAX, multiline=False)}
+        title = _text(data, "title", "tên mục", errors, max_len=SUBJECT_MAX, multiline=False)
+        clean = {"title": strip_typed_marker("section", title)[0]}
     elif kind == "line":
         line_kind = data.get("kind") or LineKind.PARAGRAPH.value
         if line_kind not in {k.value for k in LineKind}:
             errors["kind"] = "Kiểu dòng không hợp lệ."
         level = 1 if str(data.get("level") or "0") == "1" else 0
-        clean = {"kind": line_kind, "level": level, "text": _text(data, "text", "nội dung", errors)}
+        text, marker = strip_typed_marker(line_kind, _text(data, "text", "nội dung", errors))
+        if marker == "+":
+            level = 1    # "+" is how the plans write a bullet of the second level
+        clean = {"kind": line_kind, "level": level, "text": text}
     elif kind == "row":
         clean = {"period": _text(data, "period", "tháng hoặc thời gian (ví dụ 9/2023)", errors,
                                  max_len=LABEL_MAX, multiline=False)}
