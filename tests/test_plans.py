@@ -560,3 +560,27 @@ def test_plan_list_total_on_every_page(committee, monkeypatch):
     assert services.list_plans(committee, q="khong co", page=2)[1] == 0
     monkeypatch.setattr(services, "PAGE_SIZE", 5)
     assert services.list_plans(committee)[1] == 5 and services.list_plans(committee, page=2)[1] == 5
+
+
+def test_version_history_shows_text_not_markup(client, signed_in, committee):
+    plan = make_plan(committee)
+    signed_in(committee)
+    client.post_form(f"/ke-hoach/{plan.id}/line/them", {"parent_id": plan.sections[0].id, "kind": "bullet",
+                                                       "text": "Gửi danh sách **trước ngày 16/9/2024**"}, htmx=True)
+    history = _page(client.get(f"/ke-hoach/{plan.id}/lich-su"))
+    assert "Gửi danh sách trước ngày 16/9/2024" in history and "**" not in history
+    assert "**" not in _page(client.get(f"/ke-hoach/{plan.id}"))
+
+
+def test_the_version_under_the_title_moves_with_each_inline_save(client, signed_in, committee):
+    plan = make_plan(committee)
+    signed_in(committee)
+    assert "phiên bản 1" in _page(client.get(f"/ke-hoach/{plan.id}"))
+    r = client.post_form(f"/ke-hoach/{plan.id}/line/them", {"parent_id": plan.sections[0].id, "kind": "bullet",
+                                                           "text": "Dòng ba."}, htmx=True)
+    body = r.get_data(as_text=True)
+    assert 'id="plan-meta" class="muted small" hx-swap-oob="true"' in body
+    assert "phiên bản 2" in _page(r)
+    refused = client.post_form(f"/ke-hoach/{plan.id}/line/them", {"parent_id": plan.sections[0].id,
+                                                                 "kind": "bullet", "text": ""}, htmx=True)
+    assert "plan-meta" not in refused.get_data(as_text=True) or "phiên bản 2" in _page(refused)

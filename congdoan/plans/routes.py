@@ -6,7 +6,7 @@ person's own text still in it (200, so htmx swaps it in place)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, flash, g, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
@@ -41,10 +41,23 @@ def get_plan_or_404(plan_id: int, *, tree: bool = True) -> Plan:
 
 
 def _editor_context(plan: Plan, **extra) -> dict:
+    g.editor_plan = plan
     groups = db.session.execute(
         sa.select(Group).where(Group.active.is_(True)).order_by(Group.name_key)).scalars().all()
     return dict(plan=plan, editable=plan.can_edit(current_user), groups=groups, line_kinds=LINE_KIND_LABELS,
                 action_form=ActionForm(), **extra)
+
+
+@bp.after_request
+def _editor_meta_follows(response):
+    """An inline save answers with the part it changed; the line under the title (updated when, by
+    whom, version N) is sent along out of band so that it moves with every save."""
+    plan = g.get("editor_plan")
+    if (plan is not None and request.method == "POST" and wants_fragment() and response.status_code == 200
+            and response.mimetype == "text/html" and not response.direct_passthrough):
+        meta = render_template("plans/_meta.html", plan=plan, last=services.last_version(plan.id), oob=True)
+        response.set_data(response.get_data() + meta.encode())
+    return response
 
 
 def _is_htmx() -> bool:

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..organisation.models import Organisation
 from ..people.models import Group, User, UserRole
 from ..people.roles import Role
-from ..text import clean_text, fold
+from ..text import clean_text, fold, plain
 from .document import canonical, content_hash, fill_plan, guess_year, shift_years, to_document
 from .models import (EDITABLE, LineKind, Plan, PlanBasis, PlanLine, PlanSection, PlanStatus, PlanVersion,
                      ScheduleActivity, ScheduleRow)
@@ -242,7 +242,7 @@ def _check_rev(obj, rev, label: str, describe) -> None:
 
 def _describe(kind: str, part) -> str:
     text = {"section": getattr(part, "title", ""), "row": getattr(part, "period", "")}.get(kind)
-    text = text if text is not None else getattr(part, "text", "")
+    text = text if text is not None else plain(getattr(part, "text", ""))
     return text if len(text) <= 300 else text[:300] + "…"
 
 

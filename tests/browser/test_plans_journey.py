@@ -102,3 +102,20 @@ def test_committee_member_drafts_reorders_previews_copies_and_compares(page):
     expect(page.locator("h1")).to_contain_text("So sánh phiên bản 1 và")
     expect(page.locator(".diff-part", has_text="Căn cứ")).to_contain_text("khóa XIII")
     expect(page.locator(".diff-part", has_text="Mục I. NHIỆM VỤ CHUNG:")).to_be_visible()
+
+
+def test_the_preview_rules_sit_centred_under_their_lines(page):
+    """The short rules under the union's name and under the subject are centred under their text and
+    below it, as in the Word file (a more specific `.page p { margin: 0 }` pushed them left onto it)."""
+    from ..plan_factories import make_plan
+    author = make_user("Lê Thị Thu Hà", email="ha@thanhto.demo", roles=["committee"])
+    plan = make_plan(author, "Tổ chức các hoạt động chào mừng ngày Nhà giáo Việt Nam 20/11/2024")
+    sign_in(page, "ha@thanhto.demo", PASSWORD)
+    page.goto(f"/ke-hoach/{plan.id}/xem-truoc")
+    for rule, above, box in ((".rule", ".head-left .up.b", ".head-left"), (".subject-rule", ".subject", ".page")):
+        r = page.locator(rule).first.bounding_box()
+        text = page.locator(above).last.bounding_box()
+        container = page.locator(box).first.bounding_box()
+        assert r["width"] > 0
+        assert abs((r["x"] + r["width"] / 2) - (container["x"] + container["width"] / 2)) < 40, rule
+        assert r["y"] >= text["y"] + text["height"], f"{rule} overlaps the text above it"
