@@ -166,3 +166,12 @@ def test_settings_edit_and_validation(client, signed_in):
     client.post_form("/dang-xuat")
     signed_in(member)
     assert client.get("/cai-dat/").status_code == 403
+
+
+def test_settings_page_speaks_as_an_officer(client, signed_in):
+    """The settings page is read by the chair, not by whoever runs the server."""
+    signed_in(make_user("Chủ Tịch", roles=["chair", "committee"]))
+    page = text_of(client.get("/cai-dat/"))
+    for word in ("flask", "lệnh", "cron", "remind", "SMTP", "LibreOffice", "BASE_URL"):
+        assert word.lower() not in page.lower(), word
+    assert "nhắc Chủ tịch" in page
