@@ -322,3 +322,17 @@ def test_a_group_that_loses_its_leader_is_confirmed_by_the_committee(client, sig
     assert r.status_code == 303
     after = db.session.get(MemberRequest, req.id)
     assert after.status == "confirmed" and "xác nhận thay" in after.events[-1].note
+
+
+def test_the_status_filter_uses_the_words_of_the_list(client, signed_in):
+    """The list says "Đã chi" or "Đã trả lời" of a finished request; the filter offered "Hoàn tất"."""
+    c = cast()
+    paid = request_in(c, "done")
+    signed_in(c.accountant)
+    listing = client.get("/de-xuat/tat-ca")
+    page = text_of(listing)
+    assert "Hoàn tất" not in page
+    assert '<option value="done"' in listing.get_data(as_text=True)
+    assert "Đã chi / Đã trả lời" in page
+    filtered = text_of(client.get("/de-xuat/tat-ca?trang_thai=done"))
+    assert paid.summary in filtered and "Hoàn tất" not in filtered

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..permissions import Perm, requires
-from ..text import fold
+from ..search import starts_words
 from ..web import redirect_to, render
 from . import services
 from .forms import ActionForm, GroupForm, ImportForm, PersonForm
@@ -72,8 +72,7 @@ def index():
     page = max(request.args.get("trang", 1, type=int), 1)
     query = sa.select(User)
     if q:
-        key = f"%{fold(q)}%"
-        query = query.where(sa.or_(User.name_key.like(key), User.email.like(f"%{q.lower()}%"),
+        query = query.where(sa.or_(starts_words(User.name_key, q), User.email.like(f"%{q.lower()}%"),
                                    User.phone.like(f"%{q}%")))
     if group_id:
         query = query.where(User.group_id == group_id)

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..organisation.models import Organisation
 from ..people.models import Group, User, UserRole
 from ..people.roles import Role
+from ..search import starts_words
 from ..text import clean_text, fold, plain
 from .document import canonical, content_hash, fill_plan, guess_year, shift_years, to_document
 from .models import (EDITABLE, LineKind, Plan, PlanBasis, PlanLine, PlanSection, PlanStatus, PlanVersion,
@@ -527,9 +528,9 @@ def list_plans(user: User, *, q: str = "", status: str = "", year: int | None = 
     """One page of the plans this person may see, newest first, filtered and searched without
     accents or case ("tet trung thu" finds "Tết Trung thu"). Returns (plans, total)."""
     conditions = [c for c in [_visible(user)] if c is not None]
-    key = fold(q)
-    if key:
-        conditions += [Plan.search_key.like(f"%{word}%") for word in key.split()[:8]]
+    words = starts_words(Plan.search_key, q)
+    if words is not None:
+        conditions.append(words)
     if status in {s.value for s in PlanStatus}:
         conditions.append(Plan.status == status)
     if year:

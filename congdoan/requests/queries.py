@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from ..extensions import db
 from ..people.models import Group, User
-from ..text import fold
+from ..search import starts_words
 from .kinds import KINDS, PUBLIC_KINDS
 from .models import LEADER_ACTIONS, Campaign, MemberRequest, RequestEvent, is_reviewer, status_label
 from .states import OPEN_STATES, Status
@@ -146,9 +146,8 @@ def conditions(f: Filters) -> list:
     """The WHERE clauses of `f`, on member_requests alone (no join: the counts read only indexes)."""
     where = []
     if f.q:
-        key = f"%{fold(f.q)}%"
-        where.append(sa.or_(R.requester_id.in_(sa.select(User.id).where(User.name_key.like(key))),
-                            R.summary_key.like(key)))
+        where.append(sa.or_(R.requester_id.in_(sa.select(User.id).where(starts_words(User.name_key, f.q))),
+                            starts_words(R.summary_key, f.q)))
     if f.kind:
         where.append(R.kind == f.kind)
     if f.status == "open":

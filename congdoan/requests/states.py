@@ -26,7 +26,7 @@ STATUS_LABELS = {
     Status.QUERIED: "BCH hỏi lại",
     Status.APPROVED: "Đã duyệt, chờ chi",
     Status.REFUSED: "Không duyệt",
-    Status.DONE: "Hoàn tất",
+    Status.DONE: "Đã chi / Đã trả lời",   # a list says which: status_label()
     Status.WITHDRAWN: "Đã rút",
 }
 

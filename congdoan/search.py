@@ -1,0 +1,31 @@
+"""Searching text the way people type it: without accents or case, each word the start of a word.
+
+"Hưng" finds "Trần Văn Hưng" (and "Hùng": accents are not told apart) but not "Phan Thị Nhung", whose
+folded "nhung" merely contains "hung". Columns searched hold fold()ed text (congdoan/text.py)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .text import fold
+
+MAX_WORDS = 8
+# Where a word may start inside a folded key besides its beginning: "2023-2024", "1/6", "(CĐ)", "“Tết”".
+_BEFORE_WORD = (" ", "-", "/", "(", "\"", "“", "'")
+
+
+def _escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def words_of(query: str | None) -> list[str]:
+    """The folded words of a query, at most MAX_WORDS."""
+    return fold(query).split()[:MAX_WORDS]
+
+
+def starts_words(column, query: str | None):
+    """A condition: every word of `query` starts a word of `column` (a folded key); None without words."""
+    conditions = []
+    for word in map(_escaped, words_of(query)):
+        conditions.append(sa.or_(column.like(f"{word}%", escape="\\"),
+                                 *(column.like(f"%{sep}{word}%", escape="\\") for sep in _BEFORE_WORD)))
+    return sa.and_(*conditions) if conditions else None
