@@ -43,3 +43,32 @@ document.addEventListener("change", function (event) {
     ("Tệp “" + tooBig[0].name + "” lớn hơn " + Math.round(max / 1048576) +
      " MB. Vui lòng chọn tệp nhỏ hơn (chụp lại ảnh ở chất lượng thấp hơn hoặc nén PDF).");
 });
+
+// Menus: a button[data-menu] opens and closes the element it names in aria-controls and says so in
+// aria-expanded; Escape closes the open menus and gives the focus back to the button; a click elsewhere
+// closes them.
+function setMenu(button, open) {
+  var panel = document.getElementById(button.getAttribute("aria-controls"));
+  if (!panel) { return; }
+  button.setAttribute("aria-expanded", open ? "true" : "false");
+  panel.classList.toggle("open", open);
+}
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("button[data-menu]") : null;
+  document.querySelectorAll("button[data-menu][aria-expanded=true]").forEach(function (other) {
+    var panel = document.getElementById(other.getAttribute("aria-controls"));
+    if (other !== button && !(panel && panel.contains(event.target))) { setMenu(other, false); }
+  });
+  if (button) { setMenu(button, button.getAttribute("aria-expanded") !== "true"); }
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") { return; }
+  var open = document.querySelectorAll("button[data-menu][aria-expanded=true]");
+  if (!open.length) { return; }
+  var back = null;
+  open.forEach(function (button) {
+    setMenu(button, false);
+    if (button.offsetParent !== null) { back = button; }   // a visible button takes the focus back
+  });
+  if (back) { back.focus(); }
+});

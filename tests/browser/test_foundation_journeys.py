@@ -1,3 +1,4 @@
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -84,7 +85,73 @@ def test_phone_layout_has_a_menu(phone):
     expect(phone.locator("h1")).to_contain_text("Xin chào")
     nav_link = phone.locator("nav >> text=Người dùng")
     expect(nav_link).to_be_hidden()
-    phone.click("label.menu-button")
+    menu = phone.get_by_role("button", name="Danh mục")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
     expect(nav_link).to_be_visible()
+    expect(phone.locator("#main-nav")).to_contain_text("Đăng xuất")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page scrolls sideways on a phone ({width}px)"
+    # Escape closes it and gives the focus back to the button; a tap elsewhere closes it too.
+    phone.keyboard.press("Escape")
+    expect(nav_link).to_be_hidden()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    assert phone.evaluate("document.activeElement.textContent.trim()") == "Danh mục"
+    menu.click()
+    expect(nav_link).to_be_visible()
+    phone.mouse.click(20, 700)
+    expect(nav_link).to_be_hidden()
+
+
+def test_the_top_bar_fits_one_line_at_1366_px_with_the_whole_union_name(browser, live_server):
+    from congdoan.extensions import db
+    from congdoan.organisation.models import DEFAULTS, Organisation
+    db.session.add(Organisation(id=1, **dict(DEFAULTS, name="CĐCS TRƯỜNG TRUNG HỌC CƠ SỞ NGUYỄN BỈNH KHIÊM")))
+    db.session.commit()
+    make_group("Tổ Văn phòng")
+    make_user("Nguyễn Thị Hoa", email="chutich@thanhto.demo", roles=["chair", "committee", "admin"],
+              leads=make_group("Tổ Khối 1"))
+    context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="vi-VN", base_url=live_server)
+    page = context.new_page()
+    try:
+        sign_in(page, "chutich@thanhto.demo", PASSWORD)
+        expect(page.locator("h1")).to_contain_text("Xin chào")
+        tops = page.eval_on_selector_all("#main-nav > a, .nav-group-button", "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+        assert len(tops) >= 8 and max(tops) - min(tops) <= 4, f"the navigation wraps: {tops}"
+        assert page.eval_on_selector(".topbar", "e => e.getBoundingClientRect().height") < 80
+        name = page.locator(".brand-name")
+        assert name.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight + 1")
+        expect(name).to_have_text("CĐCS TRƯỜNG TRUNG HỌC CƠ SỞ NGUYỄN BỈNH KHIÊM")
+        # What the administrator manages sits under one button.
+        admin = page.get_by_role("button", name="Quản trị")
+        admin.click()
+        page.get_by_role("link", name="Tổ công đoàn").click()
+        expect(page.locator("h1")).to_contain_text("Tổ công đoàn")
+        # The personal links sit under the person's name.
+        account = page.get_by_role("button", name="Nguyễn Thị Hoa")
+        logout = page.get_by_role("button", name="Đăng xuất")
+        expect(logout).to_be_hidden()
+        account.click()
+        expect(account).to_have_attribute("aria-expanded", "true")
+        expect(page.get_by_role("link", name="Đổi mật khẩu")).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(logout).to_be_hidden()
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Nguyễn Thị Hoa"
+        account.click()
+        logout.click()
+        expect(page).to_have_url(re.compile(r"/dang-nhap"))
+    finally:
+        context.close()
+
+
+def test_a_skip_link_is_the_first_stop_of_the_keyboard(page):
+    make_user("Quản Trị", email="admin@thanhto.demo", roles=["admin"])
+    sign_in(page, "admin@thanhto.demo", PASSWORD)
+    expect(page.locator("h1")).to_contain_text("Xin chào")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"

@@ -97,7 +97,7 @@ def test_hand_out_then_done_on_a_phone(page, phone):
     sign_in(phone, "mai@thanhto.demo", PASSWORD)
     expect(phone.locator("#my-tasks")).to_contain_text("Tổ Khối 1")
     open_before = _leader_open_count(phone)
-    phone.locator("label.menu-button").tap()
+    phone.get_by_role("button", name="Danh mục").tap()
     phone.get_by_role("link", name="Công việc").tap()
     expect(phone.locator("h1")).to_have_text("Việc của tổ — Tổ Khối 1")
     card = phone.locator(f"#task-{lantern.id}")
