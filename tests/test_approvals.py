@@ -300,6 +300,8 @@ def test_a_vote_answers_with_its_panel_without_building_the_document(app, commit
     monkeypatch.setattr(routes, "to_document", no_document)
     bad = voter.post_form(f"/ke-hoach/{plan.id}/bieu-quyet", {"choice": "against"}, htmx=True)
     assert bad.status_code == 200 and "Vui lòng ghi lý do khi không đồng ý." in text_of(bad)
+    body = bad.get_data(as_text=True)
+    assert 'aria-invalid="true" aria-describedby="vote-reason-error"' in body and 'id="vote-reason-error"' in body
     ok = voter.post_form(f"/ke-hoach/{plan.id}/bieu-quyet", {"choice": "for"}, htmx=True)
     assert ok.status_code == 200 and "Đồng ý: 1" in text_of(ok)
     said = voter.post_form(f"/ke-hoach/{plan.id}/gop-y", {"comment": "Thêm mục khen thưởng", "section": ""}, htmx=True)

@@ -84,6 +84,54 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
+_AXE_SOURCE = None
+
+
+def _axe_watch() -> str:
+    """An init script that runs axe-core (WCAG 2.1 A and AA rules) on every page once it has loaded and
+    again after each htmx swap, and reports each serious or critical violation as a console error, so
+    that BrowserErrors fails the test on it like on any other error."""
+    global _AXE_SOURCE
+    if _AXE_SOURCE is None:
+        import axe_playwright_python
+        path = os.path.join(os.path.dirname(axe_playwright_python.__file__), "axe.min.js")
+        with open(path, encoding="utf-8") as f:
+            _AXE_SOURCE = f.read()
+    return _AXE_SOURCE + """
+;(function () {
+  if (window.top !== window) { return; }
+  var pending = null, running = false, again = false;
+  window.__axeFindings = function () {
+    return axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                              resultTypes: ["violations"]}).then(function (results) {
+      var found = [];
+      results.violations.forEach(function (v) {
+        if (v.impact !== "serious" && v.impact !== "critical") { return; }
+        v.nodes.forEach(function (node) {
+          found.push("axe " + v.impact + ": " + v.id + " (" + v.help + ") at " + node.target.join(" ") +
+                     " on " + location.pathname);
+        });
+      });
+      return found;
+    });
+  };
+  function check() {
+    if (running) { again = true; return; }
+    running = true;
+    window.__axeFindings().then(function (found) {
+      found.forEach(function (line) { console.error(line); });
+    }).catch(function () {}).then(function () {
+      running = false;
+      if (again) { again = false; schedule(); }
+    });
+  }
+  function schedule() { clearTimeout(pending); pending = setTimeout(check, 50); }
+  window.addEventListener("load", schedule);
+  document.addEventListener("htmx:afterSettle", schedule);
+})();
+"""
+
+
 class BrowserErrors:
     """What the pages of the current test reported: page errors, console errors, CSP violations.
 
@@ -120,8 +168,25 @@ class BrowserErrors:
         if 400 <= response.status < 500 and response.request.resource_type in ("document", "xhr", "fetch"):
             self.answered.add((response.url, response.status))
 
+    def audit(self, context) -> None:
+        """axe on the pages still open, before their context closes: the last state of each journey is
+        checked even when the test ended before the check that follows a page load had finished."""
+        for page in context.pages:
+            try:
+                found = page.evaluate("window.__axeFindings ? window.__axeFindings() : []")
+            except Exception:        # a page closing or navigating: its loads were checked as they came
+                continue
+            self.errors.extend((line, page.url) for line in found)
+
     def watch(self, context) -> None:
         context.add_init_script(_CSP_WATCH)
+        context.add_init_script(_axe_watch())
+        close = context.close
+
+        def audited_close(*args, **kwargs):
+            self.audit(context)
+            return close(*args, **kwargs)
+        context.close = audited_close
         context.on("weberror", lambda error: self.errors.append((f"page error: {error.error}", "")))
         context.on("console", lambda msg: msg.type == "error" and self.errors.append(
             (msg.text, msg.location.get("url", ""))))
