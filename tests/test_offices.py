@@ -286,3 +286,38 @@ def test_admin_cannot_sign_a_plan(client, signed_in, union):
     signed_in(admin)
     assert client.get("/ke-hoach/1/ky-ban-hanh").status_code == 403
     assert client.post_form("/ke-hoach/1/ky-ban-hanh").status_code == 403
+
+
+# --- other paths that grant roles ----------------------------------------------------------------
+
+def test_member_import_by_the_admin_does_not_grant_offices(client, signed_in, union):
+    import io
+    chair, one, two, admin, member = union
+    signed_in(admin)
+    body = ("Họ và tên,Email,Điện thoại,Tổ,Vai trò\n"
+            "Đinh Văn Một,mot@thanhto.demo,,,Ủy viên BCH\n"
+            "Đinh Văn Hai,hai@thanhto.demo,,,\n")
+    r = client.post_form("/quan-tri/nguoi-dung/nhap",
+                         {"file": (io.BytesIO(body.encode()), "ds.csv")}, content_type="multipart/form-data")
+    assert r.status_code == 200
+    assert "Chỉ Chủ tịch mới được giao chức vụ" in text_of(r)
+    emails = set(db.session.execute(sa.select(User.email)).scalars())
+    assert "hai@thanhto.demo" in emails and "mot@thanhto.demo" not in emails
+
+
+def test_member_import_by_the_chair_grants_offices_through_the_service(union):
+    from congdoan.people.member_import import Row, import_members
+    chair, one, two, admin, member = union
+    chair_admin = db.session.get(User, chair.id)
+    chair_admin.set_roles({Role.CHAIR, Role.COMMITTEE, Role.ADMIN})
+    db.session.commit()
+    report = import_members([Row(2, {"full_name": "Đinh Văn Ba", "email": "ba@thanhto.demo",
+                                     "roles": "Ủy viên BCH"}),
+                             Row(3, {"full_name": "Đinh Văn Bốn", "email": "bon@thanhto.demo",
+                                     "roles": "Chủ tịch"})], actor=chair_admin)
+    db.session.commit()
+    assert [c.user.email for c in report.created] == ["ba@thanhto.demo"]
+    assert "bàn giao" in " ".join(report.rejected[0].reasons)
+    ba = db.session.execute(sa.select(User).where(User.email == "ba@thanhto.demo")).scalar_one()
+    assert _roles(ba) == {"committee"}
+    assert db.session.query(AuditEntry).filter_by(action="office_granted", object_id=ba.id).count() == 1
