@@ -321,3 +321,31 @@ def test_member_import_by_the_chair_grants_offices_through_the_service(union):
     ba = db.session.execute(sa.select(User).where(User.email == "ba@thanhto.demo")).scalar_one()
     assert _roles(ba) == {"committee"}
     assert db.session.query(AuditEntry).filter_by(action="office_granted", object_id=ba.id).count() == 1
+
+
+def test_create_admin_sets_the_first_chair_only_when_asked_and_none_exists(runner):
+    r = runner.invoke(args=["create-admin", "--email", "admin@thanhto.demo", "--name", "Quản Trị",
+                            "--password", "mot-mat-khau-dai"])
+    assert r.exit_code == 0, r.output
+    assert "Chưa có Chủ tịch" in r.output
+    assert _chairs() == []
+    r = runner.invoke(args=["create-admin", "--email", "ct@thanhto.demo", "--name", "Chủ Tịch",
+                            "--password", "mot-mat-khau-dai", "--chair"])
+    assert r.exit_code == 0, r.output
+    chair = db.session.execute(sa.select(User).where(User.email == "ct@thanhto.demo")).scalar_one()
+    assert _roles(chair) == {"admin", "chair", "committee"}
+    r = runner.invoke(args=["create-admin", "--email", "ct2@thanhto.demo", "--name", "Chủ Tịch Hai",
+                            "--password", "mot-mat-khau-dai", "--chair"])
+    assert r.exit_code != 0 and "đã có Chủ tịch" in r.output
+    assert db.session.execute(sa.select(User).where(User.email == "ct2@thanhto.demo")).scalar() is None
+
+
+def test_set_first_chair_command(runner):
+    member = make_user("Nguyễn Thị Hoa", email="hoa@thanhto.demo")
+    r = runner.invoke(args=["set-first-chair", "khong-co@thanhto.demo"])
+    assert r.exit_code != 0 and "Không có tài khoản" in r.output
+    r = runner.invoke(args=["set-first-chair", "hoa@thanhto.demo"])
+    assert r.exit_code == 0, r.output
+    assert _roles(member) == {"chair", "committee"}
+    r = runner.invoke(args=["set-first-chair", "hoa@thanhto.demo"])
+    assert r.exit_code != 0 and "đã có Chủ tịch" in r.output
