@@ -349,3 +349,67 @@ def test_set_first_chair_command(runner):
     assert _roles(member) == {"chair", "committee"}
     r = runner.invoke(args=["set-first-chair", "hoa@thanhto.demo"])
     assert r.exit_code != 0 and "đã có Chủ tịch" in r.output
+
+
+def test_simultaneous_handovers_leave_one_chair(app):
+    """Four handovers fired at once from four tabs of the chair, each to someone else: one wins, the
+    others are refused and nothing of theirs is written (the guarded UPDATE of the chair's row).
+    On PostgreSQL (TEST_DATABASE_URL) the losers wait on the row lock; on SQLite on the write lock."""
+    import threading
+    from .conftest import PASSWORD, login
+    chair = make_user("Nguyễn Thị Hoa", roles=["chair", "committee"])
+    successors = [make_user(f"Người Nhận {i}") for i in range(4)]
+    clients = []
+    for _ in successors:
+        client = app.test_client()
+        assert login(client, chair, PASSWORD).status_code == 303
+        clients.append((client, client.csrf_token()))
+    ids = [str(p.id) for p in successors]   # read here: the threads have no app context
+    db.session.commit()
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int | None] = [None] * len(clients)
+    failures: list[BaseException] = []
+
+    def worker(index: int) -> None:
+        client, token = clients[index]
+        try:
+            barrier.wait(timeout=20)
+            statuses[index] = client.post("/chuc-vu/ban-giao", data={
+                "csrf_token": token, "successor_id": ids[index]}).status_code
+        except BaseException as exc:  # a thread's exception would vanish otherwise
+            failures.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures, failures
+    assert sorted(statuses) == [303, 403, 403, 403]
+    chairs = _chairs()
+    assert len(chairs) == 1 and chairs[0] == successors[statuses.index(303)].id
+    assert sorted(len(_roles(p)) for p in successors) == [0, 0, 0, 2]
+    assert _roles(chair) == set()          # keep_on_committee was not ticked
+
+
+def test_a_size_change_during_a_vote_is_announced_with_the_new_threshold(app):
+    """A draft under vote counts the committee in office at each vote (approvals.services), so the
+    confirmation says that open votes now need the new number."""
+    from flask import current_app
+    from congdoan.approvals.services import submit, vote
+    from .doc_factories import make_committee
+    from .plan_factories import make_plan
+    committee = make_committee(signature=False)
+    plan = make_plan(committee.chair)
+    with current_app.test_request_context():
+        submit(plan, actor=committee.chair)
+        for voter in (committee.chair, committee.vice):
+            vote(plan, voter=voter, choice="for")
+    db.session.commit()
+    newcomer = make_user("Người Mới")
+    change = offices.set_offices(newcomer, {Role.COMMITTEE}, actor=committee.chair)
+    db.session.commit()
+    assert change.message() == (
+        "Đã giao chức vụ Ủy viên Ban Chấp hành cho Người Mới. Ban Chấp hành nay có 8 ủy viên: một dự thảo "
+        "cần ít nhất 5 phiếu đồng ý. 1 dự thảo đang biểu quyết nay tính theo số ủy viên mới; kết quả được "
+        "xét lại khi có phiếu tiếp theo.")

@@ -55,6 +55,7 @@ class OfficeChange:
     before: CommitteeSize | None = None
     after: CommitteeSize | None = None
     handed_over_by: User | None = None
+    open_rounds: int = 0             # drafts under vote when the size moved
 
     @property
     def size_moved(self) -> bool:
@@ -74,6 +75,9 @@ class OfficeChange:
             if not self.granted and not self.removed:
                 parts.append(f"Chức vụ của {name} không thay đổi.")
         parts.append(self.after.sentence("nay" if self.size_moved else "vẫn"))
+        if self.size_moved and self.open_rounds:
+            parts.append(f"{self.open_rounds} dự thảo đang biểu quyết nay tính theo số ủy viên mới; "
+                         f"kết quả được xét lại khi có phiếu tiếp theo.")
         return " ".join(parts)
 
 
@@ -88,6 +92,14 @@ def committee_size() -> CommitteeSize:
         .join(User, User.id == UserRole.user_id)
         .where(UserRole.role.in_([r.value for r in COMMITTEE_ROLES]), User.active.is_(True))).scalar()
     return CommitteeSize(members, votes_needed(Organisation.get().approval_rule, members))
+
+
+def _open_rounds() -> int:
+    """Drafts under vote: their threshold follows the committee's size now (approvals.services
+    counts the committee in office at each vote), so a change of size moves it."""
+    from ..approvals.models import ApprovalRound, RoundStatus
+    return db.session.execute(sa.select(sa.func.count()).select_from(ApprovalRound)
+                              .where(ApprovalRound.status == RoundStatus.OPEN.value)).scalar()
 
 
 def office_holders() -> list[User]:
@@ -126,6 +138,8 @@ def set_offices(person: User, offices: set[Role], *, actor: User) -> OfficeChang
     change.removed = [r for r in OFFICES if r in removed]
     if Role.VICE_CHAIR in removed:
         _end_sign_delegation(person, actor)
+    if change.size_moved:
+        change.open_rounds = _open_rounds()
     _record(change, actor)
     return change
 
@@ -165,7 +179,8 @@ def hand_over_chair(successor: User, *, actor: User, keep_on_committee: bool = T
         _record(change, actor, handover=True)
         entries.append(change)
     return OfficeChange(successor, granted=entries[1].granted, removed=entries[1].removed, before=before,
-                        after=after, handed_over_by=actor)
+                        after=after, handed_over_by=actor,
+                        open_rounds=_open_rounds() if before != after else 0)
 
 
 def set_first_chair(person: User, *, actor: User | None = None) -> OfficeChange:
