@@ -101,7 +101,10 @@ def test_chair_is_only_handed_over(union):
     with pytest.raises(DomainError, match="bàn giao"):
         offices.set_offices(chair, {Role.COMMITTEE}, actor=chair)
     db.session.rollback()
-    assert _chairs() == [chair.id]
+    with pytest.raises(DomainError, match="không kiêm Phó Chủ tịch"):
+        offices.set_offices(chair, {Role.CHAIR, Role.COMMITTEE, Role.VICE_CHAIR}, actor=chair)
+    db.session.rollback()
+    assert _chairs() == [chair.id] and _roles(chair) == {"chair", "committee"}
 
 
 def test_handover_moves_the_chair_atomically(union):

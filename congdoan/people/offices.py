@@ -129,6 +129,8 @@ def set_offices(person: User, offices: set[Role], *, actor: User) -> OfficeChang
         raise ValidationFailed({"offices": CHAIR_BY_HANDOVER})
     if granted and not person.active:
         raise ValidationFailed({"offices": "Không thể giao chức vụ cho tài khoản đã ngừng hoạt động."})
+    if Role.VICE_CHAIR in granted and Role.CHAIR in current:
+        raise ValidationFailed({"offices": "Chủ tịch không kiêm Phó Chủ tịch."})
     _confirm_chair(actor)
     change = OfficeChange(person, before=committee_size())
     person.set_roles((person.stored_roles - removed) | granted)
