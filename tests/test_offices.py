@@ -284,11 +284,21 @@ def test_handover_form_errors_are_at_the_field(client, signed_in, union):
     assert _chairs() == [chair.id]
 
 
-def test_admin_cannot_sign_a_plan(client, signed_in, union):
-    chair, one, two, admin, member = union
+def test_admin_cannot_sign_a_plan(client, signed_in):
+    from congdoan.plans.models import Plan, PlanStatus
+    from .doc_factories import approved_plan, make_committee
+    committee = make_committee()
+    plan = approved_plan(committee)
+    admin = make_user("Ngô Văn Tuấn", roles=["admin"])
     signed_in(admin)
-    assert client.get("/ke-hoach/1/ky-ban-hanh").status_code == 403
-    assert client.post_form("/ke-hoach/1/ky-ban-hanh").status_code == 403
+    assert client.get(f"/ke-hoach/{plan.id}/ky-ban-hanh").status_code == 403
+    assert client.post_form(f"/ke-hoach/{plan.id}/ky-ban-hanh").status_code == 403
+    # ... nor make himself the chair's delegate to sign: that is the chair's setting.
+    client.post_form("/cai-dat/", {"sign_delegate_id": str(admin.id)})
+    assert client.post_form(f"/ke-hoach/{plan.id}/ky-ban-hanh").status_code == 403
+    db.session.expire_all()
+    plan = db.session.get(Plan, plan.id)
+    assert plan.state == PlanStatus.APPROVED and plan.number is None
 
 
 # --- other paths that grant roles ----------------------------------------------------------------
