@@ -84,12 +84,13 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .notifications.routes import bp as notifications_bp
     from .organisation.routes import bp as organisation_bp
     from .plans.routes import bp as plans_bp
+    from .people.office_routes import bp as offices_bp
     from .people.routes import bp as people_bp
     from .requests import panels as _request_panels  # noqa: F401  (home-page panels)
     from .requests.campaign_routes import bp as campaigns_bp
     from .requests.routes import bp as requests_bp
     from .tasks.routes import bp as tasks_bp
-    for bp in (auth_bp, home_bp, people_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp,
+    for bp in (auth_bp, home_bp, people_bp, offices_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp,
                requests_bp, campaigns_bp, documents_bp, tasks_bp):
         app.register_blueprint(bp)
 

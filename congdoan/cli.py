@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `audit verify`, `approvals remind`,
+"""Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `set-first-chair`, `audit verify`, `approvals remind`,
 `tasks remind`, `plans import FILE.docx`, `plans export ID OUT.docx`."""
 from __future__ import annotations
 
@@ -42,9 +42,13 @@ def register_cli(app: Flask) -> None:
     @click.option("--email", prompt="Email")
     @click.option("--name", prompt="Họ và tên")
     @click.password_option("--password", prompt="Mật khẩu")
-    def create_admin(email: str, name: str, password: str):
-        """Tạo tài khoản quản trị đầu tiên cho một công đoàn thật."""
+    @click.option("--chair", is_flag=True,
+                  help="Người này cũng là Chủ tịch đầu tiên (chỉ khi công đoàn chưa có Chủ tịch).")
+    def create_admin(email: str, name: str, password: str, chair: bool):
+        """Tạo tài khoản quản trị cho một công đoàn thật (--chair: kiêm Chủ tịch đầu tiên)."""
+        from .errors import DomainError
         from .people.models import User
+        from .people.offices import current_chair, set_first_chair
         from .people.roles import Role
         from .people.services import PersonData, check_person
         data = PersonData(full_name=name, email=email, roles={Role.ADMIN})
@@ -58,8 +62,36 @@ def register_cli(app: Flask) -> None:
         user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
         user.set_roles({Role.ADMIN})
         db.session.add(user)
+        db.session.flush()
+        if chair:
+            try:
+                set_first_chair(user)
+            except DomainError as exc:
+                db.session.rollback()
+                raise click.ClickException(exc.message) from None
         db.session.commit()
-        click.echo(f"Đã tạo quản trị viên {user.email}.")
+        click.echo(f"Đã tạo quản trị viên {user.email}" + (", kiêm Chủ tịch." if chair else "."))
+        if not chair and current_chair() is None:
+            click.echo("Chưa có Chủ tịch: chỉ Chủ tịch giao được các chức vụ. Khi tài khoản của Chủ tịch đã có, "
+                       "chạy `flask --app wsgi set-first-chair EMAIL`.")
+
+    @app.cli.command("set-first-chair")
+    @click.argument("email")
+    def set_first_chair_command(email: str):
+        """Giao chức Chủ tịch đầu tiên cho một tài khoản (chỉ khi công đoàn chưa có Chủ tịch)."""
+        from .errors import DomainError
+        from .people.models import User
+        from .people.offices import set_first_chair
+        user = db.session.execute(sa.select(User).where(User.email == email.strip().lower())).scalar()
+        if user is None:
+            raise click.ClickException(f"Không có tài khoản với email {email}.")
+        try:
+            change = set_first_chair(user)
+        except DomainError as exc:
+            db.session.rollback()
+            raise click.ClickException(exc.message) from None
+        db.session.commit()
+        click.echo(f"{user.full_name} là Chủ tịch. {change.after.sentence('nay')}")
 
     audit = click.Group("audit", help="Nhật ký kiểm toán.")
 

@@ -19,7 +19,9 @@ from .people.roles import COMMITTEE_ROLES, Role
 
 class Perm(str, enum.Enum):
     SIGNED_IN = "signed_in"              # any active account
-    PEOPLE_MANAGE = "people.manage"      # accounts, groups, roles, member import
+    PEOPLE_MANAGE = "people.manage"      # accounts, groups, the admin role, member import
+    OFFICES_VIEW = "offices.view"        # who holds which office, the committee's size
+    OFFICES_MANAGE = "offices.manage"    # grant and remove offices, hand over the chair
     SETTINGS_EDIT = "settings.edit"      # organisation settings
     AUDIT_VIEW = "audit.view"            # the whole audit trail
     PLANS_VIEW = "plans.view"            # plan list and the plans one may see (object rule: can_view)
@@ -43,6 +45,8 @@ R = Role
 PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.SIGNED_IN: frozenset({R.MEMBER}),
     Perm.PEOPLE_MANAGE: frozenset({R.ADMIN}),
+    Perm.OFFICES_VIEW: COMMITTEE_ROLES | {R.ACCOUNTANT, R.ADMIN},
+    Perm.OFFICES_MANAGE: frozenset({R.CHAIR}),
     Perm.SETTINGS_EDIT: frozenset({R.ADMIN, R.CHAIR}),
     Perm.AUDIT_VIEW: frozenset({R.ADMIN, R.CHAIR}),
     Perm.PLANS_VIEW: frozenset({R.MEMBER}),
@@ -60,6 +64,24 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.TASKS_ASSIGN: frozenset({R.VICE_CHAIR, R.CHAIR}),
     Perm.TASKS_TRACK: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
 }
+
+
+# Who grants and removes each stored role (separation of duties, issue 15): the union's offices are
+# the chair's act, the admin role the admin's. The chair itself is never granted, only handed over
+# by the chair in office (people/offices.py), or set once on an install that has none (command line).
+GRANTED_BY: dict[Role, Perm] = {
+    R.CHAIR: Perm.OFFICES_MANAGE,
+    R.VICE_CHAIR: Perm.OFFICES_MANAGE,
+    R.COMMITTEE: Perm.OFFICES_MANAGE,
+    R.ACCOUNTANT: Perm.OFFICES_MANAGE,
+    R.ADMIN: Perm.PEOPLE_MANAGE,
+}
+
+
+def may_grant(user, role: Role) -> bool:
+    """May this person grant or remove this stored role (for anyone, themselves included)?"""
+    perm = GRANTED_BY.get(role)
+    return perm is not None and has_permission(user, perm)
 
 
 def has_permission(user, perm: Perm) -> bool:

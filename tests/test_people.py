@@ -20,13 +20,13 @@ def test_add_person_gives_one_time_password_and_forces_change(client, signed_in)
     group = make_group("Tổ Khối 1")
     r = client.post_form("/quan-tri/nguoi-dung/them", {
         "full_name": "  Trần   Thị Bình ", "email": "Binh.Tran@ThanhTo.demo", "phone": "0912 345 678",
-        "group_id": str(group.id), "roles": ["committee"]})
+        "group_id": str(group.id), "roles": ["admin"]})   # offices are the chair's (test_offices.py)
     assert r.status_code == 200
     password = re.search(r'<code class="secret">([^<]+)</code>', r.get_data(as_text=True)).group(1)
     user = db.session.execute(sa.select(User).where(User.email == "binh.tran@thanhto.demo")).scalar_one()
     assert user.full_name == "Trần Thị Bình" and user.phone == "0912345678"
     assert user.must_change_password and user.group_id == group.id
-    assert {r.value for r in user.stored_roles} == {"committee"}
+    assert {r.value for r in user.stored_roles} == {"admin"}
     assert user.check_password(password)
     assert db.session.query(AuditEntry).filter_by(action="person_created", object_id=user.id).count() == 1
 
@@ -80,7 +80,7 @@ def test_inline_edit_returns_the_row(client, signed_in):
     assert form.status_code == 200 and "<form" in form.get_data(as_text=True)
     assert "<html" not in form.get_data(as_text=True)
     r = client.post_form(f"/quan-tri/nguoi-dung/{user.id}", {"full_name": "Vũ Thị Mai Anh", "email": user.email,
-                                                             "phone": "", "roles": ["accountant"]}, htmx=True)
+                                                             "phone": "", "roles": ["admin"]}, htmx=True)
     assert r.status_code == 200
     assert f'id="person-{user.id}"' in r.get_data(as_text=True) and "Vũ Thị Mai Anh" in text_of(r)
     assert db.session.get(User, user.id).full_name == "Vũ Thị Mai Anh"

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from ..dates import local_today
 from ..extensions import db
 from ..organisation.models import Organisation
+from ..people import offices
 from ..people.models import Group, User
+from ..people.roles import OFFICES, Role
 from ..text import fold
 from . import union
 from .requests import seed_requests
@@ -36,6 +38,7 @@ def seed_union(password_method: str) -> dict[str, int]:
     # One hash for the shared demo password: hashing 30 times with scrypt would only slow seeding.
     probe = User()
     probe.set_password(union.DEMO_PASSWORD, password_method)
+    appointed: list[tuple[User, set[Role]]] = []
     for name, local, phone, group_index, roles, leads in union.PEOPLE:
         address = union.email(local)
         user = db.session.execute(sa.select(User).where(User.email == address)).scalar()
@@ -43,16 +46,35 @@ def seed_union(password_method: str) -> dict[str, int]:
             user = User(email=address, phone=phone, group_id=groups[group_index].id,
                         password_hash=probe.password_hash, must_change_password=False)
             user.set_name(name)
-            user.set_roles(roles)
+            held = {Role(r) for r in roles} & set(OFFICES)
+            user.set_roles({Role(r) for r in roles} - held)
             db.session.add(user)
             db.session.flush()
+            appointed.append((user, held))
             created["people"] += 1
             if leads and groups[group_index].leader_id is None:
                 groups[group_index].leader_id = user.id
     db.session.flush()
+    _appoint(appointed)
     db.session.expire_all()            # leaders were just set: let roles and groups be re-read
     created.update(seed_requests())
     return created
+
+
+def _appoint(appointed: list[tuple[User, set[Role]]]) -> None:
+    """Offices through the one service that gives them, as a real union would: the demo's chair is
+    the install's first chair (what `create-admin --chair` does), who then gives the others theirs,
+    each in the audit trail."""
+    for user, held in appointed:
+        if Role.CHAIR in held and offices.current_chair() is None:
+            offices.set_first_chair(user)
+    chair = offices.current_chair()
+    if chair is None:
+        return
+    for user, held in appointed:
+        rest = held - {Role.CHAIR}
+        if rest - user.stored_roles:
+            offices.set_offices(user, rest | (user.stored_roles & set(OFFICES)), actor=chair)
 
 
 EXAMPLE_PLAN = Path(__file__).with_name("ke_hoach_2023_2024.json")

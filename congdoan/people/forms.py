@@ -33,3 +33,13 @@ class GroupForm(Form):
 class ImportForm(Form):
     file = FileField("Tệp danh sách (.csv hoặc .xlsx)")
     create_groups = BooleanField("Tự tạo tổ mới nếu tên tổ trong tệp chưa có")
+
+
+class OfficesForm(Form):
+    """One person's offices other than the chair (the chair is handed over, never ticked)."""
+    offices = MultiCheckboxField("Chức vụ", validate_choice=False)
+
+
+class HandoverForm(Form):
+    successor_id = SelectField("Người nhận chức Chủ tịch", coerce=_optional_int, validate_choice=False)
+    keep_on_committee = BooleanField("Tôi tiếp tục là Ủy viên Ban Chấp hành", default=True)

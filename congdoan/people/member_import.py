@@ -14,7 +14,9 @@ from ..errors import DomainError
 from ..extensions import db
 from ..text import clean_text, fold
 from .models import Group, User
-from .roles import ROLE_ALIASES, Role
+from ..permissions import may_grant
+from . import offices as office_service
+from .roles import OFFICES, ROLE_ALIASES, Role
 from .services import PersonData, check_person, create_group, create_person
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -164,13 +166,15 @@ def import_members(rows: list[Row], *, actor: User, create_groups: bool = False)
 
     A row is rejected for: a missing or too long name, a missing, malformed or already used e-mail
     (also when an earlier row of the same file uses it), a malformed phone, an unknown group (unless
-    create_groups), an unknown role, or a group-leader role for a group that already has a leader.
+    create_groups), an unknown role, a group-leader role for a group that already has a leader, or an
+    office (Ủy viên BCH, Phó Chủ tịch, Kế toán) when the importer is not the chair in office, or the
+    chair itself (only handed over). The chair's offices are given through people/offices.py.
     """
     report = ImportReport()
     groups = {g.name_key: g for g in db.session.execute(sa.select(Group)).scalars()}
     seen_emails: dict[str, int] = {}
     leaders_claimed: dict[int | str, int] = {}
-    planned: list[tuple[Row, PersonData, str | None, bool]] = []
+    planned: list[tuple[Row, PersonData, str | None, bool, set[Role]]] = []
     for row in rows:
         reasons: list[str] = []
         group_name = row.values.get("group", "")
@@ -183,6 +187,12 @@ def import_members(rows: list[Row], *, actor: User, create_groups: bool = False)
         data = PersonData(full_name=row.values.get("full_name", ""), email=row.values.get("email", ""),
                           phone=row.values.get("phone", ""), group_id=group.id if group else None,
                           roles=roles - {Role.GROUP_LEADER, Role.MEMBER})
+        held = data.roles & set(OFFICES)
+        data.roles -= held
+        if Role.CHAIR in held:
+            reasons.append(office_service.CHAIR_BY_HANDOVER)
+        elif not all(may_grant(actor, role) for role in held):
+            reasons.append(office_service.REFUSED)
         field_errors = check_person(data)
         reasons.extend(field_errors.values())
         if data.email and data.email in seen_emails and "email" not in field_errors:
@@ -202,9 +212,9 @@ def import_members(rows: list[Row], *, actor: User, create_groups: bool = False)
             report.rejected.append(Rejected(row, reasons))
             continue
         seen_emails[data.email] = row.number
-        planned.append((row, data, group_name or None, leads))
+        planned.append((row, data, group_name or None, leads, held))
 
-    for row, data, group_name, leads in planned:
+    for row, data, group_name, leads, held in planned:
         group = groups.get(fold(group_name)) if group_name else None
         if group_name and group is None:
             group = create_group(group_name, actor=actor)
@@ -212,6 +222,8 @@ def import_members(rows: list[Row], *, actor: User, create_groups: bool = False)
             report.groups_created.append(group.name)
         data.group_id = group.id if group else None
         user, password = create_person(data, actor=actor)
+        if held:
+            office_service.set_offices(user, held, actor=actor)
         if leads and group is not None:
             group.leader_id = user.id
         report.created.append(Created(row, user, password))

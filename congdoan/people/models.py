@@ -47,6 +47,9 @@ class UserRole(db.Model):
         sa.CheckConstraint("role IN ('committee', 'vice_chair', 'chair', 'accountant', 'admin')",
                            name="known_role"),
         sa.Index("ix_user_roles_role", "role"),
+        # At most one chair (migration 0014): the chair changes hands only by a handover.
+        sa.Index("uq_user_roles_one_chair", "role", unique=True,
+                 sqlite_where=sa.text("role = 'chair'"), postgresql_where=sa.text("role = 'chair'")),
     )
 
 

@@ -1,5 +1,7 @@
-"""The roles of DOMAIN.md. Stored roles are granted by an admin; two are derived:
-every active account is a member, and the leader of a union group is a group leader."""
+"""The roles of DOMAIN.md. Two are derived: every active account is a member, and the leader of a
+union group is a group leader. The stored ones are of two kinds (who grants which: permissions.py):
+the union's offices, given by the chair in office (congdoan/people/offices.py), and the technical
+admin role, given by an admin with the account."""
 from __future__ import annotations
 
 import enum
@@ -29,8 +31,16 @@ ROLE_LABELS = {
     Role.ADMIN: "Quản trị",
 }
 
-# Roles an admin grants; the order is the order shown in forms.
+# Every stored role; the order is the order shown in forms.
 GRANTABLE = (Role.CHAIR, Role.VICE_CHAIR, Role.COMMITTEE, Role.ACCOUNTANT, Role.ADMIN)
+
+# The union's offices: granted and removed by the chair (the chair itself only changes hands by a
+# handover). The accountant / treasurer is one: the committee chooses who handles the union's money,
+# and the admin must not be able to make himself the one who marks requests paid.
+OFFICES = (Role.CHAIR, Role.VICE_CHAIR, Role.COMMITTEE, Role.ACCOUNTANT)
+
+# What the admin grants with an account.
+ACCOUNT_ROLES = (Role.ADMIN,)
 
 # The chair and vice chairs sit on the executive committee by office.
 COMMITTEE_ROLES = frozenset({Role.COMMITTEE, Role.VICE_CHAIR, Role.CHAIR})

@@ -10,11 +10,12 @@ from email_validator import EmailNotValidError, validate_email
 
 from ..audit.service import record
 from ..auth.services import temporary_password
-from ..errors import DomainError
+from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..text import clean_text, fold
 from .models import Group, User
-from .roles import GRANTABLE, ROLE_LABELS, Role
+from .offices import REFUSED as OFFICES_REFUSED
+from .roles import ACCOUNT_ROLES, GRANTABLE, OFFICES, ROLE_LABELS, Role
 
 NAME_MAX = 120
 GROUP_NAME_MAX = 120
@@ -86,12 +87,19 @@ def check_person(data: PersonData, *, existing: User | None = None) -> dict[str,
     unknown = {r for r in data.roles if r not in GRANTABLE}
     if unknown:
         errors["roles"] = "Vai trò không hợp lệ."
+    elif (data.roles & set(OFFICES)) - (existing.stored_roles if existing is not None else set()):
+        # Offices are the chair's to give (people/offices.py); an office the person already holds
+        # may come back from an old form unchanged.
+        errors["roles"] = OFFICES_REFUSED
     return errors
 
 
 def create_person(data: PersonData, *, actor: User | None) -> tuple[User, str]:
     """Create an account with a one-time password it must change at first sign-in.
-    The data must have passed check_person. Returns the user and the one-time password."""
+    The data must have passed check_person. Returns the user and the one-time password.
+    Offices are not given here: the chair gives them through people/offices.py."""
+    if data.roles & set(OFFICES):
+        raise PermissionDenied(OFFICES_REFUSED)
     user = User(email=data.email, phone=data.phone, group_id=data.group_id, must_change_password=True)
     user.set_name(data.full_name)
     password = temporary_password()
@@ -105,7 +113,8 @@ def create_person(data: PersonData, *, actor: User | None) -> tuple[User, str]:
 
 
 def update_person(user: User, data: PersonData, *, actor: User) -> None:
-    """Apply checked changes. Refuses to take the last admin's admin role away."""
+    """Apply checked changes. Refuses to take the last admin's admin role away. The person's
+    offices are left as they are: only the chair changes them (people/offices.py)."""
     if Role.ADMIN in user.stored_roles and Role.ADMIN not in data.roles:
         _keep_an_admin(user, "bỏ vai trò Quản trị của")
     before = _snapshot(user)
@@ -118,7 +127,7 @@ def update_person(user: User, data: PersonData, *, actor: User) -> None:
             if group.id != data.group_id:
                 group.leader_id = None
         user.group_id = data.group_id
-    user.set_roles(data.roles)
+    user.set_roles((data.roles - set(OFFICES)) | (user.stored_roles & set(OFFICES)))
     db.session.flush()
     db.session.expire(user, ["led_groups"])
     after = _snapshot(user)
@@ -136,6 +145,7 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
             raise DomainError("Bạn không thể tự ngừng tài khoản của chính mình.")
         if Role.ADMIN in user.stored_roles:
             _keep_an_admin(user, "ngừng tài khoản của")
+        _keep_offices_filled(user)
     user.active = active
     record("person_activated" if active else "person_deactivated", user, actor=actor,
            summary=("Kích hoạt lại" if active else "Ngừng") + f" tài khoản {user.full_name}")
@@ -159,6 +169,20 @@ def _keep_an_admin(user: User, verb: str) -> None:
     if not others:
         raise DomainError(f"Không thể {verb} quản trị viên cuối cùng. Hãy giao vai trò Quản trị "
                           f"cho người khác trước.")
+
+
+def _keep_offices_filled(user: User) -> None:
+    """An office holder's account is not deactivated: the chair would leave the union with nobody
+    to grant offices, and any committee member's leaving moves the vote threshold, which is the
+    chair's act, not the admin's."""
+    held = user.stored_roles & set(OFFICES)
+    if Role.CHAIR in held:
+        raise DomainError(f"{user.full_name} đang là Chủ tịch: hãy bàn giao chức Chủ tịch (trang Chức vụ) "
+                          f"trước khi ngừng tài khoản.")
+    if held:
+        labels = ", ".join(r.label for r in OFFICES if r in held)
+        raise DomainError(f"{user.full_name} đang giữ chức vụ {labels}: Chủ tịch cần miễn nhiệm trên "
+                          f"trang Chức vụ trước khi ngừng tài khoản.")
 
 
 def _snapshot(user: User) -> dict:
@@ -221,4 +245,5 @@ def set_group_active(group: Group, active: bool, *, actor: User) -> None:
 
 
 def role_choices() -> list[tuple[str, str]]:
-    return [(r.value, ROLE_LABELS[r]) for r in GRANTABLE]
+    """The roles the admin's person form offers: the offices are given on the offices page."""
+    return [(r.value, ROLE_LABELS[r]) for r in ACCOUNT_ROLES]
