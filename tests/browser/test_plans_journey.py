@@ -119,3 +119,31 @@ def test_the_preview_rules_sit_centred_under_their_lines(page):
         assert r["width"] > 0
         assert abs((r["x"] + r["width"] / 2) - (container["x"] + container["width"] / 2)) < 40, rule
         assert r["y"] >= text["y"] + text["height"], f"{rule} overlaps the text above it"
+
+
+def test_every_editor_button_is_reached_and_seen_with_the_keyboard(page):
+    """The parts' Sửa / ↑ / ↓ / Xóa buttons were display:none until hovered: a keyboard reached 11 of
+    424 of them on a fresh draft."""
+    from ..plan_factories import make_plan
+    author = make_user("Lê Thị Thu Hà", email="ha@thanhto.demo", roles=["committee"])
+    plan = make_plan(author)
+    sign_in(page, "ha@thanhto.demo", PASSWORD)
+    page.goto(f"/ke-hoach/{plan.id}")
+    buttons = page.locator(".part-actions button")
+    total = buttons.count()
+    assert total >= 12
+    reached = set()
+    for _ in range(total * 3 + 80):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => {
+            const el = document.activeElement;
+            const box = el.closest('.part-actions');
+            if (!box) return null;
+            const all = Array.from(document.querySelectorAll('.part-actions button'));
+            return [all.indexOf(el), getComputedStyle(box).opacity];
+        }""")
+        if info:
+            index, opacity = info
+            assert float(opacity) == 1, "a focused editor button is invisible"
+            reached.add(index)
+    assert len(reached) == total
