@@ -100,8 +100,8 @@ def _axe_watch() -> str:
     return _AXE_SOURCE + """
 ;(function () {
   if (window.top !== window) { return; }
-  var pending = null, running = false, again = false;
-  window.__axeFindings = function () {
+  var pending = null, queue = Promise.resolve();
+  function findings() {
     return axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
                               resultTypes: ["violations"]}).then(function (results) {
       var found = [];
@@ -114,16 +114,17 @@ def _axe_watch() -> str:
       });
       return found;
     });
+  }
+  // axe refuses to start while a run is under way: runs wait for each other.
+  window.__axeFindings = function () {
+    var run = queue.then(findings, findings);
+    queue = run.catch(function () {});
+    return run;
   };
   function check() {
-    if (running) { again = true; return; }
-    running = true;
     window.__axeFindings().then(function (found) {
       found.forEach(function (line) { console.error(line); });
-    }).catch(function () {}).then(function () {
-      running = false;
-      if (again) { again = false; schedule(); }
-    });
+    }).catch(function () {});
   }
   function schedule() { clearTimeout(pending); pending = setTimeout(check, 50); }
   window.addEventListener("load", schedule);
