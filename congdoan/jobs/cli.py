@@ -38,6 +38,8 @@ def register_jobs_cli(app: Flask) -> None:
         done = worker.run(app, once=once, poll=poll, stop=stop)
         if once:
             click.echo(f"Đã chạy {done} công việc nền.")
+        else:
+            click.echo(f"Đã dừng công việc nền ({done} việc đã chạy).", err=True)
 
     jobs = click.Group("jobs", help="Công việc nền (hàng đợi): xem, chạy lại việc thất bại.")
 
