@@ -198,3 +198,16 @@ def test_the_administrator_sees_failed_jobs_and_runs_one_again(client, signed_in
     assert done.status_code == 303
     assert job_of(job.id).status == QUEUED
     assert "Đã đưa công việc số" in text_of(client.get("/quan-tri/cong-viec-nen/"))
+
+
+def test_old_done_jobs_are_purged_and_failed_ones_kept(app, runner):
+    done, failed = add(1).id, add(2, permanent=True).id
+    worker.run(app, once=True)
+    db.session.execute(sa.update(Job).values(done_at=utcnow() - dt.timedelta(days=31)))
+    fresh = add(3).id
+    worker.run(app, once=True)
+    result = runner.invoke(args=["jobs", "purge", "--days", "30"])
+    assert "Đã xóa 1 công việc nền" in result.output
+    db.session.expire_all()
+    left = db.session.execute(sa.select(Job.id).order_by(Job.id)).scalars().all()
+    assert left == [failed, fresh] and done not in left

@@ -123,3 +123,66 @@ def test_a_conversion_that_fails_for_good_is_explained_without_libreoffice_words
     from congdoan.notifications.models import Notification
     told = db.session.execute(sa.select(Notification).where(Notification.user_id == admin.id)).scalars().all()
     assert [n.kind for n in told] == ["job_failed"]
+
+
+def test_a_worker_killed_during_a_conversion_leaves_the_job_to_the_next_one(app, tmp_path, monkeypatch):
+    """A real worker process is killed (SIGKILL) while LibreOffice works: the job stays leased, then
+    the next worker runs it once the lease has passed and the PDF is stored."""
+    import datetime as dt
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from congdoan.jobs import worker
+    from congdoan.jobs.models import Job
+
+    started = tmp_path / "soffice-started"
+    slow = tmp_path / "soffice"
+    slow.write_text(f"#!/bin/sh\necho $$ > {started}\nexec sleep 300\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("CONGDOAN_SOFFICE", str(slow))
+    committee = make_committee()
+    plan = approved_plan(committee)
+    signed = S.sign_plan(plan, actor=committee.chair)
+    db.session.commit()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    env = dict(os.environ, DATABASE_URL=url, INSTANCE_PATH=app.instance_path, CONGDOAN_SOFFICE=str(slow))
+    env.pop("SMTP_HOST", None)
+    log = tmp_path / "worker.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--poll", "0.2"],
+                                cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120                 # a wait for the state, not a measured time
+        while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert started.exists(), log.read_text(errors="replace")[-2000:]
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if started.exists() and started.read_text().strip():
+            try:
+                os.killpg(int(started.read_text().strip()), signal.SIGKILL)   # the orphaned "LibreOffice"
+            except ProcessLookupError:
+                pass
+    db.session.expire_all()
+    job = db.session.execute(sa.select(Job).where(Job.kind == "pdf")).scalar_one()
+    assert (job.status, job.attempts) == ("running", 1)
+    lease_end = job.locked_until
+
+    monkeypatch.setattr(pdf_tools, "convert_to_pdf", lambda data, **kw: FAKE_PDF)
+    monkeypatch.setattr(pdf_tools, "pdf_available", lambda: (True, ""))
+    worker.run(app, once=True, now=lease_end - dt.timedelta(seconds=1))    # the lease still holds
+    db.session.expire_all()
+    assert db.session.get(SignedDocument, signed.id).pdf_sha256 is None
+    worker.run(app, once=True, now=lease_end + dt.timedelta(seconds=1))
+    db.session.expire_all()
+    job = db.session.execute(sa.select(Job).where(Job.kind == "pdf")).scalar_one()
+    assert (job.status, job.attempts) == ("done", 2)
+    assert db.session.get(SignedDocument, signed.id).pdf == FAKE_PDF

@@ -1,4 +1,4 @@
-"""`flask --app wsgi worker [--once]`, `flask --app wsgi jobs list|retry`."""
+"""`flask --app wsgi worker [--once]`, `flask --app wsgi jobs list|retry|purge`."""
 from __future__ import annotations
 
 import logging
@@ -70,6 +70,16 @@ def register_jobs_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Đã đưa {count} công việc trở lại hàng đợi." if count
                    else "Không có công việc thất bại nào khớp để chạy lại.")
+
+    @jobs.command("purge")
+    @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650),
+                  help="Xóa công việc đã xong từ quá số ngày này (việc thất bại được giữ lại).")
+    def jobs_purge(days: int):
+        """Xóa công việc nền đã xong từ lâu (thư đã gửi cũng chứa nội dung thư)."""
+        import datetime as dt
+        count = queue.purge(dt.timedelta(days=days))
+        db.session.commit()
+        click.echo(f"Đã xóa {count} công việc nền đã xong từ hơn {days} ngày trước.")
 
     app.cli.add_command(jobs)
 

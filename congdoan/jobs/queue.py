@@ -158,3 +158,11 @@ def retry(job_ids: list[int] | None = None, *, all_failed: bool = False) -> int:
     return db.session.execute(
         query.values(status=QUEUED, attempts=0, run_after=utcnow(), done_at=None, locked_by=None,
                      locked_until=None).execution_options(synchronize_session=False)).rowcount
+
+
+def purge(older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Delete jobs done before now - older_than (a mail job holds its message). Failed jobs stay until
+    someone has looked at them. Returns how many were deleted (current transaction)."""
+    return db.session.execute(
+        sa.delete(Job).where(Job.status == DONE, Job.done_at < (now or utcnow()) - older_than)
+        .execution_options(synchronize_session=False)).rowcount
