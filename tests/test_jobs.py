@@ -86,7 +86,7 @@ def test_a_failed_try_is_retried_after_a_growing_wait_then_kept_as_failed(app):
     worker.run(app, once=True, now=start + dt.timedelta(days=1))
     assert len(RUNS) == 3
     told = db.session.execute(sa.select(Notification).where(Notification.user_id == admin.id)).scalars().all()
-    assert len(told) == 1 and "việc thử" in told[0].message and told[0].link == "/quan-tri/cong-viec-nen"
+    assert len(told) == 1 and "việc thử" in told[0].message and told[0].link == "/quan-tri/cong-viec-nen/"
 
 
 def test_a_permanent_failure_is_not_retried(app):
@@ -198,6 +198,11 @@ def test_the_administrator_sees_failed_jobs_and_runs_one_again(client, signed_in
     assert done.status_code == 303
     assert job_of(job.id).status == QUEUED
     assert "Đã đưa công việc số" in text_of(client.get("/quan-tri/cong-viec-nen/"))
+    from congdoan.audit.models import AuditEntry
+    entry = db.session.execute(sa.select(AuditEntry).where(AuditEntry.action == "job_retried")).scalar_one()
+    assert (entry.actor_id, entry.object_id) == (admin.id, job.id)
+    again = client.post_form(f"/quan-tri/cong-viec-nen/{job.id}/chay-lai")     # no longer failed
+    assert "không ở trạng thái thất bại" in text_of(client.get(again.headers["Location"]))
 
 
 def test_old_done_jobs_are_purged_and_failed_ones_kept(app, runner):

@@ -150,14 +150,22 @@ def record_failure(job: Job, worker_id: str, error: str, *, permanent: bool = Fa
     return values["status"] if changed == 1 else None
 
 
-def retry(job_ids: list[int] | None = None, *, all_failed: bool = False) -> int:
-    """Queue failed jobs again, with fresh attempts (current transaction). Returns how many."""
-    query = sa.update(Job).where(Job.status == FAILED)
+def retry(job_ids: list[int] | None = None, *, all_failed: bool = False, actor=None) -> int:
+    """Queue failed jobs again, with fresh attempts, each written to the audit trail (current
+    transaction; the caller commits). Jobs that are not failed are left alone. Returns how many."""
+    from ..audit.service import record
+    query = sa.select(Job).where(Job.status == FAILED).order_by(Job.id)
     if not all_failed:
         query = query.where(Job.id.in_(job_ids or []))
-    return db.session.execute(
-        query.values(status=QUEUED, attempts=0, run_after=utcnow(), done_at=None, locked_by=None,
-                     locked_until=None).execution_options(synchronize_session=False)).rowcount
+    jobs = db.session.execute(query.with_for_update()).scalars().all()
+    for job in jobs:
+        record("job_retried", job, actor=actor,
+               summary=f"Chạy lại công việc nền số {job.id} ({job.kind}) sau {job.attempts} lần thử thất bại",
+               data={"kind": job.kind, "attempts": job.attempts, "last_error": job.last_error[-500:]})
+        job.status, job.attempts, job.run_after = QUEUED, 0, utcnow()
+        job.done_at = job.locked_by = job.locked_until = None
+    db.session.flush()
+    return len(jobs)
 
 
 def purge(older_than: dt.timedelta, now: dt.datetime | None = None) -> int:

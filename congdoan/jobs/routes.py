@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash
+from flask_login import current_user
 
 from ..extensions import db
 from ..permissions import Perm, requires
@@ -31,7 +32,7 @@ def index():
 @bp.route("/<int:job_id>/chay-lai", methods=["POST"])
 @requires(Perm.JOBS_MANAGE)
 def retry(job_id: int):
-    if queue.retry([job_id]):
+    if queue.retry([job_id], actor=current_user):
         db.session.commit()
         flash(f"Đã đưa công việc số {job_id} trở lại hàng đợi.", "success")
     else:

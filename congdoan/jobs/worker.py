@@ -18,7 +18,8 @@ import time
 import traceback
 from collections.abc import Callable
 
-from flask import Flask
+import sqlalchemy as sa
+from flask import Flask, current_app
 
 from ..extensions import db
 from . import queue
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 SWEEP_EVERY = 60.0                     # seconds between two sweeps of a polling worker
 
 SWEEPERS: list[Callable[[], int]] = []
-FAILED_LINK = "/quan-tri/cong-viec-nen"
 
 
 def sweeper(fn: Callable[[], int]) -> Callable[[], int]:
@@ -73,12 +73,12 @@ def _tell_admins(job: Job) -> None:
     from ..notifications.service import notify
     from ..people.models import User, UserRole
     from ..people.roles import Role
-    import sqlalchemy as sa
     admins = db.session.execute(sa.select(User).where(User.active.is_(True), User.id.in_(
         sa.select(UserRole.user_id).where(UserRole.role == Role.ADMIN.value)))).scalars().all()
     title = queue.HANDLERS[job.kind].title if job.kind in queue.HANDLERS else job.kind
+    link = current_app.url_map.bind("localhost").build("jobs.index")     # no request here
     notify(admins, "job_failed", f"Công việc nền thất bại sau {job.attempts} lần thử: {title} (số {job.id}). "
-           "Xem lý do và cho chạy lại ở trang Công việc nền.", FAILED_LINK,
+           "Xem lý do và cho chạy lại ở trang Công việc nền.", link,
            subject=f"[Công đoàn] Công việc nền thất bại: {title}", email=job.kind != "mail")
 
 
