@@ -2,6 +2,7 @@ import datetime as dt
 import socket
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from congdoan.extensions import db
@@ -151,3 +152,25 @@ def test_a_mail_the_server_refuses_for_now_is_retried_until_delivered(app, runne
         worker.run(app, once=True, now=start + dt.timedelta(hours=attempt))
     assert [m[0] for m in flaky_smtp.received] == [["a@thanhto.demo"]]
     assert flaky_smtp.inbox.failures == 0
+
+
+class RefusingInbox(Inbox):
+    async def handle_DATA(self, server, session, envelope):
+        return "550 5.1.1 Không có hộp thư này"
+
+
+def test_a_mail_refused_for_good_is_kept_failed_and_the_admin_told_in_the_app_only(app):
+    from congdoan.jobs import worker
+    from congdoan.jobs.models import Job
+    admin = make_user(email="quantri@thanhto.demo", roles=["admin"])
+    a = make_user(email="khong-co@thanhto.demo")
+    for mailbox in _serve(app, RefusingInbox()):
+        notify([a], "plan_submitted", "Kế hoạch chờ bạn duyệt", "/ke-hoach/1")
+        db.session.commit()
+        worker.run(app, once=True)
+        assert mailbox.received == []
+    jobs = db.session.execute(sa.select(Job).order_by(Job.id)).scalars().all()
+    assert [(j.kind, j.status, j.attempts) for j in jobs] == [("mail", "failed", 1)]   # no retry, no mail about it
+    assert "550" in jobs[0].last_error and "khong-co@thanhto.demo" in jobs[0].last_error
+    told = db.session.execute(sa.select(Notification).where(Notification.user_id == admin.id)).scalars().all()
+    assert [n.kind for n in told] == ["job_failed"]
