@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 FLASK := $(VENV)/bin/flask --app wsgi
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/congdoan_test
+PORT ?= 5000
 
 .PHONY: run test test-pg bench install install-dev migrate seed template clean
 
@@ -24,10 +25,13 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(FLASK) db upgrade
 
-## Create the virtualenv if missing, install, migrate, seed the demo union when the database is empty, serve.
+## Create the virtualenv if missing, install, migrate, seed the demo union when the database is empty, serve,
+## with the background worker (PDFs, e-mail: docs/background-work.md) beside the server; both stop together.
 run: migrate
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## Create the virtualenv, install the dev requirements, run the whole suite (SQLite).
 test: install-dev

@@ -81,6 +81,7 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .auth.routes import bp as auth_bp
     from .documents.routes import bp as documents_bp
     from .home.routes import bp as home_bp
+    from .jobs.routes import bp as jobs_bp
     from .notifications.routes import bp as notifications_bp
     from .organisation.routes import bp as organisation_bp
     from .plans.routes import bp as plans_bp
@@ -91,7 +92,7 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .requests.routes import bp as requests_bp
     from .tasks.routes import bp as tasks_bp
     for bp in (auth_bp, home_bp, people_bp, offices_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp,
-               requests_bp, campaigns_bp, documents_bp, tasks_bp):
+               requests_bp, campaigns_bp, documents_bp, tasks_bp, jobs_bp):
         app.register_blueprint(bp)
 
     register_template_helpers(app)

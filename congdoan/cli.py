@@ -1,5 +1,6 @@
-"""Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `set-first-chair`, `audit verify`, `approvals remind`,
-`tasks remind`, `plans import FILE.docx`, `plans export ID OUT.docx`."""
+"""Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `set-first-chair`, `audit verify`,
+`approvals remind`, `tasks remind`, `plans import FILE.docx`, `plans export ID OUT.docx`; `worker` and
+`jobs list|retry` (congdoan/jobs/cli.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -190,3 +191,6 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Đã gửi {sent} lời nhắc việc." if sent else "Không có lời nhắc việc mới nào cần gửi hôm nay.")
 
     app.cli.add_command(tasks)
+
+    from .jobs.cli import register_jobs_cli
+    register_jobs_cli(app)

@@ -39,6 +39,7 @@ class Perm(str, enum.Enum):
     TASKS_UPDATE = "tasks.update"        # status, notes, evidence (object rule: can_update)
     TASKS_ASSIGN = "tasks.assign"        # turn an approved plan's schedule into tasks
     TASKS_TRACK = "tasks.track"          # progress of plans, every group's board, the overview
+    JOBS_MANAGE = "jobs.manage"          # background jobs: why one failed, queue it again
 
 
 R = Role
@@ -63,6 +64,7 @@ PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.TASKS_UPDATE: frozenset({R.GROUP_LEADER, R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
     Perm.TASKS_ASSIGN: frozenset({R.VICE_CHAIR, R.CHAIR}),
     Perm.TASKS_TRACK: frozenset({R.COMMITTEE, R.VICE_CHAIR, R.CHAIR}),
+    Perm.JOBS_MANAGE: frozenset({R.ADMIN}),
 }
 
 

@@ -1,8 +1,8 @@
 """Fidelity of the Word output through the whole app: the real 2023-2024 plan signed and exported,
 imported and exported again, the date line, and hostile text signed, reopened and turned into PDF.
 
-LibreOffice runs once in this module (the hostile signed plan, through the PDF download). It is
-skipped only when soffice is missing and CI is not "true"; under CI=true a missing soffice fails.
+LibreOffice runs once in this module (the hostile signed plan, by the worker, then the PDF download).
+It is skipped only when soffice is missing and CI is not "true"; under CI=true a missing soffice fails.
 """
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def require_soffice() -> None:
     pytest.skip(reason)
 
 
-def test_hostile_plan_signs_reopens_and_converts_to_pdf(client, signed_in, monkeypatch):
+def test_hostile_plan_signs_reopens_and_converts_to_pdf(client, signed_in, runner, monkeypatch):
     committee = make_committee()
     doc = new_document("Kế hoạch thử", "")
     doc.update(
@@ -175,9 +175,14 @@ def test_hostile_plan_signs_reopens_and_converts_to_pdf(client, signed_in, monke
     conversions = []
     real = pdf_tools.convert_to_pdf
     monkeypatch.setattr(pdf_tools, "convert_to_pdf", lambda data, **kw: conversions.append(1) or real(data, **kw))
+    assert client.get(f"/ke-hoach/{plan.id}/tai-ve.pdf").status_code == 409   # not yet: the worker makes it
+    assert conversions == []
+    result = runner.invoke(args=["worker", "--once"])             # the worker, with the real LibreOffice
+    assert result.exit_code == 0, result.output
     first = client.get(f"/ke-hoach/{plan.id}/tai-ve.pdf")
     assert first.status_code == 200, first.get_data(as_text=True)[:300]
     assert first.mimetype == "application/pdf" and first.data.startswith(b"%PDF")
+    runner.invoke(args=["worker", "--once"])
     second = client.get(f"/ke-hoach/{plan.id}/tai-ve.pdf")
     assert second.data == first.data and conversions == [1]        # converted once, then stored
     db.session.expire_all()

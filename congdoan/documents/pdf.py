@@ -38,7 +38,8 @@ _thread_lock = threading.Lock()  # used only where fcntl is missing
 
 
 class PdfError(Exception):
-    """The PDF could not be made; the message is Vietnamese and meant for the user."""
+    """The PDF could not be made; the message is Vietnamese and may carry LibreOffice's own output:
+    it is for the administrator (the job's last error), not for members."""
 
 
 def soffice_path() -> str | None:
@@ -55,15 +56,24 @@ def soffice_path() -> str | None:
     return None
 
 
+MISSING_REASON = ("Máy chủ chưa cài LibreOffice (soffice) nên chưa xuất được PDF; "
+                  "vẫn tải được bản Word (.docx).")
+
+
 def pdf_available() -> tuple[bool, str]:
-    """(True, "") when PDF conversion can run here, else (False, a Vietnamese reason)."""
+    """(True, "") when PDF conversion can run here, else (False, a Vietnamese reason fit for any
+    member: no paths, no environment variable names; missing_detail() has those)."""
     if soffice_path() is None:
-        if os.environ.get("CONGDOAN_SOFFICE"):
-            return False, ("Không tìm thấy LibreOffice tại đường dẫn CONGDOAN_SOFFICE="
-                           f"{os.environ['CONGDOAN_SOFFICE']}; chưa xuất được PDF.")
-        return False, ("Máy chủ chưa cài LibreOffice (soffice) nên chưa xuất được PDF; "
-                       "vẫn tải được bản Word (.docx).")
+        return False, MISSING_REASON
     return True, ""
+
+
+def missing_detail() -> str:
+    """Why soffice was not found, for the administrator (the job's error, the log)."""
+    if os.environ.get("CONGDOAN_SOFFICE"):
+        return ("Không tìm thấy LibreOffice tại đường dẫn CONGDOAN_SOFFICE="
+                f"{os.environ['CONGDOAN_SOFFICE']}; chưa xuất được PDF.")
+    return MISSING_REASON + " (Không thấy soffice trong PATH hay ở các nơi cài đặt thường gặp.)"
 
 
 def default_profile_dir() -> Path:
@@ -125,7 +135,7 @@ def convert_to_pdf(docx_bytes: bytes, *, timeout: float = 120,
     """The PDF of a .docx, made by LibreOffice. Raises PdfError with a Vietnamese message."""
     soffice = soffice_path()
     if soffice is None:
-        raise PdfError(pdf_available()[1])
+        raise PdfError(missing_detail())
     if not docx_bytes:
         raise PdfError("Không có nội dung văn bản để chuyển sang PDF.")
     profile = Path(profile_dir) if profile_dir else default_profile_dir()

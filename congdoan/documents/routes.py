@@ -11,7 +11,7 @@ from ..dates import date_line, local_today
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..organisation.models import Organisation
-from ..permissions import Perm, public, requires
+from ..permissions import Perm, has_permission, public, requires
 from ..plans.forms import ActionForm
 from ..plans.models import Plan, PlanStatus
 from ..plans.routes import get_plan_or_404
@@ -53,9 +53,18 @@ def download_pdf(plan_id: int):
     signed = services.signed_for(plan.id)
     if signed is None:
         abort(404)
-    file = services.signed_pdf(signed)   # converted and stored on the first request
-    db.session.commit()
-    return _send(file)
+    return _send(services.signed_pdf(signed))   # the stored file; made by the worker, never here
+
+
+@bp.route("/ke-hoach/<int:plan_id>/trang-thai-pdf")
+@requires(Perm.PLANS_VIEW)
+def pdf_status(plan_id: int):
+    """The PDF's part of the plan page, polled by htmx while the worker makes it."""
+    plan = get_plan_or_404(plan_id, tree=False)
+    signed = services.signed_for(plan.id)
+    if signed is None:
+        abort(404)
+    return render("documents/_pdf_status.html", "documents/_pdf_status.html", plan=plan, **_pdf_context(signed))
 
 
 # --- sign and issue -------------------------------------------------------------------------------
@@ -293,10 +302,17 @@ def seal_image():
     return _image(org.seal_image)
 
 
+def _pdf_context(signed) -> dict:
+    """The PDF's state for the page; its last error only for those who manage background jobs."""
+    if signed is None:
+        return {"pdf": None, "pdf_detail": ""}
+    state = services.pdf_state(signed)
+    return {"pdf": state, "pdf_detail": state.detail if has_permission(current_user, Perm.JOBS_MANAGE) else ""}
+
+
 def plan_files_context(plan: Plan) -> dict:
     """What the plan page's status bar needs to offer the files and the signing button."""
     signed = services.signed_for(plan.id)
-    pdf_ok, pdf_reason = services.pdf_status() if signed is not None else (False, "")
-    return {"signed": signed, "pdf_ok": pdf_ok, "pdf_reason": pdf_reason,
+    return {"signed": signed, **_pdf_context(signed),
             "is_issued": plan.state == PlanStatus.ISSUED,
             "verify_link": url_for("documents.verify", code=signed.verify_code) if signed else None}

@@ -1,5 +1,5 @@
-"""Official documents: signing and numbering, the stored signed file, PDF, verification, Word import,
-the union's own template, signature and seal images.
+"""Official documents: signing and numbering, the stored signed file, PDF (made by the worker,
+pdf_jobs.py), verification, Word import, the union's own template, signature and seal images.
 
 Services flush and never commit; the view (or the command) commits once. They refuse, with a
 Vietnamese message and nothing changed: signing a plan that is not approved, by someone who is not
@@ -37,6 +37,7 @@ from .images import MAX_UPLOAD_BYTES as MAX_IMAGE_BYTES
 from .images import CheckedImage, ImageRefused, check_image
 from .importer import ImportFailed, ImportResult, import_plan_docx
 from .models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature
+from .pdf_jobs import pdf_state, queue_pdf
 from .render import TemplateError, check_template, render_plan, renderer_fingerprint, template_digest
 
 KIND_PLAN = "KH"
@@ -385,6 +386,7 @@ def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
                             sha256=digest, size=len(data), docx=data)
     db.session.add(signed)
     db.session.flush()
+    queue_pdf(signed)                            # made by the worker, committed with the signature
     readers = [u for u in [plan.author, *_committee()] if u.id != actor.id]
     notify(readers, "plan_issued", f"Kế hoạch “{plan.subject}” đã được ký ban hành, số {number}.",
            _path("plans.detail", plan_id=plan.id), subject=f"[Công đoàn] Ban hành: {number} {plan.subject}")
@@ -476,26 +478,14 @@ def pdf_status() -> tuple[bool, str]:
 
 
 def signed_pdf(signed: SignedDocument) -> FileOut:
-    """The PDF of a signed plan: converted from the stored .docx on the first request, then stored
-    (first writer wins if two people ask at once) and returned as stored from then on."""
+    """The stored PDF of a signed plan. It is made by the worker after signing (pdf_jobs.py), never
+    here: until then this refuses (409) with what the plan page says (being made, failed, or why
+    PDFs cannot be made on this server)."""
     plan = signed.plan
     name = _filename(plan, signed.number, "pdf", False)
     if signed.pdf_sha256 is not None:
         return FileOut(signed.pdf, name, "application/pdf")
-    ok, reason = pdf_status()
-    if not ok:
-        raise DomainError(reason)
-    try:
-        data = pdf_tools.convert_to_pdf(signed.docx)
-    except pdf_tools.PdfError as exc:
-        raise DomainError(str(exc)) from None
-    db.session.execute(
-        sa.update(SignedDocument).where(SignedDocument.id == signed.id, SignedDocument.pdf_sha256.is_(None))
-        .values(pdf=data, pdf_sha256=sha256_hex(data), pdf_at=utcnow())
-        .execution_options(synchronize_session=False))
-    db.session.flush()
-    db.session.refresh(signed, ["pdf", "pdf_sha256", "pdf_at"])
-    return FileOut(signed.pdf, name, "application/pdf")
+    raise DomainError(pdf_state(signed).message)
 
 
 # ----------------------------------------------------------------------------- verification

@@ -1,41 +1,28 @@
 """Telling people that something concerns them.
 
-notify() writes in-app notifications in the current transaction and queues e-mails that are sent only
-after that transaction commits, so a rolled-back action never mails anyone. E-mail is off unless
-SMTP_HOST is configured; a failing mail server never breaks the action that caused the mail.
+notify() writes in-app notifications in the current transaction and, when SMTP_HOST is configured,
+queues one "mail" job per e-mail in that same transaction (congdoan/notifications/mail.py): a
+rolled-back action mails nobody, a committed one is mailed by the worker, retried while the mail
+server fails, and never lost. No mail is sent inside a web request.
 """
 from __future__ import annotations
 
-import logging
-import smtplib
-from dataclasses import dataclass
-from email.message import EmailMessage
-
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from .. import facts
 from ..dates import utcnow
 from ..extensions import db
 from ..facts import fact
+from .mail import queue_mail
 from .models import Notification
-
-log = logging.getLogger(__name__)
-
-
-@dataclass
-class Mail:
-    to: str
-    subject: str
-    body: str
 
 
 def notify(users, kind: str, message: str, link: str = "", *, subject: str | None = None,
-           dedup_key: str | None = None) -> list[Notification]:
+           dedup_key: str | None = None, email: bool = True) -> list[Notification]:
     """Notify each active user once (duplicates in `users` collapse). With `dedup_key`, a user who
     already has a notification with that key is skipped: running a reminder twice sends nothing twice.
+    With SMTP configured (and `email`), each also gets an e-mail, queued in this transaction.
     Returns the notifications created."""
     created = []
     seen = set()
@@ -50,12 +37,11 @@ def notify(users, kind: str, message: str, link: str = "", *, subject: str | Non
         item = Notification(user_id=user.id, kind=kind, message=message, link=link, dedup_key=dedup_key)
         db.session.add(item)
         created.append(item)
-        if current_app.config.get("SMTP_HOST") and user.email:
+        if email and current_app.config.get("SMTP_HOST") and user.email:
             base = current_app.config.get("BASE_URL", "").rstrip("/")
             body = message + (f"\n\nXem chi tiết: {base}{link}" if link else "") + \
                 "\n\n— Mạng nội bộ công đoàn (thư tự động, vui lòng không trả lời)."
-            db.session.info.setdefault("outbox", []).append(
-                Mail(user.email, subject or message[:120], body))
+            queue_mail(user.email, subject or message[:120], body)
     db.session.flush()
     return created
 
@@ -89,42 +75,3 @@ def mark_read(user, notification_id: int | None = None) -> None:
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)
     db.session.execute(query.values(read_at=utcnow()))
-
-
-def send_mail(mails: list[Mail], config) -> int:
-    """Send queued mails over SMTP; returns how many were accepted. Failures are logged, not raised."""
-    if not mails or not config.get("SMTP_HOST"):
-        return 0
-    sent = 0
-    try:
-        with smtplib.SMTP(config["SMTP_HOST"], config.get("SMTP_PORT", 25), timeout=10) as smtp:
-            if config.get("SMTP_STARTTLS"):
-                smtp.starttls()
-            if config.get("SMTP_USER"):
-                smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD", ""))
-            for mail in mails:
-                msg = EmailMessage()
-                msg["From"] = config.get("MAIL_FROM", "congdoan@localhost")
-                msg["To"] = mail.to
-                msg["Subject"] = mail.subject
-                msg.set_content(mail.body)
-                smtp.send_message(msg)
-                sent += 1
-    except (OSError, smtplib.SMTPException) as exc:
-        log.warning("sending %d mail(s) failed after %d: %s", len(mails), sent, exc)
-    return sent
-
-
-def _after_commit(session) -> None:
-    mails = session.info.pop("outbox", None)
-    if mails:
-        send_mail(mails, current_app.config)
-
-
-def _after_rollback(session) -> None:
-    session.info.pop("outbox", None)
-
-
-event.listen(Session, "after_commit", _after_commit)
-event.listen(Session, "after_soft_rollback", lambda session, previous: _after_rollback(session))
-event.listen(Session, "after_rollback", _after_rollback)

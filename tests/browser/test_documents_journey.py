@@ -66,7 +66,13 @@ def test_chair_signs_the_example_plan_and_downloads_docx_and_pdf(app, page, brow
         if os.environ.get("CI") == "true":
             pytest.fail(f"LibreOffice is required under CI: {reason}")
         pytest.skip(reason)
-    with page.expect_download(timeout=120_000) as info:
+    # The PDF is made by the worker, not by the request: the page says so and asks again every few
+    # seconds; once the worker has run, the link appears without reloading the page.
+    expect(page.locator("#pdf-status")).to_have_text("Đang tạo bản PDF…")
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    expect(page.get_by_role("link", name="Tải PDF")).to_be_visible()
+    with page.expect_download() as info:
         page.get_by_role("link", name="Tải PDF").click()
     pdf_path = tmp_path / "signed.pdf"
     info.value.save_as(pdf_path)
