@@ -29,6 +29,9 @@ def main(argv=None) -> int:
     report = Report()
     probe = Probe(args.base_url, args.database_url, report, workers=args.workers)
     started = time.perf_counter()
+    if "p8_costly" in (args.only or POINTS):
+        from .p8_costly import start_building
+        start_building(probe)
     for name in args.only or POINTS:
         module = importlib.import_module(f".{name}", __package__)
         point = getattr(module, "POINT", name)
