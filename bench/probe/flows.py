@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 from .client import Client, Response, form_with
 from .context import CHAIR, COMMITTEE, Probe, created_id
@@ -97,7 +98,7 @@ def temp_password(resp: Response) -> str | None:
 def new_account(probe: Probe, tag: str, password: str = "Probe-pass-2026") -> tuple[str, str] | None:
     """A fresh plain member made by the admin, with a password of its own: (email, password)."""
     admin = probe.session("quantri@thanhto.demo")
-    email = f"probe.{tag}.{admin.source_ip.replace('.', '-')}@thanhto.demo"
+    email = f"probe.{tag}.{uuid.uuid4().hex[:8]}@thanhto.demo"
     resp = person(admin, f"Thăm dò {tag}", email)
     temp = temp_password(resp)
     if temp is None:

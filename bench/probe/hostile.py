@@ -2,6 +2,8 @@
 U+202E) in the main text fields is stored and shown escaped, and never answered with a 500."""
 from __future__ import annotations
 
+import uuid
+
 from . import flows
 from .client import Client, Response
 from .context import ADMIN, CHAIR, MEMBER, Probe, short
@@ -54,7 +56,7 @@ def run(probe: Probe) -> None:
     cid = r.location.rsplit("/", 1)[-1] if r.location else ""
     _shown_safely(probe, "campaign", r, chair, f"/dot-tiep-nhan/{cid}" if cid.isdigit() else None)
 
-    r = flows.person(admin, "Người " + HOSTILE[:120], f"probe.hostile.{admin.source_ip.replace('.', '-')}@thanhto.demo")
+    r = flows.person(admin, "Người " + HOSTILE[:120], f"probe.hostile.{uuid.uuid4().hex[:8]}@thanhto.demo")
     _shown_safely(probe, "person's name", r, admin, "/quan-tri/nguoi-dung?q=probe")
     r = flows.post_form(admin, "/quan-tri/to-cong-doan", "name", {"name": "Tổ " + HOSTILE[:80]})
     _shown_safely(probe, "group name", r, admin, "/quan-tri/to-cong-doan")
