@@ -50,6 +50,7 @@ def sign_and_check(probe: Probe, name: str, subject: str) -> None:
 
 def long_subjects(probe: Probe) -> None:
     base = "Kế hoạch tổ chức các hoạt động chào mừng kỷ niệm ngày thành lập Công đoàn Việt Nam "
+    sign_and_check(probe, "an ordinary subject (the baseline)", base.strip())
     for n in (251, 500):
         subject = (base * 10)[:n].rstrip() + "x" * (n - len((base * 10)[:n].rstrip()))
         sign_and_check(probe, f"subject of {n} characters", subject)
