@@ -14,7 +14,11 @@ from .client import Client
 from .context import ADMIN, Probe
 
 POINT = "1"
-REMEMBER = "remember_token"
+
+
+def _remember_names(c: Client) -> set[str]:
+    """Flask-Login's remember-me cookie (remember_token, or whatever REMEMBER_COOKIE_NAME says)."""
+    return {k for k in c.cookies if "remember" in k.lower()}
 
 
 def _only(c: Client, names) -> Client:
@@ -24,7 +28,7 @@ def _only(c: Client, names) -> Client:
 
 
 def _session_names(c: Client) -> set[str]:
-    return {k for k in c.cookies if k != REMEMBER}
+    return set(c.cookies) - _remember_names(c)
 
 
 def _user_id(probe: Probe, email: str) -> int | None:
@@ -41,11 +45,11 @@ def _signed_in_pair(probe: Probe, email: str, password: str) -> tuple[Client, Cl
     (each checked to work before the event)."""
     c = probe.client()
     r = c.login(email, password, remember=True)
-    if r.status not in (302, 303) or REMEMBER not in c.cookies:
+    if r.status not in (302, 303) or not _remember_names(c):
         return None
     session_copy = _only(c, _session_names(c))
-    remember_copy = _only(c, {REMEMBER})
-    if not _only(c, _session_names(c)).signed_in() or not _only(c, {REMEMBER}).signed_in():
+    remember_copy = _only(c, _remember_names(c))
+    if not _only(c, _session_names(c)).signed_in() or not _only(c, _remember_names(c)).signed_in():
         return None
     return c, session_copy, remember_copy
 
