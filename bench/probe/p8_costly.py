@@ -32,7 +32,10 @@ def hostile_templates(default: bytes) -> dict[str, bytes]:
     out = {}
     for label, extra in (("{{ subject * 200 }}", "{{ subject * 200 }}"),
                          ("{{ subject * 1500 }}", "{{ subject * 1500 }}"),
-                         ("a loop of range(10**8)", "{% for i in range(100000000) %}{% endfor %}")):
+                         ("a loop of range(10**8)", "{% for i in range(100000000) %}{% endfor %}"),
+                         # the same cost with only the plan's own names (range may be unknown to the app)
+                         ("nested loops over the subject (~60 million turns)",
+                          "{% for a in subject * 1000 %}{% for b in subject %}{% endfor %}{% endfor %}")):
         changed = xml.replace("{{ subject }}", "{{ subject }}" + extra, 1)
         out[label] = _rezip(default, {"word/document.xml": changed.encode("utf-8")})
     return out
