@@ -61,10 +61,10 @@ def main(argv=None) -> int:
         gunicorn = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "4", "--timeout", "60",
                                      "-b", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
                                     stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 180    # workers import the app: slow on a busy machine
         while True:
             try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2):
+                with urllib.request.urlopen(base + "/healthz", timeout=10):
                     break
             except OSError:
                 if time.monotonic() > deadline or gunicorn.poll() is not None:
