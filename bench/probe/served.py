@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -34,7 +35,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.probe.served", description=__doc__)
     parser.add_argument("--pg", default=os.environ.get("PROBE_PG", "postgresql://postgres@127.0.0.1:5432"),
                         help="the PostgreSQL server (on 127.0.0.0/8) where the probe database is made")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (debugging)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the database and the instance folder (with gunicorn.log) afterwards")
     args, probe_args = parser.parse_known_args(argv)
     server = urllib.parse.urlsplit(args.pg)
     if server.hostname not in ("127.0.0.1", "localhost") and not (server.hostname or "").startswith("127."):
@@ -85,6 +87,8 @@ def main(argv=None) -> int:
             conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
             if not args.keep:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not args.keep:
+            shutil.rmtree(instance, ignore_errors=True)
         print(f"probe: server stopped, database {name} {'kept' if args.keep else 'dropped'}; "
               f"{time.perf_counter() - started:.0f} s in all", flush=True)
 
