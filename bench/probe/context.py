@@ -56,7 +56,7 @@ def is_vietnamese(html: str) -> bool:
 
 
 def short(text: str, n: int = 160) -> str:
-    text = visible_text(text) if "<" in text else text
+    text = visible_text(text) if "<" in text else " ".join(text.split())
     return text[:n] + ("…" if len(text) > n else "")
 
 
