@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/congdoan_test
 PORT ?= 5000
 
-.PHONY: run test test-pg bench install install-dev migrate seed template clean
+.PHONY: run test test-pg bench probe install install-dev migrate seed template clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench: install-dev
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed: apt-get install wrk"; exit 2; }
 	$(PY) -m bench.run --db sqlite $(BENCH_ARGS)
 	if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then $(PY) -m bench.run --db postgresql $(BENCH_ARGS); fi
+
+## Attack a served copy of the demo (issue 15): a fresh PostgreSQL database congdoan_probe_*, gunicorn
+## on a free port, bench/probe against it (docs/probe.md); exit code 1 when anything is found.
+probe: install-dev
+	$(PY) -m bench.probe.served $(PROBE_ARGS)
 
 ## Rebuild the Word template of the official plan from its script.
 template: install
