@@ -1,8 +1,38 @@
 // Small progressive enhancements; every page works without this file.
-document.addEventListener("htmx:afterSwap", function (event) {
-  // After an inline form comes back with errors, put the cursor on the first wrong field.
-  var invalid = event.detail.target.querySelector("[aria-invalid=true]");
-  if (invalid) { invalid.focus(); }
+// After an htmx swap the element that held the focus is usually gone and the focus falls back to <body>:
+// a keyboard or screen-reader user is thrown to the top of the page. Put it where the answer is: the first
+// wrong field, else the first field of a form that came back, else the message saying what was done,
+// else the new content itself. A swap the person did not cause (a poll) leaves the focus where it is.
+function markInvalidFields(root) {
+  // A message under a field names that field: the nearest input before it in the same form.
+  root.querySelectorAll(".field-error").forEach(function (message, n) {
+    var node = message.previousElementSibling, field = null, inside;
+    while (node && !field) {
+      inside = node.querySelectorAll("input:not([type=hidden]), textarea, select");
+      field = node.matches("input:not([type=hidden]), textarea, select") ? node : inside[inside.length - 1] || null;
+      node = node.previousElementSibling;
+    }
+    if (!field || field.getAttribute("aria-invalid") === "true") { return; }
+    if (!message.id) { message.id = (field.id || "field") + "-error-" + n; }
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", message.id);
+  });
+}
+document.addEventListener("htmx:afterSettle", function (event) {
+  var target = event.detail.target;
+  var fresh = target && target.id ? document.getElementById(target.id) : null;
+  if (!fresh) { fresh = target && document.body.contains(target) ? target : null; }
+  if (!fresh) { return; }
+  var active = document.activeElement;
+  if (active && active !== document.body && !fresh.contains(active)) { return; }
+  markInvalidFields(fresh);
+  var spot = fresh.querySelector("[aria-invalid=true]") ||
+    fresh.querySelector("form input:not([type=hidden]):not([disabled]), form textarea, form select") ||
+    fresh.querySelector("[role=status], [role=alert], .alert") || fresh;
+  if (!spot.matches("input, textarea, select, button, a[href]") && !spot.hasAttribute("tabindex")) {
+    spot.setAttribute("tabindex", "-1");
+  }
+  spot.focus();
 });
 document.addEventListener("htmx:responseError", function (event) {
   // A server error that htmx could not place: say so instead of failing silently.

@@ -142,6 +142,7 @@ class BrowserErrors:
     stylesheet, a script, an image, the favicon) and every 5xx is a defect."""
 
     _FAILED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
+    _HTMX_ERROR = re.compile(r"^Response Status Error Code (\d+) from (\S+),")
 
     def __init__(self):
         self.errors: list[tuple[str, str]] = []
@@ -159,7 +160,11 @@ class BrowserErrors:
 
     def _is_an_answer(self, text: str, url: str) -> bool:
         failed = self._FAILED_LOAD.match(text)
-        return bool(failed) and (url, int(failed.group(1))) in self.answered
+        if failed:
+            return (url, int(failed.group(1))) in self.answered
+        logged = self._HTMX_ERROR.match(text)      # htmx logs the same answer once more
+        return bool(logged) and any(answered.split("?")[0].endswith(logged.group(2)) and status == int(logged.group(1))
+                                    for answered, status in self.answered)
 
     def unexpected(self) -> list[str]:
         return [f"{text} ({url})" for text, url in self.errors
