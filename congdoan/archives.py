@@ -41,9 +41,17 @@ def open_checked_zip(data: bytes, *, what: str, max_members: int, max_total: int
     ("Tệp Excel"); limit_for(name) is the largest uncompressed size allowed for that member."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise ArchiveRefused(f"{what} bị hỏng hoặc không phải tệp Office hợp lệ.") from None
+    check_directory(archive, what=what, max_members=max_members, max_total=max_total,
+                    limit_for=limit_for)
+    return archive
+
+
+def check_directory(archive: zipfile.ZipFile, *, what: str, max_members: int, max_total: int,
+                    limit_for: Callable[[str], int]) -> None:
+    """Refuse (ArchiveRefused) an opened archive whose directory passes a ceiling."""
+    infos = archive.infolist()
     if len(infos) > max_members:
         raise ArchiveRefused(f"{what} có quá nhiều phần ({len(infos)}; tối đa {max_members}).")
     total = 0
@@ -58,11 +66,11 @@ def open_checked_zip(data: bytes, *, what: str, max_members: int, max_total: int
                                  f"({mb(info.file_size)}; tối đa {mb(limit)}).")
         if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise ArchiveRefused(f"{what} bị nén bất thường (phần “{info.filename[:80]}” giải nén lớn "
-                                 f"gấp hơn {MAX_RATIO} lần): có thể là tệp độc hại, không nhận.")
+                                 f"gấp hơn {MAX_RATIO} lần; tối đa {MAX_RATIO} lần): có thể là tệp "
+                                 "độc hại, không nhận.")
         total += info.file_size
         if total > max_total:
             raise ArchiveRefused(f"{what} quá lớn khi giải nén (tối đa {mb(max_total)} tổng cộng).")
-    return archive
 
 
 def stream_xml(archive: zipfile.ZipFile, name: str, *, start: Callable | None = None,

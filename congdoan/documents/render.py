@@ -31,6 +31,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, RichText
 
 from congdoan.dates import date_line, fmt_date, parse_iso_date
+from congdoan.documents import ceilings
 from congdoan.documents.sandbox import LimitedSandbox, TemplateLimit, render_budget
 from congdoan.text import clean_text, fold, parse_inline, roman
 
@@ -490,6 +491,10 @@ def _open_template(data: bytes) -> DocxTemplate:
         raise TemplateError("Tệp mẫu không phải tệp Word .docx hợp lệ.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            try:   # from the zip directory alone: docxtpl would expand every part in memory
+                ceilings.check_template_archive(archive, ceilings.MAX_TEMPLATE_UPLOAD)
+            except ceilings.ArchiveRefused as exc:
+                raise TemplateError(str(exc)) from None
             if "word/document.xml" not in archive.namelist():
                 raise TemplateError("Tệp mẫu không phải tệp Word .docx hợp lệ "
                                     "(thiếu phần nội dung word/document.xml).")
