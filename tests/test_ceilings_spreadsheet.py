@@ -25,14 +25,41 @@ SHEET = "xl/worksheets/sheet1.xml"
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
+SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
 def _base_xlsx() -> bytes:
+    """A workbook as Excel writes it: its text in xl/sharedStrings.xml, declared in the manifest
+    (openpyxl itself writes inline strings, which would leave the shared-strings path untested)."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["Họ và tên", "Email"])
-    sheet.append(["Nguyễn Văn An", "an@thanhto.demo"])
+    workbook.active.append(["x"])
+    saved = zipfile.ZipFile(io.BytesIO(_save(workbook)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in saved.namelist():
+            content = saved.read(name)
+            if name == "[Content_Types].xml":
+                content = content.replace(b"</Types>", f'<Override PartName="/{SST}" ContentType="{SST_TYPE}"/>'
+                                          "</Types>".encode())
+            elif name == SHEET:
+                start, end = content.index(b"<sheetData>"), content.index(b"</sheetData>")
+                content = (content[:start] + b'<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+                           b'<c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c>'
+                           b'<c r="B2" t="s"><v>3</v></c></row>' + content[end:])
+            target.writestr(name, content)
+        target.writestr(SST, sst("Họ và tên", "Email", "Nguyễn Văn An", "an@thanhto.demo"))
+    return out.getvalue()
+
+
+def _save(workbook) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def test_the_shared_strings_base_is_read_through_openpyxl():
+    rows = member_import.read_rows("ds.xlsx", _base_xlsx())
+    assert [r.values for r in rows] == [{"full_name": "Nguyễn Văn An", "email": "an@thanhto.demo"}]
 
 
 def rebuilt(replace: dict[str, object]) -> bytes:
@@ -92,7 +119,7 @@ def test_a_300_mb_cell_in_a_small_xlsx_is_refused_before_it_expands(bomb):
 
 
 def test_a_long_shared_cell_is_refused_while_streaming():
-    message = refused(rebuilt({SST: sst("Họ và tên", "Email", "x" * 5000)}))
+    message = refused(rebuilt({SST: sst("Họ và tên", "Email", "x" * 5000, "an@thanhto.demo")}))
     assert "1.000 ký tự" in message
 
 
@@ -114,6 +141,7 @@ def test_a_row_far_down_or_a_column_far_right_is_refused():
 def test_the_total_text_has_a_ceiling(monkeypatch):
     monkeypatch.setattr(spreadsheets, "MAX_TEXT_CHARS", 2_000)
     data = rebuilt({SST: sst("Họ và tên", "Email", *("z" * 900 for _ in range(3)))})
+    assert spreadsheets.MAX_TEXT_CHARS < 2_700
     assert "ký tự" in refused(data) and "2.000" in refused(data)
 
 
