@@ -38,7 +38,7 @@ MAX_FORMAT_WIDTH = 100      # "%50s" is a width of 50
 MAX_RANGE = 10_000          # numbers given by range()
 MAX_STEPS = 200_000         # loop iterations + calls + intercepted operators in one render
 MAX_OUTPUT = 20_000_000     # characters of document XML one render may write
-RENDER_SECONDS = 5.0        # wall time of one render
+RENDER_SECONDS = 10.0       # wall time of one render: a backstop to MAX_STEPS (a busy server is slow)
 _CLOCK_EVERY = 1024         # steps between two looks at the clock
 
 # String methods a template may call: none of them makes a string longer than its input.
