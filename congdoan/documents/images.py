@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024     # a scanned signature or seal is well under 1 MB
@@ -42,16 +43,23 @@ def check_image(data: bytes, what: str) -> CheckedImage:
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImageRefused(f"Ảnh {what} quá lớn ({len(data) / 1024 / 1024:.1f} MB); "
                            f"tối đa {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
+    too_many = (f"Ảnh {what} có quá nhiều điểm ảnh (tối đa {MAX_PIXELS // 1_000_000} triệu điểm ảnh; "
+                "chữ ký hoặc con dấu chỉ cần khoảng 1 triệu).")
     try:
-        probe = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # the header alone is read here; our own ceiling below is lower than Pillow's
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
         kind = probe.format
         width, height = probe.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise ImageRefused(too_many) from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise ImageRefused(f"Tệp ảnh {what} không phải ảnh PNG hoặc JPEG.") from None
     if kind not in ("PNG", "JPEG"):
         raise ImageRefused(f"Ảnh {what} phải là PNG hoặc JPEG (tệp này là {kind or 'định dạng khác'}).")
     if width * height > MAX_PIXELS:
-        raise ImageRefused(f"Ảnh {what} có quá nhiều điểm ảnh ({width}×{height}).")
+        raise ImageRefused(f"{too_many[:-1]} Ảnh này có {width}×{height}.")
     if min(width, height) < MIN_SIDE:
         raise ImageRefused(f"Ảnh {what} quá nhỏ ({width}×{height} điểm ảnh); "
                            f"cần ít nhất {MIN_SIDE} điểm ảnh mỗi chiều.")

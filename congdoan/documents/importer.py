@@ -37,11 +37,12 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from congdoan.documents import ceilings
 from congdoan.text import Run, clean_text, fold, plain, roman, runs_to_markup
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PARAGRAPHS = 5000
-MAX_PART_BYTES = 80 * 1024 * 1024  # uncompressed size of one XML part (zip bombs)
+MAX_PART_BYTES = ceilings.MAX_IMPORT_PART  # uncompressed size of one XML part (zip bombs)
 
 FORMAT = 1
 
@@ -115,6 +116,11 @@ class _Package:
             self.names = {info.filename: info for info in self.zip.infolist()}
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
             raise ImportFailed(_CORRUPT) from None
+        try:
+            # declared sizes, packing, encryption: read from the zip directory, nothing expanded
+            ceilings.check_import_archive(self.zip, MAX_BYTES)
+        except ceilings.ArchiveRefused as exc:
+            raise ImportFailed(str(exc)) from None
         if "mimetype" in self.names:
             mime = self._read_raw("mimetype")[:100]
             if mime.startswith(b"application/vnd.oasis.opendocument"):
@@ -130,7 +136,8 @@ class _Package:
         if info is None:
             raise KeyError(name)
         if info.file_size > MAX_PART_BYTES:
-            raise ImportFailed("Văn bản quá lớn để nhập (nội dung giải nén vượt giới hạn).")
+            raise ImportFailed(f"Văn bản quá lớn để nhập (phần {name} giải nén vượt giới hạn "
+                               f"{ceilings.mb(MAX_PART_BYTES)}).")
         try:
             with self.zip.open(info) as handle:
                 raw = handle.read(MAX_PART_BYTES + 1)
@@ -140,7 +147,8 @@ class _Package:
         except Exception as exc:  # zlib.error and friends
             raise ImportFailed(_CORRUPT) from exc
         if len(raw) > MAX_PART_BYTES:
-            raise ImportFailed("Văn bản quá lớn để nhập (nội dung giải nén vượt giới hạn).")
+            raise ImportFailed(f"Văn bản quá lớn để nhập (phần {name} giải nén vượt giới hạn "
+                               f"{ceilings.mb(MAX_PART_BYTES)}).")
         return raw
 
     def xml(self, name: str):
@@ -457,6 +465,11 @@ _SKIP = {"del", "moveFrom", "pPr", "rPr", "sectPr"}
 class _Reader:
     def __init__(self, package: _Package):
         self.package = package
+        try:
+            # text, elements and paragraphs counted while streaming, before lxml builds the tree
+            ceilings.scan_document(package.zip, package.main, MAX_PARAGRAPHS)
+        except ceilings.ArchiveRefused as exc:
+            raise ImportFailed(str(exc)) from None
         self.root = package.xml(package.main)
         tag = self.root.tag
         self.w = tag[1:tag.index("}")] if tag.startswith("{") else _W_NS

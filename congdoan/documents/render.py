@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from docx import Document
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, RichText
 
 from congdoan.dates import date_line, fmt_date, parse_iso_date
+from congdoan.documents import ceilings
+from congdoan.documents.sandbox import LimitedSandbox, TemplateLimit, render_budget
 from congdoan.text import clean_text, fold, parse_inline, roman
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "docx" / "ke-hoach.docx"
@@ -372,11 +373,12 @@ def build_context(doc: dict, tpl: DocxTemplate, *, org: dict, draft: bool,
 
 # ------------------------------------------------------------------------------------- rendering
 
-class _CachingEnvironment(SandboxedEnvironment):
+class _CachingEnvironment(LimitedSandbox):
     """autoescape + StrictUndefined, sandboxed, remembering compiled templates.
 
     Sandboxed because a union may upload its own Word template: its tags must not reach Python
-    internals ("{{ ''.__class__.__mro__ }}" and the like).
+    internals ("{{ ''.__class__.__mro__ }}" and the like), nor make a render costly (the ceilings of
+    congdoan.documents.sandbox: string multiplication, huge ranges, endless loops, recursion).
 
     docxtpl compiles the whole document XML with from_string on every render; the XML of one
     template file is the same every time, and compiling it is most of the render time (~30 ms of
@@ -489,6 +491,10 @@ def _open_template(data: bytes) -> DocxTemplate:
         raise TemplateError("Tệp mẫu không phải tệp Word .docx hợp lệ.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            try:   # from the zip directory alone: docxtpl would expand every part in memory
+                ceilings.check_template_archive(archive, ceilings.MAX_TEMPLATE_UPLOAD)
+            except ceilings.ArchiveRefused as exc:
+                raise TemplateError(str(exc)) from None
             if "word/document.xml" not in archive.namelist():
                 raise TemplateError("Tệp mẫu không phải tệp Word .docx hợp lệ "
                                     "(thiếu phần nội dung word/document.xml).")
@@ -503,10 +509,17 @@ def _open_template(data: bytes) -> DocxTemplate:
 
 
 def _describe_jinja_error(exc: Exception) -> str:
+    if isinstance(exc, TemplateLimit):
+        return str(exc)
     if isinstance(exc, jinja2.UndefinedError):
         name = re.search(r"'([^']+)' is undefined", str(exc))
         what = f" «{name.group(1)}»" if name else ""
         return f"Mẫu Word dùng tên{what} không có trong dữ liệu kế hoạch ({exc})."
+    unknown_filter = re.match(r"No (filter|test) named '([^']+)'", getattr(exc, "message", "") or "")
+    if unknown_filter:
+        kind = "bộ lọc" if unknown_filter.group(1) == "filter" else "phép thử"
+        return (f"Mẫu Word dùng {kind} «{unknown_filter.group(2)}» không có hoặc không được phép "
+                "trong mẫu (các bộ lọc làm chuỗi dài ra như center, format, indent bị chặn).")
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return (f"Mẫu Word có thẻ {{{{ }}}} hoặc {{% %}} viết sai: {exc.message}. "
                 "Kiểm tra các thẻ mở/đóng (for/endfor, if/endif) và dấu ngoặc.")
@@ -521,9 +534,13 @@ def render_plan(doc: dict, *, org: dict, draft: bool, template: bytes | str | Pa
     context = build_context(doc, tpl, org=org, draft=draft, signature_image=signature_image,
                             seal_image=seal_image, verify_code=verify_code, verify_url=verify_url)
     try:
-        tpl.render(context, jinja_env(), autoescape=True)
+        with render_budget():
+            tpl.render(context, jinja_env(), autoescape=True)
     except jinja2.TemplateError as exc:
         raise TemplateError(_describe_jinja_error(exc)) from exc
+    except RecursionError:
+        raise TemplateError("Mẫu Word gọi macro lồng nhau quá sâu (đệ quy); mẫu không được dùng "
+                            "đệ quy.") from None
     props = tpl.docx.core_properties
     props.title = f"{context['type_name']} {context['subject']}".strip()
     props.subject = context["subject"]
@@ -577,7 +594,7 @@ def check_template(source: bytes | str | Path) -> list[str]:
     tpl = _open_template(data)
     try:
         used = tpl.get_undeclared_template_variables(jinja_env())
-    except jinja2.TemplateSyntaxError as exc:
+    except (jinja2.TemplateSyntaxError, TemplateLimit) as exc:
         raise TemplateError(_describe_jinja_error(exc)) from exc
     except Exception as exc:
         raise TemplateError(f"Không đọc được nội dung mẫu Word: {exc}.") from exc

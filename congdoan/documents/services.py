@@ -33,6 +33,7 @@ from ..plans.workflow import transition
 from ..text import clean_text, fold
 from . import pdf as pdf_tools
 from .cache import DocxCache
+from .ceilings import MAX_TEMPLATE_UPLOAD
 from .images import MAX_UPLOAD_BYTES as MAX_IMAGE_BYTES
 from .images import CheckedImage, ImageRefused, check_image
 from .importer import ImportFailed, ImportResult, import_plan_docx
@@ -46,7 +47,7 @@ KIND_PLAN = "KH"
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 
-MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+MAX_TEMPLATE_BYTES = MAX_TEMPLATE_UPLOAD
 MAX_VERIFY_BYTES = 15 * 1024 * 1024
 MAX_IMPORT_BYTES = 20 * 1024 * 1024     # the importer's own limit (importer.MAX_BYTES)
 

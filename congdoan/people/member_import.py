@@ -2,9 +2,6 @@
 one transaction, report every rejected row with its reasons."""
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -12,6 +9,7 @@ import sqlalchemy as sa
 from ..audit.service import record
 from ..errors import DomainError
 from ..extensions import db
+from ..spreadsheets import MAX_BYTES, MAX_ROWS, TableRefused, read_table
 from ..text import clean_text, fold
 from .models import Group, User
 from ..permissions import may_grant
@@ -19,8 +17,7 @@ from . import offices as office_service
 from .roles import OFFICES, ROLE_ALIASES, Role
 from .services import PersonData, check_person, create_group, create_person
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
+__all__ = ["MAX_BYTES", "MAX_ROWS", "ImportFileError", "read_rows", "import_members"]
 
 COLUMNS = {
     "full_name": {"ho va ten", "ho ten", "ten", "name", "full name", "ho va ten doan vien"},
@@ -65,18 +62,13 @@ class ImportReport:
 
 def read_rows(filename: str, data: bytes) -> list[Row]:
     """Rows of a CSV (UTF-8, UTF-16) or XLSX file, keyed by column. Refuses with a clear message a
-    file that is too large, of another type, in another encoding, or without the needed columns."""
-    if not data:
-        raise ImportFileError("Tệp trống.")
-    if len(data) > MAX_BYTES:
-        raise ImportFileError("Tệp quá lớn (tối đa 5 MB).")
-    if data[:4] == b"PK\x03\x04":
-        table = _xlsx_table(data)
-    elif filename.lower().endswith((".xlsx", ".xls")):
-        raise ImportFileError("Tệp không phải là tệp Excel .xlsx hợp lệ. Hãy lưu lại bằng Excel "
-                              "dưới dạng .xlsx hoặc CSV UTF-8.")
-    else:
-        table = _csv_table(data)
+    file that is too large, of another type, in another encoding, or without the needed columns,
+    and a file past the ceilings of congdoan.spreadsheets (cell length, rows, columns, total text,
+    zip members), checked before the file is expanded."""
+    try:
+        table = read_table(filename, data)
+    except TableRefused as exc:
+        raise ImportFileError(exc.message) from None
     rows = [r for r in table if any(clean_text(c) for c in r)]
     if not rows:
         raise ImportFileError("Tệp không có dòng nào.")
@@ -98,53 +90,6 @@ def read_rows(filename: str, data: bytes) -> list[Row]:
         values = {k: (cells[i] if i < len(cells) else "") for k, i in index.items()}
         out.append(Row(number, {k: clean_text(v) for k, v in values.items()}))
     return out
-
-
-def _csv_table(data: bytes) -> list[list[str]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                "Tệp CSV không ở mã UTF-8 nên tiếng Việt sẽ bị lỗi. Trong Excel, chọn "
-                "Lưu dưới dạng → 'CSV UTF-8 (Comma delimited)' rồi tải lên lại.") from None
-    if "\x00" in text:
-        raise ImportFileError("Tệp không phải là tệp CSV văn bản.")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:
-        raise ImportFileError(f"Không đọc được tệp CSV: {exc}.") from None
-
-
-def _xlsx_table(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise ImportFileError("Không mở được tệp Excel. Hãy kiểm tra lại tệp (.xlsx).") from None
-    try:
-        sheet = workbook.worksheets[0]
-        table = []
-        for i, row in enumerate(sheet.iter_rows(values_only=True)):
-            if i > MAX_ROWS + 50:
-                raise ImportFileError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS} người mỗi lần).")
-            table.append(["" if v is None else _cell(v) for v in row])
-        return table
-    finally:
-        workbook.close()
-
-
-def _cell(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def parse_roles(text: str) -> tuple[set[Role], list[str]]:

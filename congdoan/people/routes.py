@@ -12,7 +12,7 @@ from ..search import starts_words
 from ..web import redirect_to, render
 from . import services
 from .forms import ActionForm, GroupForm, ImportForm, PersonForm
-from .member_import import MAX_BYTES, import_members, read_rows
+from .member_import import MAX_BYTES, ImportFileError, import_members, read_rows
 from .models import Group, User
 from .roles import Role
 
@@ -184,9 +184,13 @@ def import_file():
         if not upload or not getattr(upload, "filename", ""):
             error = "Vui lòng chọn tệp danh sách để tải lên."
         else:
-            rows = read_rows(upload.filename, upload.read(MAX_BYTES + 1))
-            report = import_members(rows, actor=current_user, create_groups=form.create_groups.data)
-            db.session.commit()
+            try:
+                rows = read_rows(upload.filename, upload.read(MAX_BYTES + 1))
+            except ImportFileError as exc:
+                error = exc.message   # shown at the form, which stays filled in
+            else:
+                report = import_members(rows, actor=current_user, create_groups=form.create_groups.data)
+                db.session.commit()
     status = 422 if error else 200
     return render("people/import.html", form=form, report=report, error=error, status=status)
 

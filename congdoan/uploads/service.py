@@ -96,10 +96,15 @@ def _check_image(path: str, name: str) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 if image.width * image.height > MAX_PIXELS:
-                    raise UploadError(f"Ảnh “{name}” có kích thước quá lớn ({image.width}×{image.height} điểm ảnh).")
+                    raise UploadError(f"Ảnh “{name}” có kích thước quá lớn ({image.width}×{image.height} điểm ảnh; "
+                                      f"tối đa {MAX_PIXELS // 1_000_000} triệu điểm ảnh).")
                 image.verify()
     except UploadError:
         raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        # Pillow's own ceiling (about 89 M pixels), reached before ours could be read
+        raise UploadError(f"Ảnh “{name}” có kích thước quá lớn (tối đa {MAX_PIXELS // 1_000_000} triệu "
+                          "điểm ảnh).") from None
     except Exception:   # Pillow raises many types for broken input; all mean "not a usable image"
         raise UploadError(f"Tệp “{name}” không phải là ảnh hợp lệ hoặc đã bị hỏng. "
                           f"Vui lòng chụp hoặc xuất lại ảnh rồi tải lên.") from None
