@@ -333,3 +333,83 @@ def test_backup_refuses_when_a_stored_file_is_missing(app, runner, tmp_path):
     assert result.exit_code != 0 and stored.storage_key in result.output, result.output
     assert not archive.exists() and os.listdir(tmp_path) == []
     assert db.session.get(MemberRequest, req.id) is not None
+
+
+def _rewrite_manifest(archive, out, **changes) -> None:
+    """A copy of `archive` whose manifest says something else (gzip framing as the app writes it)."""
+    with tarfile.open(archive) as src, open(out, "wb") as raw_out, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw_out, mtime=0, compresslevel=6) as zipped, \
+            tarfile.open(fileobj=zipped, mode="w:") as dst:
+        for member in src.getmembers():
+            data = src.extractfile(member).read()
+            if member.name == "manifest.json":
+                data = json.dumps(dict(json.loads(data), **changes)).encode()
+                member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+
+
+def test_restore_refuses_a_newer_schema_and_another_kind_of_database(app, runner, fresh_instance, tmp_path):
+    reqkit.cast()
+    archive = tmp_path / "b.tar.gz"
+    assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
+    target = fresh_instance()
+
+    future = tmp_path / "moi.tar.gz"
+    _rewrite_manifest(archive, future, revision="9999_from_a_newer_version")
+    result = _invoke(target, "restore", str(future))
+    assert result.exit_code != 0 and "9999_from_a_newer_version" in result.output, result.output
+    assert "cập nhật ứng dụng" in result.output
+    _untouched(target)
+
+    other = tmp_path / "khac.tar.gz"
+    kind = "postgresql" if db.engine.dialect.name == "sqlite" else "sqlite"
+    _rewrite_manifest(archive, other, database=kind)
+    result = _invoke(target, "restore", str(other))
+    assert result.exit_code != 0 and "loại cơ sở dữ liệu khác" in result.output, result.output
+    _untouched(target)
+
+
+def test_backup_keeps_an_existing_file_and_is_private(app, runner, tmp_path):
+    reqkit.cast()
+    existing = tmp_path / "hom-qua.tar.gz"
+    existing.write_bytes(b"ban sao luu hom qua")
+    result = runner.invoke(args=["backup", str(existing)])
+    assert result.exit_code != 0 and "đã có" in result.output
+    assert existing.read_bytes() == b"ban sao luu hom qua"
+    result = runner.invoke(args=["backup", str(tmp_path / "khong-co" / "b.tar.gz")])
+    assert result.exit_code != 0 and "Không có thư mục" in result.output
+    fresh = tmp_path / "b.tar.gz"
+    assert runner.invoke(args=["backup", str(fresh)]).exit_code == 0
+    assert fresh.stat().st_mode & 0o077 == 0
+
+
+def test_a_missing_pg_dump_is_named(app, runner, tmp_path, monkeypatch):
+    from congdoan.backup import database
+    monkeypatch.setattr(database.shutil, "which", lambda name: None)
+    with pytest.raises(database.ArchiveError) as refused:
+        database._tool("pg_dump")
+    assert "pg_dump" in refused.value.message and "postgresql-client" in refused.value.message
+    if db.engine.dialect.name == "postgresql":
+        result = runner.invoke(args=["backup", str(tmp_path / "b.tar.gz")])
+        assert result.exit_code != 0 and "postgresql-client" in result.output
+        assert os.listdir(tmp_path) == []
+
+
+def test_a_backup_from_an_older_schema_is_restored_then_upgraded(app, fresh_instance, tmp_path):
+    from alembic.script import ScriptDirectory
+    from flask_migrate import upgrade
+    source = fresh_instance()
+    with source.app_context():
+        from flask import current_app
+        script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+        head = script.get_current_head()
+        older = script.get_revision(head).down_revision
+        upgrade(revision=older)
+    archive = tmp_path / "cu.tar.gz"
+    assert _invoke(source, "backup", str(archive)).exit_code == 0
+    target = fresh_instance()
+    result = _invoke(target, "restore", str(archive))
+    assert result.exit_code == 0, result.output
+    assert f"Đã nâng lược đồ từ {older}" in result.output
+    with target.app_context():
+        assert db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head

@@ -73,7 +73,8 @@ class Writer:
         self.out = out
         self.tmp = os.path.join(os.path.dirname(out) or ".",
                                 f".{os.path.basename(out)}.partial-{os.getpid()}")
-        self._raw = open(self.tmp, "xb")
+        # Readable by the owner only: it holds password hashes and members' private requests.
+        self._raw = os.fdopen(os.open(self.tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
         # Level 6: stored files (JPEG, PDF, .docx) hardly compress; the database does at any level.
         # No name and no time in the gzip header: it is always GZIP_HEADER, so that reading can
         # check those bytes too (gzip's CRC covers only the content).
