@@ -148,7 +148,8 @@ def unpack(archive: str, staging: str) -> dict:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 source = tar.extractfile(member)
                 digest, size = hashlib.sha256(), 0
-                with open(target, "xb") as out:
+                # Owner only, as congdoan/uploads stores them (and the database file likewise).
+                with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
                     for chunk in iter(lambda: source.read(_CHUNK), b""):
                         digest.update(chunk)
                         size += len(chunk)
