@@ -413,3 +413,14 @@ def test_a_backup_from_an_older_schema_is_restored_then_upgraded(app, fresh_inst
     assert f"Đã nâng lược đồ từ {older}" in result.output
     with target.app_context():
         assert db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head
+
+
+def test_an_unreachable_database_is_said_plainly(app, tmp_path):
+    broken_url = ("sqlite:///" + str(tmp_path / "khong-co" / "x.sqlite") if db.engine.dialect.name == "sqlite"
+                  else "postgresql+psycopg://postgres@127.0.0.1:5432/khong_co_csdl_nay")
+    other = create_app(TestConfig, instance_path=str(tmp_path / "inst"), SQLALCHEMY_DATABASE_URI=broken_url)
+    result = _invoke(other, "backup", str(tmp_path / "b.tar.gz"))
+    assert result.exit_code == 1 and result.output.startswith("LỖI:"), result.output
+    assert "Traceback" not in result.output and not (tmp_path / "b.tar.gz").exists()
+    with other.app_context():
+        db.engine.dispose()

@@ -171,7 +171,10 @@ def unpack(archive: str, staging: str) -> dict:
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ArchiveError(f"Bản sao lưu dùng định dạng phiên bản {manifest.get('format_version')}, "
                            f"phiên bản này của ứng dụng chỉ đọc được định dạng {FORMAT_VERSION}.")
-    listed = manifest.get("members") or {}
+    if not (isinstance(manifest.get("counts"), dict) and isinstance(manifest.get("members"), dict)
+            and manifest.get("database") in DATABASE_MEMBERS):
+        raise ArchiveError(f"{_BROKEN}: bản kê (manifest.json) thiếu thông tin.")
+    listed = manifest["members"]
     for name, expected in sorted(listed.items()):
         if name not in seen:
             raise ArchiveError(f"{_BROKEN}: thiếu thành phần “{name}” có trong bản kê.")

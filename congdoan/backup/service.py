@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 
+import sqlalchemy as sa
 from flask import current_app
 
 from .. import changes
@@ -29,6 +30,32 @@ def _files_under(folder: str) -> list[str]:
     return [os.path.join(d, f) for d, _, names in os.walk(folder) for f in names]
 
 
+def _driver_errors() -> tuple:
+    try:
+        import psycopg
+    except ImportError:   # a SQLite-only installation
+        return ()
+    return (psycopg.Error,)
+
+
+def _plainly(action):
+    """Failures of the disk, of SQLite or of the database server as an ArchiveError the command prints
+    (a traceback tells an operator nothing)."""
+    import functools
+    import sqlite3
+
+    @functools.wraps(action)
+    def run(*args, **kwargs):
+        try:
+            return action(*args, **kwargs)
+        except (OSError, sqlite3.Error, sa.exc.DBAPIError, *_driver_errors()) as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise ArchiveError(f"dừng lại vì lỗi của đĩa hoặc cơ sở dữ liệu — {type(detail).__name__}: "
+                               f"{detail}".strip()) from exc
+    return run
+
+
+@_plainly
 def create_backup(out: str) -> dict:
     """Write the archive `out` (a new file) and return its manifest; ArchiveError when it cannot."""
     out = os.path.abspath(out)
@@ -114,6 +141,7 @@ def _move_files(staged: str, folder: str) -> None:
         shutil.move(path, target)
 
 
+@_plainly
 def restore_backup(archive: str) -> tuple[dict, list[checks.Check]]:
     """Restore `archive` into this (empty) instance; returns the manifest and the checks made after.
 
