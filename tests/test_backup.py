@@ -182,18 +182,35 @@ def test_backup_while_writing_then_restore_into_a_fresh_instance(app, runner, fr
         assert _invoke(target, "audit", "verify").exit_code == 0
 
 
+def _hold_an_open_write(app, user_id, holding: threading.Event, done: threading.Event, outcome: dict) -> None:
+    """Another writer, in its own thread, mid-transaction until the backup is done: it holds the
+    SQLite writer lock (congdoan/writelock.py) or PostgreSQL row locks."""
+    with app.app_context(), Session(db.engine) as other:
+        other.execute(sa.update(User).where(User.id == user_id).values(phone="0912345678"))
+        other.add(AuditEntry(created_at=sa.func.now(), action="x", object_type="", summary="", data="{}",
+                             prev_hash=secrets.token_hex(32), hash=secrets.token_hex(32)))
+        other.flush()
+        holding.set()
+        # Not a measure of speed: a backup that waited for this lock would never set `done`; the
+        # timeout only ends that deadlock so that the test can fail instead of hanging.
+        outcome["released_by_backup"] = done.wait(timeout=300)
+        other.rollback()
+
+
 def test_backup_does_not_wait_for_an_open_write_and_leaves_it_out(app, runner, tmp_path):
     c = reqkit.cast()
     reqkit.submit(c.member, "wedding_funeral")
     archive = tmp_path / "b.tar.gz"
-    with Session(db.engine) as other:
-        # Another writer mid-transaction: holds the SQLite writer lock (or PostgreSQL row locks).
-        other.execute(sa.update(User).where(User.id == c.member.id).values(phone="0912345678"))
-        other.add(AuditEntry(created_at=sa.func.now(), action="x", object_type="", summary="", data="{}",
-                             prev_hash=secrets.token_hex(32), hash=secrets.token_hex(32)))
-        other.flush()
+    holding, done, outcome = threading.Event(), threading.Event(), {}
+    holder = threading.Thread(target=_hold_an_open_write, args=(app, c.member.id, holding, done, outcome))
+    holder.start()
+    holding.wait()
+    try:
         result = runner.invoke(args=["backup", str(archive)])
-        other.rollback()
+    finally:
+        done.set()
+        holder.join()
+    assert outcome["released_by_backup"]
     assert result.exit_code == 0, result.output
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
