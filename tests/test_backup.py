@@ -441,3 +441,19 @@ def test_an_unreachable_database_is_said_plainly(app, tmp_path):
     assert "Traceback" not in result.output and not (tmp_path / "b.tar.gz").exists()
     with other.app_context():
         db.engine.dispose()
+
+
+def test_a_restore_that_fails_half_way_says_what_to_do(app, runner, fresh_instance, tmp_path, monkeypatch):
+    reqkit.cast()
+    archive = tmp_path / "b.tar.gz"
+    assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
+    from congdoan.backup import service
+
+    def disk_full(staged, folder):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(service, "_move_files", disk_full)
+    target = fresh_instance()
+    result = _invoke(target, "restore", str(archive))
+    assert result.exit_code == 1 and "No space left on device" in result.output, result.output
+    assert "ghi dở" in result.output and "Traceback" not in result.output
+    assert [n for n in os.listdir(target.instance_path) if n.startswith(".khoi-phuc")] == []

@@ -9,8 +9,10 @@ its stored SHA-256) makes the backup fail loudly rather than silently carry the 
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import sqlite3
 import tempfile
 
 import sqlalchemy as sa
@@ -38,20 +40,27 @@ def _driver_errors() -> tuple:
     return (psycopg.Error,)
 
 
-def _plainly(action):
-    """Failures of the disk, of SQLite or of the database server as an ArchiveError the command prints
-    (a traceback tells an operator nothing)."""
-    import functools
-    import sqlite3
+def _plain(exc: BaseException) -> ArchiveError | None:
+    """A failure of the disk, of SQLite or of the database server as an ArchiveError the command
+    prints (a traceback tells an operator nothing); None for anything else."""
+    if isinstance(exc, ArchiveError):
+        return exc
+    if isinstance(exc, (OSError, sqlite3.Error, sa.exc.DBAPIError, *_driver_errors())):
+        detail = getattr(exc, "orig", None) or exc
+        return ArchiveError(f"dừng lại vì lỗi của đĩa hoặc cơ sở dữ liệu — {type(detail).__name__}: {detail}".strip())
+    return None
 
+
+def _plainly(action):
     @functools.wraps(action)
     def run(*args, **kwargs):
         try:
             return action(*args, **kwargs)
-        except (OSError, sqlite3.Error, sa.exc.DBAPIError, *_driver_errors()) as exc:
-            detail = getattr(exc, "orig", None) or exc
-            raise ArchiveError(f"dừng lại vì lỗi của đĩa hoặc cơ sở dữ liệu — {type(detail).__name__}: "
-                               f"{detail}".strip()) from exc
+        except Exception as exc:
+            plain = _plain(exc)
+            if plain is None or plain is exc:
+                raise
+            raise plain from exc
     return run
 
 
@@ -160,9 +169,16 @@ def restore_backup(archive: str) -> tuple[dict, list[checks.Check]]:
         manifest = unpack(archive, staging)
         upgrade_after = _check_compatible(manifest, kind)
         db.session.remove()
-        database.load(engine, kind, os.path.join(staging, DATABASE_MEMBERS[kind]))
-        results = [checks.counts(database.table_counts(engine), manifest["counts"])]
-        _move_files(os.path.join(staging, "files"), folder)
+        try:
+            database.load(engine, kind, os.path.join(staging, DATABASE_MEMBERS[kind]))
+            results = [checks.counts(database.table_counts(engine), manifest["counts"])]
+            _move_files(os.path.join(staging, "files"), folder)
+        except Exception as exc:
+            plain = _plain(exc)
+            if plain is None:
+                raise
+            raise ArchiveError(f"{plain.message} Nơi khôi phục có thể đã bị ghi dở: hãy làm trống cơ sở dữ liệu "
+                               f"và thư mục {folder} rồi khôi phục lại.") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     changes.forget()   # whatever this process kept described another database
