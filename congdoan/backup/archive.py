@@ -163,7 +163,11 @@ def unpack(archive: str, staging: str) -> dict:
         raise
     except FileNotFoundError:
         raise ArchiveError(f"Không tìm thấy tệp sao lưu {archive}.") from None
-    except (tarfile.TarError, EOFError, zlib.error, OSError, ValueError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        if exc.errno is not None:   # the system's (disk full, no permission), not the archive's content
+            raise ArchiveError(f"Không đọc hoặc giải nén được bản sao lưu vào {staging}: {exc}.") from None
+        raise ArchiveError(f"{_BROKEN} ({type(exc).__name__}: {exc}). Hãy dùng một bản sao lưu khác.") from None
+    except (tarfile.TarError, EOFError, zlib.error, ValueError, UnicodeDecodeError) as exc:
         raise ArchiveError(f"{_BROKEN} ({type(exc).__name__}: {exc}). "
                            f"Hãy dùng một bản sao lưu khác.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -176,6 +180,8 @@ def unpack(archive: str, staging: str) -> dict:
         raise ArchiveError(f"{_BROKEN}: bản kê (manifest.json) thiếu thông tin.")
     listed = manifest["members"]
     for name, expected in sorted(listed.items()):
+        if not isinstance(expected, dict):
+            raise ArchiveError(f"{_BROKEN}: bản kê (manifest.json) thiếu thông tin.")
         if name not in seen:
             raise ArchiveError(f"{_BROKEN}: thiếu thành phần “{name}” có trong bản kê.")
         sha256, size = seen[name]
