@@ -1,6 +1,6 @@
 """Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `set-first-chair`, `audit verify`,
 `approvals remind`, `tasks remind`, `plans import FILE.docx`, `plans export ID OUT.docx`; `worker` and
-`jobs list|retry` (congdoan/jobs/cli.py)."""
+`jobs list|retry` (congdoan/jobs/cli.py); `backup OUT` and `restore IN` (congdoan/backup/cli.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -194,3 +194,6 @@ def register_cli(app: Flask) -> None:
 
     from .jobs.cli import register_jobs_cli
     register_jobs_cli(app)
+
+    from .backup.cli import register_backup_cli
+    register_backup_cli(app)
