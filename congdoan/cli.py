@@ -44,6 +44,7 @@ def register_cli(app: Flask) -> None:
     @click.password_option("--password", prompt="Mật khẩu")
     def create_admin(email: str, name: str, password: str):
         """Tạo tài khoản quản trị đầu tiên cho một công đoàn thật."""
+        from .auth.services import set_password
         from .people.models import User
         from .people.roles import Role
         from .people.services import PersonData, check_person
@@ -55,7 +56,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(" ".join(errors.values()))
         user = User(email=data.email, phone="")
         user.set_name(data.full_name)
-        user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
+        set_password(user, password)
         user.set_roles({Role.ADMIN})
         db.session.add(user)
         db.session.commit()

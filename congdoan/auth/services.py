@@ -70,10 +70,24 @@ def change_password(user: User, current: str, new: str) -> str | None:
         return "Mật khẩu mới phải khác mật khẩu hiện tại."
     if new.strip() != new or len(set(new)) < 4:
         return "Mật khẩu mới quá đơn giản hoặc có khoảng trắng ở đầu/cuối."
-    user.set_password(new, current_app.config["PASSWORD_HASH_METHOD"])
+    set_password(user, new)
     user.must_change_password = False
     record("password_changed", user, actor=user, summary="Đổi mật khẩu")
     return None
+
+
+def set_password(user: User, password: str, method: str | None = None) -> None:
+    """The one writer of a password: sets it (hashed with `method`, by default the configured slow
+    hash) and ends every session and remember-me cookie of the person issued before."""
+    user.set_password(password, method or current_app.config["PASSWORD_HASH_METHOD"])
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of this person, on every device, once committed:
+    they carry the session version (User.get_id) and the user loader refuses an older one. Whoever
+    must stay signed in (the person changing their own password) is signed in again afterwards."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def temporary_password() -> str:
