@@ -101,6 +101,13 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .cli import register_cli
     register_cli(app)
 
+    from .ratelimit import init_limits
+    init_limits(app)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     @app.before_request
     def force_password_change():
         # Accounts created by an admin must choose their own password before anything else.

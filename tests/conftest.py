@@ -92,6 +92,8 @@ def _empty_database() -> None:
 @pytest.fixture(autouse=True)
 def _context(app):
     """Every test runs in an app context on an empty database."""
+    from congdoan.extensions import limiter
+    limiter.reset()            # every test starts with no request counted against any limit
     with app.app_context():
         yield
         _empty_database()
