@@ -1,9 +1,3 @@
-import time
-import types
-
-import limits.storage.memory
-import limits.strategies
-
 from congdoan.extensions import db
 from congdoan.people.models import User
 
@@ -62,7 +56,7 @@ def test_unknown_email_gives_the_same_message(client):
     assert "Còn" not in text_of(response)
 
 
-def test_lock_out_after_five_failures_lasts_fifteen_minutes_for_that_client(client, monkeypatch):
+def test_lock_out_after_five_failures_lasts_fifteen_minutes_for_that_client(client, limiter_clock):
     user = make_user()
     for _ in range(5):
         response = login(client, user, "sai")
@@ -75,10 +69,7 @@ def test_lock_out_after_five_failures_lasts_fifteen_minutes_for_that_client(clie
     # Nothing is written to the account for a failure (an unknown e-mail writes nothing either).
     assert db.session.get(User, user.id).locked_until is None
     # Sixteen minutes later the right password works again.
-    later = time.time() + 16 * 60
-    clock = types.SimpleNamespace(time=lambda: later)
-    monkeypatch.setattr(limits.storage.memory, "time", clock)
-    monkeypatch.setattr(limits.strategies, "time", clock)
+    limiter_clock.advance(16 * 60)
     assert login(client, user, PASSWORD).status_code == 303
 
 
