@@ -66,3 +66,12 @@ def test_waits_are_said_in_words():
     assert wait_in_words(61) == "khoảng 2 phút"
     assert wait_in_words(15 * 60) == "khoảng 15 phút"
     assert wait_in_words(3 * 3600) == "khoảng 3 giờ"
+
+
+def test_the_429_answer_reads_nothing_from_the_database(app):
+    from .test_query_counts import count_queries
+    visitor = _client(app, "10.1.0.9")
+    _statuses(lambda: visitor.get("/xac-thuc"), 60)
+    with count_queries() as counter:
+        blocked = visitor.get("/xac-thuc")
+    assert blocked.status_code == 429 and counter["n"] == 0
