@@ -42,7 +42,7 @@ def main() -> int:
     from congdoan.extensions import db
 
     from . import data
-    app = create_app(instance_path=str(OUT / "instance"), SECRET_KEY="bench-secret")
+    app = create_app(instance_path=str(OUT / "instance"), SECRET_KEY="bench-secret", RATELIMIT_ENABLED=False)
     sql = {"n": 0, "seconds": 0.0}
 
     with app.app_context():

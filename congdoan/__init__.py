@@ -62,13 +62,16 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     user_by_id: list = []
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
+    def load_user(session_id: str):
+        # "<id>:<session version>" (User.get_id): a session or remember-me cookie issued before the
+        # person's sessions were ended (password change, sign-out, reset, deactivation) is refused.
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
             return None
         if not user_by_id:
             user_by_id.append(facts.user_statement(User, *User.with_roles()))
         row = db.session.execute(user_by_id[0], {"user_id": int(user_id)}).unique().first()
-        if row is None:
+        if row is None or row[0].session_version != int(version):
             return None
         facts.keep(row)
         return row[0]
@@ -99,6 +102,13 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
 
     from .cli import register_cli
     register_cli(app)
+
+    from .ratelimit import init_limits
+    init_limits(app)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     @app.before_request
     def force_password_change():

@@ -47,6 +47,7 @@ def register_cli(app: Flask) -> None:
                   help="Người này cũng là Chủ tịch đầu tiên (chỉ khi công đoàn chưa có Chủ tịch).")
     def create_admin(email: str, name: str, password: str, chair: bool):
         """Tạo tài khoản quản trị cho một công đoàn thật (--chair: kiêm Chủ tịch đầu tiên)."""
+        from .auth.services import set_password
         from .errors import DomainError
         from .people.models import User
         from .people.offices import current_chair, set_first_chair
@@ -60,7 +61,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(" ".join(errors.values()))
         user = User(email=data.email, phone="")
         user.set_name(data.full_name)
-        user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
+        set_password(user, password)
         user.set_roles({Role.ADMIN})
         db.session.add(user)
         db.session.flush()

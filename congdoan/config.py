@@ -46,6 +46,21 @@ def secret_key(instance_path: str) -> str:
     return key
 
 
+def ratelimit_storage_uri(environ=os.environ) -> str:
+    """Where throttling counts: RATELIMIT_STORAGE_URI, else Redis at REDIS_URL, else this process's
+    memory (enough for one process; with several workers each counts on its own)."""
+    uri = environ.get("RATELIMIT_STORAGE_URI", "").strip()
+    if uri:
+        return uri
+    redis = environ.get("REDIS_URL", "").strip()
+    return redis or "memory://"
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
+
+
 class Config:
     # The most recently used connection is taken again (LIFO): it holds the prepared statements
     # (congdoan/transactions.py); one opened for a moment of need is not taken in turn.
@@ -69,8 +84,24 @@ class Config:
 
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024   # the largest upload; pages refuse smaller limits themselves
     PASSWORD_HASH_METHOD = "scrypt"
+    # Sign-in lock (congdoan/auth/throttle.py): after LOGIN_MAX_FAILURES wrong passwords for one
+    # e-mail from one client, that client is refused for that e-mail for LOGIN_LOCK_MINUTES. After
+    # LOGIN_ACCOUNT_ALERT failures for one e-mail from any clients within the same time, only a client
+    # that has not failed on it may still sign in to it (with the right password).
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    LOGIN_ACCOUNT_ALERT = 10
+
+    # Throttling (congdoan/ratelimit.py). RATELIMIT_ENABLED=0 turns it off (the benchmark drives
+    # thousands of requests a second from one address).
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = ratelimit_storage_uri()
+    RATELIMIT_STRATEGY = "sliding-window-counter"
+    RATELIMIT_KEY_PREFIX = "congdoan"
+    # When Redis stops answering, count in memory instead of failing the request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Behind N reverse proxies: take the client address from X-Forwarded-For (werkzeug ProxyFix).
+    PROXY_FIX = _int("PROXY_FIX", 0)
 
     # Outgoing e-mail: off unless SMTP_HOST is set.
     SMTP_HOST = os.environ.get("SMTP_HOST", "")
@@ -90,3 +121,7 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"   # fast hashing keeps the suite quick
     SECRET_KEY = "test-secret-key"
     SERVER_NAME = None
+    # Throttling stays on in tests (its own tests exercise the real limits); the counts are emptied
+    # before every test (tests/conftest.py) and kept in this process's memory.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"

@@ -1,4 +1,6 @@
 """Flask extensions, created once here and bound to the app in create_app() with init_app."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -18,3 +20,5 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Limits are declared in congdoan/ratelimit.py; the key of each is chosen there.
+limiter = Limiter(key_func=get_remote_address)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -89,8 +90,35 @@ def _empty_database() -> None:
     changes.forget()   # the counters start again from nothing: what this process kept is void
 
 
+class LimiterClock:
+    """The throttling storage's clock, stopped for the test: a limit of 60 a minute means 60 however
+    slowly the test runs (a sliding window otherwise lets a few more through across a minute's end).
+    `advance(seconds)` moves it on."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture(autouse=True)
-def _context(app):
+def limiter_clock(monkeypatch) -> LimiterClock:
+    import limits.storage.memory
+    import limits.strategies
+    from congdoan.extensions import limiter
+    limiter.reset()            # every test starts with no request counted against any limit
+    clock = LimiterClock()
+    for module in (limits.storage.memory, limits.strategies):
+        monkeypatch.setattr(module, "time", clock)
+    return clock
+
+
+@pytest.fixture(autouse=True)
+def _context(app, limiter_clock):
     """Every test runs in an app context on an empty database."""
     with app.app_context():
         yield

@@ -1,7 +1,7 @@
-"""Authentication rules: checking passwords, counting failures, locking and unlocking."""
+"""Authentication rules: checking passwords (the same work and answer for unknown e-mails), setting
+them, ending a person's sessions. Counting failures and the sign-in lock: throttle.py."""
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from dataclasses import dataclass
 
@@ -10,12 +10,10 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record
-from ..dates import fmt_datetime, utcnow
+from ..dates import utcnow
 from ..extensions import db
 from ..people.models import User
-
-# Compared against when the e-mail is unknown, so the answer takes as long as for a real account.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+from . import throttle
 
 
 @dataclass
@@ -26,54 +24,83 @@ class LoginOutcome:
 
 BAD_CREDENTIALS = "Email hoặc mật khẩu không đúng."
 
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash(method: str) -> str:
+    """A hash of a random password made with the configured method, once per process: checked when
+    the e-mail is unknown, so the answer costs what it costs for a real account."""
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _dummy_hashes[method]
+
+
+def _method_of(pwhash: str) -> str:
+    return pwhash.split("$", 1)[0]
+
 
 def authenticate(email: str, password: str) -> LoginOutcome:
-    """Check a sign-in attempt. Refuses unknown e-mails, wrong passwords, inactive and locked
-    accounts, always with a message that does not reveal whether the e-mail exists (except for the
-    lock, which the owner needs to know about). Counts failures and locks after too many."""
+    """Check a sign-in attempt. An unknown e-mail, a wrong password and a client refused while the
+    account is under attack get the same message after the same work: one check against a hash of
+    the configured method. A client that has failed too often on this e-mail gets TooManyAttempts
+    (429), the same for e-mails with and without an account (congdoan/auth/throttle.py). An
+    inactive account is named as such only to whoever typed its right password."""
     email = (email or "").strip().lower()
+    throttle.refuse_locked_client(email)
+    method = current_app.config["PASSWORD_HASH_METHOD"]
     user = db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(method), password)
+        right = False
+    else:
+        right = check_password_hash(user.password_hash, password)
+        if _method_of(user.password_hash) != _method_of(_dummy_hash(method)):
+            # A one-time password's fast hash: do the slow work anyway, so that the answer's time
+            # does not tell who has not signed in yet.
+            check_password_hash(_dummy_hash(method), password)
+    if not right or not throttle.client_may_enter(email):
+        throttle.count_failure(email)
         return LoginOutcome(None, BAD_CREDENTIALS)
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        return LoginOutcome(None, _locked_message(user.locked_until))
-    if not user.check_password(password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        limit = current_app.config["LOGIN_MAX_FAILURES"]
-        if user.failed_logins >= limit:
-            user.locked_until = now + dt.timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-            record("account_locked", user, summary=f"Khóa tạm thời sau {limit} lần nhập sai mật khẩu")
-            return LoginOutcome(None, _locked_message(user.locked_until))
-        left = limit - user.failed_logins
-        return LoginOutcome(None, f"{BAD_CREDENTIALS} Còn {left} lần thử trước khi tài khoản bị khóa tạm thời.")
     if not user.active:
         return LoginOutcome(None, "Tài khoản này đã ngừng hoạt động. Vui lòng liên hệ quản trị viên.")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    if _method_of(user.password_hash) != _method_of(_dummy_hash(method)) and not user.must_change_password:
+        # A hash from before a change of method: rehashed now that the password is known.
+        # (A one-time password is replaced at once by the person's own.) The same password: the
+        # sessions go on.
+        user.set_password(password, method)
+    user.last_login_at = utcnow()
     return LoginOutcome(user)
 
 
-def _locked_message(until: dt.datetime) -> str:
-    return (f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau "
-            f"{fmt_datetime(until)}.")
+WRONG_CURRENT_PASSWORD = "Mật khẩu hiện tại không đúng."
 
 
 def change_password(user: User, current: str, new: str) -> str | None:
     """Set a new password. Returns a Vietnamese error message instead when refused."""
     if not user.check_password(current):
-        return "Mật khẩu hiện tại không đúng."
+        return WRONG_CURRENT_PASSWORD
     if current == new:
         return "Mật khẩu mới phải khác mật khẩu hiện tại."
     if new.strip() != new or len(set(new)) < 4:
         return "Mật khẩu mới quá đơn giản hoặc có khoảng trắng ở đầu/cuối."
-    user.set_password(new, current_app.config["PASSWORD_HASH_METHOD"])
+    set_password(user, new)
     user.must_change_password = False
     record("password_changed", user, actor=user, summary="Đổi mật khẩu")
     return None
+
+
+def set_password(user: User, password: str, method: str | None = None) -> None:
+    """The one writer of a password: sets it (hashed with `method`, by default the configured slow
+    hash) and ends every session and remember-me cookie of the person issued before."""
+    user.set_password(password, method or current_app.config["PASSWORD_HASH_METHOD"])
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of this person, on every device, once committed:
+    they carry the session version (User.get_id) and the user loader refuses an older one. Whoever
+    must stay signed in (the person changing their own password) is signed in again afterwards."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def temporary_password() -> str:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
 
 from ..dates import local_today
 from ..extensions import db
@@ -36,15 +37,14 @@ def seed_union(password_method: str) -> dict[str, int]:
         groups.append(group)
     db.session.flush()
     # One hash for the shared demo password: hashing 30 times with scrypt would only slow seeding.
-    probe = User()
-    probe.set_password(union.DEMO_PASSWORD, password_method)
+    password_hash = generate_password_hash(union.DEMO_PASSWORD, method=password_method)
     appointed: list[tuple[User, set[Role]]] = []
     for name, local, phone, group_index, roles, leads in union.PEOPLE:
         address = union.email(local)
         user = db.session.execute(sa.select(User).where(User.email == address)).scalar()
         if user is None:
             user = User(email=address, phone=phone, group_id=groups[group_index].id,
-                        password_hash=probe.password_hash, must_change_password=False)
+                        password_hash=password_hash, must_change_password=False)
             user.set_name(name)
             held = {Role(r) for r in roles} & set(OFFICES)
             user.set_roles({Role(r) for r in roles} - held)

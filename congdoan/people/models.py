@@ -65,8 +65,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
+    failed_logins: Mapped[int] = mapped_column(default=0)   # unused since issue 15 (see docs/sessions-and-sign-in.md)
+    locked_until: Mapped[dt.datetime | None]                 # unused since issue 15
+    # Raised to end every session and remember-me cookie of this person (congdoan/auth/services.py).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -86,6 +88,7 @@ class User(UserMixin, db.Model):
         self.name_key = fold(name)
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
+        """Only congdoan.auth.services.set_password calls this: it also ends the person's sessions."""
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
@@ -94,6 +97,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:   # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: the id and the session
+        version, so that raising the version ends them all (the user loader compares it)."""
+        return f"{self.id}:{self.session_version or 0}"
 
     # --- roles ----------------------------------------------------------------------------------
     @property

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
 from ..audit.service import record
-from ..auth.services import temporary_password
+from ..auth.services import end_sessions, set_password, temporary_password
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..text import clean_text, fold
@@ -103,7 +103,7 @@ def create_person(data: PersonData, *, actor: User | None) -> tuple[User, str]:
     user = User(email=data.email, phone=data.phone, group_id=data.group_id, must_change_password=True)
     user.set_name(data.full_name)
     password = temporary_password()
-    user.set_password(password, TEMP_HASH_METHOD)
+    set_password(user, password, TEMP_HASH_METHOD)
     user.set_roles(data.roles)
     db.session.add(user)
     db.session.flush()
@@ -147,16 +147,17 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
             _keep_an_admin(user, "ngừng tài khoản của")
         _keep_offices_filled(user)
     user.active = active
+    if not active:
+        end_sessions(user)     # signed out everywhere now, and still so if reactivated later
     record("person_activated" if active else "person_deactivated", user, actor=actor,
            summary=("Kích hoạt lại" if active else "Ngừng") + f" tài khoản {user.full_name}")
 
 
 def reset_password(user: User, *, actor: User) -> str:
+    """A new one-time password; every session and remember-me cookie of the person ends."""
     password = temporary_password()
-    user.set_password(password, TEMP_HASH_METHOD)
+    set_password(user, password, TEMP_HASH_METHOD)
     user.must_change_password = True
-    user.failed_logins = 0
-    user.locked_until = None
     record("password_reset", user, actor=actor, summary=f"Cấp lại mật khẩu tạm cho {user.full_name}")
     return password
 
