@@ -129,6 +129,9 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .notifications.service import unread_count
     from .organisation.models import Organisation
     from .permissions import PERMISSIONS, Perm, has_permission
+    from .submissions.service import token_for
+    # A global (not a context value): the once() macro is imported without the page's context.
+    app.jinja_env.globals["submission_token"] = token_for
     # The settings row is read only by templates that print it (full pages), once per request.
     org_proxy = LocalProxy(lambda: g.org if "org" in g else g.setdefault("org", Organisation.get()))
 

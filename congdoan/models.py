@@ -10,3 +10,4 @@ from .requests.models import Campaign, MemberRequest, RequestEvent, RequestFile 
 from .documents.models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature  # noqa: F401
 from .tasks.models import Task, TaskEvent  # noqa: F401
 from .changes import ChangeCounter  # noqa: F401
+from .submissions.models import FormSubmission  # noqa: F401

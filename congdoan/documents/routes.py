@@ -15,6 +15,7 @@ from ..permissions import Perm, public, requires
 from ..plans.forms import ActionForm
 from ..plans.models import Plan, PlanStatus
 from ..plans.routes import get_plan_or_404
+from ..submissions.service import once_per_submission
 from ..web import redirect_to, render
 from . import services
 from .forms import ImportForm, SealForm, SignatureForm, TemplateForm, VerifyFileForm
@@ -121,6 +122,7 @@ def verify(code: str):
 
 @bp.route("/ke-hoach/nhap-word", methods=["GET", "POST"])
 @requires(Perm.PLANS_DRAFT)
+@once_per_submission
 def import_word():
     form = ImportForm()
     error = None

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..organisation.models import Organisation
 from ..people.models import Group
 from ..permissions import Perm, requires
+from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
 from . import services
 from .diff import diff_documents
@@ -84,6 +85,7 @@ def index():
 
 @bp.route("/moi", methods=["GET", "POST"])
 @requires(Perm.PLANS_DRAFT)
+@once_per_submission
 def create():
     form = NewPlanForm()
     if form.validate_on_submit():
@@ -302,6 +304,7 @@ def compare(plan_id: int):
 
 @bp.route("/<int:plan_id>/sao-chep", methods=["GET", "POST"])
 @requires(Perm.PLANS_DRAFT)
+@once_per_submission
 def copy(plan_id: int):
     plan = get_plan_or_404(plan_id)
     form = CopyPlanForm()
