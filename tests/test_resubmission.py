@@ -19,14 +19,15 @@ from congdoan.dates import local_today, utcnow
 from congdoan.extensions import db
 from congdoan.people.models import Group, User
 from congdoan.plans import services as plan_services
-from congdoan.plans.models import Plan
-from congdoan.requests.models import Campaign, MemberRequest
+from congdoan.documents.models import PlanTemplate
+from congdoan.plans.models import Plan, PlanBasis
+from congdoan.requests.models import Campaign, MemberRequest, RequestFile
 from congdoan.submissions.models import FormSubmission
 
 from .conftest import login, make_group, make_user, text_of
 from .doc_factories import example_docx
 from .plan_factories import make_plan
-from .reqkit import SAMPLE, cast
+from .reqkit import SAMPLE, cast, jpeg_bytes, submit
 
 ALREADY = "Đã nhận lần gửi trước; không tạo thêm."
 
@@ -37,6 +38,16 @@ def token_of(page) -> str:
     found = re.findall(r'name="submission_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="submission_token"', html)
     assert found, "the form carries no submission token"
     return next(a or b for a, b in found)
+
+
+def token_of_form(page, action: str) -> str:
+    """The token of the form that posts to `action`."""
+    html = page.get_data(as_text=True)
+    form = re.search(r'<form[^>]*action="%s"[^>]*>(.*?)</form>' % re.escape(action), html, re.S)
+    assert form, f"no form posts to {action}"
+    found = re.search(r'name="submission_token" value="([^"]+)"', form.group(1))
+    assert found, "the form carries no submission token"
+    return found.group(1)
 
 
 def multipart(client, url: str, fields: dict, files: dict | None = None, *, htmx: bool = False):
@@ -226,6 +237,46 @@ def test_a_new_group_sent_twice_is_one_group(client, admin):
     second = client.post_form("/quan-tri/to-cong-doan", body)
     assert count(Group) == 1
     assert_second_shows_the_first(client, first, second)
+
+
+# --- other creating forms: a part added in the plan editor, evidence, a Word template ------------
+
+def test_a_part_added_twice_in_the_editor_is_one_part(client, signed_in):
+    author = make_user(roles=["committee"])
+    plan = make_plan(author, bases=[])
+    db.session.commit()
+    signed_in(author)
+    token = token_of(client.get(f"/ke-hoach/{plan.id}"))
+    body = {"text": "Căn cứ Luật Công đoàn năm 2024;", "submission_token": token}
+    htmx_page = {"HX-Current-URL": f"http://localhost/ke-hoach/{plan.id}"}      # as htmx sends it
+    first = client.post_form(f"/ke-hoach/{plan.id}/basis/them", body, htmx=True, headers=htmx_page)
+    assert first.status_code == 200 and token not in first.get_data(as_text=True)
+    second = client.post_form(f"/ke-hoach/{plan.id}/basis/them", body, htmx=True, headers=htmx_page)
+    assert count(PlanBasis) == 1
+    assert second.status_code == 204 and second.headers["HX-Redirect"] == f"/ke-hoach/{plan.id}"
+
+
+def test_evidence_sent_twice_is_stored_once(client, signed_in):
+    c = cast()
+    req = submit(c.member)
+    signed_in(c.member)
+    token = token_of(client.get(f"/de-xuat/{req.id}"))
+    before = count(RequestFile)
+    answers = [multipart(client, f"/de-xuat/{req.id}/minh-chung", {"submission_token": token},
+                         {"evidence": (jpeg_bytes(), "them.jpg")}) for _ in range(2)]
+    assert count(RequestFile) == before + 1
+    assert_second_shows_the_first(client, *answers)
+
+
+def test_a_word_template_sent_twice_is_one_template(client, signed_in):
+    from .test_documents import template_with
+    signed_in(make_user(roles=["chair", "committee"]))
+    token = token_of_form(client.get("/cai-dat/"), "/cai-dat/mau-van-ban")
+    data = template_with("LOGO CÔNG ĐOÀN")
+    answers = [multipart(client, "/cai-dat/mau-van-ban", {"submission_token": token}, {"template": (data, "mau.docx")})
+               for _ in range(2)]
+    assert count(PlanTemplate) == 1
+    assert_second_shows_the_first(client, *answers)
 
 
 # --- two sendings at the same moment ------------------------------------------------------------

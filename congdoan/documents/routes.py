@@ -209,6 +209,7 @@ def _settings_again(**errors):
 
 @bp.route("/cai-dat/mau-van-ban", methods=["POST"])
 @requires(Perm.SETTINGS_EDIT)
+@once_per_submission
 def upload_template():
     form = TemplateForm()
     if not form.validate_on_submit():

@@ -184,6 +184,7 @@ def _block(plan: Plan, kind: str, part=None, parent=None, **extra):
 
 @bp.route(f"/<int:plan_id>/<{KINDS}:kind>/them", methods=["POST"])
 @requires(Perm.PLANS_DRAFT)
+@once_per_submission
 def add_part(plan_id: int, kind: str):
     plan = get_plan_or_404(plan_id)
     parent_id = request.form.get("parent_id", type=int)

@@ -196,6 +196,7 @@ def act(request_id: int, action: str):
 
 @bp.route("/<int:request_id>/minh-chung", methods=["POST"])
 @requires(Perm.SIGNED_IN)
+@once_per_submission
 def add_evidence(request_id: int):
     req = get_request_or_404(request_id)
     form = EvidenceForm()

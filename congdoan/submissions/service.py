@@ -84,7 +84,7 @@ def _find(token: str) -> FormSubmission | None:
 
 
 def _same_site(url: str | None) -> str | None:
-    """The path and query of an address on this site; None for anything else."""
+    """The path, query and anchor of an address on this site; None for anything else."""
     if not url:
         return None
     parts = urlsplit(url)
@@ -92,7 +92,7 @@ def _same_site(url: str | None) -> str | None:
         return None
     if not parts.path.startswith("/") or parts.path.startswith("//"):
         return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def _result_url(response: Response, result: str | None) -> str:
