@@ -50,6 +50,8 @@ ERROR_TEXTS = {
     503: ("Hệ thống tạm thời gián đoạn", "Hệ thống tạm thời không kết nối được cơ sở dữ liệu. "
                                          "Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại sau ít phút."),
 }
+BAD_VALUE = ("Giá trị không hợp lệ", "Một giá trị gửi lên không hợp lệ (quá lớn hoặc sai định dạng) nên chưa "
+                                    "được lưu. Vui lòng kiểm tra lại rồi thử lại.")
 _OTHER = ("Không thể thực hiện", "Yêu cầu không thể thực hiện được. Vui lòng tải lại trang và thử lại.")
 
 # What is shown when even the bare template fails: no template, no database, no request state.
@@ -136,5 +138,10 @@ def register_error_pages(app: Flask) -> None:
         if database_unreachable(e):
             log.error("database unreachable: %s", e.__class__.__name__, exc_info=e)
             return render_status(503)
+        if isinstance(e, sa.exc.DataError):
+            # The database refused a value (a number beyond its range, text where a number goes):
+            # the request's fault, and nothing of it was saved.
+            log.warning("database refused a value: %s", e.orig)
+            return render_error(400, *BAD_VALUE)
         log.error("database error", exc_info=e)
         return render_status(500)

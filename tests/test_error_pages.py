@@ -99,6 +99,24 @@ def test_the_error_page_keeps_the_union_name_it_already_knew(client, no_propagat
     assert page.status_code == 500 and "Trường Tiểu học Thành Tô" in text_of(page)
 
 
+def test_a_value_the_database_refuses_is_a_bad_request_in_vietnamese(client, monkeypatch):
+    user = make_user()
+    login(client, user)
+
+    def refused(*args, **kwargs):
+        raise sa.exc.DataError("SELECT …", {}, ValueError("integer out of range"))
+    monkeypatch.setattr(home_routes, "panels_for", refused)
+    _assert_vietnamese_page(client.get("/"), 400, "không hợp lệ (quá lớn hoặc sai định dạng)")
+
+
+def test_a_query_value_beyond_the_database_is_answered_in_vietnamese(client):
+    user = make_user()
+    login(client, user)
+    page = client.get(f"/de-xuat/moi/kien-nghi?dot={2 ** 40}")
+    assert page.status_code in (400, 404)      # PostgreSQL refuses the value; SQLite finds no campaign
+    _assert_vietnamese_page(page, page.status_code, "không")
+
+
 def test_an_id_too_large_for_the_database_is_not_found(client):
     user = make_user(roles=["committee"])
     login(client, user)
