@@ -20,17 +20,35 @@ from .extensions import db
 log = logging.getLogger(__name__)
 
 def database() -> str:
-    """A connection from the pool and SELECT 1 on it, outside the ORM session: no transaction of
-    the request's to begin and end (the session's own path costs several times more)."""
+    """SELECT 1 on a connection from the pool every page uses, at the DBAPI level: neither the ORM
+    session nor SQLAlchemy's Connection (each made the check several times dearer)."""
     try:
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1").scalar()
+        conn = db.engine.raw_connection()
+    except Exception as exc:
+        return _reason(exc)
+    try:
+        cursor = conn.cursor()
+        try:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        finally:
+            cursor.close()
         return "ok"
     except Exception as exc:
-        log.warning("health check: database failed", exc_info=True)
-        if isinstance(exc, sa.exc.SQLAlchemyError) and database_unreachable(exc):
+        conn.invalidate()               # a connection that failed its check is not handed out again
+        return _reason(exc)
+    finally:
+        conn.close()
+
+
+def _reason(exc: Exception) -> str:
+    log.warning("health check: database failed", exc_info=exc)
+    if isinstance(exc, sa.exc.SQLAlchemyError):
+        if database_unreachable(exc):
             return "unreachable"
-        return type(getattr(exc, "orig", None) or exc).__name__
+        exc = getattr(exc, "orig", None) or exc
+    name = type(exc).__name__
+    return "unreachable" if name in {"OperationalError", "InterfaceError"} else name
 
 
 def folder_writable(path: str) -> bool:
