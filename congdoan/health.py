@@ -21,11 +21,15 @@ log = logging.getLogger(__name__)
 
 def database() -> str:
     """SELECT 1 on a connection from the pool every page uses, at the DBAPI level: neither the ORM
-    session nor SQLAlchemy's Connection (each made the check several times dearer)."""
+    session nor SQLAlchemy's Connection (each made the check several times dearer). Where the pool
+    pre-pings its connections (PostgreSQL), taking one has already run the SELECT 1."""
     try:
         conn = db.engine.raw_connection()
     except Exception as exc:
         return _reason(exc)
+    if getattr(db.engine.pool, "_pre_ping", False):
+        conn.close()                    # the pool has just run SELECT 1 on it (pre-ping): no need twice
+        return "ok"
     try:
         cursor = conn.cursor()
         try:
