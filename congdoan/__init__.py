@@ -9,10 +9,19 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.local import LocalProxy
+from werkzeug.routing import IntegerConverter
 
 from .config import Config, database_url, secret_key
 from . import writelock  # noqa: F401  (SQLite: writers take turns on a file lock)
 from .extensions import csrf, db, login_manager, migrate
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """<int:…> in every route: at most what an INTEGER column holds."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: type[Config] | None = None, instance_path: str | None = None, **overrides) -> Flask:
@@ -32,11 +41,20 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.pop("pool_pre_ping", None)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A database host that does not answer fails a request (and /healthz) in seconds, not minutes.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", app.config.get("DATABASE_CONNECT_TIMEOUT", 5))
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "files")
 
+    # An id the database cannot hold (PostgreSQL's integer ends at 2**31 - 1) is a page that does
+    # not exist, not a database error.
+    app.url_map.converters["int"] = DatabaseIntConverter
     db.init_app(app)
     # Registered after Flask-SQLAlchemy's teardown, so it runs before it (congdoan/transactions.py).
     from .transactions import end_request, read_outside_transactions
@@ -113,14 +131,19 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     @app.before_request
     def force_password_change():
         # Accounts created by an admin must choose their own password before anything else.
-        if (current_user.is_authenticated and current_user.must_change_password
-                and request.endpoint not in {"auth.change_password", "auth.logout", "static"}):
+        # The endpoint first: files and the health check never load the signed-in user (a health
+        # check from a browser with a session would otherwise fail with the user's statement).
+        if (request.endpoint not in {"auth.change_password", "auth.logout", "static", "home.healthz"}
+                and current_user.is_authenticated and current_user.must_change_password):
             return redirect(url_for("auth.change_password"))
         return None
 
     from .notifications.service import unread_count
     from .organisation.models import Organisation
     from .permissions import PERMISSIONS, Perm, has_permission
+    from .submissions.service import token_for
+    # A global (not a context value): the once() macro is imported without the page's context.
+    app.jinja_env.globals["submission_token"] = token_for
     # The settings row is read only by templates that print it (full pages), once per request.
     org_proxy = LocalProxy(lambda: g.org if "org" in g else g.setdefault("org", Organisation.get()))
 

@@ -1,6 +1,6 @@
 """Command-line tools: `flask --app wsgi seed-demo`, `create-admin`, `set-first-chair`, `audit verify`,
-`approvals remind`, `tasks remind`, `plans import FILE.docx`, `plans export ID OUT.docx`; `worker` and
-`jobs list|retry` (congdoan/jobs/cli.py); `backup OUT` and `restore IN` (congdoan/backup/cli.py)."""
+`approvals remind`, `tasks remind`, `plans import FILE.docx`, `plans export ID OUT.docx`, `submissions prune`;
+`worker` and `jobs list|retry` (congdoan/jobs/cli.py); `backup OUT` and `restore IN` (congdoan/backup/cli.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -192,6 +192,18 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Đã gửi {sent} lời nhắc việc." if sent else "Không có lời nhắc việc mới nào cần gửi hôm nay.")
 
     app.cli.add_command(tasks)
+
+    submissions = click.Group("submissions", help="Mã gửi biểu mẫu một lần (chống tạo trùng khi gửi lại).")
+
+    @submissions.command("prune")
+    @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 3650),
+                  help="Xóa các mã cũ hơn số ngày này.")
+    def submissions_prune(days: int):
+        """Xóa mã gửi biểu mẫu đã cũ (chạy bằng cron mỗi ngày)."""
+        from .submissions.service import prune
+        click.echo(f"Đã xóa {prune(days)} mã gửi biểu mẫu cũ hơn {days} ngày.")
+
+    app.cli.add_command(submissions)
 
     from .jobs.cli import register_jobs_cli
     register_jobs_cli(app)

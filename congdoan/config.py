@@ -66,6 +66,8 @@ class Config:
     # (congdoan/transactions.py); one opened for a moment of need is not taken in turn.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_use_lifo": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # PostgreSQL: seconds to wait for a connection before the page (and /healthz) says it failed.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5") or 5)
 
     # Sessions: HttpOnly, SameSite, short-lived; Secure when served over HTTPS (set COOKIE_SECURE=1).
     SESSION_COOKIE_NAME = "congdoan_session"

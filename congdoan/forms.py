@@ -3,7 +3,10 @@
 WTForms ships no Vietnamese translation, so without this a wrong number or choice would answer
 "Not a valid integer value." Every form in the app subclasses Form.
 """
+from secrets import token_hex
+
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 
 MESSAGES = {
     "This field is required.": "Vui lòng điền mục này.",
@@ -51,6 +54,10 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+    # The one-time token of a creating form (congdoan/submissions): fresh on every page that shows
+    # the form, the one sent when the form comes back with errors. Rendered by the once() macro.
+    submission_token = HiddenField(default=lambda: token_hex(16))
 
 
 class ActionForm(Form):

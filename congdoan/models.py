@@ -11,3 +11,4 @@ from .documents.models import DocumentCounter, PlanTemplate, SignedDocument, Use
 from .tasks.models import Task, TaskEvent  # noqa: F401
 from .changes import ChangeCounter  # noqa: F401
 from .jobs.models import Job  # noqa: F401
+from .submissions.models import FormSubmission  # noqa: F401

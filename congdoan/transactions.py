@@ -52,6 +52,11 @@ def _wrote(session: Session) -> None:
             fn(session)
 
 
+def wrote(session: Session) -> bool:
+    """Whether the session's current transaction has written (flushed or executed a write)."""
+    return bool(session.info.get(_WROTE))
+
+
 def _is_write(state) -> bool:
     if state.is_insert or state.is_update or state.is_delete:
         return True

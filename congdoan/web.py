@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from flask import Flask, Response, has_request_context, make_response, redirect, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
 
 from .dates import date_line, fmt_date, fmt_datetime
-from .errors import DomainError
-from .extensions import db
+from .error_pages import ERROR_TEXTS, register_error_pages, render_error  # noqa: F401
 from .text import inline_html, plain, roman
 
 
@@ -59,51 +57,12 @@ def redirect_to(endpoint: str, **values) -> Response:
     return redirect(url, code=303)
 
 
-def _error(status: int, title: str, message: str) -> Response:
-    if request.headers.get("HX-Request") == "true":
-        # htmx is configured (base.html) to swap error responses; send them to the message area.
-        response = make_response(render_template("_message.html", kind="error", message=message), status)
-        response.headers["HX-Retarget"] = "#messages"
-        response.headers["HX-Reswap"] = "innerHTML"
-        return response
-    return make_response(render_template("error.html", status=status, title=title, message=message), status)
-
-
-ERROR_TEXTS = {
-    400: ("Yêu cầu không hợp lệ", "Yêu cầu gửi lên không hợp lệ. Vui lòng tải lại trang và thử lại."),
-    403: ("Không có quyền truy cập", "Bạn không có quyền xem hoặc thực hiện thao tác này. "
-                                     "Nếu cần, hãy liên hệ Ban Chấp hành hoặc quản trị viên."),
-    404: ("Không tìm thấy", "Trang hoặc nội dung bạn tìm không tồn tại, hoặc đã bị xóa."),
-    405: ("Thao tác không được hỗ trợ", "Thao tác này không được hỗ trợ tại địa chỉ này."),
-    409: ("Không thể thực hiện", "Thao tác không thể thực hiện ở trạng thái hiện tại."),
-    413: ("Tệp quá lớn", "Dữ liệu gửi lên vượt quá {limit} MB cho một lần gửi nên chưa được lưu. "
-                        "Hãy gửi bớt tệp hoặc giảm dung lượng ảnh (chụp lại ở chất lượng thấp hơn) rồi thử lại."),
-    500: ("Lỗi hệ thống", "Đã có lỗi xảy ra phía máy chủ. Dữ liệu của bạn chưa bị thay đổi; "
-                          "vui lòng thử lại sau ít phút."),
-}
+# Error pages live in congdoan/error_pages.py; these names stay importable from here.
+_error = render_error
 
 
 def register_web(app: Flask) -> None:
-    for status in (400, 403, 404, 405, 500):
-        title, message = ERROR_TEXTS[status]
-        app.register_error_handler(status, lambda e, s=status, t=title, m=message: _error(s, t, m))
-
-    @app.errorhandler(413)
-    def too_large(e):
-        title, message = ERROR_TEXTS[413]
-        limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
-        return _error(413, title, message.format(limit=limit))
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(e):
-        return _error(400, "Phiên làm việc không hợp lệ",
-                      "Biểu mẫu đã hết hạn hoặc thiếu mã bảo mật (CSRF). "
-                      "Vui lòng tải lại trang rồi thử lại.")
-
-    @app.errorhandler(DomainError)
-    def domain_error(e: DomainError):
-        db.session.rollback()
-        return _error(e.status, ERROR_TEXTS.get(e.status, ERROR_TEXTS[409])[0], e.message)
+    register_error_pages(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

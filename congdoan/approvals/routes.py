@@ -16,6 +16,7 @@ from ..plans.document import to_document
 from ..plans.models import PlanVersion
 from ..plans.routes import get_plan_or_404
 from ..plans.workflow import can
+from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
 from . import panels  # noqa: F401  (registers the home-page panel)
 from . import services
@@ -104,6 +105,7 @@ def vote(plan_id: int):
 
 @bp.route("/<int:plan_id>/gop-y", methods=["POST"])
 @requires(Perm.PLANS_VOTE)
+@once_per_submission
 def comment(plan_id: int):
     return _panel_action(plan_id, lambda plan: services.comment(
         plan, author=current_user, text=request.form.get("comment", ""), section=request.form.get("section", "")),

@@ -15,6 +15,7 @@ from ..permissions import Perm, has_permission, public, requires
 from ..plans.forms import ActionForm
 from ..plans.models import Plan, PlanStatus
 from ..plans.routes import get_plan_or_404
+from ..submissions.service import once_per_submission
 from ..web import redirect_to, render
 from . import services
 from .forms import ImportForm, SealForm, SignatureForm, TemplateForm, VerifyFileForm
@@ -130,6 +131,7 @@ def verify(code: str):
 
 @bp.route("/ke-hoach/nhap-word", methods=["GET", "POST"])
 @requires(Perm.PLANS_DRAFT)
+@once_per_submission
 def import_word():
     form = ImportForm()
     error = None
@@ -216,6 +218,7 @@ def _settings_again(**errors):
 
 @bp.route("/cai-dat/mau-van-ban", methods=["POST"])
 @requires(Perm.SETTINGS_EDIT)
+@once_per_submission
 def upload_template():
     form = TemplateForm()
     if not form.validate_on_submit():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import facts
@@ -86,7 +87,8 @@ class Organisation(db.Model):
     def display_name(cls) -> str:
         """The union's name alone, for the layout of every page: one narrow read, no ORM object."""
         name = facts.get("org_name", lambda: db.session.connection().execute(_name_query()).scalar())
-        return name or DEFAULTS["name"]
+        _last_known["name"] = name = name or DEFAULTS["name"]
+        return name
 
     @classmethod
     def get_for_update(cls) -> "Organisation":
@@ -96,6 +98,25 @@ class Organisation(db.Model):
             org = cls(id=1, **DEFAULTS)
             db.session.add(org)
         return org
+
+
+# The name this process last read: what an error page shows when it may not ask the database.
+_last_known: dict[str, str] = {}
+
+
+def known_name() -> str | None:
+    """The union's name without any database access: read with this request's user, held by this
+    request's settings row, or last read by this process; None when none of them knows it."""
+    if has_app_context():
+        name = g.get("page_facts", {}).get("org_name")
+        if name:
+            return name
+        org = g.get("org")
+        if org is not None:
+            name = sa.inspect(org).dict.get("name")     # only what is loaded: never a refresh
+            if name:
+                return name
+    return _last_known.get("name")
 
 
 def _name_query() -> sa.Select:

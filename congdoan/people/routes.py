@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..permissions import Perm, requires
 from ..search import starts_words
+from ..submissions.service import once_per_submission
 from ..web import redirect_to, render
 from . import services
 from .forms import ActionForm, GroupForm, ImportForm, PersonForm
@@ -94,6 +95,7 @@ def index():
 
 @bp.route("/nguoi-dung/them", methods=["GET", "POST"])
 @requires(Perm.PEOPLE_MANAGE)
+@once_per_submission(result="people.index")     # the one-time password page is never shown twice
 def create():
     form = _person_form()
     if form.validate_on_submit():
@@ -175,6 +177,7 @@ def _row_or_redirect(user: User, message: str) -> Response:
 
 @bp.route("/nguoi-dung/nhap", methods=["GET", "POST"])
 @requires(Perm.PEOPLE_MANAGE)
+@once_per_submission(result="people.index")     # nor the report with the new accounts' passwords
 def import_file():
     form = ImportForm()
     report = None
@@ -235,6 +238,7 @@ def groups():
 
 @bp.route("/to-cong-doan", methods=["POST"])
 @requires(Perm.PEOPLE_MANAGE)
+@once_per_submission
 def create_group():
     form = GroupForm()
     if not form.validate_on_submit():

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..organisation.models import Organisation
 from ..people.models import Group
 from ..permissions import Perm, requires
+from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
 from . import services
 from .diff import diff_documents
@@ -97,6 +98,7 @@ def index():
 
 @bp.route("/moi", methods=["GET", "POST"])
 @requires(Perm.PLANS_DRAFT)
+@once_per_submission
 def create():
     form = NewPlanForm()
     if form.validate_on_submit():
@@ -195,6 +197,7 @@ def _block(plan: Plan, kind: str, part=None, parent=None, **extra):
 
 @bp.route(f"/<int:plan_id>/<{KINDS}:kind>/them", methods=["POST"])
 @requires(Perm.PLANS_DRAFT)
+@once_per_submission
 def add_part(plan_id: int, kind: str):
     plan = get_plan_or_404(plan_id)
     parent_id = request.form.get("parent_id", type=int)
@@ -315,6 +318,7 @@ def compare(plan_id: int):
 
 @bp.route("/<int:plan_id>/sao-chep", methods=["GET", "POST"])
 @requires(Perm.PLANS_DRAFT)
+@once_per_submission
 def copy(plan_id: int):
     plan = get_plan_or_404(plan_id)
     form = CopyPlanForm()

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..dates import local_today
 from ..extensions import db
 from ..permissions import Perm, has_permission, requires
+from ..submissions.service import once_per_submission
 from ..web import redirect_to, render
 from . import export, queries, services
 from .forms import ButtonForm, CampaignForm
@@ -43,6 +44,7 @@ def index():
 
 @bp.route("/moi", methods=["GET", "POST"])
 @requires(Perm.CAMPAIGNS_MANAGE)
+@once_per_submission
 def create():
     form = CampaignForm()
     form.kind.choices = _kind_choices()

@@ -13,6 +13,7 @@ from ..money import fmt_vnd
 from ..people.models import Group
 from ..permissions import Perm, requires
 from ..uploads.service import UploadError, send_stored_file
+from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
 from . import export, queries, services, workflow
 from .forms import ActionForm, EvidenceForm, request_form
@@ -96,6 +97,7 @@ def _campaign_from_args() -> Campaign | None:
 
 @bp.route("/moi/<slug>", methods=["GET", "POST"])
 @requires(Perm.SIGNED_IN)
+@once_per_submission
 def create(slug: str):
     kind = BY_SLUG.get(slug) or abort(404)
     campaign = _campaign_from_args()
@@ -194,6 +196,7 @@ def act(request_id: int, action: str):
 
 @bp.route("/<int:request_id>/minh-chung", methods=["POST"])
 @requires(Perm.SIGNED_IN)
+@once_per_submission
 def add_evidence(request_id: int):
     req = get_request_or_404(request_id)
     form = EvidenceForm()
