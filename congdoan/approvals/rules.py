@@ -1,6 +1,6 @@
 """The decision rule, as a pure function so its edges are easy to test.
 
-Default (DOMAIN.md): approved when the votes for exceed half of ALL committee members in office;
+Default (docs/domain.md): approved when the votes for exceed half of ALL committee members in office;
 returned as soon as enough votes against make that impossible. A 2/3 variant is offered as a
 setting. Members who have not voted are not counted as against: they can still vote for.
 """

@@ -321,7 +321,7 @@ def signature_block(plan: Plan, signer: User, org: Organisation) -> dict:
 
     The chair signs with the plan's approved authority line ("TM. BAN CHẤP HÀNH") and the chair's
     title; a delegated vice chair signs for the committee too ("TM. BAN CHẤP HÀNH / PHÓ CHỦ TỊCH",
-    DOMAIN.md), so the authority line is never left empty for them.
+    docs/domain.md), so the authority line is never left empty for them.
     """
     if signer.has_role(Role.CHAIR):
         return {"on_behalf": plan.sign_on_behalf, "title": org.chair_title, "name": signer.full_name}

@@ -11,7 +11,7 @@ from .. import facts
 from ..dates import utcnow
 from ..extensions import db
 
-# Defaults from DOMAIN.md (Nghị định 30/2020 and Quyết định 933/QĐ-TLĐ).
+# Defaults from docs/domain.md (Nghị định 30/2020 and Quyết định 933/QĐ-TLĐ).
 DEFAULTS = {
     "name": "CÔNG ĐOÀN CƠ SỞ",
     "upper_union": "",
@@ -28,7 +28,7 @@ DEFAULTS = {
     "vote_deadline_days": 7,
 }
 
-# How the executive committee decides (DOMAIN.md: not confirmed from the charter, so a setting).
+# How the executive committee decides (docs/domain.md: not confirmed from the charter, so a setting).
 APPROVAL_RULES = {
     "half_all": "Quá nửa tổng số Ủy viên BCH đương nhiệm đồng ý (mặc định)",
     "two_thirds_all": "Ít nhất 2/3 tổng số Ủy viên BCH đương nhiệm đồng ý",

@@ -1,4 +1,4 @@
-"""The roles of DOMAIN.md. Two are derived: every active account is a member, and the leader of a
+"""The roles of docs/domain.md. Two are derived: every active account is a member, and the leader of a
 union group is a group leader. The stored ones are of two kinds (who grants which: permissions.py):
 the union's offices, given by the chair in office (congdoan/people/offices.py), and the technical
 admin role, given by an admin with the account."""

@@ -1,4 +1,4 @@
-"""The request kinds of DOMAIN.md, declared once: each kind's fields (label, type, required), whether
+"""The request kinds of docs/domain.md, declared once: each kind's fields (label, type, required), whether
 it is private, whether the group leader confirms it and whether it ends in a payment.
 
 The answers to a kind's fields are stored as one JSON object on the request (MemberRequest.details),
