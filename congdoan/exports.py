@@ -18,6 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .dates import to_local
 from .text import fold
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,7 +52,7 @@ def _put(cell, value, column: Column) -> None:
         cell.value = value
         cell.number_format = MONEY_FORMAT if column.kind == "money" else "0"
     elif isinstance(value, dt.datetime):
-        cell.value = value.replace(tzinfo=None)
+        cell.value = to_local(value).replace(tzinfo=None)     # the database keeps UTC; people read local time
         cell.number_format = DATETIME_FORMAT
     elif isinstance(value, dt.date):
         cell.value = value

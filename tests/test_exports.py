@@ -45,3 +45,13 @@ def test_response_is_a_download_with_an_ascii_name(app):
         assert _sheet(response.get_data())["A4"].value == "x"
         response.close()
     assert safe_filename("!!!") == "danh-sach"
+
+
+def test_times_are_written_in_vietnam_time_not_utc():
+    """The database keeps UTC; a list exported at 08:30 in Hải Phòng said 01:30, seven hours early."""
+    stored = dt.datetime(2026, 11, 20, 1, 30)                    # naive UTC, as the columns hold it
+    sheet = _sheet(xlsx_bytes("LỊCH SỬ", ["Việc", Column("Lúc", "datetime")], [["Họp BCH", stored]]))
+    assert sheet["B4"].value == dt.datetime(2026, 11, 20, 8, 30)
+    late = dt.datetime(2026, 11, 20, 20, 15)                      # 03:15 the next day in Vietnam
+    sheet = _sheet(xlsx_bytes("LỊCH SỬ", ["Việc", Column("Lúc", "datetime")], [["Họp BCH", late]]))
+    assert sheet["B4"].value == dt.datetime(2026, 11, 21, 3, 15)
