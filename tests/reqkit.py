@@ -17,15 +17,16 @@ from .conftest import make_group, make_user
 from .samples import EXE, HTML, PDF, jpeg_bytes, png_bytes, upload  # noqa: F401  (re-exported)
 
 
-def cast():
-    """A union: two groups with leaders, members, the committee, the accountant, an admin."""
+def cast(chair=None):
+    """A union: two groups with leaders, members, the committee, the accountant, an admin. `chair`: the
+    chair already in office (a union has one), else one is made."""
     g1, g2 = make_group("Tổ Khối 1"), make_group("Tổ Khối 2")
     leader = make_user("Vũ Thị Mai", leads=g1)
     member = make_user("Nguyễn Thị Thanh", group=g1)
     neighbour = make_user("Trần Thị Yến", group=g1)
     other_leader = make_user("Lê Thị Thu Hà", leads=g2)
     other_member = make_user("Đặng Thị Phương", group=g2)
-    chair = make_user("Nguyễn Thị Hoa", roles=["chair", "committee"], group=g2)
+    chair = chair or make_user("Nguyễn Thị Hoa", roles=["chair", "committee"], group=g2)
     committee = make_user("Đỗ Văn Hùng", roles=["committee"], group=g2)
     accountant = make_user("Phạm Thị Lan", roles=["accountant", "committee"], group=g2)
     cashier = make_user("Thủ Quỹ Riêng", roles=["accountant"], group=g2)

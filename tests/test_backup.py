@@ -97,7 +97,7 @@ def _a_union_with_everything():
     plan = approved_plan(committee)
     doc_services.sign_plan(plan, actor=committee.chair)
     db.session.commit()
-    c = reqkit.cast()
+    c = reqkit.cast(chair=committee.chair)
     for _ in range(3):
         reqkit.request_in(c, "confirmed")
     return c
