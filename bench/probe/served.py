@@ -31,6 +31,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+PROBE_REDIS_DB = 14
+
+
+def _redis_for_limits() -> int | None:
+    """The Redis database the served instance counts its limits in, emptied; None without a Redis."""
+    try:
+        import redis
+        client = redis.Redis(host="127.0.0.1", port=6379, db=PROBE_REDIS_DB, socket_connect_timeout=1)
+        client.flushdb()
+        return PROBE_REDIS_DB
+    except Exception:
+        return None
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.probe.served", description=__doc__)
     parser.add_argument("--pg", default=os.environ.get("PROBE_PG", "postgresql://postgres@127.0.0.1:5432"),
@@ -49,6 +63,11 @@ def main(argv=None) -> int:
     instance = tempfile.mkdtemp(prefix="congdoan-probe-")
     env = dict(os.environ, DATABASE_URL=url, INSTANCE_PATH=instance, SECRET_KEY=secrets.token_hex(32),
                BASE_URL=base, PYTHONPATH=str(ROOT))
+    redis_db = _redis_for_limits()
+    if redis_db is not None:
+        # As in production with several workers (README): the limits are counted in Redis, shared by the
+        # four workers; a database of its own, emptied before and after.
+        env["REDIS_URL"] = f"redis://127.0.0.1:6379/{redis_db}"
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     gunicorn = None
     started = time.perf_counter()
@@ -89,6 +108,8 @@ def main(argv=None) -> int:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not args.keep:
             shutil.rmtree(instance, ignore_errors=True)
+        if redis_db is not None:
+            _redis_for_limits()
         print(f"probe: server stopped, database {name} {'kept' if args.keep else 'dropped'}; "
               f"{time.perf_counter() - started:.0f} s in all", flush=True)
 
