@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from xml.etree import ElementTree
 
@@ -87,16 +88,33 @@ def _too_many_columns(where: str = "") -> TableRefused:
 
 # --------------------------------------------------------------------------------------------- CSV
 
-def _csv_table(data: bytes) -> list[list[str]]:
+# Bytes that are letters of Windows-1258 (Vietnamese) and not of Windows-1252: the combining tones
+# (huyền, hỏi, ngã, sắc, nặng) and Ă ă Đ đ Ơ ơ Ư ư. A CSV that Excel saved as "CSV (Comma delimited)" on a
+# Vietnamese Windows is in 1258; on a Western Windows in 1252.
+_VIETNAMESE_ANSI = frozenset(b"\xcc\xd2\xde\xec\xf2\xc3\xe3\xd0\xf0\xd5\xf5\xdd\xfd")
+
+
+def _decode_csv(data: bytes) -> str:
+    """The text of a CSV file: UTF-16 or UTF-8 (with or without BOM), else the ANSI code page Excel uses
+    on a Vietnamese (1258) or a Western (1252) Windows, composed to NFC."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    for encoding in (("cp1258", "cp1252") if _VIETNAMESE_ANSI.intersection(data) else ("cp1252", "cp1258")):
         try:
-            text = data.decode("utf-8-sig")
+            return unicodedata.normalize("NFC", data.decode(encoding))
         except UnicodeDecodeError:
-            raise TableRefused(
-                "Tệp CSV không ở mã UTF-8 nên tiếng Việt sẽ bị lỗi. Trong Excel, chọn "
-                "Lưu dưới dạng → 'CSV UTF-8 (Comma delimited)' rồi tải lên lại.") from None
+            continue
+    raise TableRefused(
+        "Không đọc được chữ trong tệp CSV (không phải UTF-8 hay mã ANSI của Excel). Trong Excel, chọn "
+        "Lưu dưới dạng → 'CSV UTF-8 (Comma delimited)' hoặc 'Sổ làm việc Excel (.xlsx)' rồi tải lên lại.")
+
+
+def _csv_table(data: bytes) -> list[list[str]]:
+    text = _decode_csv(data)
     if "\x00" in text:
         raise TableRefused("Tệp không phải là tệp CSV văn bản.")
     try:
