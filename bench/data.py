@@ -12,6 +12,7 @@ import random
 
 import sqlalchemy as sa
 
+from congdoan.collation import name_sort_key
 from congdoan.extensions import db
 from congdoan.text import fold
 
@@ -87,7 +88,8 @@ def build(sizes: dict[str, int] | None = None, *, password_hash: str) -> dict[st
     people = []
     for i in range(sizes["people"]):
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-        people.append({"id": i + 1, "full_name": name, "name_key": fold(name), "email": f"dv{i + 1:05d}@bench.demo",
+        people.append({"id": i + 1, "full_name": name, "name_key": fold(name), "sort_key": name_sort_key(name),
+                       "email": f"dv{i + 1:05d}@bench.demo",
                        "phone": f"09{i:08d}", "group_id": (i % sizes["groups"]) + 1, "active": True,
                        "password_hash": password_hash, "must_change_password": False, "failed_logins": 0,
                        "created_at": now})

@@ -38,7 +38,7 @@ def committee_members() -> list[User]:
     return db.session.execute(
         sa.select(User).where(User.active.is_(True), User.id.in_(
             sa.select(UserRole.user_id).where(UserRole.role.in_([r.value for r in COMMITTEE_ROLES]))))
-        .order_by(User.name_key)).scalars().all()
+        .order_by(User.sort_key)).scalars().all()
 
 
 def chairs() -> list[User]:

@@ -249,7 +249,7 @@ def remove_seal(*, actor: User) -> None:
 def vice_chairs() -> list[User]:
     return db.session.execute(
         sa.select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.VICE_CHAIR.value, User.active.is_(True)).order_by(User.name_key)
+        .where(UserRole.role == Role.VICE_CHAIR.value, User.active.is_(True)).order_by(User.sort_key)
     ).scalars().all()
 
 

@@ -41,7 +41,7 @@ def _group_card_query() -> sa.Select:
     return (sa.select(Group.name, Group.leader_id, leader.full_name, member.id, member.full_name)
             .outerjoin(leader, leader.id == Group.leader_id)
             .outerjoin(member, sa.and_(member.group_id == Group.id, member.active.is_(True)))
-            .where(Group.id == sa.bindparam("group_id")).order_by(member.name_key, member.id))
+            .where(Group.id == sa.bindparam("group_id")).order_by(member.sort_key, member.id))
 
 
 def group_card(user: User) -> GroupCard | None:

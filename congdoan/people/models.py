@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..dates import utcnow
 from ..extensions import db
+from ..collation import name_sort_key
 from ..text import fold
 from .roles import COMMITTEE_ROLES, Role
 
@@ -27,7 +28,7 @@ class Group(db.Model):
 
     leader: Mapped["User | None"] = relationship(foreign_keys=[leader_id])
     members: Mapped[list["User"]] = relationship(
-        back_populates="group", foreign_keys="User.group_id", order_by="User.name_key")
+        back_populates="group", foreign_keys="User.group_id", order_by="User.sort_key")
 
     def set_name(self, name: str) -> None:
         self.name = name
@@ -58,7 +59,8 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(sa.String(120))
-    name_key: Mapped[str] = mapped_column(sa.String(120), index=True)   # accent-free, for search/sort
+    name_key: Mapped[str] = mapped_column(sa.String(120), index=True)   # accent-free, for search
+    sort_key: Mapped[str] = mapped_column(sa.String(255), default="", server_default="", index=True)  # collation.py
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)     # stored lower-case
     phone: Mapped[str] = mapped_column(sa.String(20), default="")
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("groups.id", ondelete="SET NULL"), index=True)
@@ -86,6 +88,7 @@ class User(UserMixin, db.Model):
     def set_name(self, name: str) -> None:
         self.full_name = name
         self.name_key = fold(name)
+        self.sort_key = name_sort_key(name)
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
         """Only congdoan.auth.services.set_password calls this: it also ends the person's sessions."""

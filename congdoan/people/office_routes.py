@@ -24,7 +24,7 @@ TICKED = tuple(r for r in OFFICES if r is not Role.CHAIR)
 
 def _people() -> list[User]:
     return db.session.execute(
-        sa.select(User).where(User.active.is_(True)).order_by(User.name_key, User.id)).scalars().all()
+        sa.select(User).where(User.active.is_(True)).order_by(User.sort_key, User.id)).scalars().all()
 
 
 def _offices_form(person: User | None) -> OfficesForm:

@@ -107,7 +107,7 @@ def office_holders() -> list[User]:
     return db.session.execute(
         sa.select(User).where(User.active.is_(True), User.id.in_(
             sa.select(UserRole.user_id).where(UserRole.role.in_([r.value for r in OFFICES]))))
-        .order_by(User.name_key)).scalars().all()
+        .order_by(User.sort_key)).scalars().all()
 
 
 def current_chair() -> User | None:

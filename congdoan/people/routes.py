@@ -83,7 +83,7 @@ def index():
         query = query.where(User.active.is_(False))
     total = db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
     people = db.session.execute(
-        query.options(sa.orm.selectinload(User.group)).order_by(User.name_key, User.id)
+        query.options(sa.orm.selectinload(User.group)).order_by(User.sort_key, User.id)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars().all()
     context = dict(people=people, q=q, group_id=group_id, status_filter=status, page=page, total=total,
                    pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), groups=_group_choices(True)[1:],
@@ -213,7 +213,7 @@ def import_sample():
 def _group_form(group: Group | None = None) -> GroupForm:
     form = GroupForm(obj=group) if group is not None and request.method == "GET" else GroupForm()
     people = db.session.execute(
-        sa.select(User).where(User.active.is_(True)).order_by(User.name_key)).scalars().all()
+        sa.select(User).where(User.active.is_(True)).order_by(User.sort_key)).scalars().all()
     form.leader_id.choices = [("", "— Chưa có —")] + [
         (str(u.id), u.full_name + (f" ({u.group.name})" if u.group else "")) for u in people]
     if group is not None and request.method == "GET":

@@ -554,7 +554,7 @@ def filter_choices(user: User) -> tuple[list[int], list[tuple[int, str]]]:
                                .order_by(Plan.year.desc())).scalars().all()
     authors = db.session.execute(
         sa.select(User.id, User.full_name).where(User.id.in_(sa.select(Plan.author_id).where(*conditions)))
-        .order_by(User.name_key)).all()
+        .order_by(User.sort_key)).all()
     return years, [(a.id, a.full_name) for a in authors]
 
 

@@ -58,7 +58,7 @@ def _users_with(*roles: Role) -> list[User]:
     return db.session.execute(
         sa.select(User).where(User.active.is_(True), User.id.in_(
             sa.select(UserRole.user_id).where(UserRole.role.in_([r.value for r in roles]))))
-        .order_by(User.name_key)).scalars().all()
+        .order_by(User.sort_key)).scalars().all()
 
 
 def chairs() -> list[User]:
