@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..dates import date_line, local_today
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..limits import parse_int
 from ..organisation.models import Organisation
 from ..permissions import Perm, public, requires
 from ..plans.forms import ActionForm
@@ -227,7 +228,7 @@ def upload_template():
 @requires(Perm.SETTINGS_EDIT)
 def use_template():
     raw = request.form.get("template_id", "")
-    services.use_template(int(raw) if raw.isdigit() else None, actor=current_user)
+    services.use_template(parse_int(raw, 0) if raw.isdigit() else None, actor=current_user)
     db.session.commit()
     flash("Đã đổi mẫu Word dùng cho kế hoạch." if raw.isdigit() else "Đã dùng lại mẫu Word mặc định.", "success")
     return redirect_to("organisation.settings", _anchor="mau-word")

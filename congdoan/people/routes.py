@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, request
 from flask_login import current_user
 
 from ..extensions import db
+from ..limits import int_arg, page_arg
 from ..permissions import Perm, requires
 from ..text import fold
 from ..web import redirect_to, render
@@ -67,9 +68,9 @@ def _apply_errors(form: PersonForm, errors: dict[str, str]) -> None:
 @requires(Perm.PEOPLE_MANAGE)
 def index():
     q = (request.args.get("q") or "").strip()[:100]
-    group_id = request.args.get("to", type=int)
+    group_id = int_arg("to")
     status = request.args.get("trang_thai", "active")
-    page = max(request.args.get("trang", 1, type=int), 1)
+    page = page_arg()
     query = sa.select(User)
     if q:
         key = f"%{fold(q)}%"
