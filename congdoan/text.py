@@ -37,6 +37,19 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str:
     return text.strip()
 
 
+def fit(value: str | None, limit: int, *, ellipsis: str = "…") -> str:
+    """`value` cut to at most `limit` characters, at a word boundary when one is near, marked with
+    an ellipsis when cut (for places with a hard bound: Word properties, file names, headers)."""
+    text = value or ""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - len(ellipsis), 0)]
+    space = cut.rfind(" ")
+    if space >= len(cut) * 3 // 4:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–") + ellipsis
+
+
 def fold(value: str | None) -> str:
     """A search key: lower case, Vietnamese diacritics removed (đ -> d), spaces collapsed.
 

@@ -23,7 +23,7 @@ from ..dates import local_today, utcnow
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..notifications.service import notify
-from ..organisation.models import Organisation
+from ..organisation.models import NUMBER_MAX, SYMBOL_MAX, Organisation
 from ..people.models import User, UserRole
 from ..people.roles import COMMITTEE_ROLES, Role
 from ..plans.document import content_hash, document_of, to_document
@@ -359,8 +359,15 @@ def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
     image = signature.image
     today = local_today()
 
+    if len(org.plan_symbol) > SYMBOL_MAX:
+        # Saved before the settings page checked it: refuse before a number is taken.
+        raise DomainError(f"Ký hiệu văn bản “{org.plan_symbol}” trong Cài đặt dài quá {SYMBOL_MAX} ký tự nên "
+                          "số văn bản không ghi được. Hãy rút gọn chữ viết tắt ở trang Cài đặt rồi ký lại.")
     seq = next_seq(today.year, KIND_PLAN)        # first write: from here on, signers queue
     number = f"{seq:02d}/{org.plan_symbol}"
+    if len(number) > NUMBER_MAX:
+        raise DomainError(f"Số văn bản “{number}” dài quá {NUMBER_MAX} ký tự. Hãy rút gọn ký hiệu văn bản "
+                          "ở trang Cài đặt rồi ký lại.")
     code = new_verify_code()
     block = signature_block(plan, actor, org)
     doc = to_document(plan)
