@@ -183,3 +183,21 @@ def test_integers_posted_in_forms_out_of_range_are_refused_not_a_500(client, num
         "activity parent", "sign delegate")}
     assert not bad, statuses
     assert Organisation.get().sign_delegate_id is None
+
+
+# --- the demo's accounts ---------------------------------------------------------------------------
+
+def test_every_demo_account_has_its_own_salted_hash(app):
+    from congdoan.demo import union
+    from congdoan.demo.seed import seed_union
+    from congdoan.extensions import db
+    from congdoan.people.models import User
+    seed_union(app.config["PASSWORD_HASH_METHOD"])
+    db.session.commit()
+    users = db.session.query(User).all()
+    assert len(users) == len(union.PEOPLE) == 30
+    hashes = [u.password_hash for u in users]
+    assert len(set(hashes)) == len(hashes)            # same password, a salt of its own each
+    salts = {h.split("$")[1] for h in hashes}
+    assert len(salts) == len(hashes)
+    assert all(u.check_password(union.DEMO_PASSWORD) for u in users[:3])
