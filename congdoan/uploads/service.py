@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
 import tempfile
-import unicodedata
 import warnings
 
 from flask import abort, current_app, send_file
@@ -22,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import DomainError
 from ..extensions import db
+from ..text import clean_text
 from .models import StoredFile
 
 MB = 1024 * 1024
@@ -70,8 +69,7 @@ def allowed_label(allowed) -> str:
 
 def display_name(filename: str | None) -> str:
     """The original file name, cleaned for display and storage (no path, no control characters)."""
-    name = unicodedata.normalize("NFC", (filename or "").replace("\\", "/").rsplit("/", 1)[-1])
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip() or "tep"
+    name = clean_text((filename or "").replace("\\", "/").rsplit("/", 1)[-1]) or "tep"
     if len(name) > 200:
         stem, dot, ext = name.rpartition(".")
         name = (stem[:190] + dot + ext[:9]) if dot and len(ext) <= 9 else name[:200]
