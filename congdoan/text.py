@@ -71,6 +71,24 @@ def fit(value: str | None, limit: int, *, ellipsis: str = "…") -> str:
     return cut.rstrip(" ,;:-–") + ellipsis
 
 
+FILE_NAME_MAX = 100
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|;]+')
+
+
+def file_name(value: str | None, limit: int = FILE_NAME_MAX, *, default: str = "tep") -> str:
+    """A download name: Vietnamese kept (sent as RFC 5987 filename*), no invisible characters, no
+    characters that Windows or a Content-Disposition header would choke on, at most `limit`
+    characters with the extension kept."""
+    name = _NOT_IN_FILE_NAMES.sub("-", clean_text(value)).strip(" .-")
+    if not name:
+        return default
+    stem, dot, ext = name.rpartition(".")
+    if not (dot and stem and 0 < len(ext) <= 10):
+        stem, dot, ext = name, "", ""
+    room = max(limit - len(dot) - len(ext), 1)
+    return stem[:room].rstrip(" .-") + dot + ext
+
+
 def fold(value: str | None) -> str:
     """A search key: lower case, Vietnamese diacritics removed (đ -> d), spaces collapsed.
 

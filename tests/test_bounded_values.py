@@ -79,3 +79,27 @@ def test_a_stored_symbol_too_long_refuses_signing_in_vietnamese_and_uses_no_numb
     assert "Ký hiệu văn bản" in text_of(response)
     assert db.session.get(Plan, plan.id).state == PlanStatus.APPROVED
     assert db.session.query(SignedDocument).count() == 0
+
+
+def test_download_names_are_bounded_safe_and_keep_vietnamese(client, signed_in):
+    from congdoan.text import file_name
+    name = file_name("Giấy ra viện " * 30 + "“bản chính”: con/cháu?.pdf")
+    assert len(name) <= 100 and name.endswith(".pdf") and name.startswith("Giấy ra viện")
+    assert not set('\\/:*?"<>|;') & set(name)
+    assert file_name("..\u202e\x00") == "tep"
+    from congdoan.documents.models import PlanTemplate
+    from congdoan.documents.services import upload_template
+    from congdoan.documents.render import DEFAULT_TEMPLATE
+    committee = make_committee()
+    long_name = "Mẫu kế hoạch của công đoàn trường " * 8 + "\u202e.docx"
+    upload_template(long_name, DEFAULT_TEMPLATE.read_bytes(), actor=committee.chair)
+    db.session.commit()
+    template = db.session.query(PlanTemplate).one()
+    assert len(template.filename) <= 200 and template.filename.endswith(".docx")
+    signed_in(committee.chair)
+    response = client.get(f"/cai-dat/mau-van-ban/{template.id}/tai-ve")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''" in disposition and "%E2%80%AE" not in disposition
+    sent = unquote(disposition.split("filename*=UTF-8''")[1])
+    assert sent.startswith("Mẫu kế hoạch") and sent.endswith(".docx") and len(sent) <= 100

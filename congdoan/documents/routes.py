@@ -16,6 +16,7 @@ from ..permissions import Perm, public, requires
 from ..plans.forms import ActionForm
 from ..plans.models import Plan, PlanStatus
 from ..plans.routes import get_plan_or_404
+from ..text import file_name
 from ..web import redirect_to, render
 from . import services
 from .forms import ImportForm, SealForm, SignatureForm, TemplateForm, VerifyFileForm
@@ -26,7 +27,7 @@ bp = Blueprint("documents", __name__)
 
 def _send(file: services.FileOut):
     response = send_file(io.BytesIO(file.data), mimetype=file.mimetype, as_attachment=True,
-                         download_name=file.filename, conditional=False, etag=False, max_age=0)
+                         download_name=file_name(file.filename), conditional=False, etag=False, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

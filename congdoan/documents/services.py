@@ -30,7 +30,7 @@ from ..plans.document import content_hash, document_of, to_document
 from ..plans.models import Plan, PlanStatus
 from ..plans.workflow import can as plan_can
 from ..plans.workflow import transition
-from ..text import clean_text, fold
+from ..text import clean_text, file_name, fold
 from . import pdf as pdf_tools
 from .cache import DocxCache
 from .images import MAX_UPLOAD_BYTES as MAX_IMAGE_BYTES
@@ -141,7 +141,7 @@ def upload_template(filename: str, data: bytes, *, actor: User) -> PlanTemplate:
         raise ValidationFailed({"template": str(exc)}) from None
     if missing:
         raise ValidationFailed({"template": describe_missing(missing)})
-    name = clean_text(filename)[:200] or "mau-ke-hoach.docx"
+    name = file_name(filename, 200, default="mau-ke-hoach.docx")   # the column holds 200
     template = PlanTemplate(filename=name, data=data, sha256=sha256_hex(data), size=len(data),
                             uploaded_by_id=actor.id)
     db.session.add(template)
@@ -554,7 +554,7 @@ def import_plan(data: bytes, filename: str, *, actor: User) -> tuple[Plan, Impor
             doc[key] = defaults[key]
     signature = {**defaults["signature"], **{k: v for k, v in (doc.get("signature") or {}).items() if v}}
     doc["signature"] = signature
-    name = clean_text(filename)[:200] or "ke-hoach.docx"
+    name = file_name(filename, 200, default="ke-hoach.docx")
     plan = create_from_document(doc, actor=actor, summary=f"Nhập từ tệp Word “{name}”")
     record("plan_imported", plan, actor=actor,
            summary=f"Báo cáo nhập từ Word: {len(result.report)} điểm cần xem lại",

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import DomainError
 from ..extensions import db
-from ..text import clean_text
+from ..text import clean_text, file_name
 from .models import StoredFile
 
 MB = 1024 * 1024
@@ -164,8 +164,8 @@ def download_name(stored: StoredFile) -> str:
     """The original name with the extension of the real type (a PNG named .pdf downloads as .png)."""
     stem, dot, ext = stored.original_name.rpartition(".")
     if dot and stem and "." + ext.lower() in _SPELLINGS.get(stored.content_type, set()):
-        return stored.original_name
-    return (stem if dot and stem else stored.original_name) + EXTENSIONS.get(stored.content_type, "")
+        return file_name(stored.original_name)
+    return file_name((stem if dot and stem else stored.original_name) + EXTENSIONS.get(stored.content_type, ""))
 
 
 def send_stored_file(stored: StoredFile, *, as_attachment: bool | None = None):
