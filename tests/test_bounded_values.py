@@ -103,3 +103,32 @@ def test_download_names_are_bounded_safe_and_keep_vietnamese(client, signed_in):
     assert "filename*=UTF-8''" in disposition and "%E2%80%AE" not in disposition
     sent = unquote(disposition.split("filename*=UTF-8''")[1])
     assert sent.startswith("Mẫu kế hoạch") and sent.endswith(".docx") and len(sent) <= 100
+
+
+def test_a_word_file_with_overlong_lines_imports_cut_to_the_columns_with_a_note(client, signed_in, monkeypatch):
+    """Whatever a Word file holds, the plan's columns take it: each line is cut to its column and
+    the import report says so (the importer itself is tested on real files in test_docx_import)."""
+    from congdoan.documents import services as doc_services
+    from congdoan.documents.importer import ImportResult
+    from congdoan.plans.services import new_document
+    committee = make_committee()
+    doc = new_document("Hoạt động Công đoàn " + "và phong trào thi đua của đoàn viên " * 20, "")
+    doc.update(type_name="KẾ HOẠCH " * 20, place="Thành Tô " * 20, union_name="CĐCS " * 60,
+               period="Năm học 2023 - 2024 " * 10, schedule_title="LỊCH " * 120,
+               signature={"on_behalf": "TM. " * 40, "title": "CHỦ TỊCH " * 20, "name": "Nguyễn " * 30},
+               sections=[{"title": "MỤC " * 150, "lines": []}],
+               schedule=[{"period": "Tháng 9 " * 20, "activities": []}])
+    monkeypatch.setattr(doc_services, "import_plan_docx", lambda data: ImportResult(doc, [], {}))
+    signed_in(committee.chair)
+    response = client.post_form("/ke-hoach/nhap-word", {"file": (io.BytesIO(b"PK fake"), "ke-hoach.docx")},
+                                content_type="multipart/form-data")
+    assert response.status_code == 303
+    plan = db.session.query(Plan).one()
+    for column in Plan.__table__.columns:
+        value = getattr(plan, column.key, None)
+        if isinstance(value, str) and getattr(column.type, "length", None):
+            assert len(value) <= column.type.length, column.key
+    assert plan.subject.startswith("Hoạt động Công đoàn và phong trào") and plan.subject.endswith("…")
+    assert len(plan.sections[0].title) <= 500 and len(plan.rows[0].period) <= 100
+    report = text_of(client.get(f"/ke-hoach/{plan.id}/bao-cao-nhap"))
+    assert "Trích yếu dài quá 500 ký tự" in report and "Địa danh dài quá 100 ký tự" in report

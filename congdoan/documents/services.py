@@ -536,6 +536,7 @@ def import_plan(data: bytes, filename: str, *, actor: User) -> tuple[Plan, Impor
     Refused: someone outside the committee; a file that is not a readable .docx plan (not Word,
     too large, encrypted, damaged, without a subject).
     """
+    from ..plans.document import fit_document
     from ..plans.services import create_from_document, new_document
 
     if not actor.is_committee_member:
@@ -554,6 +555,7 @@ def import_plan(data: bytes, filename: str, *, actor: User) -> tuple[Plan, Impor
             doc[key] = defaults[key]
     signature = {**defaults["signature"], **{k: v for k, v in (doc.get("signature") or {}).items() if v}}
     doc["signature"] = signature
+    result.report.extend(fit_document(doc))
     name = file_name(filename, 200, default="ke-hoach.docx")
     plan = create_from_document(doc, actor=actor, summary=f"Nhập từ tệp Word “{name}”")
     record("plan_imported", plan, actor=actor,
