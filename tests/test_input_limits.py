@@ -93,7 +93,7 @@ def test_a_negative_id_is_a_404(app, client):
 
 INT_ARGS = ("to", "nam", "trang", "nguoi_soan", "tu", "den", "ke_hoach", "dot", "thang", "ngay")
 BAD_VALUES = ("99999999999", str(2 ** 63), "-1", "-99999999999", "abc", "1e5", "٣", " ", "0x10", "1_0",
-              "9999-99", "99999-12", "99999-12-31")
+              "9999-99", "99999-12", "99999-12-31", "9999-12", "0001-01", "9999-12-31", "0001-01-01")
 
 
 def _query_urls(app, plan_id: int, campaign_id: int, group_id: int):
