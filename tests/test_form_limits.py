@@ -82,7 +82,9 @@ NOT_BOUNDED = {
 
 def test_every_form_string_field_is_accounted_for_and_fits_its_column():
     table = _saved_to()
-    forms = _all_forms()
+    # Request forms are built per kind at run time (requests.forms.request_form): their fields go
+    # into the request's details, JSON in a TEXT column (the summary is checked below).
+    forms = [f for f in _all_forms() if not f.__name__.startswith("RequestForm_")]
     assert len(forms) > 10
     unknown, overflow = [], []
     for form in forms:
