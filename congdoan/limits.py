@@ -4,7 +4,7 @@ Every id column is a 32-bit signed INTEGER (SQLite takes 64 bits, PostgreSQL 32)
 range cannot name a row, and handing it to the database raises (PostgreSQL: "integer out of range";
 SQLite: OverflowError past 2**63). So:
 
-- the URL map's ``int`` converter is replaced by one bounded to 1 .. 2**31-1, and a path such as
+- the URL map's ``int`` converter is replaced by one bounded to 0 .. 2**31-1, and a path such as
   ``/de-xuat/99999999999`` is a plain 404 before any view runs (negative numbers never matched);
 - ``int_arg`` reads an integer query-string argument (``?to=``, ``?nam=``, ``?trang=``) and ignores a
   value that is not a number or lies outside its range, as if it had not been given.
@@ -19,9 +19,10 @@ INT64_MAX = 2 ** 63 - 1
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` limited to the positive range of a 32-bit signed id column."""
+    """``<int:...>`` limited to 0 .. 2**31-1, the non-negative range of a 32-bit signed id column
+    (0 is a real value in one place: ``/viec/to/0`` is the committee's board)."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = 1, max: int | None = INT32_MAX,
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = 0, max: int | None = INT32_MAX,
                  signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 

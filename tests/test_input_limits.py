@@ -201,3 +201,11 @@ def test_every_demo_account_has_its_own_salted_hash(app):
     salts = {h.split("$")[1] for h in hashes}
     assert len(salts) == len(hashes)
     assert all(u.check_password(union.DEMO_PASSWORD) for u in users[:3])
+
+
+def test_zero_stays_a_real_value_where_it_is_one(client):
+    """/viec/to/0 is the committee's board, and ?to=0 the committee in task filters."""
+    people = _cast()
+    login(client, people["chair"])
+    assert client.get("/viec/to/0").status_code == 200
+    assert client.get("/viec/?to=0").status_code == 200

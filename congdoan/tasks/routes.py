@@ -57,7 +57,7 @@ def _assignee_arg(value: str | None) -> int | None:
     value = (value or "").strip()
     if value == "bch":
         return COMMITTEE
-    return parse_int(value)
+    return parse_int(value, minimum=0)
 
 
 def _filter_from_args(*, assignee: int | None = None, default_status: str = "") -> TaskFilter:
