@@ -94,7 +94,9 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
         facts.keep(row)
         return row[0]
 
+    from .limits import register_converters
     from .web import register_web
+    register_converters(app)
     register_web(app)
 
     from .approvals.routes import bp as approvals_bp

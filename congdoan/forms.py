@@ -1,12 +1,19 @@
-"""The base form: Flask-WTF with WTForms' built-in messages in Vietnamese.
+"""The base form: Flask-WTF with WTForms' built-in messages in Vietnamese, and clean strings.
 
 WTForms ships no Vietnamese translation, so without this a wrong number or choice would answer
 "Not a valid integer value." Every form in the app subclasses Form.
+
+Every string field (text, text area, e-mail, telephone, hidden...) loses invisible controls (bidi
+overrides, zero-width characters, C0/C1 controls) and is NFC-normalised before any validator sees
+it (congdoan.text.strip_invisible), so a name cannot be disguised and a length is the length kept.
+Passwords are left exactly as typed.
 """
 from secrets import token_hex
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+
+from .text import strip_invisible
 
 MESSAGES = {
     "This field is required.": "Vui lòng điền mục này.",
@@ -50,10 +57,25 @@ class VietnameseTranslations:
 _TRANSLATIONS = VietnameseTranslations()
 
 
+def _single_line(value):
+    return strip_invisible(value) if isinstance(value, str) else value
+
+
+def _multi_line(value):
+    return strip_invisible(value, multiline=True) if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                clean = _multi_line if issubclass(field_class, TextAreaField) else _single_line
+                options["filters"] = (clean, *unbound_field.kwargs.get("filters", ()), *options.get("filters", ()))
+            return unbound_field.bind(form=form, **options)
 
     # The one-time token of a creating form (congdoan/submissions): fresh on every page that shows
     # the form, the one sent when the form comes back with errors. Rendered by the once() macro.

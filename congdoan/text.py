@@ -12,22 +12,43 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-# Every C0/C1 control character except tab and newline, plus the Unicode line/paragraph separators
-# and the BOM: they make Word XML invalid or break lines in surprising places.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Characters nobody types on purpose and that can disguise a name or break a document:
+# - every C0/C1 control except tab and newline (they make Word XML invalid);
+# - the line/paragraph separators U+2028/U+2029 (they break lines in surprising places);
+# - bidi controls: embeddings and overrides U+202A-U+202E, isolates U+2066-U+2069, the marks
+#   U+200E/U+200F and U+061C ("hoa-don\u202efdp.exe" shows as "hoa-donexe.pdf");
+# - zero-width characters U+200B-U+200D, the word joiner and invisible operators U+2060-U+2064,
+#   and the BOM / zero-width no-break space U+FEFF (two names that look the same but differ).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+                      "\u2060-\u2064\u2066-\u2069\ufeff]")
+INVISIBLE = _CONTROL
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
-def clean_text(value: str | None, *, multiline: bool = False) -> str:
-    """Normalise user text: NFC, Unix newlines, no control characters, trimmed.
+def strip_invisible(value: str | None, *, multiline: bool = False) -> str:
+    """NFC, Unix newlines, and none of the invisible characters above; nothing else changes.
 
-    Single-line values also lose their newlines (turned into spaces) and runs of spaces.
+    Multi-line text keeps its tabs and newlines; single-line text has them turned into spaces.
+    The base form (congdoan/forms.py) applies this to every string field; clean_text builds on it.
     """
     if value is None:
         return ""
     text = unicodedata.normalize("NFC", str(value))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
+    if not multiline:
+        text = text.replace("\n", " ").replace("\t", " ")
+    return text
+
+
+def clean_text(value: str | None, *, multiline: bool = False) -> str:
+    """Normalise user text: NFC, Unix newlines, no invisible or control characters, trimmed.
+
+    Single-line values also lose their newlines (turned into spaces) and runs of spaces.
+    """
+    if value is None:
+        return ""
+    text = strip_invisible(value, multiline=True)
     if multiline:
         lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
         text = "\n".join(lines)
@@ -35,6 +56,37 @@ def clean_text(value: str | None, *, multiline: bool = False) -> str:
     else:
         text = _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " "))
     return text.strip()
+
+
+def fit(value: str | None, limit: int, *, ellipsis: str = "…") -> str:
+    """`value` cut to at most `limit` characters, at a word boundary when one is near, marked with
+    an ellipsis when cut (for places with a hard bound: Word properties, file names, headers)."""
+    text = value or ""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - len(ellipsis), 0)]
+    space = cut.rfind(" ")
+    if space >= len(cut) * 3 // 4:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–") + ellipsis
+
+
+FILE_NAME_MAX = 100
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|;]+')
+
+
+def file_name(value: str | None, limit: int = FILE_NAME_MAX, *, default: str = "tep") -> str:
+    """A download name: Vietnamese kept (sent as RFC 5987 filename*), no invisible characters, no
+    characters that Windows or a Content-Disposition header would choke on, at most `limit`
+    characters with the extension kept."""
+    name = _NOT_IN_FILE_NAMES.sub("-", clean_text(value)).strip(" .-")
+    if not name:
+        return default
+    stem, dot, ext = name.rpartition(".")
+    if not (dot and stem and 0 < len(ext) <= 10):
+        stem, dot, ext = name, "", ""
+    room = max(limit - len(dot) - len(ext), 1)
+    return stem[:room].rstrip(" .-") + dot + ext
 
 
 def fold(value: str | None) -> str:

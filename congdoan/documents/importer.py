@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from congdoan.documents import ceilings
-from congdoan.text import Run, clean_text, fold, plain, roman, runs_to_markup
+from congdoan.text import INVISIBLE, Run, clean_text, fold, plain, roman, runs_to_markup
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PARAGRAPHS = 5000
@@ -661,7 +661,7 @@ class _Reader:
 # Text helpers
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_CONTROL = INVISIBLE          # the same invisible characters every input loses (congdoan/text.py)
 _HSPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 

@@ -33,13 +33,14 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from congdoan.dates import date_line, fmt_date, parse_iso_date
 from congdoan.documents import ceilings
 from congdoan.documents.sandbox import LimitedSandbox, TemplateLimit, render_budget
-from congdoan.text import clean_text, fold, parse_inline, roman
+from congdoan.text import clean_text, fit, fold, parse_inline, roman
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "docx" / "ke-hoach.docx"
 
 DEFAULT_MOTTO_LINE1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 DEFAULT_MOTTO_LINE2 = "Độc lập - Tự do - Hạnh phúc"
 DEFAULT_NUMBER_SYMBOL = "KH-CĐ"
+CORE_PROPERTY_MAX = 255       # characters in each of Word's core properties (title, subject, author...)
 
 # The top-level names a plan template must use. A union's replacement template that leaves one out
 # would silently drop that part of the plan (or the draft marker, or the signature): refuse it.
@@ -542,10 +543,12 @@ def render_plan(doc: dict, *, org: dict, draft: bool, template: bytes | str | Pa
         raise TemplateError("Mẫu Word gọi macro lồng nhau quá sâu (đệ quy); mẫu không được dùng "
                             "đệ quy.") from None
     props = tpl.docx.core_properties
-    props.title = f"{context['type_name']} {context['subject']}".strip()
-    props.subject = context["subject"]
-    props.author = context["union_name"]
-    props.last_modified_by = context["union_name"]
+    # Word's core properties hold at most 255 characters each (python-docx refuses more); the
+    # document's own text keeps the whole subject.
+    props.title = fit(f"{context['type_name']} {context['subject']}".strip(), CORE_PROPERTY_MAX)
+    props.subject = fit(context["subject"], CORE_PROPERTY_MAX)
+    props.author = fit(context["union_name"], CORE_PROPERTY_MAX)
+    props.last_modified_by = fit(context["union_name"], CORE_PROPERTY_MAX)
     props.comments = "Dự thảo" if draft else ""
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     props.created = now

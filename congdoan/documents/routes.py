@@ -10,12 +10,14 @@ from flask_login import current_user
 from ..dates import date_line, local_today
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..limits import parse_int
 from ..organisation.models import Organisation
 from ..permissions import Perm, has_permission, public, requires
 from ..plans.forms import ActionForm
 from ..plans.models import Plan, PlanStatus
 from ..plans.routes import get_plan_or_404
 from ..submissions.service import once_per_submission
+from ..text import file_name
 from ..web import redirect_to, render
 from . import services
 from .forms import ImportForm, SealForm, SignatureForm, TemplateForm, VerifyFileForm
@@ -26,7 +28,7 @@ bp = Blueprint("documents", __name__)
 
 def _send(file: services.FileOut):
     response = send_file(io.BytesIO(file.data), mimetype=file.mimetype, as_attachment=True,
-                         download_name=file.filename, conditional=False, etag=False, max_age=0)
+                         download_name=file_name(file.filename), conditional=False, etag=False, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -239,7 +241,7 @@ def upload_template():
 @requires(Perm.SETTINGS_EDIT)
 def use_template():
     raw = request.form.get("template_id", "")
-    services.use_template(int(raw) if raw.isdigit() else None, actor=current_user)
+    services.use_template(parse_int(raw, 0) if raw.isdigit() else None, actor=current_user)
     db.session.commit()
     flash("Đã đổi mẫu Word dùng cho kế hoạch." if raw.isdigit() else "Đã dùng lại mẫu Word mặc định.", "success")
     return redirect_to("organisation.settings", _anchor="mau-word")

@@ -23,14 +23,14 @@ from ..dates import local_today, utcnow
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..notifications.service import notify
-from ..organisation.models import Organisation
+from ..organisation.models import NUMBER_MAX, SYMBOL_MAX, Organisation
 from ..people.models import User, UserRole
 from ..people.roles import COMMITTEE_ROLES, Role
 from ..plans.document import content_hash, document_of, to_document
 from ..plans.models import Plan, PlanStatus
 from ..plans.workflow import can as plan_can
 from ..plans.workflow import transition
-from ..text import clean_text, fold
+from ..text import clean_text, file_name, fold
 from . import pdf as pdf_tools
 from .cache import DocxCache
 from .ceilings import MAX_TEMPLATE_UPLOAD
@@ -143,7 +143,7 @@ def upload_template(filename: str, data: bytes, *, actor: User) -> PlanTemplate:
         raise ValidationFailed({"template": str(exc)}) from None
     if missing:
         raise ValidationFailed({"template": describe_missing(missing)})
-    name = clean_text(filename)[:200] or "mau-ke-hoach.docx"
+    name = file_name(filename, 200, default="mau-ke-hoach.docx")   # the column holds 200
     template = PlanTemplate(filename=name, data=data, sha256=sha256_hex(data), size=len(data),
                             uploaded_by_id=actor.id)
     db.session.add(template)
@@ -361,8 +361,15 @@ def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
     image = signature.image
     today = local_today()
 
+    if len(org.plan_symbol) > SYMBOL_MAX:
+        # Saved before the settings page checked it: refuse before a number is taken.
+        raise DomainError(f"Ký hiệu văn bản “{org.plan_symbol}” trong Cài đặt dài quá {SYMBOL_MAX} ký tự nên "
+                          "số văn bản không ghi được. Hãy rút gọn chữ viết tắt ở trang Cài đặt rồi ký lại.")
     seq = next_seq(today.year, KIND_PLAN)        # first write: from here on, signers queue
     number = f"{seq:02d}/{org.plan_symbol}"
+    if len(number) > NUMBER_MAX:
+        raise DomainError(f"Số văn bản “{number}” dài quá {NUMBER_MAX} ký tự. Hãy rút gọn ký hiệu văn bản "
+                          "ở trang Cài đặt rồi ký lại.")
     code = new_verify_code()
     block = signature_block(plan, actor, org)
     doc = to_document(plan)
@@ -520,6 +527,7 @@ def import_plan(data: bytes, filename: str, *, actor: User) -> tuple[Plan, Impor
     Refused: someone outside the committee; a file that is not a readable .docx plan (not Word,
     too large, encrypted, damaged, without a subject).
     """
+    from ..plans.document import fit_document
     from ..plans.services import create_from_document, new_document
 
     if not actor.is_committee_member:
@@ -538,7 +546,8 @@ def import_plan(data: bytes, filename: str, *, actor: User) -> tuple[Plan, Impor
             doc[key] = defaults[key]
     signature = {**defaults["signature"], **{k: v for k, v in (doc.get("signature") or {}).items() if v}}
     doc["signature"] = signature
-    name = clean_text(filename)[:200] or "ke-hoach.docx"
+    result.report.extend(fit_document(doc))
+    name = file_name(filename, 200, default="ke-hoach.docx")
     plan = create_from_document(doc, actor=actor, summary=f"Nhập từ tệp Word “{name}”")
     record("plan_imported", plan, actor=actor,
            summary=f"Báo cáo nhập từ Word: {len(result.report)} điểm cần xem lại",

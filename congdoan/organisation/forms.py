@@ -1,8 +1,9 @@
 from ..forms import Form
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from .models import APPROVAL_RULES
+from ..text import clean_text
+from .models import APPROVAL_RULES, SYMBOL_MAX, plan_symbol
 
 R = "Vui lòng nhập {}."
 
@@ -35,3 +36,11 @@ class OrganisationForm(Form):
     # service checks the choice (its message is Vietnamese, WTForms' own is not).
     sign_delegate_id = SelectField("Ủy quyền ký ban hành kế hoạch", choices=[], validate_choice=False,
                                    coerce=lambda v: "" if v in (None, "", "None") else str(v))
+
+    def validate_body_abbrev(self, field):
+        """The register number "NN/<plan>-<body>" must fit its column with a number up to 9999."""
+        symbol = plan_symbol(clean_text(self.plan_abbrev.data), clean_text(field.data))
+        if len(symbol) > SYMBOL_MAX:
+            raise ValidationError(
+                f"Ký hiệu văn bản “{symbol}” dài {len(symbol)} ký tự; số văn bản chỉ chứa được ký hiệu "
+                f"tối đa {SYMBOL_MAX} ký tự (tính cả dấu gạch nối). Hãy rút gọn hai chữ viết tắt.")

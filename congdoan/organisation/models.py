@@ -35,6 +35,16 @@ APPROVAL_RULES = {
 }
 
 
+# A register number is "NN/<symbol>" in a String(50) column (plans.number, signed_documents.number):
+# with up to 9999 numbers a year ("9999/"), the symbol may have 45 characters.
+NUMBER_MAX = 50
+SYMBOL_MAX = NUMBER_MAX - len("9999/")
+
+
+def plan_symbol(plan_abbrev: str, body_abbrev: str) -> str:
+    return f"{plan_abbrev}-{body_abbrev}" if body_abbrev else plan_abbrev
+
+
 class Organisation(db.Model):
     __tablename__ = "organisation"
 
@@ -71,7 +81,7 @@ class Organisation(db.Model):
     @property
     def plan_symbol(self) -> str:
         """The symbol after the number: "KH-CĐ" by default, as Nghị định 30 writes it."""
-        return f"{self.plan_abbrev}-{self.body_abbrev}" if self.body_abbrev else self.plan_abbrev
+        return plan_symbol(self.plan_abbrev, self.body_abbrev)
 
     @property
     def recipient_lines(self) -> list[str]:

@@ -4,6 +4,7 @@ from flask_login import current_user
 from ..audit.service import record
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..limits import parse_int
 from ..permissions import Perm, has_permission, requires
 from ..text import clean_text
 from ..web import redirect_to, render
@@ -69,7 +70,8 @@ def settings():
             from ..documents.services import set_sign_delegate
             raw = form.sign_delegate_id.data or ""
             try:
-                delegated = set_sign_delegate(int(raw) if raw.isdigit() else None, actor=current_user)
+                delegated = set_sign_delegate(parse_int(raw, 0) if raw.isdigit() else None,
+                                              actor=current_user)
             except ValidationFailed as exc:
                 db.session.rollback()
                 form.sign_delegate_id.errors = list(exc.errors.values())

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, request
 from flask_login import current_user
 
 from ..extensions import db
+from ..limits import int_arg, page_arg
 from ..permissions import Perm, requires
 from ..search import starts_words
 from ..submissions.service import once_per_submission
@@ -68,9 +69,9 @@ def _apply_errors(form: PersonForm, errors: dict[str, str]) -> None:
 @requires(Perm.PEOPLE_MANAGE)
 def index():
     q = (request.args.get("q") or "").strip()[:100]
-    group_id = request.args.get("to", type=int)
+    group_id = int_arg("to")
     status = request.args.get("trang_thai", "active")
-    page = max(request.args.get("trang", 1, type=int), 1)
+    page = page_arg()
     query = sa.select(User)
     if q:
         query = query.where(sa.or_(starts_words(User.name_key, q), User.email.like(f"%{q.lower()}%"),

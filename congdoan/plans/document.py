@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..people.models import Group
-from ..text import clean_text, fold
+from ..text import clean_text, fit, fold
 from .models import Plan, PlanBasis, PlanLine, PlanSection, ScheduleActivity, ScheduleRow, activity_groups
 
 FORMAT = 1
@@ -156,11 +156,54 @@ def guess_year(*texts: str, default: int) -> int:
     return default
 
 
+def _limit(column) -> int:
+    return column.property.columns[0].type.length
+
+
+# The single-line parts of a document and the columns that hold them, with the words a report uses.
+_LINE_FIELDS = (("type_name", Plan.type_name, "Tên loại văn bản"), ("subject", Plan.subject, "Trích yếu"),
+                ("period", Plan.period, "Thời gian"), ("upper_union", Plan.upper_union, "Tên công đoàn cấp trên"),
+                ("union_name", Plan.union_name, "Tên công đoàn"), ("place", Plan.place, "Địa danh"),
+                ("schedule_title", Plan.schedule_title, "Tiêu đề lịch công tác"))
+_SIGNATURE_FIELDS = (("on_behalf", Plan.sign_on_behalf, "Dòng thẩm quyền ký"),
+                     ("title", Plan.signer_title, "Chức danh người ký"), ("name", Plan.signer_name, "Tên người ký"))
+
+
+def fit_document(doc: dict) -> list[str]:
+    """Cut every single-line part of `doc` to the column that keeps it (a Word file may hold a
+    600-character subject; the columns hold 500). Returns a Vietnamese note for each cut, for the
+    import report; the document is changed in place. Multi-line text goes to TEXT columns."""
+    notes: list[str] = []
+
+    def cut(value, column, label: str) -> str:
+        text, limit = clean_text(value), _limit(column)
+        if len(text) <= limit:
+            return text
+        notes.append(f"{label} dài quá {limit} ký tự nên đã được cắt bớt: “{fit(text, 80)}”. Hãy xem lại.")
+        return fit(text, limit)
+
+    for key, column, label in _LINE_FIELDS:
+        if doc.get(key):
+            doc[key] = cut(doc[key], column, label)
+    signature = doc.get("signature") or {}
+    for key, column, label in _SIGNATURE_FIELDS:
+        if signature.get(key):
+            signature[key] = cut(signature[key], column, label)
+    for section in doc.get("sections") or []:
+        if section.get("title"):
+            section["title"] = cut(section["title"], PlanSection.title, "Tên mục")
+    for row in doc.get("schedule") or []:
+        if row.get("period"):
+            row["period"] = cut(row["period"], ScheduleRow.period, "Thời gian trong lịch công tác")
+    return notes
+
+
 def fill_plan(plan: Plan, doc: dict) -> None:
     """Write a document's parts into a new (empty) plan. Every text is cleaned on the way in (no
     control characters: PostgreSQL refuses NUL, Word refuses the rest), whoever produced the
     document. Group names that match no group are dropped from activities (the importer's report
-    already names them)."""
+    already names them). Lines longer than their column are cut to it (fit_document)."""
+    fit_document(doc)
     def line(value) -> str:
         return clean_text(value)
 

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, g, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
+from ..limits import int_arg, page_arg, parse_int
 from ..organisation.models import Organisation
 from ..people.models import Group
 from ..permissions import Perm, requires
@@ -81,9 +82,9 @@ def _link_maker(endpoint: str, name: str):
 def index():
     q = (request.args.get("q") or "").strip()[:200]
     status = request.args.get("trang_thai", "")
-    year = request.args.get("nam", type=int)
-    author_id = request.args.get("nguoi_soan", type=int)
-    page = max(request.args.get("trang", 1, type=int), 1)
+    year = int_arg("nam", maximum=9999)
+    author_id = int_arg("nguoi_soan")
+    page = page_arg()
     plans, total = services.list_plans(current_user, q=q, status=status, year=year, author_id=author_id, page=page)
     # The filter bar asks (htmx) for the table alone: its menus are not re-rendered, not read either.
     table_only = request.headers.get("HX-Trigger") == "plan-filter" and wants_fragment()
@@ -200,7 +201,7 @@ def _block(plan: Plan, kind: str, part=None, parent=None, **extra):
 @once_per_submission
 def add_part(plan_id: int, kind: str):
     plan = get_plan_or_404(plan_id)
-    parent_id = request.form.get("parent_id", type=int)
+    parent_id = parse_int(request.form.get("parent_id"))
     try:
         part = services.add_part(plan, kind, request.form, actor=current_user, parent_id=parent_id)
     except ValidationFailed as exc:
@@ -305,8 +306,8 @@ def history(plan_id: int):
 def compare(plan_id: int):
     import json
     plan = get_plan_or_404(plan_id, tree=False)
-    older = request.args.get("tu", type=int)
-    newer = request.args.get("den", type=int)
+    older = int_arg("tu")
+    newer = int_arg("den")
     if not older or not newer:
         abort(400)
     if older > newer:

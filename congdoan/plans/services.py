@@ -17,6 +17,7 @@ from ..audit.service import record
 from ..dates import fmt_datetime, local_today, parse_vn_date, utcnow
 from ..errors import DomainError, PermissionDenied, StaleError, ValidationFailed
 from ..extensions import db
+from ..limits import parse_int
 from ..organisation.models import Organisation
 from ..people.models import Group, User, UserRole
 from ..people.roles import Role
@@ -141,10 +142,11 @@ def check_part(kind: str, data: dict) -> dict:
                  "due_date": _date(data, "due_date", "Hạn hoàn thành", errors)}
         ids = []
         for raw in data.get("group_ids") or []:
-            try:
-                ids.append(int(raw))
-            except (TypeError, ValueError):
+            group_id = parse_int(raw)
+            if group_id is None:
                 errors["group_ids"] = "Tổ được chọn không hợp lệ."
+            else:
+                ids.append(group_id)
         groups = db.session.execute(sa.select(Group).where(Group.id.in_(ids))).scalars().all() if ids else []
         if len(groups) != len(set(ids)):
             errors["group_ids"] = "Tổ được chọn không tồn tại."

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..dates import local_today
 from ..extensions import db
+from ..limits import page_arg
 from ..permissions import Perm, has_permission, requires
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render
@@ -34,7 +35,7 @@ def index():
     manage = has_permission(current_user, Perm.CAMPAIGNS_MANAGE) or has_permission(current_user, Perm.REQUESTS_REVIEW)
     if manage:
         page = queries.paginate(sa.select(Campaign).order_by(Campaign.deadline.desc(), Campaign.id.desc()),
-                                max(request.args.get("trang", 1, type=int), 1))
+                                page_arg())
         campaigns = page.items
     else:
         page = None
@@ -69,7 +70,7 @@ def detail(campaign_id: int):
     page = total = None
     if reviewer:
         query = queries.campaign_requests(campaign)
-        page = queries.paginate(query, max(request.args.get("trang", 1, type=int), 1), size=50)
+        page = queries.paginate(query, page_arg(), size=50)
         total = queries.approved_total(query)
     mine = db.session.execute(queries.mine(current_user).where(queries.R.campaign_id == campaign.id)).scalars().all()
     return render("campaigns/detail.html", campaign=campaign, page=page, total=total, mine=mine,

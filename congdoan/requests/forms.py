@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..forms import Form
+from ..limits import parse_int
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -12,10 +13,9 @@ ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
 
 
 def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return -1    # never a real version: the workflow answers "changed meanwhile"
+    # A value that is not a version in range is never a real version: the workflow answers
+    # "changed meanwhile".
+    return parse_int(value, -1, minimum=0) if value not in (None, "") else None
 
 
 class ActionForm(Form):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from ..extensions import db
+from ..limits import parse_int
 from ..people.models import Group, User
 from ..search import starts_words
 from .kinds import KINDS, PUBLIC_KINDS
@@ -133,7 +134,7 @@ class Filters:
         return cls(q=(args.get("q") or "").strip()[:100],
                    kind=kind if kind in KINDS else "",
                    status=status if status in {s.value for s in Status} or status == "open" else "",
-                   campaign_id=args.get("dot", type=int), group_id=args.get("to", type=int))
+                   campaign_id=parse_int(args.get("dot")), group_id=parse_int(args.get("to")))
 
     def args(self) -> dict:
         """The query-string arguments that reproduce these filters (for links and the export)."""

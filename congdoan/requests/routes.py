@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..dates import local_today
 from ..extensions import db
+from ..limits import page_arg, parse_int
 from ..money import fmt_vnd
 from ..people.models import Group
 from ..permissions import Perm, requires
@@ -68,7 +69,7 @@ def get_request_or_404(request_id: int) -> MemberRequest:
 
 
 def _page_arg() -> int:
-    return max(request.args.get("trang", 1, type=int), 1)
+    return page_arg()
 
 
 # --- member: my requests, new request ------------------------------------------------------------
@@ -89,7 +90,7 @@ def new():
 
 
 def _campaign_from_args() -> Campaign | None:
-    campaign_id = request.values.get("dot", type=int) or request.values.get("campaign_id", type=int)
+    campaign_id = parse_int(request.values.get("dot")) or parse_int(request.values.get("campaign_id"))
     if not campaign_id:
         return None
     return db.session.get(Campaign, campaign_id) or abort(404)

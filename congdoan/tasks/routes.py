@@ -18,6 +18,7 @@ from ..dates import fmt_date, local_today, parse_iso_date
 from ..errors import DomainError, StaleError, ValidationFailed
 from ..exports import Column, xlsx_response
 from ..extensions import db
+from ..limits import int_arg, page_arg, parse_int
 from ..people.models import Group
 from ..permissions import Perm, has_permission, requires
 from ..plans.document import load_plan_tree
@@ -56,7 +57,7 @@ def _assignee_arg(value: str | None) -> int | None:
     value = (value or "").strip()
     if value == "bch":
         return COMMITTEE
-    return int(value) if value.isdigit() else None
+    return parse_int(value, minimum=0)
 
 
 def _filter_from_args(*, assignee: int | None = None, default_status: str = "") -> TaskFilter:
@@ -65,7 +66,7 @@ def _filter_from_args(*, assignee: int | None = None, default_status: str = "") 
     return TaskFilter(
         assignee=assignee if assignee is not None else _assignee_arg(args.get("to")),
         status=status if status in STATUS_FILTERS else "",
-        plan_id=args.get("ke_hoach", type=int),
+        plan_id=int_arg("ke_hoach"),
         month=parse_month(args.get("thang")),
         day=parse_iso_date(args.get("ngay")))
 
@@ -89,7 +90,7 @@ def _url_with(**changes) -> str:
 
 
 def _list_context(f: TaskFilter, **extra) -> dict:
-    page = max(request.args.get("trang", 1, type=int), 1)
+    page = page_arg()
     counts = services.status_counts(current_user, f)
     # The tab's count is the list's total: the list need not count again.
     tasks, total = services.task_cards(current_user, f, page=page, total=counts.for_filter(f.status))

@@ -18,6 +18,7 @@ from ..changes import remembered
 from ..dates import fmt_date, local_today, parse_vn_date, utcnow
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..limits import parse_int
 from ..links import link
 from ..notifications.service import notify
 from ..people.models import Group, User, UserRole
@@ -160,9 +161,9 @@ def review_lines(plan: Plan, form=None, *, apply_defaults: bool = False) -> list
 def _assignee_values(values) -> list[int]:
     out = []
     for value in values:
-        value = (value or "").strip()
-        if value.isdigit() and int(value) not in out:
-            out.append(int(value))
+        number = parse_int(value, minimum=0)
+        if number is not None and number not in out:
+            out.append(number)
     return out
 
 

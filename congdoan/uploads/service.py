@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
 import tempfile
-import unicodedata
 import warnings
 
 from flask import abort, current_app, send_file
@@ -22,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import DomainError
 from ..extensions import db
+from ..text import clean_text, file_name
 from .models import StoredFile
 
 MB = 1024 * 1024
@@ -70,8 +69,7 @@ def allowed_label(allowed) -> str:
 
 def display_name(filename: str | None) -> str:
     """The original file name, cleaned for display and storage (no path, no control characters)."""
-    name = unicodedata.normalize("NFC", (filename or "").replace("\\", "/").rsplit("/", 1)[-1])
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip() or "tep"
+    name = clean_text((filename or "").replace("\\", "/").rsplit("/", 1)[-1]) or "tep"
     if len(name) > 200:
         stem, dot, ext = name.rpartition(".")
         name = (stem[:190] + dot + ext[:9]) if dot and len(ext) <= 9 else name[:200]
@@ -171,8 +169,8 @@ def download_name(stored: StoredFile) -> str:
     """The original name with the extension of the real type (a PNG named .pdf downloads as .png)."""
     stem, dot, ext = stored.original_name.rpartition(".")
     if dot and stem and "." + ext.lower() in _SPELLINGS.get(stored.content_type, set()):
-        return stored.original_name
-    return (stem if dot and stem else stored.original_name) + EXTENSIONS.get(stored.content_type, "")
+        return file_name(stored.original_name)
+    return file_name((stem if dot and stem else stored.original_name) + EXTENSIONS.get(stored.content_type, ""))
 
 
 def send_stored_file(stored: StoredFile, *, as_attachment: bool | None = None):
