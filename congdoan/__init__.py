@@ -9,19 +9,10 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.local import LocalProxy
-from werkzeug.routing import IntegerConverter
 
 from .config import Config, database_url, secret_key
 from . import writelock  # noqa: F401  (SQLite: writers take turns on a file lock)
 from .extensions import csrf, db, login_manager, migrate
-
-
-class DatabaseIntConverter(IntegerConverter):
-    """<int:…> in every route: at most what an INTEGER column holds."""
-
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: type[Config] | None = None, instance_path: str | None = None, **overrides) -> Flask:
@@ -52,9 +43,6 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "files")
 
-    # An id the database cannot hold (PostgreSQL's integer ends at 2**31 - 1) is a page that does
-    # not exist, not a database error.
-    app.url_map.converters["int"] = DatabaseIntConverter
     db.init_app(app)
     # Registered after Flask-SQLAlchemy's teardown, so it runs before it (congdoan/transactions.py).
     from .transactions import end_request, read_outside_transactions
