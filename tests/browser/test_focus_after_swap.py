@@ -79,3 +79,33 @@ def test_an_empty_line_in_the_editor_marks_and_focuses_its_field(page):
     field = page.locator(".doc-section").first.locator("textarea[name=text]").last
     expect(field).to_be_focused()
     expect(field).to_have_attribute("aria-invalid", "true")
+
+
+def _tab_to(page, predicate_js: str, limit: int = 60) -> None:
+    """Press Tab until the focused element matches (a JS expression over `e`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const e = document.activeElement; return !!({predicate_js}); }})()"):
+            return
+    raise AssertionError(f"Tab never reached {predicate_js}")
+
+
+def test_sign_in_and_send_a_request_with_the_keyboard_only(page):
+    from ..conftest import make_group
+    make_user("Nguyễn Thị Thanh", email="thanh@thanhto.demo", group=make_group("Tổ Khối 1"))
+    page.goto("/dang-nhap")
+    _tab_to(page, "e.name === 'email'")
+    page.keyboard.type("thanh@thanhto.demo")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("Xin chào")
+    page.goto("/de-xuat/moi/kien-nghi")
+    _tab_to(page, "e.name === 'subject'")
+    page.keyboard.type("Góp ý giờ sinh hoạt tổ")
+    _tab_to(page, "e.name === 'content'")
+    page.keyboard.type("Đề nghị dời sinh hoạt tổ sang thứ Năm.")
+    _tab_to(page, "e.tagName === 'BUTTON' && e.type === 'submit' && e.closest('main')")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text("Đã gửi đề xuất")
+    expect(page.locator("main")).to_contain_text("Góp ý giờ sinh hoạt tổ")
