@@ -43,12 +43,18 @@ def attempt_failed(response: Response) -> bool:
     return bool(g.get("attempt_failed"))
 
 
+def not_found(response: Response) -> bool:
+    """deduct_when for `misses` limits: the page asked for does not exist (a guessed code)."""
+    return response.status_code == 404
+
+
 @dataclass(frozen=True)
 class Rule:
     limit: str                    # a limits string, e.g. "10 per minute; 30 per hour"
     key: str = "client"           # "client" or "person"
     methods: tuple[str, ...] | None = None      # None: every method
     failures: bool = False        # count only attempts the view refused
+    misses: bool = False          # count only answers 404 (guessed codes)
 
 
 # The one table of limits. Figures a real user never meets on the expensive pages; tight on guesses.
@@ -63,6 +69,7 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
     ),
     "documents.verify": (
         Rule("60 per minute; 600 per hour"),
+        Rule("10 per minute; 50 per hour", misses=True),                  # guessed codes
         Rule("10 per minute; 100 per hour", methods=("POST",)),          # the upload is hashed
     ),
     "documents.verify_lookup": (Rule("60 per minute; 600 per hour"),),
@@ -95,10 +102,13 @@ def init_limits(app: Flask) -> None:
     _check_only_limited_pages(app, frozenset(LIMITS))
     for endpoint, rules in LIMITS.items():
         view = app.view_functions[endpoint]
-        for rule in rules:
-            view = limiter.limit(rule.limit, key_func=KEYS[rule.key],
+        for number, rule in enumerate(rules):
+            # A scope of its own per rule: two rules of one page with the same figures ("10 per minute"
+            # for uploads and for guessed codes) would otherwise share one counter.
+            view = limiter.limit(rule.limit, key_func=KEYS[rule.key], scope=f"{endpoint}#{number}",
                                  methods=list(rule.methods) if rule.methods else None,
-                                 deduct_when=attempt_failed if rule.failures else None)(view)
+                                 deduct_when=(attempt_failed if rule.failures else
+                                              not_found if rule.misses else None))(view)
         app.view_functions[endpoint] = view
     app.register_error_handler(429, too_many_requests)
 

@@ -32,7 +32,8 @@ def _string_fields(form: type):
     for name in dir(form):
         unbound = getattr(form, name, None)
         if isinstance(unbound, UnboundField) and issubclass(unbound.field_class, StringField) \
-                and not issubclass(unbound.field_class, PasswordField) and name != "csrf_token":
+                and not issubclass(unbound.field_class, PasswordField) \
+                and name not in ("csrf_token", "submission_token"):      # both checked by their shape
             yield name, unbound
 
 

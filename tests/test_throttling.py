@@ -30,6 +30,21 @@ def test_the_public_verification_lookup_is_throttled_per_client(app):
     assert _client(app, "10.1.0.2").get("/xac-thuc").status_code == 200
 
 
+def test_guessed_verification_codes_are_throttled_per_client(app):
+    """A code that is not found counts as a guess: 10 a minute from one address, then 429 for that
+    address; a real code read again and again counts only towards the page's larger limit."""
+    committee = make_committee()
+    signed = S.sign_plan(approved_plan(committee), actor=committee.chair)
+    db.session.commit()
+    guesser = _client(app, "10.1.0.4")
+    assert set(_statuses(lambda: guesser.get("/xac-thuc/KHONGCO1234"), 10)) == {404}
+    blocked = guesser.get("/xac-thuc/KHONGCO5678")
+    assert blocked.status_code == 429 and "Vui lòng thử lại sau khoảng" in text_of(blocked)
+    reader = _client(app, "10.1.0.5")
+    assert set(_statuses(lambda: reader.get(f"/xac-thuc/{signed.verify_code}"), 30)) == {200}
+    assert reader.get("/xac-thuc/KHONGCO1234").status_code == 404
+
+
 def test_the_verification_upload_is_throttled_per_client(app):
     committee = make_committee()
     signed = S.sign_plan(approved_plan(committee), actor=committee.chair)
