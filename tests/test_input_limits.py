@@ -98,7 +98,7 @@ BAD_VALUES = ("99999999999", str(2 ** 63), "-1", "-99999999999", "abc", "1e5", "
 
 def _query_urls(app, plan_id: int, campaign_id: int, group_id: int):
     for rule in app.url_map.iter_rules():
-        if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static":
+        if "GET" in rule.methods and not rule.arguments and rule.endpoint not in ("static", "home.favicon"):
             yield rule.rule
     yield f"/ke-hoach/{plan_id}/so-sanh"
     yield f"/ke-hoach/{plan_id}"
