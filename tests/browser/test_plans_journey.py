@@ -59,6 +59,8 @@ def test_committee_member_drafts_reorders_previews_copies_and_compares(page):
         page.locator("#plan-schedule").get_by_role("button", name="+ Thêm", exact=True).click()
         row = page.locator(".schedule-row", has_text=period)
         expect(row).to_be_visible()
+        # A person cannot click within the moment htmx settles the new row (and binds its forms).
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
         row.locator("textarea[name=text]").fill(activity)
         row.get_by_role("button", name="+ Thêm việc").click()
         expect(page.locator(".schedule-row", has_text=period).locator(".activity")).to_have_count(1)
