@@ -102,3 +102,27 @@ document.addEventListener("keydown", function (event) {
   });
   if (back) { back.focus(); }
 });
+
+// Printing a page, and saving a table of it as a CSV file Excel opens in Vietnamese (UTF-8 with a BOM),
+// built in the browser from the table itself: the temporary passwords of an import are never kept on
+// the server, so this page is the only place they exist.
+document.addEventListener("click", function (event) {
+  var print = event.target.closest ? event.target.closest("[data-print]") : null;
+  if (print) { window.print(); return; }
+  var button = event.target.closest ? event.target.closest("[data-download-table]") : null;
+  if (!button) { return; }
+  var table = document.querySelector(button.getAttribute("data-download-table"));
+  if (!table) { return; }
+  var lines = Array.prototype.map.call(table.querySelectorAll("tr"), function (row) {
+    return Array.prototype.map.call(row.querySelectorAll("th, td"), function (cell) {
+      return '"' + cell.textContent.trim().replace(/"/g, '""') + '"';
+    }).join(",");
+  });
+  var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], {type: "text/csv;charset=utf-8"});
+  var link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = button.getAttribute("data-file-name") || "danh-sach.csv";
+  document.body.appendChild(link);
+  link.click();
+  setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
+});

@@ -155,3 +155,39 @@ def test_a_skip_link_is_the_first_stop_of_the_keyboard(page):
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_temporary_passwords_of_an_import_print_alone_and_download_once(browser, live_server, tmp_path):
+    make_group("Tổ Khối 1")
+    make_user("Quản Trị", email="admin@thanhto.demo", roles=["admin"])
+    csv = tmp_path / "danh-sach.csv"
+    csv.write_text("Họ và tên,Email,Tổ\nNguyễn Văn An,an@thanhto.demo,Tổ Khối 1\n"
+                   "Trần Thị Bình,binh@thanhto.demo,Tổ Khối 1\n", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", base_url=live_server,
+                                  accept_downloads=True)
+    page = context.new_page()
+    try:
+        sign_in(page, "admin@thanhto.demo", PASSWORD)
+        page.goto("/quan-tri/nguoi-dung/nhap")
+        page.set_input_files("input[type=file]", str(csv))
+        page.click("text=Tải lên và nhập")
+        table = page.locator("#created-accounts")
+        expect(table).to_contain_text("Trần Thị Bình")
+        shown = table.locator("code.secret").first.inner_text()
+        # Saved from the page itself: nothing on the server keeps the passwords.
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Tải danh sách (.csv)").click()
+        saved = download.value.path().read_bytes().decode("utf-8")
+        assert download.value.suggested_filename == "mat-khau-tam.csv"
+        assert saved.startswith("\ufeff") and "Nguyễn Văn An" in saved and shown in saved
+        # Printed, the table stands alone.
+        page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
+        page.get_by_role("button", name="In danh sách").click()
+        assert page.evaluate("window.__printed") == 1
+        page.emulate_media(media="print")
+        expect(table).to_be_visible()
+        expect(page.locator(".topbar")).to_be_hidden()
+        expect(page.locator("input[type=file]")).to_be_hidden()
+        expect(page.get_by_role("button", name="In danh sách")).to_be_hidden()
+    finally:
+        context.close()
