@@ -271,7 +271,7 @@ def test_pages_submit_review_vote(client, signed_in, app, committee, author):
     voter_client = app.test_client()
     login(voter_client, committee[1])
     home = text_of(voter_client.get("/"))
-    assert "Chờ tôi duyệt" in home and plan.subject in home
+    assert "Chờ bạn biểu quyết" in home and plan.subject in home
     page = voter_client.get(f"/ke-hoach/{plan.id}/duyet")
     assert page.status_code == 200 and "Cần 4/7" in text_of(page)
     bad = voter_client.post_form(f"/ke-hoach/{plan.id}/bieu-quyet", {"choice": "against"}, htmx=True)

@@ -191,7 +191,7 @@ def test_inline_action_on_the_detail_page_swaps_the_request(client, signed_in):
     signed_in(c.chair)
     r = client.post_form(f"/de-xuat/{req.id}/thao-tac/approve", {"version": req.version, "amount": "700000"}, htmx=True)
     assert r.status_code == 200 and f'<section id="request-{req.id}"' in r.get_data(as_text=True)
-    assert "Đã duyệt đề xuất." in text_of(r) and "700.000 đ" in text_of(r)
+    assert f"Đã duyệt đề xuất “{req.title}”." in text_of(r) and "700.000 đ" in text_of(r)
 
 
 def test_illegal_inline_action_goes_to_the_message_area(client, signed_in):

@@ -1,4 +1,4 @@
-"""Home-page panel: plans waiting for this committee member's vote ("Chờ tôi duyệt")."""
+"""Home-page panel: plans waiting for this committee member's vote ("Chờ bạn biểu quyết")."""
 from ..home.panels import Panel, provider
 from . import services
 

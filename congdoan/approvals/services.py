@@ -106,7 +106,7 @@ def vote(plan: Plan, *, voter: User, choice: str, reason: str = "") -> Vote:
                                        ApprovalRound.status == RoundStatus.OPEN.value)
         .values(lock_counter=ApprovalRound.lock_counter + 1).execution_options(synchronize_session=False))
     if bumped.rowcount != 1:
-        raise DomainError("Vòng biểu quyết vừa kết thúc. Vui lòng tải lại trang để xem kết quả.")
+        raise DomainError("Lần trình này vừa có kết quả. Vui lòng tải lại trang để xem.")
     existing = db.session.execute(
         sa.select(Vote).where(Vote.round_id == round_.id, Vote.voter_id == voter.id)
         .execution_options(populate_existing=True)).scalar()
@@ -237,7 +237,7 @@ def amend(plan: Plan, *, actor: User) -> Plan:
 
 
 def waiting_for(user: User) -> list[tuple[Plan, ApprovalRound]]:
-    """Plans under vote on which this committee member has not voted yet ("Chờ tôi duyệt")."""
+    """Plans under vote on which this committee member has not voted yet ("Chờ bạn biểu quyết")."""
     if not user.is_committee_member:
         return []
     voted = sa.select(Vote.round_id).where(Vote.voter_id == user.id)

@@ -1248,7 +1248,7 @@ class _Builder:
                     break
                 candidates.append((part, bold))
         if not self.number_seen:
-            self.report.append("Không thấy dòng “Số:” — để trống số văn bản (bản nháp).")
+            self.report.append("Không thấy dòng “Số:” — để trống số văn bản (dự thảo).")
         self._unions(candidates)
 
     def _number(self, rest: str) -> None:
@@ -1259,7 +1259,7 @@ class _Builder:
         if not re.search(r"\d", head):
             if number:
                 self.report.append(f"Số văn bản chưa điền ({_quote('Số: ' + number)}) — để trống, "
-                                   f"coi là bản nháp.")
+                                   f"coi là dự thảo.")
             self.doc["number"] = None
         else:
             self.doc["number"] = number

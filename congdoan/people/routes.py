@@ -10,6 +10,7 @@ from ..extensions import db
 from ..limits import int_arg, page_arg
 from ..permissions import Perm, requires
 from ..search import starts_words
+from ..text import fold
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render
 from . import services
@@ -252,7 +253,7 @@ def create_group():
                       **_groups_context())
     services.create_group(name, actor=current_user)
     db.session.commit()
-    flash(f"Đã thêm tổ {name}.", "success")
+    flash(f"Đã thêm {name}." if fold(name).startswith("to ") else f"Đã thêm tổ {name}.", "success")
     return redirect_to("people.groups")
 
 

@@ -26,17 +26,22 @@ from .workflow import InvalidInput
 
 bp = Blueprint("requests", __name__, url_prefix="/de-xuat")
 
+# What was done, naming the request it was done to ({what}: its kind and summary, in quotes).
 DONE_MESSAGES = {
-    "confirm": "Đã xác nhận đề xuất; đề xuất được chuyển Ban Chấp hành xét duyệt.",
-    "ask": "Đã gửi câu hỏi cho người gửi.",
-    "answer": "Đã gửi câu trả lời.",
-    "query": "Đã gửi câu hỏi cho người gửi.",
-    "approve": "Đã duyệt đề xuất.",
-    "resolve": "Đã trả lời và hoàn tất đề xuất.",
-    "refuse": "Đã ghi nhận: không duyệt đề xuất.",
-    "pay": "Đã đánh dấu đã chi.",
-    "withdraw": "Đã rút đề xuất.",
+    "confirm": "Đã xác nhận đề xuất {what}; đề xuất được chuyển Ban Chấp hành xét duyệt.",
+    "ask": "Đã gửi câu hỏi về đề xuất {what} cho người gửi.",
+    "answer": "Đã gửi câu trả lời về đề xuất {what}.",
+    "query": "Đã gửi câu hỏi về đề xuất {what} cho người gửi.",
+    "approve": "Đã duyệt đề xuất {what}.",
+    "resolve": "Đã trả lời và hoàn tất đề xuất {what}.",
+    "refuse": "Đã ghi nhận: không duyệt đề xuất {what}.",
+    "pay": "Đã ghi nhận đã chi đề xuất {what}.",
+    "withdraw": "Đã rút đề xuất {what}.",
 }
+
+
+def done_message(action: str, req) -> str:
+    return DONE_MESSAGES[action].format(what=f"“{req.title}”")
 
 
 @bp.app_template_filter("money")
@@ -186,10 +191,10 @@ def act(request_id: int, action: str):
     if wants_fragment():
         if as_card:
             return render("requests/detail.html", "requests/_inbox_card.html", card_actions=True,
-                          done_message=DONE_MESSAGES[action], **_detail_context(req))
-        return render("requests/detail.html", "requests/_request.html", done_message=DONE_MESSAGES[action],
+                          done_message=done_message(action, req), **_detail_context(req))
+        return render("requests/detail.html", "requests/_request.html", done_message=done_message(action, req),
                       **_detail_context(req))
-    flash(DONE_MESSAGES[action], "success")
+    flash(done_message(action, req), "success")
     if req.can_view(current_user):
         return redirect_to("requests.detail", request_id=req.id)
     return redirect_to("requests.index")
