@@ -49,13 +49,19 @@ def download_docx(plan_id: int):
     return _send(services.plan_docx(plan))
 
 
-@bp.route("/ke-hoach/<int:plan_id>/tai-ve.pdf")
-@requires(Perm.PLANS_VIEW)
-def download_pdf(plan_id: int):
+def _signed_or_404(plan_id: int):
+    """The plan the reader may see and its signed document; 404 for a plan never signed."""
     plan = get_plan_or_404(plan_id, tree=False)
     signed = services.signed_for(plan.id)
     if signed is None:
         abort(404)
+    return plan, signed
+
+
+@bp.route("/ke-hoach/<int:plan_id>/tai-ve.pdf")
+@requires(Perm.PLANS_VIEW)
+def download_pdf(plan_id: int):
+    _plan, signed = _signed_or_404(plan_id)
     return _send(services.signed_pdf(signed))   # the stored file; made by the worker, never here
 
 
@@ -63,10 +69,7 @@ def download_pdf(plan_id: int):
 @requires(Perm.PLANS_VIEW)
 def pdf_status(plan_id: int):
     """The PDF's part of the plan page, polled by htmx while the worker makes it."""
-    plan = get_plan_or_404(plan_id, tree=False)
-    signed = services.signed_for(plan.id)
-    if signed is None:
-        abort(404)
+    plan, signed = _signed_or_404(plan_id)
     return render("documents/_pdf_status.html", "documents/_pdf_status.html", plan=plan, **_pdf_context(signed))
 
 
