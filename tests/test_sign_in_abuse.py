@@ -119,15 +119,21 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(app):
         assert "Còn" not in text_of(_try(client, "that@thanhto.demo", "sai"))
 
 
-def test_an_unknown_email_costs_the_same_hash_as_a_real_account(app, monkeypatch):
-    checked: list[str] = []
+@pytest.fixture
+def checked(app, monkeypatch) -> list[str]:
+    """The method of every hash a sign-in checked (scrypt configured as in production)."""
+    methods: list[str] = []
 
     def spy(pwhash: str, password: str) -> bool:
-        checked.append(pwhash.split("$", 1)[0])
+        methods.append(pwhash.split("$", 1)[0])
         return check_password_hash(pwhash, password)
 
     monkeypatch.setattr(services, "check_password_hash", spy)
     monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")
+    return methods
+
+
+def test_an_unknown_email_costs_the_same_hash_as_a_real_account(app, checked):
     user = make_user()
     services.set_password(user, "mat khau that dai", "scrypt")
     client = _client(app, OWNER)
@@ -137,17 +143,9 @@ def test_an_unknown_email_costs_the_same_hash_as_a_real_account(app, monkeypatch
     assert checked[0].startswith("scrypt:")
 
 
-def test_an_account_with_a_fast_one_time_hash_does_the_slow_work_too(app, monkeypatch):
+def test_an_account_with_a_fast_one_time_hash_does_the_slow_work_too(app, checked):
     # New accounts carry a fast hash of their one-time password until first sign-in: answering
     # faster for them would tell who has not signed in yet.
-    checked: list[str] = []
-
-    def spy(pwhash: str, password: str) -> bool:
-        checked.append(pwhash.split("$", 1)[0])
-        return check_password_hash(pwhash, password)
-
-    monkeypatch.setattr(services, "check_password_hash", spy)
-    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")
     user = make_user()          # pbkdf2:sha256:1000, like a one-time password
     _try(_client(app, OWNER), user.email, "sai-mat-khau")
     assert any(m.startswith("scrypt:") for m in checked)
