@@ -7,16 +7,16 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/congdoan_test
 PORT ?= 5000
 
-.PHONY: run test test-pg bench probe install install-dev migrate seed template clean
+.PHONY: run test test-pg bench probe install install-dev lock migrate seed template clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -r requirements.txt
+	$(PIP) install -q --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PIP) install -q -r requirements-dev.txt
+	$(PIP) install -q --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -52,6 +52,13 @@ bench: install-dev
 ## on a free port, bench/probe against it (docs/probe.md); exit code 1 when anything is found.
 probe: install-dev
 	$(PY) -m bench.probe.served $(PROBE_ARGS)
+
+## Re-lock the dependencies after editing requirements.in or requirements-dev.in: every package, direct or
+## not, pinned with its hashes (pip-tools, in a venv of its own so that it never enters the app's).
+lock:
+	test -x .venv-lock/bin/pip-compile || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install -q pip-tools==7.7.0; }
+	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 ## Rebuild the Word template of the official plan from its script.
 template: install
