@@ -137,9 +137,9 @@ def check(session: "Session", path: str) -> None:
         raise RuntimeError(f"{path} answered {response.status} at {response.geturl()}")
 
 
-def wrk(url: str, *, duration: int, connections: int, env: dict) -> dict:
+def wrk(url: str, *, duration: int, connections: int, env: dict, script: Path | None = None) -> dict:
     cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-           "-s", str(ROOT / "bench" / "report.lua"), url]
+           "-s", str(script or ROOT / "bench" / "report.lua"), url]
     result = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **env}, timeout=duration + 60)
     line = next((l for l in result.stdout.splitlines() if l.startswith("BENCH ")), None)
     if line is None:
@@ -172,6 +172,33 @@ def server_cpu_seconds(master_pid: int) -> float:
             # closed is counted in the postmaster's)
             total += sum(int(value) for value in fields[11:15])
     return total / tick
+
+
+def serve(url: str, workers: int) -> tuple[subprocess.Popen, str]:
+    """gunicorn with `workers` sync workers on a free port, answering; returns (process, base URL).
+    Throttling is off: wrk drives thousands of requests a second from one address, which the limits of
+    congdoan/ratelimit.py exist to refuse (the .docx page would measure 429 answers)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": str(OUT / "instance"), "SECRET_KEY": "bench-secret",
+           "RATELIMIT_ENABLED": "0"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                               "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, base
+
+
+def sign_in_all(base: str, ids: dict) -> dict[str, "Session"]:
+    from . import data
+    sessions = {"chair": Session(base, "dv00001@bench.demo", data.PASSWORD)}
+    for who, email in ids.get("logins", {}).items():
+        sessions[who] = Session(base, email, data.PASSWORD)
+    return sessions
 
 
 def medians() -> dict[str, float]:
@@ -243,25 +270,9 @@ def main() -> int:
         prepared = prepare(url)
         print("  " + ", ".join(f"{k}={v}" for k, v in prepared["counts"].items()), flush=True)
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    # Throttling off: wrk drives thousands of requests a second from one address, which the limits
-    # of congdoan/ratelimit.py exist to refuse (the .docx page would measure 429 answers).
-    env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": str(OUT / "instance"), "SECRET_KEY": "bench-secret",
-           "RATELIMIT_ENABLED": "0"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
-                               "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+    server, base = serve(url, args.workers)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        from . import data
-        sessions = {"chair": Session(base, "dv00001@bench.demo", data.PASSWORD)}
-        for who, email in prepared["ids"].get("logins", {}).items():
-            sessions[who] = Session(base, email, data.PASSWORD)
+        sessions = sign_in_all(base, prepared["ids"])
         results = []
         for name, path, extra, who in endpoints(prepared["ids"]):
             if args.only and args.only not in path and path != "/healthz":
