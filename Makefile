@@ -6,6 +6,7 @@ PIP := $(PY) -m pip
 FLASK := $(VENV)/bin/flask --app wsgi
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/congdoan_test
 PORT ?= 5000
+SCALE ?= 1
 
 .PHONY: run test test-pg bench probe install install-dev lock migrate seed template clean
 
@@ -42,11 +43,15 @@ test-pg: install-dev
 	$(PY) scripts/ensure_pg_database.py "$(PG_TEST_URL)"
 	TEST_DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest $(PYTEST_ARGS)
 
-## Measure speed at the scale of a large union (5,000 people): SQLite, then PostgreSQL when it answers.
+## Measure speed at the scale of a large union (5,000 people; SCALE=10: a factory union of 50,000): each page
+## alone, then the mixed run of readers and writers; SQLite, then PostgreSQL when it answers (docs/speed.md).
 bench: install-dev
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is needed: apt-get install wrk"; exit 2; }
-	$(PY) -m bench.run --db sqlite $(BENCH_ARGS)
-	if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then $(PY) -m bench.run --db postgresql $(BENCH_ARGS); fi
+	$(PY) -m bench.run --db sqlite --scale $(SCALE) $(BENCH_ARGS)
+	$(PY) -m bench.mixed --db sqlite --scale $(SCALE) --reuse
+	if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then \
+	  $(PY) -m bench.run --db postgresql --scale $(SCALE) $(BENCH_ARGS) && \
+	  $(PY) -m bench.mixed --db postgresql --scale $(SCALE) --reuse; fi
 
 ## Attack a served copy of the demo (issue 15): a fresh PostgreSQL database congdoan_probe_*, gunicorn
 ## on a free port, bench/probe against it (docs/probe.md); exit code 1 when anything is found.

@@ -1,7 +1,7 @@
 """Where a page's time goes: run each bench page N times in-process against the bench database and
 print milliseconds per request, queries per request and the share spent in SQL.
 
-    python -m bench.profile [--db sqlite|postgresql] [--n 50] [--cprofile PATH-SUBSTRING] [--cold]
+    python -m bench.profile [--db sqlite|postgresql] [--n 50] [--scale N] [--cprofile PATH-SUBSTRING] [--cold]
 
 --cold measures each page right after a write, as a worker serves it in real use: before every measured
 request a real task status change (the board's one-tap POST, as the chair) is committed, and only the
@@ -28,13 +28,14 @@ import sqlalchemy as sa
 
 from sqlalchemy import event
 
-from .run import OUT, USER_AGENT, endpoints
+from .run import OUT, USER_AGENT, bench_url, endpoints
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--n", type=int, default=50)
+    parser.add_argument("--scale", type=int, default=1, help="the data set bench.run --scale built")
     parser.add_argument("--cprofile", default="", help="profile the pages whose path contains this text")
     parser.add_argument("--only", default="", help="measure only the pages whose path contains this text")
     parser.add_argument("--path", action="append", default=[], help="measure this GET path as the chair instead")
@@ -42,8 +43,7 @@ def main() -> int:
     parser.add_argument("--cold", action="store_true",
                         help="commit a task status change before every measured request (its cost not counted)")
     args = parser.parse_args()
-    url = (f"sqlite:///{OUT / 'bench.sqlite'}" if args.db == "sqlite"
-           else os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/congdoan_bench"))
+    url = bench_url(args.db, args.scale)
     os.environ["DATABASE_URL"] = url
     from congdoan import create_app
     from congdoan.extensions import db

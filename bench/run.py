@@ -39,9 +39,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def database_url(kind: str) -> str:
+def bench_url(kind: str, scale: int = 1) -> str:
+    """Where the bench's data set of this scale lives: bench-out/bench[-scaleN].sqlite, or the PostgreSQL
+    database congdoan_bench[_scaleN] (BENCH_DATABASE_URL overrides the scale-1 one)."""
+    suffix = "" if scale == 1 else f"-scale{scale}"
     if kind == "postgresql":
-        url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/congdoan_bench")
+        default = "postgresql://postgres@127.0.0.1:5432/congdoan_bench"
+        url = os.environ.get("BENCH_DATABASE_URL", default)
+        return url if scale == 1 else url + suffix.replace("-", "_")
+    return f"sqlite:///{OUT / f'bench{suffix}.sqlite'}"
+
+
+def database_url(kind: str, scale: int = 1) -> str:
+    """bench_url, emptied: a fresh database to build the data set in."""
+    url = bench_url(kind, scale)
+    if kind == "postgresql":
         import psycopg
         parts = urllib.parse.urlsplit(url)
         admin = parts._replace(path="/postgres").geturl()
@@ -50,13 +62,13 @@ def database_url(kind: str) -> str:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
         return url
-    path = OUT / "bench.sqlite"
+    path = Path(url.removeprefix("sqlite:///"))
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    return f"sqlite:///{path}"
+    return url
 
 
-def prepare(url: str) -> dict:
+def prepare(url: str, scale: int = 1) -> dict:
     """Migrate the fresh database and fill it; returns the counts and the ids the endpoints need."""
     os.environ["DATABASE_URL"] = url
     from flask_migrate import upgrade
@@ -71,7 +83,7 @@ def prepare(url: str) -> dict:
     with app.app_context():
         upgrade()
         started = time.perf_counter()
-        counts = data.build(password_hash=generate_password_hash(data.PASSWORD, "pbkdf2:sha256:1000"))
+        counts = data.build(password_hash=generate_password_hash(data.PASSWORD, "pbkdf2:sha256:1000"), scale=scale)
         db.session.commit()
         counts["build_seconds"] = round(time.perf_counter() - started, 1)
         extra = getattr(data, "endpoint_ids", lambda: {})()
@@ -252,6 +264,8 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--scale", type=int, default=1,
+                        help="the union's size: 1 = 5,000 members (issue 8), 10 = a factory union of 50,000 (issue 20)")
     parser.add_argument("--only", default="", help="measure only the pages whose path contains this (and the ceiling)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the database the last run built (SQLite: bench-out/bench.sqlite), migrated to head")
@@ -261,13 +275,12 @@ def main() -> int:
         return 2
     OUT.mkdir(exist_ok=True)
     if args.reuse:
-        url = (f"sqlite:///{OUT / 'bench.sqlite'}" if args.db == "sqlite"
-               else os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/congdoan_bench"))
+        url = bench_url(args.db, args.scale)
         prepared = reuse(url)
     else:
-        url = database_url(args.db)
-        print(f"Building the data set in {args.db} ...", flush=True)
-        prepared = prepare(url)
+        url = database_url(args.db, args.scale)
+        print(f"Building the data set in {args.db} at scale {args.scale} ...", flush=True)
+        prepared = prepare(url, args.scale)
         print("  " + ", ".join(f"{k}={v}" for k, v in prepared["counts"].items()), flush=True)
 
     server, base = serve(url, args.workers)
@@ -295,7 +308,7 @@ def main() -> int:
         server.wait(timeout=30)
     ceiling = results[0][1]["rps"]
     lines = [f"Machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
-             f"database {args.db} · gunicorn {args.workers} sync workers · wrk {args.connections} connections, "
+             f"database {args.db} · scale {args.scale} · gunicorn {args.workers} sync workers · wrk {args.connections} connections, "
              f"{args.duration} s per page", "",
              "| page | req/s | p50 ms | p95 ms | p99 ms | of ceiling | server CPU ms/req | errors |",
              "|---|---:|---:|---:|---:|---:|---:|---|"]
@@ -306,7 +319,7 @@ def main() -> int:
     lines += [f"| {name} | {ms:.1f} |" for name, ms in medians().items()]
     report = "\n".join(lines)
     print("\n" + report)
-    (OUT / f"results-{args.db}.md").write_text(report + "\n", encoding="utf-8")
+    (OUT / f"results-{args.db}{'' if args.scale == 1 else f'-scale{args.scale}'}.md").write_text(report + "\n", encoding="utf-8")
     slow = [name for name, r in results if r["p95"] > 150]
     if slow:
         print(f"\nTarget missed (p95 > 150 ms): {', '.join(slow)}")
