@@ -52,16 +52,26 @@ def _n(value: int) -> str:
 
 
 def read_table(filename: str, data: bytes) -> list[list[str]]:
+    if precheck(filename, data) == "xlsx":
+        return _xlsx_table(data)
+    return _csv_table(data)
+
+
+def precheck(filename: str, data: bytes) -> str:
+    """What can be refused without reading the rows (empty, too large, not a real .xlsx, an .xlsx past
+    the zip ceilings): a large file is checked so before it is queued for the worker. Returns the
+    kind, "xlsx" or "csv"."""
     if not data:
         raise TableRefused("Tệp trống.")
     if len(data) > MAX_BYTES:
         raise TableRefused(f"Tệp quá lớn (tối đa {mb(MAX_BYTES)}).")
     if data[:4] == b"PK\x03\x04":
-        return _xlsx_table(data)
+        check_xlsx(data)
+        return "xlsx"
     if filename.lower().endswith((".xlsx", ".xls")):
         raise TableRefused("Tệp không phải là tệp Excel .xlsx hợp lệ. Hãy lưu lại bằng Excel "
                            "dưới dạng .xlsx hoặc CSV UTF-8.")
-    return _csv_table(data)
+    return "csv"
 
 
 # ------------------------------------------------------------------------------------------ limits
@@ -268,9 +278,9 @@ def check_xlsx(data: bytes) -> None:
 
 
 def _xlsx_table(data: bytes) -> list[list[str]]:
+    """The rows of an .xlsx that precheck() let through (its zip ceilings are checked there)."""
     from openpyxl import load_workbook
 
-    check_xlsx(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):

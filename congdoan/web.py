@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, Response, has_request_context, make_response, redirect, render_template, request, url_for
 
 from .dates import date_line, fmt_date, fmt_datetime
+from .money import fmt_number
 from .error_pages import ERROR_TEXTS, register_error_pages, render_error  # noqa: F401
 from .text import inline_html, plain, roman
 
@@ -87,6 +88,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["rich"] = inline_html
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.filters["roman"] = roman
+    app.jinja_env.filters["number"] = fmt_number
     app.jinja_env.globals["date_line"] = date_line
     if not (app.url_default_functions or app.url_value_preprocessors):
         # No URL defaults to inject: a link depends only on the endpoint and its values.

@@ -49,14 +49,7 @@ def record(action: str, obj=None, *, actor=None, summary: str = "", data: dict |
             db.session.flush()
         object_type = object_type or obj.__tablename__
         object_id = obj.id if object_id is None else object_id
-    # Within one transaction the chain end is ours (advisory lock on PostgreSQL, the single writer
-    # lock on SQLite once we have written), so a bulk operation reads it only once.
-    prev = db.session.info.get("audit_chain_end")
-    if prev is None:
-        _lock_chain()
-        last = db.session.execute(
-            sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
-        prev = last or GENESIS
+    prev = _chain_end()
     created_at = utcnow()
     actor_id = getattr(actor, "id", actor)
     payload = canonical_json(data or {})
@@ -68,6 +61,40 @@ def record(action: str, obj=None, *, actor=None, summary: str = "", data: dict |
     db.session.flush()
     db.session.info["audit_chain_end"] = entry.hash
     return entry
+
+
+def record_many(action: str, items: list[tuple[str, int, str, dict]], *, actor=None) -> int:
+    """Append one entry per (object_type, object_id, summary, data) in a single INSERT: what `record`
+    does for each, for a bulk operation (a member import of 50,000 people writes 50,000 entries; one
+    flush each cost 0.35 ms of the import's 2.4 ms per row). Returns how many were written."""
+    if not items:
+        return 0
+    prev = _chain_end()
+    actor_id = getattr(actor, "id", actor)
+    rows = []
+    for object_type, object_id, summary, data in items:
+        created_at = utcnow()
+        payload = canonical_json(data or {})
+        digest = entry_hash(prev, created_at, actor_id, action, object_type, object_id, summary, payload)
+        rows.append({"created_at": created_at, "actor_id": actor_id, "action": action, "object_type": object_type,
+                     "object_id": object_id, "summary": summary, "data": payload, "prev_hash": prev, "hash": digest})
+        prev = digest
+    db.session.execute(sa.insert(AuditEntry), rows)
+    db.session.info["audit_chain_end"] = prev
+    return len(rows)
+
+
+def _chain_end() -> str:
+    """The hash the next entry follows. Within one transaction the chain end is ours (advisory lock on
+    PostgreSQL, the single writer lock on SQLite once we have written), so a bulk operation reads it
+    only once."""
+    prev = db.session.info.get("audit_chain_end")
+    if prev is None:
+        _lock_chain()
+        last = db.session.execute(
+            sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+        prev = last or GENESIS
+    return prev
 
 
 def _forget_chain_end(session, *args) -> None:

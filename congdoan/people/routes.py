@@ -15,7 +15,8 @@ from ..submissions.service import once_per_submission
 from ..web import redirect_to, render
 from . import services
 from .forms import ActionForm, GroupForm, ImportForm, PersonForm
-from .member_import import MAX_BYTES, ImportFileError, import_members, read_rows
+from . import import_jobs
+from .member_import import MAX_BYTES, ImportFileError, import_members, read_rows, read_table_checks
 from .models import Group, User
 from .roles import Role
 
@@ -189,15 +190,40 @@ def import_file():
         if not upload or not getattr(upload, "filename", ""):
             error = "Vui lòng chọn tệp danh sách để tải lên."
         else:
+            content = upload.read(MAX_BYTES + 1)
             try:
-                rows = read_rows(upload.filename, upload.read(MAX_BYTES + 1))
+                if len(content) > import_jobs.SYNC_MAX_BYTES:
+                    read_table_checks(upload.filename, content)
+                    item = import_jobs.start(current_user, upload.filename, content,
+                                             create_groups=form.create_groups.data)
+                    db.session.commit()
+                    return redirect_to("people.import_progress", import_id=item.id)
+                rows = read_rows(upload.filename, content)
             except ImportFileError as exc:
                 error = exc.message   # shown at the form, which stays filled in
             else:
-                report = import_members(rows, actor=current_user, create_groups=form.create_groups.data)
+                report = import_members(rows, actor=current_user,
+                                        create_groups=form.create_groups.data).as_dict()
                 db.session.commit()
     status = 422 if error else 200
-    return render("people/import.html", form=form, report=report, error=error, status=status)
+    return render("people/import.html", form=form, report=report, passwords=True, error=error, status=status)
+
+
+@bp.route("/nguoi-dung/nhap/<int:import_id>")
+@requires(Perm.PEOPLE_MANAGE)
+def import_progress(import_id: int):
+    """A large import's page: its progress while the worker runs it (htmx asks again every two
+    seconds), then its report; the temporary passwords are shown this once."""
+    item = db.session.get(import_jobs.MemberImport, import_id)
+    if item is None or item.created_by_id != current_user.id:
+        abort(404)
+    report = item.report if item.stage == import_jobs.DONE else None
+    show_passwords = report is not None and import_jobs.take_passwords(item)    # the row keeps them no more
+    context = dict(item=item, report=report, passwords=show_passwords)
+    page = render("people/import_progress.html", "people/_import_progress.html", **context)
+    if show_passwords:
+        db.session.commit()
+    return page
 
 
 @bp.route("/nguoi-dung/mau-nhap.csv")

@@ -3,13 +3,14 @@ changes, deactivation. Services flush; the view commits once."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
 from ..audit.service import record
-from ..auth.services import end_sessions, set_password, temporary_password
+from ..auth.services import TEMP_HASH_METHOD, end_sessions, set_password, temporary_password
 from ..errors import DomainError, PermissionDenied
 from ..extensions import db
 from ..text import clean_text, fold
@@ -18,10 +19,9 @@ from .offices import REFUSED as OFFICES_REFUSED
 from .roles import ACCOUNT_ROLES, GRANTABLE, OFFICES, ROLE_LABELS, Role
 
 NAME_MAX = 120
+EMAIL_TAKEN = "Email này đã được dùng cho một tài khoản khác."
 GROUP_NAME_MAX = 120
-# Random one-time passwords carry ~59 bits of entropy; a fast hash is safe for them and keeps an
-# import of thousands of members quick. Passwords people choose use the slow configured hash.
-TEMP_HASH_METHOD = "pbkdf2:sha256:5000"
+EMAIL_TAKEN = "Email này đã được dùng cho một tài khoản khác."
 
 
 @dataclass
@@ -64,8 +64,11 @@ def normalise_phone(value: str | None) -> tuple[str, str | None]:
     return digits, None
 
 
-def check_person(data: PersonData, *, existing: User | None = None) -> dict[str, str]:
-    """Field errors (field name -> Vietnamese message) for a person's data; empty when valid."""
+def check_person(data: PersonData, *, existing: User | None = None,
+                 email_taken: Callable[[str], bool] | None = None) -> dict[str, str]:
+    """Field errors (field name -> Vietnamese message) for a person's data; empty when valid.
+    `email_taken` answers "is this e-mail used already?" for a caller that looked them all up at once
+    (the member import); by default it is one query."""
     errors: dict[str, str] = {}
     data.full_name = clean_text(data.full_name)
     if not data.full_name:
@@ -75,10 +78,13 @@ def check_person(data: PersonData, *, existing: User | None = None) -> dict[str,
     data.email, message = normalise_email(data.email)
     if message:
         errors["email"] = message
+    elif email_taken is not None:
+        if email_taken(data.email):
+            errors["email"] = EMAIL_TAKEN
     else:
         other = db.session.execute(sa.select(User.id).where(User.email == data.email)).scalar()
         if other is not None and (existing is None or other != existing.id):
-            errors["email"] = "Email này đã được dùng cho một tài khoản khác."
+            errors["email"] = EMAIL_TAKEN
     data.phone, message = normalise_phone(data.phone)
     if message:
         errors["phone"] = message
