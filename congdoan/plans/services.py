@@ -1,8 +1,8 @@
 """Rules for drafting plans. Every change goes through here: checked, applied, versioned, audited.
 
 Services flush and never commit; the view commits once. They refuse, with a Vietnamese message:
-changes to a plan that is not a draft (or returned for revision), changes by someone who is neither
-its author nor the chair, empty or over-long text, a part that belongs to another plan, and a save
+changes to a plan that is not a draft (or returned for revision), changes by someone Plan.can_edit
+does not name (its author, its co-editors, the chair, the vice chairs), empty or over-long text, a part that belongs to another plan, and a save
 made from a copy that someone else has changed meanwhile (StaleEdit, carrying what changed).
 """
 from __future__ import annotations
@@ -221,12 +221,16 @@ def _renumber(items: list) -> None:
             item.position = i
 
 
+EDIT_REFUSED = "Chỉ người soạn, người cùng soạn, Chủ tịch hoặc Phó Chủ tịch mới được sửa dự thảo này."
+
+
 def ensure_editable(plan: Plan, actor: User) -> None:
+    """The one gate of every change to a plan's content: its state, then Plan.can_edit."""
     if plan.state not in EDITABLE:
         raise DomainError(f"Kế hoạch đang ở trạng thái “{plan.state.label}”: không thể sửa. "
                           f"Chỉ dự thảo hoặc kế hoạch bị trả lại mới sửa được.")
     if not plan.can_edit(actor):
-        raise PermissionDenied("Chỉ người soạn kế hoạch hoặc Chủ tịch mới được sửa dự thảo này.")
+        raise PermissionDenied(EDIT_REFUSED)
 
 
 def _check_rev(obj, rev, label: str, describe) -> None:
@@ -482,7 +486,7 @@ def delete_plan(plan: Plan, *, actor: User) -> None:
     if not plan.can_delete(actor):
         if plan.state != PlanStatus.DRAFT:
             raise DomainError("Chỉ xóa được kế hoạch đang là dự thảo.")
-        raise PermissionDenied("Chỉ người soạn hoặc Chủ tịch mới được xóa dự thảo này.")
+        raise PermissionDenied("Chỉ người soạn, Chủ tịch hoặc Phó Chủ tịch mới được xóa dự thảo này.")
     record("plan_deleted", plan, actor=actor, summary=f"Xóa dự thảo “{plan.subject}”")
     db.session.delete(plan)
     db.session.flush()
