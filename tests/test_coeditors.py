@@ -357,3 +357,24 @@ def test_the_second_of_two_editors_gets_the_stale_message_and_keeps_their_text(a
     # The history names who saved each version.
     history = _page(author.get(f"/ke-hoach/{plan.id}/lich-su"))
     assert "Vũ Thị Mai Sửa dòng: Bản của người cùng soạn" in history
+
+
+def test_the_stale_message_names_who_changed_that_part_not_the_last_saver(app, people):
+    plan = _draft(people)
+    first, second = plan.sections[0].lines
+    author, coeditor = _client(app, people.author), _client(app, people.coeditor)
+    # Mai changes the first line; then the author saves another line, then the first from her old copy.
+    assert coeditor.post_form(f"/ke-hoach/{plan.id}/line/{first.id}",
+                              {"rev": "1", "kind": "bullet", "text": "Bản của Mai"}, htmx=True).status_code == 200
+    assert author.post_form(f"/ke-hoach/{plan.id}/line/{second.id}",
+                            {"rev": "1", "kind": "bullet", "text": "Dòng hai, sửa"}, htmx=True).status_code == 200
+    r = author.post_form(f"/ke-hoach/{plan.id}/line/{first.id}",
+                         {"rev": "1", "kind": "bullet", "text": "Bản của Hà"}, htmx=True)
+    assert "Dòng này vừa được Vũ Thị Mai sửa lúc" in _page(r)
+    # The header likewise: the last save of the header, whoever saved a line since.
+    header = {"rev": "1", "subject": "Tên mới 2024", "type_name": "KẾ HOẠCH", "union_name": "CĐCS"}
+    assert coeditor.post_form(f"/ke-hoach/{plan.id}/header", header, htmx=True).status_code == 200
+    author.post_form(f"/ke-hoach/{plan.id}/line/{second.id}", {"rev": "2", "kind": "bullet", "text": "Lần nữa"},
+                     htmx=True)
+    r = author.post_form(f"/ke-hoach/{plan.id}/header", {**header, "subject": "Tên của Hà"}, htmx=True)
+    assert "vừa được Vũ Thị Mai sửa lúc" in _page(r)

@@ -263,6 +263,9 @@ class PlanVersion(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     summary: Mapped[str] = mapped_column(sa.String(300))
+    # The part the save changed ("plan_lines:12"; "plans:3" for the header, opening and closing), so
+    # that a stale save names who changed that part, not whoever saved last (services._check_rev).
+    part_key: Mapped[str | None] = mapped_column(sa.String(40))
     content: Mapped[str] = mapped_column(sa.Text)            # canonical JSON of the document
     content_hash: Mapped[str] = mapped_column(sa.String(64))
 

@@ -1,7 +1,8 @@
 """plan_editors: the co-editors (người cùng soạn) the author names on a draft
 
 A co-editor edits the draft's content like its author; submitting, deleting and naming co-editors
-stay with the author, the chair and the vice chairs (docs/coeditors.md).
+stay with the author, the chair and the vice chairs (docs/coeditors.md). plan_versions.part_key
+names the part each save changed, so that a save refused as stale names who changed that part.
 
 Revision ID: 0019_plan_editors
 Revises: 0018_user_sort_key
@@ -33,9 +34,13 @@ def upgrade():
     )
     with op.batch_alter_table('plan_editors', schema=None) as batch_op:
         batch_op.create_index('ix_plan_editors_user_id', ['user_id'], unique=False)
+    with op.batch_alter_table('plan_versions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('part_key', sa.String(length=40), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('plan_versions', schema=None) as batch_op:
+        batch_op.drop_column('part_key')
     with op.batch_alter_table('plan_editors', schema=None) as batch_op:
         batch_op.drop_index('ix_plan_editors_user_id')
     op.drop_table('plan_editors')
