@@ -89,10 +89,12 @@ def index():
     # The filter bar asks (htmx) for the table alone: its menus are not re-rendered, not read either.
     table_only = request.headers.get("HX-Trigger") == "plan-filter" and wants_fragment()
     years, authors = ([], []) if table_only else services.filter_choices(current_user)
-    coedited = [] if table_only or not current_user.is_committee_member else coeditors.drafts_coedited_by(current_user)
+    coedited = ([] if table_only or not current_user.is_committee_member
+                else coeditors.drafts_coedited_by(current_user))
     context = dict(plans=plans, total=total, q=q, status_filter=status, year=year, author_id=author_id, page=page,
                    pages=max((total + services.PAGE_SIZE - 1) // services.PAGE_SIZE, 1), years=years,
-                   authors=authors, coedited=coedited, statuses=STATUS_LABELS, detail_url=_link_maker("plans.detail", "plan_id"))
+                   authors=authors, coedited=coedited, statuses=STATUS_LABELS,
+                   detail_url=_link_maker("plans.detail", "plan_id"))
     if table_only:
         return render("plans/index.html", "plans/_plan_table.html", **context)
     return render("plans/index.html", **context)
