@@ -3,7 +3,8 @@
 Services flush and never commit; the view commits once. They refuse, with a Vietnamese message:
 changes to a plan that is not a draft (or returned for revision), changes by someone Plan.can_edit
 does not name (its author, its co-editors, the chair, the vice chairs), empty or over-long text, a
-part that belongs to another plan, and a save made from a copy that someone else has changed meanwhile (StaleEdit, carrying what changed).
+part that belongs to another plan, and a save made from a copy that someone else has changed
+meanwhile (StaleEdit, carrying what changed; plans/stale.py).
 """
 from __future__ import annotations
 
