@@ -220,8 +220,8 @@ def amend(plan: Plan, *, actor: User) -> Plan:
     again. The approved plan stays exactly as it was."""
     if plan.state not in (PlanStatus.APPROVED, PlanStatus.ISSUED):
         raise DomainError("Chỉ sửa đổi được kế hoạch đã duyệt.")
-    if not (actor.id == plan.author_id or actor.has_role(Role.CHAIR)):
-        raise PermissionDenied("Chỉ người soạn hoặc Chủ tịch mới được khởi tạo bản sửa đổi.")
+    if not plan.can_amend(actor):
+        raise PermissionDenied("Chỉ người soạn, Chủ tịch hoặc Phó Chủ tịch mới được khởi tạo bản sửa đổi.")
     pending = db.session.execute(sa.select(Plan).where(
         Plan.amends_plan_id == plan.id,
         Plan.status.in_([PlanStatus.DRAFT.value, PlanStatus.SUBMITTED.value, PlanStatus.RETURNED.value]))).scalar()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..dates import utcnow
 from ..extensions import db
 from ..people.roles import Role
+from ..permissions import Perm, has_permission
 
 
 class PlanStatus(str, enum.Enum):
@@ -85,6 +86,8 @@ class Plan(db.Model):
         back_populates="plan", order_by="PlanSection.position", cascade="all, delete-orphan")
     rows: Mapped[list["ScheduleRow"]] = relationship(
         back_populates="plan", order_by="ScheduleRow.position", cascade="all, delete-orphan")
+    editor_links: Mapped[list["PlanEditor"]] = relationship(
+        back_populates="plan", order_by="PlanEditor.added_at", cascade="all, delete-orphan", passive_deletes=True)
 
     __table_args__ = (
         sa.CheckConstraint("status IN ('draft', 'submitted', 'returned', 'approved', 'issued')",
@@ -110,15 +113,51 @@ class Plan(db.Model):
             return True
         return user.id == self.author_id or user.is_committee_member
 
+    # Who may change a draft (docs/coeditors.md). can_edit is the one answer to "may this person edit
+    # this draft?": every editing service asks it through services.ensure_editable, every template
+    # through `editable`. can_manage is the smaller circle that decides about the draft as a whole.
+    def can_manage(self, user) -> bool:
+        """The author, the chair and the vice chairs in office: submit, delete, name co-editors."""
+        return (has_permission(user, Perm.PLANS_DRAFT)
+                and (user.id == self.author_id or user.has_role(Role.CHAIR, Role.VICE_CHAIR)))
+
+    def is_coeditor(self, user) -> bool:
+        user_id = getattr(user, "id", None)
+        return user_id is not None and any(link.user_id == user_id for link in self.editor_links)
+
     def can_edit(self, user) -> bool:
-        return (self.state in EDITABLE and user.is_authenticated
-                and (user.id == self.author_id or user.has_role(Role.CHAIR)))
+        """Content, header, order of a draft or a returned plan: those who manage it and its co-editors."""
+        return (self.state in EDITABLE and has_permission(user, Perm.PLANS_DRAFT)
+                and (self.can_manage(user) or self.is_coeditor(user)))
+
+    def can_manage_coeditors(self, user) -> bool:
+        return self.state in EDITABLE and self.can_manage(user)
 
     def can_delete(self, user) -> bool:
-        return self.state == PlanStatus.DRAFT and self.can_edit(user)
+        return self.state == PlanStatus.DRAFT and self.can_manage(user)
+
+    def can_amend(self, user) -> bool:
+        """Start an amendment (a new draft) of an approved or issued plan."""
+        return self.state in PUBLIC and self.can_manage(user)
 
     def __repr__(self) -> str:
         return f"<Plan {self.id} {self.status} {self.subject!r}>"
+
+
+class PlanEditor(db.Model):
+    """A co-editor ("người cùng soạn"): a committee member named on a draft, who may edit its content
+    but not submit, delete it or change its co-editors."""
+    __tablename__ = "plan_editors"
+
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[Plan] = relationship(back_populates="editor_links")
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+
+    __table_args__ = (sa.Index("ix_plan_editors_user_id", "user_id"),)
 
 
 class _Part:
@@ -224,6 +263,9 @@ class PlanVersion(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     summary: Mapped[str] = mapped_column(sa.String(300))
+    # The part the save changed ("plan_lines:12"; "plans:3" for the header, opening and closing), so
+    # that a stale save names who changed that part, not whoever saved last (services._check_rev).
+    part_key: Mapped[str | None] = mapped_column(sa.String(40))
     content: Mapped[str] = mapped_column(sa.Text)            # canonical JSON of the document
     content_hash: Mapped[str] = mapped_column(sa.String(64))
 

@@ -16,7 +16,7 @@ from ..people.models import Group
 from ..permissions import Perm, requires
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
-from . import services
+from . import coeditors, services
 from .diff import diff_documents
 from .document import document_of, load_plan_tree
 from .forms import ActionForm, CopyPlanForm, NewPlanForm
@@ -89,9 +89,12 @@ def index():
     # The filter bar asks (htmx) for the table alone: its menus are not re-rendered, not read either.
     table_only = request.headers.get("HX-Trigger") == "plan-filter" and wants_fragment()
     years, authors = ([], []) if table_only else services.filter_choices(current_user)
+    coedited = ([] if table_only or not current_user.is_committee_member
+                else coeditors.drafts_coedited_by(current_user))
     context = dict(plans=plans, total=total, q=q, status_filter=status, year=year, author_id=author_id, page=page,
                    pages=max((total + services.PAGE_SIZE - 1) // services.PAGE_SIZE, 1), years=years,
-                   authors=authors, statuses=STATUS_LABELS, detail_url=_link_maker("plans.detail", "plan_id"))
+                   authors=authors, coedited=coedited, statuses=STATUS_LABELS,
+                   detail_url=_link_maker("plans.detail", "plan_id"))
     if table_only:
         return render("plans/index.html", "plans/_plan_table.html", **context)
     return render("plans/index.html", **context)
@@ -126,6 +129,7 @@ def detail(plan_id: int):
     all_rounds = rounds(plan)
     return render("plans/detail.html", **_editor_context(plan, last=services.last_version(plan.id),
                                                          timeline=services.timeline(plan),
+                                                         **coeditor_routes.panel_context(plan),
                                                          last_round=all_rounds[0] if all_rounds else None,
                                                          **plan_files_context(plan)))
 
@@ -345,3 +349,6 @@ def delete(plan_id: int):
     db.session.commit()
     flash(f"Đã xóa dự thảo “{subject}”.", "success")
     return redirect_to("plans.index")
+
+
+from . import coeditor_routes  # noqa: E402  (the co-editor routes, on this blueprint)

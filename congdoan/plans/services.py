@@ -1,9 +1,10 @@
 """Rules for drafting plans. Every change goes through here: checked, applied, versioned, audited.
 
 Services flush and never commit; the view commits once. They refuse, with a Vietnamese message:
-changes to a plan that is not a draft (or returned for revision), changes by someone who is neither
-its author nor the chair, empty or over-long text, a part that belongs to another plan, and a save
-made from a copy that someone else has changed meanwhile (StaleEdit, carrying what changed).
+changes to a plan that is not a draft (or returned for revision), changes by someone Plan.can_edit
+does not name (its author, its co-editors, the chair, the vice chairs), empty or over-long text, a
+part that belongs to another plan, and a save made from a copy that someone else has changed
+meanwhile (StaleEdit, carrying what changed; plans/stale.py).
 """
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..audit.service import record
-from ..dates import fmt_datetime, local_today, parse_vn_date, utcnow
-from ..errors import DomainError, PermissionDenied, StaleError, ValidationFailed
+from ..dates import local_today, parse_vn_date, utcnow
+from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..limits import parse_int
 from ..organisation.models import Organisation
@@ -26,18 +27,11 @@ from ..text import clean_text, fold, plain
 from .document import canonical, content_hash, fill_plan, guess_year, shift_years, to_document
 from .models import (EDITABLE, LineKind, Plan, PlanBasis, PlanLine, PlanSection, PlanStatus, PlanVersion,
                      ScheduleActivity, ScheduleRow)
+from .stale import StaleEdit, check_rev as _check_rev, part_key as _part_key  # noqa: F401 (StaleEdit: for routes)
 
 TEXT_MAX = 20_000          # one paragraph; a 10,000-character paragraph must fit
 SUBJECT_MAX = 500
 LABEL_MAX = 100
-
-
-class StaleEdit(StaleError):
-    """The part changed since the editor loaded it; `current` is what it holds now."""
-
-    def __init__(self, message: str, current=None):
-        super().__init__(message)
-        self.current = current
 
 
 # --- field checks --------------------------------------------------------------------------------
@@ -221,26 +215,16 @@ def _renumber(items: list) -> None:
             item.position = i
 
 
+EDIT_REFUSED = "Chỉ người soạn, người cùng soạn, Chủ tịch hoặc Phó Chủ tịch mới được sửa dự thảo này."
+
+
 def ensure_editable(plan: Plan, actor: User) -> None:
+    """The one gate of every change to a plan's content: its state, then Plan.can_edit."""
     if plan.state not in EDITABLE:
         raise DomainError(f"Kế hoạch đang ở trạng thái “{plan.state.label}”: không thể sửa. "
                           f"Chỉ dự thảo hoặc kế hoạch bị trả lại mới sửa được.")
     if not plan.can_edit(actor):
-        raise PermissionDenied("Chỉ người soạn kế hoạch hoặc Chủ tịch mới được sửa dự thảo này.")
-
-
-def _check_rev(obj, rev, label: str, describe) -> None:
-    try:
-        rev = int(rev)
-    except (TypeError, ValueError):
-        rev = -1
-    if obj.rev != rev:
-        last = last_version(obj.plan_id if hasattr(obj, "plan_id") else obj.id)
-        who = (f"{last.author.full_name} sửa lúc {fmt_datetime(last.created_at)}" if last and last.author
-               else "người khác sửa")
-        raise StaleEdit(f"{label[0].upper() + label[1:]} này vừa được {who}, trong lúc bạn đang sửa. "
-                        f"Nội dung hiện tại: “{describe(obj)}”. Bản của bạn vẫn còn trong ô nhập: "
-                        f"hãy xem lại rồi lưu lần nữa nếu vẫn muốn thay.", current=obj)
+        raise PermissionDenied(EDIT_REFUSED)
 
 
 def _describe(kind: str, part) -> str:
@@ -278,7 +262,7 @@ def update_part(plan: Plan, kind: str, part_id: int, rev, data: dict, *, actor: 
     if changed:
         part.rev += 1
         db.session.flush()
-        touch(plan, actor, f"Sửa {spec.label}: {_describe(kind, part)[:80]}")
+        touch(plan, actor, f"Sửa {spec.label}: {_describe(kind, part)[:80]}", part=part)
     return part
 
 
@@ -367,7 +351,7 @@ def _apply_plan_fields(plan: Plan, clean: dict, actor: User, summary: str) -> No
     if changed:
         plan.rev += 1
         _refresh_keys(plan)
-        touch(plan, actor, summary)
+        touch(plan, actor, summary, part=plan)
 
 
 def _refresh_keys(plan: Plan) -> None:
@@ -378,14 +362,15 @@ def _refresh_keys(plan: Plan) -> None:
 
 # --- versions ------------------------------------------------------------------------------------
 
-def touch(plan: Plan, actor: User | None, summary: str) -> PlanVersion:
+def touch(plan: Plan, actor: User | None, summary: str, *, part=None) -> PlanVersion:
     """Record a saved change: a full snapshot version, the audit entry, the modification time."""
     plan.updated_at = utcnow()
     db.session.flush()
     doc = to_document(plan)
     plan.version_count = (plan.version_count or 0) + 1
     version = PlanVersion(plan_id=plan.id, number=plan.version_count, author_id=getattr(actor, "id", None),
-                          summary=summary[:300], content=canonical(doc), content_hash=content_hash(doc))
+                          summary=summary[:300], part_key=_part_key(part) if part is not None else None,
+                          content=canonical(doc), content_hash=content_hash(doc))
     db.session.add(version)
     record("plan_created" if version.number == 1 else "plan_edited", plan, actor=actor, summary=summary,
            data={"version": version.number, "hash": version.content_hash})
@@ -482,7 +467,7 @@ def delete_plan(plan: Plan, *, actor: User) -> None:
     if not plan.can_delete(actor):
         if plan.state != PlanStatus.DRAFT:
             raise DomainError("Chỉ xóa được kế hoạch đang là dự thảo.")
-        raise PermissionDenied("Chỉ người soạn hoặc Chủ tịch mới được xóa dự thảo này.")
+        raise PermissionDenied("Chỉ người soạn, Chủ tịch hoặc Phó Chủ tịch mới được xóa dự thảo này.")
     record("plan_deleted", plan, actor=actor, summary=f"Xóa dự thảo “{plan.subject}”")
     db.session.delete(plan)
     db.session.flush()

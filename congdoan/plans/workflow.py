@@ -1,7 +1,8 @@
 """The life of a plan: one table of transitions and the one function that writes `plans.status`.
 
     action    from                 to         who
-    submit    draft, returned      submitted  the author or the chair
+    submit    draft, returned      submitted  those who manage the draft (Plan.can_manage: its author,
+                                              the chair, a vice chair), never a co-editor
     approve   submitted            approved   the decision rule (approvals.services), never a person
     return    submitted            returned   the decision rule, or the chair with a reason
     sign      approved             issued     the chair, or the vice chair the chair has delegated
@@ -29,8 +30,8 @@ from .models import Plan, PlanStatus
 S = PlanStatus
 
 
-def _author_or_chair(plan: Plan, user) -> bool:
-    return user is not None and (user.id == plan.author_id or user.has_role(Role.CHAIR))
+def _manager(plan: Plan, user) -> bool:
+    return user is not None and plan.can_manage(user)
 
 
 def _system(plan: Plan, user) -> bool:
@@ -62,7 +63,7 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
-    Transition("submit", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, _author_or_chair,
+    Transition("submit", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, _manager,
                "trình Ban Chấp hành duyệt", "plan_submitted"),
     Transition("approve", frozenset({S.SUBMITTED}), S.APPROVED, _system, "duyệt", "plan_approved"),
     Transition("return", frozenset({S.SUBMITTED}), S.RETURNED, _rule_or_chair, "trả lại để sửa", "plan_returned"),
