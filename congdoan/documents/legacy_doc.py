@@ -13,6 +13,7 @@ its extra step (the person would otherwise wait on a "being converted" page for 
 """
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -61,7 +62,6 @@ def kind_of(data: bytes) -> str | None:
 
 def profile_dir() -> Path:
     """A LibreOffice profile of its own: an import never waits behind a PDF the worker is making."""
-    import os
     uid = os.getuid() if hasattr(os, "getuid") else 0
     return Path(tempfile.gettempdir()) / f"congdoan-lo-import-profile-{uid}"
 

@@ -140,6 +140,9 @@ def _kill(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
         pass
+    for pipe in (proc.stdout, proc.stderr):   # communicate() was interrupted: close what it left open
+        if pipe is not None:
+            pipe.close()
 
 
 def convert_to_pdf(docx_bytes: bytes, *, timeout: float = 120,

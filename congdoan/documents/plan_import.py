@@ -37,6 +37,10 @@ def import_plan(data: bytes, filename: str, *, actor: User,
         raise ValidationFailed({"file": str(exc)}) from None
     doc = result.document
     if not clean_text(doc.get("subject")):
+        if converted is not data:   # LibreOffice reads a damaged file as plain text, without a plan in it
+            raise ValidationFailed({"file": "Tệp .doc có thể bị hỏng: sau khi chuyển sang .docx không tìm thấy "
+                                            "trích yếu (tên kế hoạch), cần dòng “KẾ HOẠCH” và tên kế hoạch "
+                                            "ngay dưới. Hãy mở tệp bằng Word, lưu thành .docx rồi tải lên lại."})
         raise ValidationFailed({"file": "Không tìm thấy trích yếu (tên kế hoạch) trong tệp: cần dòng "
                                         "“KẾ HOẠCH” và tên kế hoạch ngay dưới."})
     defaults = new_document(doc["subject"], doc.get("period") or "")
