@@ -118,7 +118,7 @@ def _archive(doc: dict, defaults: dict) -> list[dict]:
     recipients = [clean_text(r) for r in doc.get("recipients") or [] if clean_text(r)]
     doc["recipients"] = recipients
     lines.append({"field": "Nơi nhận", "anchor": _CLOSING, "text": (
-        "giữ nguyên " + "; ".join(r.rstrip(";") for r in recipients) + "." if recipients
+        "giữ nguyên “" + "; ".join(r.rstrip(";") for r in recipients).rstrip(".") + ".”" if recipients
         else "tệp không có phần “Nơi nhận:”; bản lưu trữ để trống.")})
     _fill_header(doc, defaults, lines)
     return lines
