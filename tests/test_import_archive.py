@@ -186,3 +186,13 @@ def test_a_draft_from_a_complete_file_lists_only_number_and_date():
     # the example has its header and signature block; its signer's name is missing and so filled
     assert fields == ["Số văn bản", "Ngày văn bản", "Người ký"]
     assert plan.sign_on_behalf == "TM. BCH CÔNG ĐOÀN" and plan.signer_name == "Nguyễn Thị Hoa"
+
+
+def test_the_command_line_archives_with_a_flag(runner, tmp_path):
+    committee = make_committee()
+    old = tmp_path / "ke-hoach-12.docx"
+    old.write_bytes(edited(EXAMPLE, numbered_12))
+    result = runner.invoke(args=["plans", "import", str(old), "--archive"])
+    assert result.exit_code == 0, result.output
+    plan = db.session.get(Plan, int(result.stdout.strip().splitlines()[-1]))
+    assert plan.state == PlanStatus.ARCHIVED and plan.number == "12/KH-CĐ" and plan.author_id == committee.chair.id
