@@ -111,3 +111,31 @@ def test_a_template_zip_bomb_is_refused_before_docxtpl_loads_it():
     bomb = rebuilt(template, {"word/document.xml": text_document(2000, 50_000)})
     with pytest.raises(TemplateError, match="giải nén"):
         check_template(bomb)
+
+
+def test_the_68_mb_bomb_is_refused_on_the_import_page_quickly_and_nothing_is_written(example, client, signed_in):
+    import time
+
+    import sqlalchemy as sa
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    from congdoan.audit.models import AuditEntry
+    from congdoan.extensions import db
+    from congdoan.plans.models import Plan
+
+    from .conftest import make_user, text_of
+
+    bomb = rebuilt(example, {"word/document.xml": text_document(5000, 13_600)})
+    signed_in(make_user(roles=["committee"]))
+    page = text_of(client.get("/ke-hoach/nhap-word"))
+    assert "500.000 ký tự" in page                      # the form says the limit
+    file = FileStorage(io.BytesIO(bomb), filename="ke-hoach.docx", content_type="application/octet-stream")
+    boundary, body = encode_multipart({"csrf_token": client.csrf_token(), "mode": "draft", "file": file})
+    started = time.monotonic()
+    response = client.post("/ke-hoach/nhap-word", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert time.monotonic() - started < 5
+    assert response.status_code == 422 and "tối đa 16 MB" in text_of(response)
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Plan)).scalar() == 0
+    assert db.session.execute(sa.select(sa.func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.action == "plan_imported")).scalar() == 0
