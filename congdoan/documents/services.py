@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
-from ..audit.service import entries_for, record
+from ..audit.service import record
 from ..dates import local_today, utcnow
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
@@ -30,7 +30,7 @@ from ..plans.document import content_hash, document_of, to_document
 from ..plans.models import Plan, PlanStatus
 from ..plans.workflow import can as plan_can
 from ..plans.workflow import transition
-from ..text import clean_text, file_name, fold
+from ..text import file_name, fold
 from . import pdf as pdf_tools
 from .cache import DocxCache
 from .ceilings import MAX_TEMPLATE_UPLOAD

@@ -448,7 +448,7 @@ def create_from_document(doc: dict, *, actor: User, summary: str, source: Plan |
                          archived: bool = False) -> Plan:
     """A new draft holding the given document (demo seed, Word import, copy of another plan).
     archived=True: a plan issued before the intranet, born archived with the number it was issued
-    under (documents/archive.py); it never moves to another status and is never in the register."""
+    under (documents/import_modes.py); it never moves to another status and is never in the register."""
     if not clean_text(doc.get("subject")):
         raise ValidationFailed({"subject": "Vui lòng nhập trích yếu (tên kế hoạch)."})
     status = PlanStatus.ARCHIVED if archived else PlanStatus.DRAFT
@@ -457,7 +457,7 @@ def create_from_document(doc: dict, *, actor: User, summary: str, source: Plan |
     db.session.add(plan)
     fill_plan(plan, doc)
     # a draft's number is given only when it is signed; an archived plan keeps its own
-    plan.number = clean_text(doc.get("number"))[:50] or None if archived else None
+    plan.number = (clean_text(doc.get("number"))[:50] or None) if archived else None
     _refresh_keys(plan)
     db.session.flush()
     touch(plan, actor, summary)
@@ -506,8 +506,8 @@ def _visible(user: User):
 
 
 def visible_plans(user: User):
-    """A select of the plans this person may see: all for the committee, issued and approved ones
-    (and their own drafts) for everyone else."""
+    """A select of the plans this person may see: all for the committee, approved, issued and
+    archived ones (and their own drafts) for everyone else."""
     condition = _visible(user)
     query = sa.select(Plan)
     return query if condition is None else query.where(condition)
