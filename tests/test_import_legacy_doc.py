@@ -141,3 +141,14 @@ def test_a_conversion_that_takes_too_long_is_stopped(slow_soffice, monkeypatch):
     with pytest.raises(ProcessLookupError):    # the whole process group was ended
         os.kill(pid, 0)
     assert plan_count() == 0
+
+
+def test_the_import_profile_runs_no_macro_and_fetches_no_linked_content(tmp_path, monkeypatch):
+    monkeypatch.setattr(legacy_doc.tempfile, "gettempdir", lambda: str(tmp_path))
+    settings = legacy_doc.profile_dir() / "user" / "registrymodifications.xcu"
+    text = settings.read_text(encoding="utf-8")
+    for setting in ('"MacroSecurityLevel" oor:op="fuse"><value>3<', '"DisableMacrosExecution" oor:op="fuse"><value>true<',
+                    '"BlockUntrustedRefererLinks" oor:op="fuse"><value>true<'):
+        assert setting in text
+    settings.write_text("<oor:items/>", encoding="utf-8")     # LibreOffice lost them: written again
+    assert "BlockUntrustedRefererLinks" in (legacy_doc.profile_dir() / "user" / "registrymodifications.xcu").read_text()

@@ -60,10 +60,34 @@ def kind_of(data: bytes) -> str | None:
     return None
 
 
+# The file comes from a stranger: no macro runs, and nothing it links to (a picture on a web server,
+# a file:/// path on this server) is fetched into the converted copy. Settings of LibreOffice's
+# Common.xcs, written into the import profile before LibreOffice first creates it.
+_HARDENING = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">
+ <prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop>
+ <prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop>
+ <prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>
+</item>
+</oor:items>
+"""
+
+
 def profile_dir() -> Path:
-    """A LibreOffice profile of its own: an import never waits behind a PDF the worker is making."""
+    """A LibreOffice profile of its own: an import never waits behind a PDF the worker is making,
+    and the profile carries the hardening above (rewritten when LibreOffice has dropped it)."""
     uid = os.getuid() if hasattr(os, "getuid") else 0
-    return Path(tempfile.gettempdir()) / f"congdoan-lo-import-profile-{uid}"
+    profile = Path(tempfile.gettempdir()) / f"congdoan-lo-import-profile-{uid}"
+    settings = profile / "user" / "registrymodifications.xcu"
+    try:
+        current = settings.read_text(encoding="utf-8") if settings.is_file() else ""
+    except OSError:
+        current = ""
+    if "BlockUntrustedRefererLinks" not in current:
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text(_HARDENING, encoding="utf-8")
+    return profile
 
 
 def to_docx(data: bytes, *, timeout: float | None = None) -> bytes:
