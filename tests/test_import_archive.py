@@ -196,3 +196,13 @@ def test_the_command_line_archives_with_a_flag(runner, tmp_path):
     assert result.exit_code == 0, result.output
     plan = db.session.get(Plan, int(result.stdout.strip().splitlines()[-1]))
     assert plan.state == PlanStatus.ARCHIVED and plan.number == "12/KH-CĐ" and plan.author_id == committee.chair.id
+
+
+def test_a_refused_file_keeps_the_chosen_way_in_on_the_form(client, signed_in):
+    signed_in(make_user(roles=["committee"]))
+    response = upload(client, b"%PDF-1.7 not word", "archive", "cu.pdf")
+    assert response.status_code == 422 and "Đây là tệp PDF" in text_of(response)
+    html = response.get_data(as_text=True)
+    assert 'value="archive" aria-describedby="mode-hint-archive" checked' in html
+    assert 'value="draft" aria-describedby="mode-hint-draft" checked' not in html
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Plan)).scalar() == 0
