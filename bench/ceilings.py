@@ -3,7 +3,8 @@
     python -m bench.ceilings [WORD]     (only the cases whose label contains WORD)
 
 Each case runs in a fresh Python process reading a file built beforehand, so the peak resident
-memory (getrusage ru_maxrss) is that of the read alone (the CPU time includes LibreOffice's for a .doc; its memory is its own process's); the table shows the process's peak before
+memory (getrusage ru_maxrss) is that of the read alone (the CPU time includes LibreOffice's for a
+.doc; its memory is its own process's); the table shows the process's peak before
 the read (Python + the libraries), the peak after it, their difference (tracemalloc is left off: it
 slows allocation-heavy reads several times over), the wall time and the CPU time (user + system: on a busy machine the wall time
 mostly measures the other processes). Cases: the largest accepted .xlsx (50,000 members; and text close to

@@ -147,7 +147,8 @@ def test_the_import_profile_runs_no_macro_and_fetches_no_linked_content(tmp_path
     monkeypatch.setattr(legacy_doc.tempfile, "gettempdir", lambda: str(tmp_path))
     settings = legacy_doc.profile_dir() / "user" / "registrymodifications.xcu"
     text = settings.read_text(encoding="utf-8")
-    for setting in ('"MacroSecurityLevel" oor:op="fuse"><value>3<', '"DisableMacrosExecution" oor:op="fuse"><value>true<',
+    for setting in ('"MacroSecurityLevel" oor:op="fuse"><value>3<',
+                    '"DisableMacrosExecution" oor:op="fuse"><value>true<',
                     '"BlockUntrustedRefererLinks" oor:op="fuse"><value>true<'):
         assert setting in text
     settings.write_text("<oor:items/>", encoding="utf-8")     # LibreOffice lost them: written again
