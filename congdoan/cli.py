@@ -129,8 +129,11 @@ def register_cli(app: Flask) -> None:
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--author", "author_email", default=None,
                   help="Email người soạn (mặc định: Chủ tịch đang hoạt động đầu tiên).")
-    def plans_import(file: Path, author_email: str | None):
-        """Nhập một kế hoạch Word (.docx) thành dự thảo mới; in ra số hiệu (id) của kế hoạch."""
+    @click.option("--archive", is_flag=True,
+                  help="Lưu trữ kế hoạch đã ban hành: giữ số, ngày, người ký và nơi nhận như trong tệp.")
+    def plans_import(file: Path, author_email: str | None, archive: bool):
+        """Nhập một kế hoạch Word (.docx, .doc) thành dự thảo mới (hoặc lưu trữ, --archive); in ra số
+        hiệu (id) của kế hoạch."""
         from .documents.services import import_plan
         from .errors import DomainError
         from .people.models import User, UserRole
@@ -148,7 +151,8 @@ def register_cli(app: Flask) -> None:
                 raise click.ClickException("Chưa có Chủ tịch đang hoạt động: hãy chỉ rõ người soạn bằng --author EMAIL.")
         with _request_context():
             try:
-                plan, result = import_plan(file.read_bytes(), file.name, actor=author)
+                plan, result = import_plan(file.read_bytes(), file.name, actor=author,
+                                           mode="archive" if archive else "draft")
             except DomainError as exc:
                 db.session.rollback()
                 raise click.ClickException(exc.message) from None

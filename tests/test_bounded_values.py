@@ -108,7 +108,7 @@ def test_download_names_are_bounded_safe_and_keep_vietnamese(client, signed_in):
 def test_a_word_file_with_overlong_lines_imports_cut_to_the_columns_with_a_note(client, signed_in, monkeypatch):
     """Whatever a Word file holds, the plan's columns take it: each line is cut to its column and
     the import report says so (the importer itself is tested on real files in test_docx_import)."""
-    from congdoan.documents import services as doc_services
+    from congdoan.documents import plan_import as doc_services   # where the upload meets the importer
     from congdoan.documents.importer import ImportResult
     from congdoan.plans.services import new_document
     committee = make_committee()

@@ -70,14 +70,24 @@ def test_a_small_docx_holding_68_mb_of_text_is_refused_before_parsing(example):
 
 
 def test_the_total_text_of_a_word_plan_has_a_ceiling(example, monkeypatch):
-    # 1,500 paragraphs of 1,000 characters: 1.5 M characters, a few MB of XML that packs normally
-    big = rebuilt(example, {"word/document.xml": text_document(1500, 1000, varied=True)})
+    # 600 paragraphs of 1,000 characters: 600,000 characters, a few MB of XML that packs normally
+    assert ceilings.MAX_TEXT_CHARS == 500_000   # 5 times the longest real plan (issue 17 point 4)
+    big = rebuilt(example, {"word/document.xml": text_document(600, 1000, varied=True)})
     with pytest.raises(ImportFailed) as refused:
         import_plan_docx(big)
-    assert "1.000.000 ký tự" in str(refused.value)
+    assert "tối đa 500.000 ký tự" in str(refused.value)
     monkeypatch.setattr(ceilings, "MAX_TEXT_CHARS", 1_000)
     with pytest.raises(ImportFailed, match="1.000 ký tự"):
         import_plan_docx(example)
+
+
+def test_a_plan_just_under_the_text_ceiling_is_imported(example):
+    # 498 paragraphs of 1,000 characters and the type line: just under 500,000 characters
+    near = rebuilt(example, {"word/document.xml": text_document(498, 1000, varied=True)})
+    result = import_plan_docx(near)
+    text = sum(len(line["text"]) for section in result.document["sections"] for line in section["lines"])
+    text += len(result.document["opening"]) + sum(len(b) for b in result.document["bases"])
+    assert text > 450_000               # kept whole (spaces at line ends aside), nothing refused
 
 
 def test_too_many_xml_elements_are_refused_while_streaming(example, monkeypatch):
@@ -101,3 +111,31 @@ def test_a_template_zip_bomb_is_refused_before_docxtpl_loads_it():
     bomb = rebuilt(template, {"word/document.xml": text_document(2000, 50_000)})
     with pytest.raises(TemplateError, match="giải nén"):
         check_template(bomb)
+
+
+def test_the_68_mb_bomb_is_refused_on_the_import_page_quickly_and_nothing_is_written(example, client, signed_in):
+    import time
+
+    import sqlalchemy as sa
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    from congdoan.audit.models import AuditEntry
+    from congdoan.extensions import db
+    from congdoan.plans.models import Plan
+
+    from .conftest import make_user, text_of
+
+    bomb = rebuilt(example, {"word/document.xml": text_document(5000, 13_600)})
+    signed_in(make_user(roles=["committee"]))
+    page = text_of(client.get("/ke-hoach/nhap-word"))
+    assert "500.000 ký tự" in page                      # the form says the limit
+    file = FileStorage(io.BytesIO(bomb), filename="ke-hoach.docx", content_type="application/octet-stream")
+    boundary, body = encode_multipart({"csrf_token": client.csrf_token(), "mode": "draft", "file": file})
+    started = time.monotonic()
+    response = client.post("/ke-hoach/nhap-word", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert time.monotonic() - started < 5
+    assert response.status_code == 422 and "tối đa 16 MB" in text_of(response)
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Plan)).scalar() == 0
+    assert db.session.execute(sa.select(sa.func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.action == "plan_imported")).scalar() == 0

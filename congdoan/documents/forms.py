@@ -16,7 +16,7 @@ class TemplateForm(Form):
 
 
 class ImportForm(Form):
-    file = FileField("Tệp kế hoạch Word (.docx, tối đa 20 MB)")
+    file = FileField("Tệp kế hoạch Word (.docx hoặc .doc, tối đa 20 MB)")
 
 
 class VerifyFileForm(Form):

@@ -42,6 +42,18 @@ class PdfError(Exception):
     it is for the administrator (the job's last error), not for members."""
 
 
+class ConversionBusy(PdfError):
+    """Another conversion held the profile until the deadline."""
+
+
+class ConversionTimeout(PdfError):
+    """LibreOffice did not finish in time; its process group was ended."""
+
+
+class ConversionTooLarge(PdfError):
+    """The converted file is larger than the caller allows."""
+
+
 def soffice_path() -> str | None:
     """Where LibreOffice's soffice is: $CONGDOAN_SOFFICE, the PATH, or the usual install places."""
     configured = os.environ.get("CONGDOAN_SOFFICE")
@@ -91,7 +103,7 @@ def _exclusive(profile: Path, deadline: float):
     """Hold the profile's lock; give up (PdfError) at the deadline."""
     if fcntl is None:
         if not _thread_lock.acquire(timeout=max(deadline - time.monotonic(), 0)):
-            raise PdfError("Máy chủ đang bận tạo PDF khác, vui lòng thử lại sau ít phút.")
+            raise ConversionBusy("Máy chủ đang bận tạo PDF khác, vui lòng thử lại sau ít phút.")
         try:
             yield
         finally:
@@ -106,7 +118,7 @@ def _exclusive(profile: Path, deadline: float):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise PdfError("Máy chủ đang bận tạo PDF khác, vui lòng thử lại sau ít phút.")
+                    raise ConversionBusy("Máy chủ đang bận tạo PDF khác, vui lòng thử lại sau ít phút.")
                 time.sleep(0.05)
         try:
             yield
@@ -128,36 +140,52 @@ def _kill(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
         pass
+    for pipe in (proc.stdout, proc.stderr):   # communicate() was interrupted: close what it left open
+        if pipe is not None:
+            pipe.close()
 
 
 def convert_to_pdf(docx_bytes: bytes, *, timeout: float = 120,
                    profile_dir: str | Path | None = None) -> bytes:
     """The PDF of a .docx, made by LibreOffice. Raises PdfError with a Vietnamese message."""
+    if not docx_bytes:
+        raise PdfError("Không có nội dung văn bản để chuyển sang PDF.")
+    data = convert(docx_bytes, source_name="van-ban.docx", target="pdf:writer_pdf_Export",
+                   result_name="van-ban.pdf", what="PDF", timeout=timeout, profile_dir=profile_dir)
+    if not data.startswith(b"%PDF"):
+        raise PdfError("LibreOffice trả về một tệp không phải PDF.")
+    return data
+
+
+def convert(data: bytes, *, source_name: str, target: str, result_name: str, what: str,
+            timeout: float, profile_dir: str | Path | None = None, max_result: int | None = None) -> bytes:
+    """Convert one file with LibreOffice (`soffice --convert-to target`) in a temporary folder,
+    under the profile's lock, ending the whole process group at `timeout` seconds. `what` names the
+    result in the messages ("PDF", "tệp .docx"). Raises PdfError (Vietnamese); a result larger
+    than `max_result` bytes is refused before it is read."""
     soffice = soffice_path()
     if soffice is None:
         raise PdfError(missing_detail())
-    if not docx_bytes:
-        raise PdfError("Không có nội dung văn bản để chuyển sang PDF.")
     profile = Path(profile_dir) if profile_dir else default_profile_dir()
     profile.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + timeout
 
-    with _exclusive(profile, deadline), tempfile.TemporaryDirectory(prefix="congdoan-pdf-") as work:
-        source = Path(work) / "van-ban.docx"
-        source.write_bytes(docx_bytes)
+    with _exclusive(profile, deadline), tempfile.TemporaryDirectory(prefix="congdoan-lo-") as work:
+        source = Path(work) / source_name
+        source.write_bytes(data)
         outdir = Path(work) / "out"
         outdir.mkdir()
         command = [
             soffice,
             "--headless", "--norestore", "--nolockcheck",
             f"-env:UserInstallation={profile.resolve().as_uri()}",
-            "--convert-to", "pdf:writer_pdf_Export",
+            "--convert-to", target,
             "--outdir", str(outdir),
             str(source),
         ]
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise PdfError("Quá thời gian chờ tạo PDF, vui lòng thử lại.")
+            raise ConversionBusy(f"Quá thời gian chờ tạo {what}, vui lòng thử lại.")
         env = dict(os.environ, HOME=os.environ.get("HOME") or work)
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 stdin=subprocess.DEVNULL, cwd=work, env=env,
@@ -166,17 +194,16 @@ def convert_to_pdf(docx_bytes: bytes, *, timeout: float = 120,
             _, stderr = proc.communicate(timeout=remaining)
         except subprocess.TimeoutExpired:
             _kill(proc)
-            raise PdfError(f"LibreOffice không tạo xong PDF sau {int(timeout)} giây.") from None
+            raise ConversionTimeout(f"LibreOffice không tạo xong {what} sau {int(timeout)} giây.") from None
         except BaseException:
             _kill(proc)
             raise
-        pdf = outdir / "van-ban.pdf"
-        if proc.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        result = outdir / result_name
+        if proc.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
             detail = stderr.decode("utf-8", "replace").strip()[-300:]
-            raise PdfError("LibreOffice không tạo được tệp PDF"
+            raise PdfError(f"LibreOffice không tạo được {what}"
                            + (f" (mã lỗi {proc.returncode})" if proc.returncode else "")
                            + (f": {detail}" if detail else "."))
-        data = pdf.read_bytes()
-    if not data.startswith(b"%PDF"):
-        raise PdfError("LibreOffice trả về một tệp không phải PDF.")
-    return data
+        if max_result is not None and result.stat().st_size > max_result:
+            raise ConversionTooLarge(f"LibreOffice tạo ra {what} quá lớn.")
+        return result.read_bytes()

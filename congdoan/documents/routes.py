@@ -19,7 +19,8 @@ from ..plans.routes import get_plan_or_404
 from ..submissions.service import once_per_submission
 from ..text import file_name
 from ..web import redirect_to, render
-from . import services
+from . import ceilings, import_modes, services
+from . import pdf as pdf_tools
 from .forms import ImportForm, SealForm, SignatureForm, TemplateForm, VerifyFileForm
 from .render import DEFAULT_TEMPLATE
 
@@ -140,21 +141,31 @@ def verify(code: str):
 def import_word():
     form = ImportForm()
     error = None
+    mode = request.form.get("mode", import_modes.DRAFT) if request.method == "POST" else import_modes.DRAFT
     if form.validate_on_submit():
         data, filename = _read(form.file.data, services.MAX_IMPORT_BYTES)
         if not data:
-            error = "Vui lòng chọn tệp kế hoạch Word (.docx) để tải lên."
+            error = "Vui lòng chọn tệp kế hoạch Word (.docx hoặc .doc) để tải lên."
         else:
             try:
-                plan, _ = services.import_plan(data, filename, actor=current_user)
+                plan, _ = services.import_plan(data, filename, actor=current_user, mode=mode)
             except ValidationFailed as exc:
                 db.session.rollback()
                 error = exc.message
             else:
                 db.session.commit()
-                flash("Đã nhập kế hoạch thành dự thảo mới. Xem lại báo cáo bên dưới rồi soạn tiếp.", "success")
+                if mode == import_modes.ARCHIVE:
+                    flash(f"Đã lưu trữ kế hoạch đã ban hành “{plan.subject}”"
+                          + (f", số {plan.number}" if plan.number else "") + ". Xem lại báo cáo bên dưới.",
+                          "success")
+                else:
+                    flash(f"Đã nhập kế hoạch “{plan.subject}” thành dự thảo mới. Xem lại báo cáo bên dưới "
+                          "rồi soạn tiếp.", "success")
                 return redirect_to("documents.import_report", plan_id=plan.id)
-    return render("documents/import.html", form=form, error=error, status=422 if error else 200)
+    return render("documents/import.html", form=form, error=error, mode=mode, modes=import_modes.MODES,
+                  hints=import_modes.HINTS, max_chars=f"{ceilings.MAX_TEXT_CHARS:,}".replace(",", "."),
+                  soffice=pdf_tools.soffice_path() is not None,
+                  status=422 if error else 200)
 
 
 @bp.route("/ke-hoach/<int:plan_id>/bao-cao-nhap")
@@ -322,5 +333,5 @@ def plan_files_context(plan: Plan) -> dict:
     """What the plan page's status bar needs to offer the files and the signing button."""
     signed = services.signed_for(plan.id)
     return {"signed": signed, **_pdf_context(signed),
-            "is_issued": plan.state == PlanStatus.ISSUED,
+            "is_issued": plan.state in (PlanStatus.ISSUED, PlanStatus.ARCHIVED),
             "verify_link": url_for("documents.verify", code=signed.verify_code) if signed else None}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
-from ..audit.service import entries_for, record
+from ..audit.service import record
 from ..dates import local_today, utcnow
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
@@ -30,13 +30,12 @@ from ..plans.document import content_hash, document_of, to_document
 from ..plans.models import Plan, PlanStatus
 from ..plans.workflow import can as plan_can
 from ..plans.workflow import transition
-from ..text import clean_text, file_name, fold
+from ..text import file_name, fold
 from . import pdf as pdf_tools
 from .cache import DocxCache
 from .ceilings import MAX_TEMPLATE_UPLOAD
 from .images import MAX_UPLOAD_BYTES as MAX_IMAGE_BYTES
 from .images import CheckedImage, ImageRefused, check_image
-from .importer import ImportFailed, ImportResult, import_plan_docx
 from .models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature
 from .pdf_jobs import pdf_state, queue_pdf
 from .render import TemplateError, check_template, render_plan, renderer_fingerprint, template_digest
@@ -464,7 +463,7 @@ def plan_docx(plan: Plan) -> FileOut:
     signed = signed_for(plan.id)
     if signed is not None:
         return FileOut(signed.docx, _filename(plan, signed.number, "docx", False), DOCX_MIME)
-    draft = plan.state != PlanStatus.ISSUED
+    draft = plan.state not in (PlanStatus.ISSUED, PlanStatus.ARCHIVED)   # an archived plan prints its own number
     org = Organisation.get()
     doc, settings = document_of(plan), render_org(org)
     name = _filename(plan, None if draft else plan.number, "docx", draft)
@@ -519,46 +518,5 @@ def compare_file(signed: SignedDocument, data: bytes) -> str | None:
     return None
 
 
-# ------------------------------------------------------------------------------------ import
-
-def import_plan(data: bytes, filename: str, *, actor: User) -> tuple[Plan, ImportResult]:
-    """A new draft from an uploaded Word plan, with the report of what was not understood.
-
-    Refused: someone outside the committee; a file that is not a readable .docx plan (not Word,
-    too large, encrypted, damaged, without a subject).
-    """
-    from ..plans.document import fit_document
-    from ..plans.services import create_from_document, new_document
-
-    if not actor.is_committee_member:
-        raise PermissionDenied("Chỉ Ủy viên Ban Chấp hành mới được nhập kế hoạch.")
-    try:
-        result = import_plan_docx(data)
-    except ImportFailed as exc:
-        raise ValidationFailed({"file": str(exc)}) from None
-    doc = result.document
-    if not clean_text(doc.get("subject")):
-        raise ValidationFailed({"file": "Không tìm thấy trích yếu (tên kế hoạch) trong tệp: cần dòng "
-                                        "“KẾ HOẠCH” và tên kế hoạch ngay dưới."})
-    defaults = new_document(doc["subject"], doc.get("period") or "")
-    for key in ("upper_union", "union_name", "place", "recipients"):
-        if not doc.get(key):
-            doc[key] = defaults[key]
-    signature = {**defaults["signature"], **{k: v for k, v in (doc.get("signature") or {}).items() if v}}
-    doc["signature"] = signature
-    result.report.extend(fit_document(doc))
-    name = file_name(filename, 200, default="ke-hoach.docx")
-    plan = create_from_document(doc, actor=actor, summary=f"Nhập từ tệp Word “{name}”")
-    record("plan_imported", plan, actor=actor,
-           summary=f"Báo cáo nhập từ Word: {len(result.report)} điểm cần xem lại",
-           data={"file": name, "report": result.report, "stats": result.stats})
-    return plan, result
-
-
-def import_report(plan: Plan) -> dict | None:
-    """The report kept when the plan was imported from Word (None if it was not)."""
-    import json
-    for entry in entries_for("plans", plan.id):
-        if entry.action == "plan_imported":
-            return json.loads(entry.data)
-    return None
+# Word import lives in plan_import.py; these names stay importable from here.
+from .plan_import import import_plan, import_report  # noqa: E402,F401

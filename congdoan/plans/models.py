@@ -24,6 +24,7 @@ class PlanStatus(str, enum.Enum):
     RETURNED = "returned"        # sent back for revision
     APPROVED = "approved"
     ISSUED = "issued"            # signed and numbered ("Đã ban hành")
+    ARCHIVED = "archived"        # issued before the intranet, imported as it was: read-only, outside the register
 
     @property
     def label(self) -> str:
@@ -36,9 +37,11 @@ STATUS_LABELS = {
     PlanStatus.RETURNED: "Trả lại để sửa",
     PlanStatus.APPROVED: "Đã duyệt",
     PlanStatus.ISSUED: "Đã ban hành",
+    PlanStatus.ARCHIVED: "Lưu trữ",
 }
 EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
-PUBLIC = frozenset({PlanStatus.APPROVED, PlanStatus.ISSUED})
+# Read by every member; the source of tasks and of new drafts. An archived plan was issued once.
+PUBLIC = frozenset({PlanStatus.APPROVED, PlanStatus.ISSUED, PlanStatus.ARCHIVED})
 
 activity_groups = sa.Table(
     "activity_groups", db.metadata,
@@ -90,7 +93,7 @@ class Plan(db.Model):
         back_populates="plan", order_by="PlanEditor.added_at", cascade="all, delete-orphan", passive_deletes=True)
 
     __table_args__ = (
-        sa.CheckConstraint("status IN ('draft', 'submitted', 'returned', 'approved', 'issued')",
+        sa.CheckConstraint("status IN ('draft', 'submitted', 'returned', 'approved', 'issued', 'archived')",
                            name="known_status"),
         sa.CheckConstraint("status != 'issued' OR number IS NOT NULL", name="issued_has_number"),
         sa.Index("ix_plans_status_year", "status", "year"),

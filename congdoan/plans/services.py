@@ -25,7 +25,7 @@ from ..people.roles import Role
 from ..search import starts_words
 from ..text import clean_text, fold, plain
 from .document import canonical, content_hash, fill_plan, guess_year, shift_years, to_document
-from .models import (EDITABLE, LineKind, Plan, PlanBasis, PlanLine, PlanSection, PlanStatus, PlanVersion,
+from .models import (EDITABLE, PUBLIC, LineKind, Plan, PlanBasis, PlanLine, PlanSection, PlanStatus, PlanVersion,
                      ScheduleActivity, ScheduleRow)
 from .stale import StaleEdit, check_rev as _check_rev, part_key as _part_key  # noqa: F401 (StaleEdit: for routes)
 
@@ -429,15 +429,20 @@ def create_plan(data: dict, *, actor: User) -> Plan:
     return create_from_document(new_document(subject, period), actor=actor, summary="Tạo dự thảo kế hoạch")
 
 
-def create_from_document(doc: dict, *, actor: User, summary: str, source: Plan | None = None) -> Plan:
-    """A new draft holding the given document (demo seed, Word import, copy of another plan)."""
+def create_from_document(doc: dict, *, actor: User, summary: str, source: Plan | None = None,
+                         archived: bool = False) -> Plan:
+    """A new draft holding the given document (demo seed, Word import, copy of another plan).
+    archived=True: a plan issued before the intranet, born archived with the number it was issued
+    under (documents/import_modes.py); it never moves to another status and is never in the register."""
     if not clean_text(doc.get("subject")):
         raise ValidationFailed({"subject": "Vui lòng nhập trích yếu (tên kế hoạch)."})
-    plan = Plan(author_id=actor.id, status=PlanStatus.DRAFT.value, subject="", year=local_today().year,
+    status = PlanStatus.ARCHIVED if archived else PlanStatus.DRAFT
+    plan = Plan(author_id=actor.id, status=status.value, subject="", year=local_today().year,
                 source_plan_id=source.id if source else None)
     db.session.add(plan)
     fill_plan(plan, doc)
-    plan.number = None                     # a number is given only when the plan is signed
+    # a draft's number is given only when it is signed; an archived plan keeps its own
+    plan.number = (clean_text(doc.get("number"))[:50] or None) if archived else None
     _refresh_keys(plan)
     db.session.flush()
     touch(plan, actor, summary)
@@ -482,13 +487,12 @@ def _visible(user: User):
     """The condition on plans for what this person may see (None: everything)."""
     if user.is_committee_member:
         return None
-    return sa.or_(Plan.status.in_([s.value for s in (PlanStatus.APPROVED, PlanStatus.ISSUED)]),
-                  Plan.author_id == user.id)
+    return sa.or_(Plan.status.in_([s.value for s in PUBLIC]), Plan.author_id == user.id)
 
 
 def visible_plans(user: User):
-    """A select of the plans this person may see: all for the committee, issued and approved ones
-    (and their own drafts) for everyone else."""
+    """A select of the plans this person may see: all for the committee, approved, issued and
+    archived ones (and their own drafts) for everyone else."""
     condition = _visible(user)
     query = sa.select(Plan)
     return query if condition is None else query.where(condition)

@@ -7,6 +7,9 @@
     return    submitted            returned   the decision rule, or the chair with a reason
     sign      approved             issued     the chair, or the vice chair the chair has delegated
 
+A plan issued before the intranet is imported born "archived" (plans.services.create_from_document,
+documents/import_modes.py): no transition leads to or from that status, so it stays read-only.
+
 An action not in the table for the plan's current state, or by someone the table does not name,
 raises DomainError (HTTP 409) / PermissionDenied (403) and changes nothing. The write is guarded
 by the state it was read in (UPDATE ... WHERE status = old), so two people acting at once cannot

@@ -23,7 +23,7 @@ from ..links import link
 from ..notifications.service import notify
 from ..people.models import Group, User, UserRole
 from ..people.roles import COMMITTEE_ROLES, Role
-from ..plans.models import PUBLIC, Plan, ScheduleActivity, ScheduleRow
+from ..plans.models import PUBLIC, Plan, PlanStatus, ScheduleActivity, ScheduleRow
 from ..text import clean_text
 from ..uploads.service import IMAGES_AND_PDF, MB, save_upload
 from . import cards, workflow
@@ -109,12 +109,12 @@ class ReviewLine:
 
 
 def check_can_assign(plan: Plan, actor: User) -> None:
-    """Refuses anyone but the chair and vice chairs, and a plan not approved or issued."""
+    """Refuses anyone but the chair and vice chairs, and a plan not approved, issued or archived."""
     if not actor.has_role(Role.CHAIR, Role.VICE_CHAIR):
         raise PermissionDenied("Chỉ Chủ tịch hoặc Phó Chủ tịch mới giao việc từ kế hoạch.")
     if plan.state not in PUBLIC:
-        raise DomainError(f"Chỉ giao việc từ kế hoạch đã duyệt hoặc đã ban hành (kế hoạch này đang ở trạng thái "
-                          f"“{plan.state.label}”).")
+        raise DomainError(f"Chỉ giao việc từ kế hoạch đã duyệt, đã ban hành hoặc lưu trữ (kế hoạch này đang ở "
+                          f"trạng thái “{plan.state.label}”).")
 
 
 def review_lines(plan: Plan, form=None, *, apply_defaults: bool = False) -> list[ReviewLine]:
@@ -599,7 +599,7 @@ def overview(user, *, today: dt.date | None = None) -> dict:
     plans_total = len(plan_counts_by_id)
     by_assignee = _named(needing_attention(assignee_counts.items(), OVERVIEW_GROUPS))
     waiting = db.session.execute(
-        sa.select(Plan).where(Plan.status.in_([s.value for s in PUBLIC]), ~handed)
+        sa.select(Plan).where(Plan.status.in_([s.value for s in PUBLIC if s != PlanStatus.ARCHIVED]), ~handed)
         .order_by(Plan.updated_at.desc()).limit(20)).scalars().all()
     return {"plans": plan_counts, "plans_total": plans_total, "by_assignee": by_assignee,
             "groups_total": len(assignee_counts), "waiting": waiting}

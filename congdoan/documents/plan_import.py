@@ -1,0 +1,67 @@
+"""Import of a Word plan into the database: the upload (converted from .doc or RTF when it is one),
+read by the importer, completed for the chosen way in (import_modes), stored as a new plan with
+the report kept in the audit trail (shown on the report page)."""
+from __future__ import annotations
+
+from ..audit.service import entries_for, record
+from ..errors import PermissionDenied, ValidationFailed
+from ..people.models import User
+from ..plans.models import Plan
+from ..text import clean_text, file_name
+from . import import_modes, legacy_doc
+from .importer import ImportFailed, ImportResult, import_plan_docx
+
+
+def import_plan(data: bytes, filename: str, *, actor: User,
+                mode: str = import_modes.DRAFT) -> tuple[Plan, ImportResult]:
+    """A plan from an uploaded Word file (.docx; .doc and RTF converted by LibreOffice), with the
+    report of what was not understood and the list of fields filled or kept (import_modes):
+    mode "draft" makes a new draft of this union, "archive" keeps an issued plan as it was
+    (status archived: its own number, never in the register).
+
+    Refused: someone outside the committee; an unknown mode; a file that is not a readable Word
+    plan (not Word, too large, too much text, encrypted, damaged, a .doc where LibreOffice is
+    missing, without a subject).
+    """
+    from ..plans.document import fit_document
+    from ..plans.services import create_from_document, new_document
+
+    if not actor.is_committee_member:
+        raise PermissionDenied("Chỉ Ủy viên Ban Chấp hành mới được nhập kế hoạch.")
+    if mode not in import_modes.MODES:
+        raise ValidationFailed({"mode": "Vui lòng chọn cách nhập: dự thảo mới hoặc lưu trữ kế hoạch đã ban hành."})
+    try:
+        converted = legacy_doc.to_docx(data)
+        result = import_plan_docx(converted)
+    except (ImportFailed, legacy_doc.LegacyRefused) as exc:
+        raise ValidationFailed({"file": str(exc)}) from None
+    doc = result.document
+    if not clean_text(doc.get("subject")):
+        if converted is not data:   # LibreOffice reads a damaged file as plain text, without a plan in it
+            raise ValidationFailed({"file": "Tệp .doc có thể bị hỏng: sau khi chuyển sang .docx không tìm thấy "
+                                            "trích yếu (tên kế hoạch), cần dòng “KẾ HOẠCH” và tên kế hoạch "
+                                            "ngay dưới. Hãy mở tệp bằng Word, lưu thành .docx rồi tải lên lại."})
+        raise ValidationFailed({"file": "Không tìm thấy trích yếu (tên kế hoạch) trong tệp: cần dòng "
+                                        "“KẾ HOẠCH” và tên kế hoạch ngay dưới."})
+    defaults = new_document(doc["subject"], doc.get("period") or "")
+    fields = import_modes.apply(doc, mode, defaults)
+    result.report.extend(fit_document(doc))
+    name = file_name(filename, 200, default="ke-hoach.docx")
+    archived = mode == import_modes.ARCHIVE
+    plan = create_from_document(doc, actor=actor, archived=archived,
+                                summary=(f"Lưu trữ kế hoạch đã ban hành từ tệp Word “{name}”" if archived
+                                         else f"Nhập từ tệp Word “{name}”"))
+    record("plan_imported", plan, actor=actor,
+           summary=f"Báo cáo nhập từ Word: {len(result.report)} điểm cần xem lại",
+           data={"file": name, "report": result.report, "stats": result.stats, "mode": mode,
+                 "fields": fields, "converted": converted is not data})
+    return plan, result
+
+
+def import_report(plan: Plan) -> dict | None:
+    """The report kept when the plan was imported from Word (None if it was not)."""
+    import json
+    for entry in entries_for("plans", plan.id):
+        if entry.action == "plan_imported":
+            return json.loads(entry.data)
+    return None
