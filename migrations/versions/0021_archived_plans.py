@@ -5,14 +5,14 @@ signer and recipients, in the columns every plan has (number, doc_date, sign_on_
 signer_title, signer_name, recipients); only the known_status check constraint must allow the new
 status. Such a plan is never in the register (document_counters / signed_documents).
 
-Revision ID: 0019_archived_plans
-Revises: 0018_user_sort_key
+Revision ID: 0021_archived_plans
+Revises: 0020_plan_editors
 """
 from alembic import op
 
 
-revision = '0019_archived_plans'
-down_revision = '0018_user_sort_key'
+revision = '0021_archived_plans'
+down_revision = '0020_plan_editors'
 branch_labels = None
 depends_on = None
 

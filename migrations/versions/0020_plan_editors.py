@@ -4,15 +4,15 @@ A co-editor edits the draft's content like its author; submitting, deleting and 
 stay with the author, the chair and the vice chairs (docs/coeditors.md). plan_versions.part_key
 names the part each save changed, so that a save refused as stale names who changed that part.
 
-Revision ID: 0019_plan_editors
-Revises: 0018_user_sort_key
+Revision ID: 0020_plan_editors
+Revises: 0019_member_imports
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0019_plan_editors'
-down_revision = '0018_user_sort_key'
+revision = '0020_plan_editors'
+down_revision = '0019_member_imports'
 branch_labels = None
 depends_on = None
 
