@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from congdoan.documents import ceilings
+from congdoan.documents import ceilings, import_labels
+from congdoan.plans.numbering import default_label, labels as line_labels
 from congdoan.text import INVISIBLE, Run, clean_text, fold, plain, roman, runs_to_markup
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -943,6 +944,8 @@ class _Builder:
         self.decimal_sections = False
         self.has_sections = True
         self.last_bullet_indent: int | None = None
+        self.item_levels = import_labels.LevelStack()
+        self.typed_numbers: list[tuple[int, int, str]] = []  # (section, line, number as typed)
 
     # -- entry ---------------------------------------------------------------------------------
 
@@ -1370,49 +1373,64 @@ class _Builder:
         for seg in self._segments(para):
             self._body_line(seg)
 
-    def _classify(self, seg: _Seg) -> tuple[str, int, list[Run]]:
-        """(kind, level, runs without their numbering); kind: section/subsection/bullet/paragraph."""
+    def _classify(self, seg: _Seg) -> tuple[str, int, list[Run], str, str | None]:
+        """(kind, level, runs without their numbering, label style, typed number or None).
+
+        kind: section/subsection/bullet/paragraph; the label style is that of
+        congdoan/plans/numbering.py ("1.", "a)", "1.1", "-", "+", "•")."""
         text = seg.text
         para = seg.para
         level = para.level
         runs = seg.runs
         if para.heading == 1 or (level and level.fmt == "upperRoman"):
             match = _roman_heading(text)
-            return "section", 0, _drop_prefix(runs, match.start("rest")) if match else runs
+            return "section", 0, _drop_prefix(runs, match.start("rest")) if match else runs, "", None
         if level and level.fmt == "bullet":
-            nested = level.bullet_depth >= 1 or level.text.strip() in _NESTED_MARKS or \
-                level.text.strip() == "o"
+            mark = level.text.strip()
+            nested = level.bullet_depth >= 1 or mark in _NESTED_MARKS or mark == "o"
             match = _bullet(text)
-            return "bullet", 1 if nested else 0, _drop_prefix(runs, match.start("rest")) \
-                if match else runs
+            return ("bullet", max(1, min(level.bullet_depth, 2)) if nested else 0,
+                    _drop_prefix(runs, match.start("rest")) if match else runs,
+                    import_labels.bullet_label(mark), None)
         if level or para.heading == 2:
             match = _DECIMAL_RE.match(text) or _LETTER_RE.match(text) or _MULTI_RE.match(text)
-            return "subsection", 0, _drop_prefix(runs, match.start("rest")) if match else runs
+            if match:   # a number typed after Word's own (or instead of it): the typed one shows
+                style = import_labels.typed_label(*import_labels.marker_parts(match))
+                runs = _drop_prefix(runs, match.start("rest"))
+            elif level:
+                style = import_labels.word_label(level.fmt, level.text)
+            else:
+                style = "1."
+            return "subsection", self.item_levels.level(style), runs, style, None
         match = _roman_heading(text) or _PART_RE.match(text)
         if match:
-            return "section", 0, _drop_prefix(runs, match.start("rest"))
+            return "section", 0, _drop_prefix(runs, match.start("rest")), "", None
         match = _ROMAN_SUB_RE.match(text)
         if match:
-            return "subsection", 0, _drop_prefix(runs, match.start("rest"))
+            return "subsection", self.item_levels.level("1."), \
+                _drop_prefix(runs, match.start("rest")), "1.", None
         match = _DECIMAL_RE.match(text)
+        if match and self.decimal_sections and _is_upper(match.group("rest")) and len(text) <= 150:
+            return "section", 0, _drop_prefix(runs, match.start("rest")), "", None
+        match = match or _LETTER_RE.match(text) or _MULTI_RE.match(text)
         if match:
-            if self.decimal_sections and _is_upper(match.group("rest")) and len(text) <= 150:
-                return "section", 0, _drop_prefix(runs, match.start("rest"))
-            return "subsection", 0, _drop_prefix(runs, match.start("rest"))
-        match = _LETTER_RE.match(text) or _MULTI_RE.match(text)
-        if match:
-            return "subsection", 0, _drop_prefix(runs, match.start("rest"))
+            number, separator = import_labels.marker_parts(match)
+            style = import_labels.typed_label(number, separator)
+            typed = number + (")" if ")" in separator else "." if "." in separator else "")
+            return ("subsection", self.item_levels.level(style),
+                    _drop_prefix(runs, match.start("rest")), style, typed)
         match = _bullet(text)
         if match:
             nested = match.group("mark") in _NESTED_MARKS
-            return "bullet", 1 if nested else 0, _drop_prefix(runs, match.start("rest"))
-        return "paragraph", 0, runs
+            return ("bullet", 1 if nested else 0, _drop_prefix(runs, match.start("rest")),
+                    import_labels.bullet_label(match.group("mark")), None)
+        return "paragraph", 0, runs, "", None
 
     def _body_line(self, seg: _Seg) -> None:
         text = seg.text
         if _is_motto(text):
             return
-        kind, level, runs = self._classify(seg)
+        kind, level, runs, label, typed = self._classify(seg)
         if kind == "section":
             self._new_section(clean_text(_text(runs)) or clean_text(text))
             return
@@ -1434,8 +1452,8 @@ class _Builder:
             self.opening.append(self._markup(seg.runs, text))
             self.tail = [(None, {"text": self.opening[-1]}, self._title_like(seg))]
             return
-        if kind == "subsection" and _whole(runs, "bold"):
-            runs = _strip_format(runs, bold=True)
+        if kind == "subsection" and level == 0 and _whole(runs, "bold"):
+            runs = _strip_format(runs, bold=True)    # the item style of the Word template is bold
         if kind == "bullet" and level == 0 and seg.para.level is None:
             mark = _bullet(text).group("mark")
             if mark not in _NESTED_MARKS and self.last_bullet_indent is not None and \
@@ -1446,8 +1464,13 @@ class _Builder:
         elif kind != "bullet":
             self.last_bullet_indent = None
         line = {"kind": kind, "text": self._markup(runs, text), "level": level}
+        if label and label != default_label(kind, level):
+            line["label"] = label    # only a style that differs from the default is written
         if not line["text"]:
             return
+        if typed:
+            self.typed_numbers.append((len(self.doc["sections"]) - 1,
+                                       len(self.doc["sections"][-1]["lines"]), typed))
         section = self.doc["sections"][-1]
         if kind == "paragraph" and section["lines"]:
             previous = section["lines"][-1]
@@ -1481,6 +1504,7 @@ class _Builder:
         self.state = "body"
         self.tail = []
         self.last_bullet_indent = None
+        self.item_levels.reset()
         self.doc["sections"].append({"title": clean_text(title), "lines": []})
         self._note_after_schedule()
 
@@ -1698,6 +1722,7 @@ class _Builder:
     def _finish(self) -> None:
         doc = self.doc
         doc["opening"] = "\n".join(t for t in self.opening if t)
+        self._check_typed_numbers()
         for period in doc["schedule"]:
             for activity in period["activities"]:
                 activity.pop("_bullet", None)
@@ -1709,6 +1734,19 @@ class _Builder:
         if self.reader.textboxes:
             self.report.append(f"Văn bản có {self.reader.textboxes} khung chữ (text box) — đã đọc "
                                f"chữ trong đó theo thứ tự xuất hiện.")
+
+
+    def _check_typed_numbers(self) -> None:
+        """Numbers are computed again when the plan is shown: say where the file's own differ
+        (an item skipped or repeated in the source), since the reader must decide."""
+        shown: dict[int, list[str]] = {}
+        for s_index, l_index, typed in self.typed_numbers:
+            if s_index not in shown:
+                shown[s_index] = line_labels(self.doc["sections"][s_index]["lines"])
+            label = shown[s_index][l_index] if l_index < len(shown[s_index]) else ""
+            if label and label.rstrip(".)") != typed.rstrip(".)"):
+                self.report.append(f"Mục {roman(s_index + 1)}: mục con đánh số “{typed}” trong tệp "
+                                   f"gốc nay là “{label}” (số thứ tự trong tệp không liên tục).")
 
 
 def _decoration(text: str) -> bool:

@@ -59,6 +59,15 @@ def typed_label(marker: str) -> str:
     return marker
 
 
+def default_label(kind: str, level: int) -> str:
+    """The style a line shows when it names none."""
+    if kind == "subsection":
+        return "1."
+    if kind == "bullet":
+        return "+" if level else "-"
+    return ""
+
+
 def _letter(n: int) -> str:
     out = ""
     while n > 0:
