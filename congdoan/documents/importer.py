@@ -444,6 +444,7 @@ class _Cell:
     col: int
     span: int
     blocks: list
+    merged_up: bool = False     # vMerge continue: the cell above goes on down through this one
 
 
 @dataclass
@@ -637,11 +638,15 @@ class _Reader:
             for tc in self._children(tr, "tc"):
                 tcpr = tc.find(q("tcPr"))
                 span = 1
+                merged_up = False
                 if tcpr is not None:
                     grid = tcpr.find(q("gridSpan"))
                     if grid is not None:
                         span = max(1, _int(grid.get(q("val"))) or 1)
-                cells.append(_Cell(col=col, span=span, blocks=self._blocks(tc, "table")))
+                    vmerge = tcpr.find(q("vMerge"))
+                    merged_up = vmerge is not None and (vmerge.get(q("val")) or "continue") == "continue"
+                cells.append(_Cell(col=col, span=span, blocks=self._blocks(tc, "table"),
+                                   merged_up=merged_up))
                 col += span
             ncols = max(ncols, col)
             rows.append(_Row(cells, repeat))
@@ -1042,11 +1047,16 @@ class _Builder:
         """Which grid column holds the period, the content, the groups; None if not a schedule."""
         if table.ncols < 2 or not table.rows:
             return None
-        header = table.rows[0]
+        skip = 0    # title rows: one text across the whole table ("NỘI DUNG CÔNG TÁC … NĂM HỌC …")
+        while skip < min(3, len(table.rows) - 1) and self._title_row(table.rows[skip], table.ncols):
+            skip += 1
+        header = table.rows[skip]
         texts = [self._cell_text(self._cell_at(header, c)) for c in range(table.ncols)]
         folded = [fold(t).strip(" :.") for t in texts]
         cols: dict = {"period": None, "content": None, "groups": None, "index": None,
-                      "extra": [], "header": False}
+                      "extra": [], "header": False, "skip": skip,
+                      "title_rows": [[self._cell_text(c) for c in row.cells]
+                                     for row in table.rows[:skip]]}
         for c, f in enumerate(folded):
             if cols["index"] is None and f in _INDEX_HEADERS:
                 cols["index"] = c
@@ -1057,7 +1067,7 @@ class _Builder:
         else:
             # No header: the first column (after a numbering column) whose cells look like periods.
             for c in range(min(table.ncols - 1, 2)):
-                values = [self._cell_text(self._cell_at(row, c)) for row in table.rows]
+                values = [self._cell_text(self._cell_at(row, c)) for row in table.rows[skip:]]
                 values = [v for v in values if v]
                 hits = sum(1 for v in values if _looks_like_period(v))
                 if values and hits >= 2 and hits * 2 >= len(values):
@@ -1099,6 +1109,17 @@ class _Builder:
         cols["titles"] = texts
         return cols
 
+    def _title_row(self, row: _Row, ncols: int) -> bool:
+        """A row whose only text spans the table (a title above the column headers)."""
+        filled = [cell for cell in row.cells if self._cell_text(cell)]
+        if len(filled) != 1:
+            return False
+        cell = filled[0]
+        text = self._cell_text(cell)
+        wide = cell.span >= max(2, ncols - 1) or len(row.cells) == 1
+        return wide and not _looks_like_period(text) and not _is_period_header(text) and \
+            len(text) <= 300
+
     def _is_schedule(self, table: _Table) -> bool:
         return self._columns(table) is not None
 
@@ -1115,12 +1136,13 @@ class _Builder:
         texts = " ".join(self._cell_text(c) for row in table.rows for c in row.cells)
         if "noi nhan" in fold(texts):
             return False
-        header = [self._cell_text(c) for c in first.rows[0].cells]
+        repeated = cols["title_rows"] + [[self._cell_text(c) for c in first.rows[cols["skip"]].cells]]
         for index, value in enumerate(values):
             if not value or _looks_like_period(value):
                 continue
-            if index == 0 and [self._cell_text(c) for c in table.rows[0].cells] == header:
-                continue  # the header row repeated on the next page
+            if index <= cols["skip"] and [self._cell_text(c) for c in table.rows[index].cells] \
+                    in repeated:
+                continue  # the title and header rows repeated on the next page
             return False
         return True
 
@@ -1528,13 +1550,18 @@ class _Builder:
             self._take_schedule_title()
         else:
             self.report.append("Văn bản có thêm một bảng lịch công tác — đã gộp vào bảng trước.")
-        if len(tables) > 1:
-            self.report.append(f"Bảng lịch công tác bị tách thành {len(tables)} bảng — đã gộp "
-                               f"thành một.")
         cols = self._columns(tables[0])
         header_texts = None
         if cols["header"]:
-            header_texts = [self._cell_text(c) for c in tables[0].rows[0].cells]
+            header_texts = [self._cell_text(c) for c in tables[0].rows[cols["skip"]].cells]
+        repeated = list(cols["title_rows"]) + ([header_texts] if header_texts else [])
+        if cols["title_rows"]:
+            title = clean_text(" ".join(t for t in cols["title_rows"][0] if t))
+            if not self.doc["schedule_title"]:
+                self.doc["schedule_title"] = title
+            elif fold(title) != fold(self.doc["schedule_title"]):
+                self.report.append(f"Bảng lịch công tác có tiêu đề {_quote(title)} khác dòng tiêu "
+                                   f"đề phía trên bảng — đã giữ dòng phía trên.")
         if cols["extra"]:
             names = ", ".join(_quote(cols["titles"][c] or f"cột {c + 1}") for c in cols["extra"])
             self.report.append(f"Cột {names} của bảng lịch công tác không có chỗ riêng — đã ghép "
@@ -1544,14 +1571,21 @@ class _Builder:
             for r_index, row in enumerate(table.rows):
                 self.schedule_rows += 1
                 texts = [self._cell_text(c) for c in row.cells]
-                if r_index == 0 and (t_index == 0 and cols["header"] or (
-                        header_texts is not None and texts == header_texts)):
+                if t_index == 0 and r_index < cols["skip"] + (1 if cols["header"] else 0):
                     continue
+                if texts in repeated:
+                    continue    # title or header rows repeated (on each page, or typed again)
                 if row.repeat_header and header_texts is not None and r_index == 0:
                     continue
                 if not any(texts):
                     continue
-                label = _period_label(self._cell_text(self._cell_at(row, cols["period"])))
+                period_cell = self._cell_at(row, cols["period"])
+                label = _period_label(self._cell_text(period_cell))
+                if not label and period_cell is not None and period_cell.merged_up and \
+                        current is not None:
+                    # the month cell merged down over several activity rows: same period
+                    self._row_activities(row, cols, current, False)   # each row its own activity
+                    continue
                 if label:
                     if current is not None and current["period"] == label:
                         pass
