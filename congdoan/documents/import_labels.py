@@ -14,14 +14,17 @@ import re
 from congdoan.plans.numbering import BULLET_MARKS, MAX_LEVEL
 
 # Word's bullet characters, drawn in Symbol or Wingdings, as the mark a reader sees.
-_WORD_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf076": "❖", "\uf0d8": "➢", "\uf0fc": "✓",
-                 "\uf0a8": "•", "o": "○", "§": "▪", "Ø": "➢", "ü": "✓", "": "•", "●": "•",
-                 "·": "•", "–": "-", "—": "-", "■": "▪", "◦": "○", "►": "➢", "□": "▪"}
+# Symbol and Wingdings characters are written in the private use area (U+F020-U+F0FF, the font's
+# own code plus F000: "\uf0b7" is Symbol's bullet, "\uf02b" a "+" as LibreOffice saves it).
+_WORD_BULLETS = {"\xb7": "•", "v": "❖", "o": "○", "§": "▪", "Ø": "➢", "ü": "✓", "¨": "•", "●": "•",
+                 "·": "•", "–": "-", "—": "-", "■": "▪", "◦": "○", "►": "➢", "□": "▪", "Ÿ": "•"}
 
 
 def bullet_label(mark: str) -> str:
     """The stored label of a bullet mark ("" when it shows as the default of its level)."""
     mark = (mark or "").strip()
+    if len(mark) == 1 and 0xF020 <= ord(mark) <= 0xF0FF:
+        mark = chr(ord(mark) - 0xF000)
     mark = _WORD_BULLETS.get(mark, mark)
     return mark if mark in BULLET_MARKS else "•" if mark else "-"
 

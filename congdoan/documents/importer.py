@@ -950,6 +950,7 @@ class _Builder:
         self.has_sections = True
         self.last_bullet_indent: int | None = None
         self.item_levels = import_labels.LevelStack()
+        self.schedule_section: dict | None = None
         self.typed_numbers: list[tuple[int, int, str]] = []  # (section, line, number as typed)
 
     # -- entry ---------------------------------------------------------------------------------
@@ -1201,6 +1202,10 @@ class _Builder:
         subject = clean_text(" ".join(parts))
         if subject.lower().startswith("v/v"):
             subject = clean_text(subject[3:].lstrip(" :.")) or subject
+        elif fold(subject).startswith("ve viec "):
+            # "Về việc tổ chức …" (often bold italic): the subject is what follows
+            rest = clean_text(subject[len("Về việc"):].lstrip(" :."))
+            subject = (rest[:1].upper() + rest[1:]) if rest else subject
         self.doc["subject"] = subject
         if not subject:
             self.report.append("Không thấy trích yếu (tên kế hoạch) — cần nhập tay.")
@@ -1359,7 +1364,11 @@ class _Builder:
         merged: list[list[Run]] = []
         for line in lines:
             text = clean_text(_text(line))
-            if not merged or (text and _item_marker(text)):
+            # a break starts a new line before an item, and before or after a base ("Căn cứ …;"
+            # then the opening, typed as one paragraph with Shift+Enter)
+            after_base = bool(merged) and _is_base(clean_text(_text(merged[-1]))) and \
+                clean_text(_text(merged[-1])).endswith((".", ";", ":"))
+            if not merged or (text and (_item_marker(text) or _is_base(text) or after_base)):
                 merged.append(list(line))
             elif text:
                 merged[-1].extend([Run(" ")] + line)
@@ -1408,12 +1417,11 @@ class _Builder:
             match = _roman_heading(text)
             return "section", 0, _drop_prefix(runs, match.start("rest")) if match else runs, "", None
         if level and level.fmt == "bullet":
-            mark = level.text.strip()
-            nested = level.bullet_depth >= 1 or mark in _NESTED_MARKS or mark == "o"
+            label = import_labels.bullet_label(level.text)
+            nested = level.bullet_depth >= 1 or label in _NESTED_MARKS
             match = _bullet(text)
             return ("bullet", max(1, min(level.bullet_depth, 2)) if nested else 0,
-                    _drop_prefix(runs, match.start("rest")) if match else runs,
-                    import_labels.bullet_label(mark), None)
+                    _drop_prefix(runs, match.start("rest")) if match else runs, label, None)
         if level or para.heading == 2:
             match = _DECIMAL_RE.match(text) or _LETTER_RE.match(text) or _MULTI_RE.match(text)
             if match:   # a number typed after Word's own (or instead of it): the typed one shows
@@ -1546,11 +1554,13 @@ class _Builder:
     def _schedule(self, tables: list[_Table]) -> None:
         first_schedule = not self.schedule_started
         self.schedule_started = True
-        if first_schedule:
+        cols = self._columns(tables[0])
+        if first_schedule and not cols["title_rows"]:
             self._take_schedule_title()
+        elif first_schedule:
+            self.schedule_section = self._schedule_only_section()
         else:
             self.report.append("Văn bản có thêm một bảng lịch công tác — đã gộp vào bảng trước.")
-        cols = self._columns(tables[0])
         header_texts = None
         if cols["header"]:
             header_texts = [self._cell_text(c) for c in tables[0].rows[cols["skip"]].cells]
@@ -1618,12 +1628,27 @@ class _Builder:
         if titles:
             self.doc["schedule_title"] = clean_text(" ".join(titles))
             return
+        self.schedule_section = self._schedule_only_section()
+
+    def _schedule_only_section(self) -> dict | None:
         sections = self.doc["sections"]
         if sections and not sections[-1]["lines"] and self.state == "body":
-            title = sections.pop()["title"]
-            self.doc["schedule_title"] = title
-            self.report.append(f"Mục {_quote(title)} chỉ có bảng lịch công tác — đã dùng tên mục "
-                               f"làm tiêu đề bảng.")
+            return sections[-1]
+        return None
+
+    def _place_schedule_section(self) -> None:
+        """A section that holds only the schedule ("III. LỊCH CÔNG TÁC") stays a section when it is
+        the last one (the schedule is printed right after it, as in the file); followed by other
+        sections, its name becomes the schedule's title, since the schedule is printed last."""
+        section = self.schedule_section
+        sections = self.doc["sections"]
+        if section is None or section["lines"] or section is sections[-1]:
+            return
+        sections.remove(section)
+        if not self.doc["schedule_title"]:
+            self.doc["schedule_title"] = section["title"]
+        self.report.append(f"Mục {_quote(section['title'])} chỉ có bảng lịch công tác và có mục "
+                           f"khác đứng sau — bảng được in sau cùng, tên mục thành tiêu đề bảng.")
 
     def _row_activities(self, row: _Row, cols: dict, period: dict, continued: bool) -> None:
         activities = period["activities"]
@@ -1756,6 +1781,7 @@ class _Builder:
     def _finish(self) -> None:
         doc = self.doc
         doc["opening"] = "\n".join(t for t in self.opening if t)
+        self._place_schedule_section()
         self._check_typed_numbers()
         for period in doc["schedule"]:
             for activity in period["activities"]:
