@@ -168,3 +168,40 @@ def test_clean_plan_gives_an_empty_report():
 def test_merged_months_and_repeated_headers_give_no_noise(name):
     report = import_plan_docx(PLANS[name]().data).report
     assert not [line for line in report if "lịch công tác" in line], report
+
+
+def test_report_lines_link_to_the_part_they_concern(client, signed_in):
+    """Point 5: each report line opens the part of the new draft it is about."""
+    from .plan_corpus import SIGN, Writer
+
+    w = Writer()
+    w.header_table(["LĐLĐ QUẬN HẢI AN", "**CĐCS TRƯỜNG TIỂU HỌC THÀNH TÔ**", "Số: 12/KH-CĐ"],
+                   ["**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**",
+                    "*Thành Tô, ngày 02 tháng 12 năm 2023*"])
+    w.title("KẾ HOẠCH", ["Thăm hỏi đoàn viên dịp cuối năm 2023"])
+    w.section("I.", "ĐỐI TƯỢNG")
+    w.line("-", "Đoàn viên ốm đau dài ngày.")
+    w.section("II.", "MỨC THĂM HỎI")
+    w.line("1.", "Ốm đau", bold=True)
+    w.line("3.", "Hoàn cảnh khó khăn", bold=True)          # the file skips "2."
+    w.schedule_table(["Thời gian", "Nội dung"], [("12/2023", ["Thăm hỏi đoàn viên."])])
+    table = w.document.tables[-1]
+    table.add_row().cells[1].paragraphs[0].add_run("- Tặng quà các cháu.")   # a row without its month
+    w.footer(["Lưu: VT."], (*SIGN, "Nguyễn Thị Hoa"))
+    built = w.built()
+    committee = make_committee()
+    plan, result = S.import_plan(built.data, "tham-hoi.docx", actor=committee.chair)
+    db.session.commit()
+    line = plan.sections[1].lines[1]
+    assert line.text == "Hoàn cảnh khó khăn" and line.shown_label == "2."
+    pairs = dict(zip(result.report, S.import_report(plan)["anchors"]))
+    skipped = next(text for text in result.report if "“3.”" in text)
+    assert pairs[skipped] == f"line-{line.id}"
+    no_month = next(text for text in result.report if "không ghi thời gian" in text)
+    assert pairs[no_month] == f"row-{plan.rows[0].id}"
+
+    signed_in(committee.chair)
+    page = client.get(f"/ke-hoach/{plan.id}/bao-cao-nhap").get_data(as_text=True)
+    assert f'href="/ke-hoach/{plan.id}#line-{line.id}"' in page
+    detail = client.get(f"/ke-hoach/{plan.id}").get_data(as_text=True)
+    assert f'id="line-{line.id}"' in detail and f'id="row-{plan.rows[0].id}"' in detail

@@ -60,6 +60,23 @@ class ImportResult:
     document: dict
     report: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    # for each report line, the part of the document it concerns (or None): ("header",),
+    # ("closing",), ("schedule",), ("section", i), ("line", i, j), ("row", i) — indexes into the
+    # document's sections, their lines and the schedule (congdoan/documents/import_report.py)
+    where: list[tuple | None] = field(default_factory=list)
+
+
+class _Report(list):
+    """The report lines, each remembered with the part being read when it was written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.place: tuple | None = None
+        self.where: list[tuple | None] = []
+
+    def append(self, text: str, where: tuple | None = ...) -> None:  # type: ignore[override]
+        super().append(text)
+        self.where.append(self.place if where is ... else where)
 
 
 def import_plan_docx(data: bytes) -> ImportResult:
@@ -917,7 +934,7 @@ class _Seg:
 class _Builder:
     def __init__(self, reader: _Reader):
         self.reader = reader
-        self.report: list[str] = []
+        self.report = _Report()
         self.doc: dict = {
             "format": FORMAT,
             "type_name": "",
@@ -956,6 +973,7 @@ class _Builder:
     # -- entry ---------------------------------------------------------------------------------
 
     def build(self, blocks: list) -> ImportResult:
+        self.report.place = ("header",)
         items = self._items(blocks)
         if not any(kind == "schedule" or not _decoration(para.text)
                    for kind, para in items):
@@ -984,7 +1002,8 @@ class _Builder:
             "recipients": len(doc["recipients"]),
             "reported": len(self.report),
         }
-        return ImportResult(document=doc, report=self.report, stats=stats)
+        return ImportResult(document=doc, report=list(self.report), stats=stats,
+                            where=list(self.report.where))
 
     # -- flattening blocks into a reading order -------------------------------------------------
 
@@ -1399,6 +1418,7 @@ class _Builder:
                 and self._footer_start(para):
             self.state = "footer"
         if self.state == "footer":
+            self.report.place = ("closing",)
             self._footer(para)
             return
         for seg in self._segments(para):
@@ -1509,8 +1529,10 @@ class _Builder:
                     not plain(previous["text"]).rstrip().endswith(tuple(".:;!?…)\"”")):
                 self.report.append(f"Đoạn {_quote(line['text'], 40)} bắt đầu bằng chữ thường — "
                                    f"có thể là phần tiếp của đoạn trước bị ngắt giữa câu; đã giữ "
-                                   f"thành hai đoạn.")
+                                   f"thành hai đoạn.",
+                                   ("line", len(self.doc["sections"]) - 1, len(section["lines"])))
         section["lines"].append(line)
+        self.report.place = ("line", len(self.doc["sections"]) - 1, len(section["lines"]) - 1)
         self._note_after_schedule()
         title_like = kind == "paragraph" and self._title_like(seg)
         if title_like:
@@ -1536,6 +1558,7 @@ class _Builder:
         self.last_bullet_indent = None
         self.item_levels.reset()
         self.doc["sections"].append({"title": clean_text(title), "lines": []})
+        self.report.place = ("section", len(self.doc["sections"]) - 1)
         self._note_after_schedule()
 
     def _note_after_schedule(self) -> None:
@@ -1554,6 +1577,7 @@ class _Builder:
     def _schedule(self, tables: list[_Table]) -> None:
         first_schedule = not self.schedule_started
         self.schedule_started = True
+        self.report.place = ("schedule",)
         cols = self._columns(tables[0])
         if first_schedule and not cols["title_rows"]:
             self._take_schedule_title()
@@ -1602,11 +1626,13 @@ class _Builder:
                     else:
                         current = {"period": label, "activities": []}
                         self.doc["schedule"].append(current)
+                        self.report.place = ("row", len(self.doc["schedule"]) - 1)
                     continued = False
                 else:
                     if current is None:
                         current = {"period": "", "activities": []}
                         self.doc["schedule"].append(current)
+                        self.report.place = ("row", len(self.doc["schedule"]) - 1)
                         self.report.append("Hàng đầu bảng lịch công tác không ghi thời gian — đã "
                                            "để trống cột thời gian.")
                     else:
@@ -1644,11 +1670,20 @@ class _Builder:
         sections = self.doc["sections"]
         if section is None or section["lines"] or section is sections[-1]:
             return
+        removed = sections.index(section)
         sections.remove(section)
+        # report lines written after it point one section further up
+        for i, where in enumerate(self.report.where):
+            if where and where[0] in ("section", "line") and where[1] >= removed:
+                self.report.where[i] = ("schedule",) if where[1] == removed else \
+                    (where[0], where[1] - 1, *where[2:])
+        self.typed_numbers = [(i - 1 if i > removed else i, j, typed)
+                              for i, j, typed in self.typed_numbers if i != removed]
         if not self.doc["schedule_title"]:
             self.doc["schedule_title"] = section["title"]
         self.report.append(f"Mục {_quote(section['title'])} chỉ có bảng lịch công tác và có mục "
-                           f"khác đứng sau — bảng được in sau cùng, tên mục thành tiêu đề bảng.")
+                           f"khác đứng sau — bảng được in sau cùng, tên mục thành tiêu đề bảng.",
+                           ("schedule",))
 
     def _row_activities(self, row: _Row, cols: dict, period: dict, continued: bool) -> None:
         activities = period["activities"]
@@ -1774,7 +1809,8 @@ class _Builder:
         section["lines"].append({"kind": "paragraph", "text": clean_text(text), "level": 0})
         number = roman(len(self.doc["sections"]))
         self.report.append(f"Không nhận ra đoạn {_quote(text)} ở cuối văn bản — đã đưa vào mục "
-                           f"{number} dưới dạng đoạn văn.")
+                           f"{number} dưới dạng đoạn văn.",
+                           ("line", len(self.doc["sections"]) - 1, len(section["lines"]) - 1))
 
     # -- finish -----------------------------------------------------------------------------------
 
@@ -1787,11 +1823,13 @@ class _Builder:
             for activity in period["activities"]:
                 activity.pop("_bullet", None)
         sig = doc["signature"]
+        self.report.place = ("closing",)
         if not (sig["on_behalf"] or sig["title"]):
             self.report.append("Không thấy khối chữ ký (TM. …, CHỦ TỊCH) — cần nhập tay.")
         if not doc["recipients"]:
             self.report.append("Không thấy phần “Nơi nhận:”.")
         if self.reader.textboxes:
+            self.report.place = None
             self.report.append(f"Văn bản có {self.reader.textboxes} khung chữ (text box) — đã đọc "
                                f"chữ trong đó theo thứ tự xuất hiện.")
 
@@ -1806,7 +1844,8 @@ class _Builder:
             label = shown[s_index][l_index] if l_index < len(shown[s_index]) else ""
             if label and label.rstrip(".)") != typed.rstrip(".)"):
                 self.report.append(f"Mục {roman(s_index + 1)}: mục con đánh số “{typed}” trong tệp "
-                                   f"gốc nay là “{label}” (số thứ tự trong tệp không liên tục).")
+                                   f"gốc nay là “{label}” (số thứ tự trong tệp không liên tục).",
+                                   ("line", s_index, l_index))
 
 
 def _decoration(text: str) -> bool:

@@ -36,6 +36,7 @@ from .cache import DocxCache
 from .ceilings import MAX_TEMPLATE_UPLOAD
 from .images import MAX_UPLOAD_BYTES as MAX_IMAGE_BYTES
 from .images import CheckedImage, ImageRefused, check_image
+from .import_report import anchors as report_anchors
 from .importer import ImportFailed, ImportResult, import_plan_docx
 from .models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature
 from .pdf_jobs import pdf_state, queue_pdf
@@ -551,7 +552,8 @@ def import_plan(data: bytes, filename: str, *, actor: User) -> tuple[Plan, Impor
     plan = create_from_document(doc, actor=actor, summary=f"Nhập từ tệp Word “{name}”")
     record("plan_imported", plan, actor=actor,
            summary=f"Báo cáo nhập từ Word: {len(result.report)} điểm cần xem lại",
-           data={"file": name, "report": result.report, "stats": result.stats})
+           data={"file": name, "report": result.report, "anchors": report_anchors(plan, result),
+                 "stats": result.stats})
     return plan, result
 
 
