@@ -690,6 +690,27 @@ def clean_small_plan() -> Built:
                    subject="Thăm hỏi đoàn viên có hoàn cảnh khó khăn dịp cuối năm 2023")
 
 
+def plan_with_gaps() -> Built:
+    """Not in the corpus: a plan with what a person must look at (the file skips item "2." and a
+    schedule row has no month), and letter items under an item, for the report and editor journeys."""
+    w = Writer()
+    w.header_table(["LĐLĐ QUẬN HẢI AN", "**CĐCS TRƯỜNG TIỂU HỌC THÀNH TÔ**", "Số: 12/KH-CĐ"],
+                   [f"**{MOTTO1}**", "*Thành Tô, ngày 02 tháng 12 năm 2023*"])
+    w.title("KẾ HOẠCH", ["Thăm hỏi đoàn viên dịp cuối năm 2023"])
+    w.section("I.", "ĐỐI TƯỢNG")
+    w.line("-", "Đoàn viên ốm đau dài ngày.")
+    w.line("a)", "Ốm đau phải nằm viện từ 7 ngày trở lên.")
+    w.line("b)", "Mắc bệnh hiểm nghèo.")
+    w.section("II.", "MỨC THĂM HỎI")
+    w.line("1.", "Ốm đau", bold=True)
+    w.line("3.", "Hoàn cảnh khó khăn", bold=True)          # the file skips "2."
+    w.schedule_table(["Thời gian", "Nội dung"], [("12/2023", ["Thăm hỏi đoàn viên."])])
+    table = w.document.tables[-1]
+    table.add_row().cells[1].paragraphs[0].add_run("- Tặng quà các cháu.")   # a row without its month
+    w.footer(["Lưu: VT."], (*SIGN, "Nguyễn Thị Hoa"))
+    return w.built()
+
+
 PLANS = {
     "nam-hoc-chu-cai-go-tay": school_year_typed_letters,
     "8-3-danh-so-word": women_day_word_numbering,
