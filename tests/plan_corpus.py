@@ -155,7 +155,6 @@ class Writer:
         (period, activities[, responsible]). merge_months: one row per activity, the month cell
         merged down over them. repeat: copy the title and header rows again every `repeat` rows
         (as people do when a table runs over a page)."""
-        head_rows = ([title] if title else [])
         table = self.table(0, len(columns), grid=grid)
 
         def add_head():
@@ -196,7 +195,6 @@ class Writer:
                 if len(columns) > 2:
                     cells[2].paragraphs[0].add_run(who)
             written += 1
-        del head_rows
         return table
 
     def built(self, **facts) -> Built:
@@ -401,10 +399,9 @@ def mid_autumn_time_lines() -> Built:
     w.cell_lines(table.rows[0].cells[1], [(f"**{MOTTO1}\n{MOTTO2}**", {}),
                                            ("*An Dương, ngày 01 tháng 9 năm 2024*", {})])
     w.title("KẾ HOẠCH", ["Tổ chức “Tết Trung thu” cho con đoàn viên năm 2024"])
-    paragraph = w.para("*Căn cứ Kế hoạch năm học 2024 - 2025 của Công đoàn trường;*\n"
-                       "*Căn cứ Quy chế chi tiêu nội bộ năm 2024;*\n"
-                       "Ban Chấp hành Công đoàn trường xây dựng kế hoạch tổ chức Tết Trung thu như sau:")
-    del paragraph
+    w.para("*Căn cứ Kế hoạch năm học 2024 - 2025 của Công đoàn trường;*\n"
+           "*Căn cứ Quy chế chi tiêu nội bộ năm 2024;*\n"
+           "Ban Chấp hành Công đoàn trường xây dựng kế hoạch tổ chức Tết Trung thu như sau:")
     w.lines += ["Căn cứ Kế hoạch năm học 2024 - 2025 của Công đoàn trường;",
                 "Căn cứ Quy chế chi tiêu nội bộ năm 2024;",
                 "Ban Chấp hành Công đoàn trường xây dựng kế hoạch tổ chức Tết Trung thu như sau:"]
