@@ -191,3 +191,28 @@ def test_report_lines_link_to_the_part_they_concern(client, signed_in):
     assert f'href="/ke-hoach/{plan.id}#line-{line.id}"' in page
     detail = client.get(f"/ke-hoach/{plan.id}").get_data(as_text=True)
     assert f'id="line-{line.id}"' in detail and f'id="row-{plan.rows[0].id}"' in detail
+
+
+def test_typed_letters_in_the_vietnamese_alphabet_keep_their_labels(app):
+    """Official documents letter their items a, b, c, d, đ, e, g (no f): a file typed so shows so."""
+    from .plan_corpus import MOTTO1, MOTTO2, SIGN, Writer
+
+    w = Writer()
+    w.header_table(["LĐLĐ QUẬN HẢI AN", "**CĐCS TRƯỜNG TIỂU HỌC THÀNH TÔ**", "Số: 15/KH-CĐ"],
+                   [f"**{MOTTO1}**", f"**{MOTTO2}**", "*Thành Tô, ngày 10 tháng 3 năm 2024*"])
+    w.title("KẾ HOẠCH", ["Tổ chức Ngày hội văn hóa đọc năm 2024"])
+    w.section("I.", "NỘI DUNG")
+    w.line("1.", "Các hoạt động", bold=True)
+    for letter, text in zip("abcdđeg", ["Trưng bày sách.", "Thi kể chuyện.", "Thi vẽ tranh.",
+                                        "Giới thiệu sách hay.", "Đổi sách cũ lấy sách mới.",
+                                        "Tặng sách cho thư viện.", "Tổng kết, trao giải."]):
+        w.line(f"{letter})", text)
+    w.footer(["Lưu: VT."], (*SIGN, "Nguyễn Thị Hoa"))
+    built = w.built(upper_union="LĐLĐ QUẬN HẢI AN", union_name="CĐCS TRƯỜNG TIỂU HỌC THÀNH TÔ",
+                    number="15/KH-CĐ", place="Thành Tô", date="2024-03-10", type_name="KẾ HOẠCH",
+                    subject="Tổ chức Ngày hội văn hóa đọc năm 2024")
+    result = import_plan_docx(built.data)
+    check_import(built, result.document)
+    assert result.report == []
+    _result, exported = round_trip(built, "van-hoa-doc")
+    check_export(built, exported)

@@ -1837,6 +1837,11 @@ class _Builder:
     def _check_typed_numbers(self) -> None:
         """Numbers are computed again when the plan is shown: say where the file's own differ
         (an item skipped or repeated in the source), since the reader must decide."""
+        # a section whose typed letters include "đ" counts its letters in the Vietnamese alphabet
+        for s_index in {s for s, _, typed in self.typed_numbers if typed[:1] == "đ"}:
+            for line in self.doc["sections"][s_index]["lines"]:
+                if line.get("label") in ("a)", "a."):
+                    line["label"] = "đ" + line["label"][1]
         shown: dict[int, list[str]] = {}
         for s_index, l_index, typed in self.typed_numbers:
             if s_index not in shown:

@@ -13,7 +13,10 @@ import re
 MAX_LEVEL = 2
 
 # Numbered item styles, as a person would type the first one.
-ITEM_STYLES = ("1.", "1)", "a)", "a.", "1.1", "1.1.")
+# "đ)" counts in the Vietnamese alphabet of official documents (a, b, c, d, đ, e, g, h, …), "a)" in
+# Word's (a, b, c, d, e, f, …).
+ITEM_STYLES = ("1.", "1)", "a)", "a.", "đ)", "đ.", "1.1", "1.1.")
+_VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
 # Bullet marks kept as written; anything else shows the default of its level.
 # (An en dash is the hyphen Word's autocorrect typed: it shows as "-".)
 BULLET_MARKS = ("-", "+", "•", "*", "○", "▪", "➢", "✓", "◦")
@@ -21,7 +24,8 @@ BULLET_MARKS = ("-", "+", "•", "*", "○", "▪", "➢", "✓", "◦")
 # The choices of the line editor: the default, then the item styles, then the bullet marks.
 LABEL_CHOICES = ([("", "Số hoặc dấu mặc định")]
                  + [(style, {"1.": "Số 1., 2., …", "1)": "Số 1), 2), …", "a)": "Chữ a), b), …",
-                             "a.": "Chữ a., b., …", "1.1": "Số 1.1, 1.2, …", "1.1.": "Số 1.1., 1.2., …"}[style])
+                             "a.": "Chữ a., b., …", "đ)": "Chữ a), b), … d), đ), e), g)",
+                             "đ.": "Chữ a., b., … d., đ., e., g.", "1.1": "Số 1.1, 1.2, …", "1.1.": "Số 1.1., 1.2., …"}[style])
                     for style in ITEM_STYLES]
                  + [(mark, f"Dấu {mark}") for mark in BULLET_MARKS])
 LEVEL_LABELS = {0: "Mức 1", 1: "Mức 2 (lùi vào)", 2: "Mức 3 (lùi vào nữa)"}
@@ -50,7 +54,9 @@ def typed_label(marker: str) -> str:
     marker = marker.replace(" ", "")
     if marker in ("–", "—"):
         return "-"
-    if re.fullmatch(r"[a-zđ][.)]", marker):
+    if re.fullmatch(r"đ[.)]", marker):
+        return "đ" + marker[-1]
+    if re.fullmatch(r"[a-z][.)]", marker):
         return "a" + marker[-1]
     if re.fullmatch(r"\d{1,2}(?:\.\d{1,2})+\.?", marker):
         return "1.1." if marker.endswith(".") else "1.1"
@@ -95,6 +101,9 @@ def labels(lines) -> list[str]:
             n = counters[level]
             if style in ("a)", "a."):
                 out.append(_letter(n) + style[1])
+            elif style in ("đ)", "đ."):
+                letters = _VIETNAMESE_LETTERS
+                out.append((letters[n - 1] if n <= len(letters) else _letter(n)) + style[1])
             elif style in ("1.1", "1.1."):
                 chain = [c for c in counters[:level] if c] + [n]
                 out.append(".".join(str(c) for c in chain) + ("." if style == "1.1." else ""))
