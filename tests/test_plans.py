@@ -130,11 +130,11 @@ def test_every_part_kind_can_be_added(client, signed_in, committee):
 
 @pytest.mark.parametrize("kind,data,stored,shown", [
     ("line", {"kind": "subsection", "text": "1. Mục đích"}, "Mục đích", "2. Mục đích"),
-    ("line", {"kind": "subsection", "text": "2) Yêu cầu"}, "Yêu cầu", "2. Yêu cầu"),
+    ("line", {"kind": "subsection", "text": "2) Yêu cầu"}, "Yêu cầu", "2) Yêu cầu"),   # the typed style is kept
     ("line", {"kind": "subsection", "text": "1.2. Tổ chức"}, "Tổ chức", "2. Tổ chức"),
     ("line", {"kind": "bullet", "text": "- Thăm hỏi đoàn viên ốm đau"}, "Thăm hỏi đoàn viên ốm đau", "- Thăm hỏi"),
     ("line", {"kind": "bullet", "text": "–  Tặng quà 1/6"}, "Tặng quà 1/6", "- Tặng quà 1/6"),
-    ("line", {"kind": "bullet", "text": "• Tham gia hội thao"}, "Tham gia hội thao", "- Tham gia hội thao"),
+    ("line", {"kind": "bullet", "text": "• Tham gia hội thao"}, "Tham gia hội thao", "• Tham gia hội thao"),
     ("line", {"kind": "bullet", "text": "+ Khối 1: 5 người"}, "Khối 1: 5 người", "+ Khối 1: 5 người"),
     ("section", {"title": "III. TỔ CHỨC THỰC HIỆN"}, "TỔ CHỨC THỰC HIỆN", "III. TỔ CHỨC THỰC HIỆN"),
     ("section", {"title": "IV - KINH PHÍ"}, "KINH PHÍ", "III. KINH PHÍ"),

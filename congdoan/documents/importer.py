@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from congdoan.documents import ceilings
+from congdoan.documents import ceilings, import_labels
+from congdoan.plans.numbering import default_label, labels as line_labels
 from congdoan.text import INVISIBLE, Run, clean_text, fold, plain, roman, runs_to_markup
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -59,6 +60,23 @@ class ImportResult:
     document: dict
     report: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    # for each report line, the part of the document it concerns (or None): ("header",),
+    # ("closing",), ("schedule",), ("section", i), ("line", i, j), ("row", i) — indexes into the
+    # document's sections, their lines and the schedule (congdoan/documents/import_report.py)
+    where: list[tuple | None] = field(default_factory=list)
+
+
+class _Report(list):
+    """The report lines, each remembered with the part being read when it was written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.place: tuple | None = None
+        self.where: list[tuple | None] = []
+
+    def append(self, text: str, where: tuple | None = ...) -> None:  # type: ignore[override]
+        super().append(text)
+        self.where.append(self.place if where is ... else where)
 
 
 def import_plan_docx(data: bytes) -> ImportResult:
@@ -443,6 +461,7 @@ class _Cell:
     col: int
     span: int
     blocks: list
+    merged_up: bool = False     # vMerge continue: the cell above goes on down through this one
 
 
 @dataclass
@@ -636,11 +655,15 @@ class _Reader:
             for tc in self._children(tr, "tc"):
                 tcpr = tc.find(q("tcPr"))
                 span = 1
+                merged_up = False
                 if tcpr is not None:
                     grid = tcpr.find(q("gridSpan"))
                     if grid is not None:
                         span = max(1, _int(grid.get(q("val"))) or 1)
-                cells.append(_Cell(col=col, span=span, blocks=self._blocks(tc, "table")))
+                    vmerge = tcpr.find(q("vMerge"))
+                    merged_up = vmerge is not None and (vmerge.get(q("val")) or "continue") == "continue"
+                cells.append(_Cell(col=col, span=span, blocks=self._blocks(tc, "table"),
+                                   merged_up=merged_up))
                 col += span
             ncols = max(ncols, col)
             rows.append(_Row(cells, repeat))
@@ -911,7 +934,7 @@ class _Seg:
 class _Builder:
     def __init__(self, reader: _Reader):
         self.reader = reader
-        self.report: list[str] = []
+        self.report = _Report()
         self.doc: dict = {
             "format": FORMAT,
             "type_name": "",
@@ -943,10 +966,14 @@ class _Builder:
         self.decimal_sections = False
         self.has_sections = True
         self.last_bullet_indent: int | None = None
+        self.item_levels = import_labels.LevelStack()
+        self.schedule_section: dict | None = None
+        self.typed_numbers: list[tuple[int, int, str]] = []  # (section, line, number as typed)
 
     # -- entry ---------------------------------------------------------------------------------
 
     def build(self, blocks: list) -> ImportResult:
+        self.report.place = ("header",)
         items = self._items(blocks)
         if not any(kind == "schedule" or not _decoration(para.text)
                    for kind, para in items):
@@ -975,7 +1002,8 @@ class _Builder:
             "recipients": len(doc["recipients"]),
             "reported": len(self.report),
         }
-        return ImportResult(document=doc, report=self.report, stats=stats)
+        return ImportResult(document=doc, report=list(self.report), stats=stats,
+                            where=list(self.report.where))
 
     # -- flattening blocks into a reading order -------------------------------------------------
 
@@ -1039,11 +1067,16 @@ class _Builder:
         """Which grid column holds the period, the content, the groups; None if not a schedule."""
         if table.ncols < 2 or not table.rows:
             return None
-        header = table.rows[0]
+        skip = 0    # title rows: one text across the whole table ("NỘI DUNG CÔNG TÁC … NĂM HỌC …")
+        while skip < min(3, len(table.rows) - 1) and self._title_row(table.rows[skip], table.ncols):
+            skip += 1
+        header = table.rows[skip]
         texts = [self._cell_text(self._cell_at(header, c)) for c in range(table.ncols)]
         folded = [fold(t).strip(" :.") for t in texts]
         cols: dict = {"period": None, "content": None, "groups": None, "index": None,
-                      "extra": [], "header": False}
+                      "extra": [], "header": False, "skip": skip,
+                      "title_rows": [[self._cell_text(c) for c in row.cells]
+                                     for row in table.rows[:skip]]}
         for c, f in enumerate(folded):
             if cols["index"] is None and f in _INDEX_HEADERS:
                 cols["index"] = c
@@ -1054,7 +1087,7 @@ class _Builder:
         else:
             # No header: the first column (after a numbering column) whose cells look like periods.
             for c in range(min(table.ncols - 1, 2)):
-                values = [self._cell_text(self._cell_at(row, c)) for row in table.rows]
+                values = [self._cell_text(self._cell_at(row, c)) for row in table.rows[skip:]]
                 values = [v for v in values if v]
                 hits = sum(1 for v in values if _looks_like_period(v))
                 if values and hits >= 2 and hits * 2 >= len(values):
@@ -1096,6 +1129,17 @@ class _Builder:
         cols["titles"] = texts
         return cols
 
+    def _title_row(self, row: _Row, ncols: int) -> bool:
+        """A row whose only text spans the table (a title above the column headers)."""
+        filled = [cell for cell in row.cells if self._cell_text(cell)]
+        if len(filled) != 1:
+            return False
+        cell = filled[0]
+        text = self._cell_text(cell)
+        wide = cell.span >= max(2, ncols - 1) or len(row.cells) == 1
+        return wide and not _looks_like_period(text) and not _is_period_header(text) and \
+            len(text) <= 300
+
     def _is_schedule(self, table: _Table) -> bool:
         return self._columns(table) is not None
 
@@ -1112,12 +1156,13 @@ class _Builder:
         texts = " ".join(self._cell_text(c) for row in table.rows for c in row.cells)
         if "noi nhan" in fold(texts):
             return False
-        header = [self._cell_text(c) for c in first.rows[0].cells]
+        repeated = cols["title_rows"] + [[self._cell_text(c) for c in first.rows[cols["skip"]].cells]]
         for index, value in enumerate(values):
             if not value or _looks_like_period(value):
                 continue
-            if index == 0 and [self._cell_text(c) for c in table.rows[0].cells] == header:
-                continue  # the header row repeated on the next page
+            if index <= cols["skip"] and [self._cell_text(c) for c in table.rows[index].cells] \
+                    in repeated:
+                continue  # the title and header rows repeated on the next page
             return False
         return True
 
@@ -1176,6 +1221,10 @@ class _Builder:
         subject = clean_text(" ".join(parts))
         if subject.lower().startswith("v/v"):
             subject = clean_text(subject[3:].lstrip(" :.")) or subject
+        elif fold(subject).startswith("ve viec "):
+            # "Về việc tổ chức …" (often bold italic): the subject is what follows
+            rest = clean_text(subject[len("Về việc"):].lstrip(" :."))
+            subject = (rest[:1].upper() + rest[1:]) if rest else subject
         self.doc["subject"] = subject
         if not subject:
             self.report.append("Không thấy trích yếu (tên kế hoạch) — cần nhập tay.")
@@ -1334,7 +1383,11 @@ class _Builder:
         merged: list[list[Run]] = []
         for line in lines:
             text = clean_text(_text(line))
-            if not merged or (text and _item_marker(text)):
+            # a break starts a new line before an item, and before or after a base ("Căn cứ …;"
+            # then the opening, typed as one paragraph with Shift+Enter)
+            after_base = bool(merged) and _is_base(clean_text(_text(merged[-1]))) and \
+                clean_text(_text(merged[-1])).endswith((".", ";", ":"))
+            if not merged or (text and (_item_marker(text) or _is_base(text) or after_base)):
                 merged.append(list(line))
             elif text:
                 merged[-1].extend([Run(" ")] + line)
@@ -1365,54 +1418,69 @@ class _Builder:
                 and self._footer_start(para):
             self.state = "footer"
         if self.state == "footer":
+            self.report.place = ("closing",)
             self._footer(para)
             return
         for seg in self._segments(para):
             self._body_line(seg)
 
-    def _classify(self, seg: _Seg) -> tuple[str, int, list[Run]]:
-        """(kind, level, runs without their numbering); kind: section/subsection/bullet/paragraph."""
+    def _classify(self, seg: _Seg) -> tuple[str, int, list[Run], str, str | None]:
+        """(kind, level, runs without their numbering, label style, typed number or None).
+
+        kind: section/subsection/bullet/paragraph; the label style is that of
+        congdoan/plans/numbering.py ("1.", "a)", "1.1", "-", "+", "•")."""
         text = seg.text
         para = seg.para
         level = para.level
         runs = seg.runs
         if para.heading == 1 or (level and level.fmt == "upperRoman"):
             match = _roman_heading(text)
-            return "section", 0, _drop_prefix(runs, match.start("rest")) if match else runs
+            return "section", 0, _drop_prefix(runs, match.start("rest")) if match else runs, "", None
         if level and level.fmt == "bullet":
-            nested = level.bullet_depth >= 1 or level.text.strip() in _NESTED_MARKS or \
-                level.text.strip() == "o"
+            label = import_labels.bullet_label(level.text)
+            nested = level.bullet_depth >= 1 or label in _NESTED_MARKS
             match = _bullet(text)
-            return "bullet", 1 if nested else 0, _drop_prefix(runs, match.start("rest")) \
-                if match else runs
+            return ("bullet", max(1, min(level.bullet_depth, 2)) if nested else 0,
+                    _drop_prefix(runs, match.start("rest")) if match else runs, label, None)
         if level or para.heading == 2:
             match = _DECIMAL_RE.match(text) or _LETTER_RE.match(text) or _MULTI_RE.match(text)
-            return "subsection", 0, _drop_prefix(runs, match.start("rest")) if match else runs
+            if match:   # a number typed after Word's own (or instead of it): the typed one shows
+                style = import_labels.typed_label(*import_labels.marker_parts(match))
+                runs = _drop_prefix(runs, match.start("rest"))
+            elif level:
+                style = import_labels.word_label(level.fmt, level.text)
+            else:
+                style = "1."
+            return "subsection", self.item_levels.level(style), runs, style, None
         match = _roman_heading(text) or _PART_RE.match(text)
         if match:
-            return "section", 0, _drop_prefix(runs, match.start("rest"))
+            return "section", 0, _drop_prefix(runs, match.start("rest")), "", None
         match = _ROMAN_SUB_RE.match(text)
         if match:
-            return "subsection", 0, _drop_prefix(runs, match.start("rest"))
+            return "subsection", self.item_levels.level("1."), \
+                _drop_prefix(runs, match.start("rest")), "1.", None
         match = _DECIMAL_RE.match(text)
+        if match and self.decimal_sections and _is_upper(match.group("rest")) and len(text) <= 150:
+            return "section", 0, _drop_prefix(runs, match.start("rest")), "", None
+        match = match or _LETTER_RE.match(text) or _MULTI_RE.match(text)
         if match:
-            if self.decimal_sections and _is_upper(match.group("rest")) and len(text) <= 150:
-                return "section", 0, _drop_prefix(runs, match.start("rest"))
-            return "subsection", 0, _drop_prefix(runs, match.start("rest"))
-        match = _LETTER_RE.match(text) or _MULTI_RE.match(text)
-        if match:
-            return "subsection", 0, _drop_prefix(runs, match.start("rest"))
+            number, separator = import_labels.marker_parts(match)
+            style = import_labels.typed_label(number, separator)
+            typed = number + (")" if ")" in separator else "." if "." in separator else "")
+            return ("subsection", self.item_levels.level(style),
+                    _drop_prefix(runs, match.start("rest")), style, typed)
         match = _bullet(text)
         if match:
             nested = match.group("mark") in _NESTED_MARKS
-            return "bullet", 1 if nested else 0, _drop_prefix(runs, match.start("rest"))
-        return "paragraph", 0, runs
+            return ("bullet", 1 if nested else 0, _drop_prefix(runs, match.start("rest")),
+                    import_labels.bullet_label(match.group("mark")), None)
+        return "paragraph", 0, runs, "", None
 
     def _body_line(self, seg: _Seg) -> None:
         text = seg.text
         if _is_motto(text):
             return
-        kind, level, runs = self._classify(seg)
+        kind, level, runs, label, typed = self._classify(seg)
         if kind == "section":
             self._new_section(clean_text(_text(runs)) or clean_text(text))
             return
@@ -1434,8 +1502,8 @@ class _Builder:
             self.opening.append(self._markup(seg.runs, text))
             self.tail = [(None, {"text": self.opening[-1]}, self._title_like(seg))]
             return
-        if kind == "subsection" and _whole(runs, "bold"):
-            runs = _strip_format(runs, bold=True)
+        if kind == "subsection" and level == 0 and _whole(runs, "bold"):
+            runs = _strip_format(runs, bold=True)    # the item style of the Word template is bold
         if kind == "bullet" and level == 0 and seg.para.level is None:
             mark = _bullet(text).group("mark")
             if mark not in _NESTED_MARKS and self.last_bullet_indent is not None and \
@@ -1446,8 +1514,13 @@ class _Builder:
         elif kind != "bullet":
             self.last_bullet_indent = None
         line = {"kind": kind, "text": self._markup(runs, text), "level": level}
+        if label and label != default_label(kind, level):
+            line["label"] = label    # only a style that differs from the default is written
         if not line["text"]:
             return
+        if typed:
+            self.typed_numbers.append((len(self.doc["sections"]) - 1,
+                                       len(self.doc["sections"][-1]["lines"]), typed))
         section = self.doc["sections"][-1]
         if kind == "paragraph" and section["lines"]:
             previous = section["lines"][-1]
@@ -1456,8 +1529,10 @@ class _Builder:
                     not plain(previous["text"]).rstrip().endswith(tuple(".:;!?…)\"”")):
                 self.report.append(f"Đoạn {_quote(line['text'], 40)} bắt đầu bằng chữ thường — "
                                    f"có thể là phần tiếp của đoạn trước bị ngắt giữa câu; đã giữ "
-                                   f"thành hai đoạn.")
+                                   f"thành hai đoạn.",
+                                   ("line", len(self.doc["sections"]) - 1, len(section["lines"])))
         section["lines"].append(line)
+        self.report.place = ("line", len(self.doc["sections"]) - 1, len(section["lines"]) - 1)
         self._note_after_schedule()
         title_like = kind == "paragraph" and self._title_like(seg)
         if title_like:
@@ -1481,7 +1556,9 @@ class _Builder:
         self.state = "body"
         self.tail = []
         self.last_bullet_indent = None
+        self.item_levels.reset()
         self.doc["sections"].append({"title": clean_text(title), "lines": []})
+        self.report.place = ("section", len(self.doc["sections"]) - 1)
         self._note_after_schedule()
 
     def _note_after_schedule(self) -> None:
@@ -1500,17 +1577,25 @@ class _Builder:
     def _schedule(self, tables: list[_Table]) -> None:
         first_schedule = not self.schedule_started
         self.schedule_started = True
-        if first_schedule:
+        self.report.place = ("schedule",)
+        cols = self._columns(tables[0])
+        if first_schedule and not cols["title_rows"]:
             self._take_schedule_title()
+        elif first_schedule:
+            self.schedule_section = self._schedule_only_section()
         else:
             self.report.append("Văn bản có thêm một bảng lịch công tác — đã gộp vào bảng trước.")
-        if len(tables) > 1:
-            self.report.append(f"Bảng lịch công tác bị tách thành {len(tables)} bảng — đã gộp "
-                               f"thành một.")
-        cols = self._columns(tables[0])
         header_texts = None
         if cols["header"]:
-            header_texts = [self._cell_text(c) for c in tables[0].rows[0].cells]
+            header_texts = [self._cell_text(c) for c in tables[0].rows[cols["skip"]].cells]
+        repeated = list(cols["title_rows"]) + ([header_texts] if header_texts else [])
+        if cols["title_rows"]:
+            title = clean_text(" ".join(t for t in cols["title_rows"][0] if t))
+            if not self.doc["schedule_title"]:
+                self.doc["schedule_title"] = title
+            elif fold(title) != fold(self.doc["schedule_title"]):
+                self.report.append(f"Bảng lịch công tác có tiêu đề {_quote(title)} khác dòng tiêu "
+                                   f"đề phía trên bảng — đã giữ dòng phía trên.")
         if cols["extra"]:
             names = ", ".join(_quote(cols["titles"][c] or f"cột {c + 1}") for c in cols["extra"])
             self.report.append(f"Cột {names} của bảng lịch công tác không có chỗ riêng — đã ghép "
@@ -1520,25 +1605,34 @@ class _Builder:
             for r_index, row in enumerate(table.rows):
                 self.schedule_rows += 1
                 texts = [self._cell_text(c) for c in row.cells]
-                if r_index == 0 and (t_index == 0 and cols["header"] or (
-                        header_texts is not None and texts == header_texts)):
+                if t_index == 0 and r_index < cols["skip"] + (1 if cols["header"] else 0):
                     continue
+                if texts in repeated:
+                    continue    # title or header rows repeated (on each page, or typed again)
                 if row.repeat_header and header_texts is not None and r_index == 0:
                     continue
                 if not any(texts):
                     continue
-                label = _period_label(self._cell_text(self._cell_at(row, cols["period"])))
+                period_cell = self._cell_at(row, cols["period"])
+                label = _period_label(self._cell_text(period_cell))
+                if not label and period_cell is not None and period_cell.merged_up and \
+                        current is not None:
+                    # the month cell merged down over several activity rows: same period
+                    self._row_activities(row, cols, current, False)   # each row its own activity
+                    continue
                 if label:
                     if current is not None and current["period"] == label:
                         pass
                     else:
                         current = {"period": label, "activities": []}
                         self.doc["schedule"].append(current)
+                        self.report.place = ("row", len(self.doc["schedule"]) - 1)
                     continued = False
                 else:
                     if current is None:
                         current = {"period": "", "activities": []}
                         self.doc["schedule"].append(current)
+                        self.report.place = ("row", len(self.doc["schedule"]) - 1)
                         self.report.append("Hàng đầu bảng lịch công tác không ghi thời gian — đã "
                                            "để trống cột thời gian.")
                     else:
@@ -1560,12 +1654,36 @@ class _Builder:
         if titles:
             self.doc["schedule_title"] = clean_text(" ".join(titles))
             return
+        self.schedule_section = self._schedule_only_section()
+
+    def _schedule_only_section(self) -> dict | None:
         sections = self.doc["sections"]
         if sections and not sections[-1]["lines"] and self.state == "body":
-            title = sections.pop()["title"]
-            self.doc["schedule_title"] = title
-            self.report.append(f"Mục {_quote(title)} chỉ có bảng lịch công tác — đã dùng tên mục "
-                               f"làm tiêu đề bảng.")
+            return sections[-1]
+        return None
+
+    def _place_schedule_section(self) -> None:
+        """A section that holds only the schedule ("III. LỊCH CÔNG TÁC") stays a section when it is
+        the last one (the schedule is printed right after it, as in the file); followed by other
+        sections, its name becomes the schedule's title, since the schedule is printed last."""
+        section = self.schedule_section
+        sections = self.doc["sections"]
+        if section is None or section["lines"] or section is sections[-1]:
+            return
+        removed = sections.index(section)
+        sections.remove(section)
+        # report lines written after it point one section further up
+        for i, where in enumerate(self.report.where):
+            if where and where[0] in ("section", "line") and where[1] >= removed:
+                self.report.where[i] = ("schedule",) if where[1] == removed else \
+                    (where[0], where[1] - 1, *where[2:])
+        self.typed_numbers = [(i - 1 if i > removed else i, j, typed)
+                              for i, j, typed in self.typed_numbers if i != removed]
+        if not self.doc["schedule_title"]:
+            self.doc["schedule_title"] = section["title"]
+        self.report.append(f"Mục {_quote(section['title'])} chỉ có bảng lịch công tác và có mục "
+                           f"khác đứng sau — bảng được in sau cùng, tên mục thành tiêu đề bảng.",
+                           ("schedule",))
 
     def _row_activities(self, row: _Row, cols: dict, period: dict, continued: bool) -> None:
         activities = period["activities"]
@@ -1691,24 +1809,48 @@ class _Builder:
         section["lines"].append({"kind": "paragraph", "text": clean_text(text), "level": 0})
         number = roman(len(self.doc["sections"]))
         self.report.append(f"Không nhận ra đoạn {_quote(text)} ở cuối văn bản — đã đưa vào mục "
-                           f"{number} dưới dạng đoạn văn.")
+                           f"{number} dưới dạng đoạn văn.",
+                           ("line", len(self.doc["sections"]) - 1, len(section["lines"]) - 1))
 
     # -- finish -----------------------------------------------------------------------------------
 
     def _finish(self) -> None:
         doc = self.doc
         doc["opening"] = "\n".join(t for t in self.opening if t)
+        self._place_schedule_section()
+        self._check_typed_numbers()
         for period in doc["schedule"]:
             for activity in period["activities"]:
                 activity.pop("_bullet", None)
         sig = doc["signature"]
+        self.report.place = ("closing",)
         if not (sig["on_behalf"] or sig["title"]):
             self.report.append("Không thấy khối chữ ký (TM. …, CHỦ TỊCH) — cần nhập tay.")
         if not doc["recipients"]:
             self.report.append("Không thấy phần “Nơi nhận:”.")
         if self.reader.textboxes:
+            self.report.place = None
             self.report.append(f"Văn bản có {self.reader.textboxes} khung chữ (text box) — đã đọc "
                                f"chữ trong đó theo thứ tự xuất hiện.")
+
+
+    def _check_typed_numbers(self) -> None:
+        """Numbers are computed again when the plan is shown: say where the file's own differ
+        (an item skipped or repeated in the source), since the reader must decide."""
+        # a section whose typed letters include "đ" counts its letters in the Vietnamese alphabet
+        for s_index in {s for s, _, typed in self.typed_numbers if typed[:1] == "đ"}:
+            for line in self.doc["sections"][s_index]["lines"]:
+                if line.get("label") in ("a)", "a."):
+                    line["label"] = "đ" + line["label"][1]
+        shown: dict[int, list[str]] = {}
+        for s_index, l_index, typed in self.typed_numbers:
+            if s_index not in shown:
+                shown[s_index] = line_labels(self.doc["sections"][s_index]["lines"])
+            label = shown[s_index][l_index] if l_index < len(shown[s_index]) else ""
+            if label and label.rstrip(".)") != typed.rstrip(".)"):
+                self.report.append(f"Mục {roman(s_index + 1)}: mục con đánh số “{typed}” trong tệp "
+                                   f"gốc nay là “{label}” (số thứ tự trong tệp không liên tục).",
+                                   ("line", s_index, l_index))
 
 
 def _decoration(text: str) -> bool:

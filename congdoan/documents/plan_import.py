@@ -9,6 +9,7 @@ from ..people.models import User
 from ..plans.models import Plan
 from ..text import clean_text, file_name
 from . import import_modes, legacy_doc
+from .import_report import anchors as report_anchors
 from .importer import ImportFailed, ImportResult, import_plan_docx
 
 
@@ -53,7 +54,8 @@ def import_plan(data: bytes, filename: str, *, actor: User,
                                          else f"Nhập từ tệp Word “{name}”"))
     record("plan_imported", plan, actor=actor,
            summary=f"Báo cáo nhập từ Word: {len(result.report)} điểm cần xem lại",
-           data={"file": name, "report": result.report, "stats": result.stats, "mode": mode,
+           data={"file": name, "report": result.report, "anchors": report_anchors(plan, result),
+                 "stats": result.stats, "mode": mode,
                  "fields": fields, "converted": converted is not data})
     return plan, result
 

@@ -33,6 +33,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from congdoan.dates import date_line, fmt_date, parse_iso_date
 from congdoan.documents import ceilings
 from congdoan.documents.sandbox import LimitedSandbox, TemplateLimit, render_budget
+from congdoan.plans.numbering import clamp_level, labels
 from congdoan.text import clean_text, fit, fold, parse_inline, roman
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "docx" / "ke-hoach.docx"
@@ -97,14 +98,40 @@ def _line(value: Any) -> str:
     return clean_text(value if isinstance(value, str) or value is None else str(value))
 
 
-def rich(markup: str, prefix: str = "") -> RichText:
-    """Marked-up text (**bold**, *italic*) as RichText; the prefix ("1. ", "- ") stays plain."""
+def rich(markup: str, prefix: str = "", *, styled_prefix: bool = False,
+         upright: bool = False) -> RichText:
+    """Marked-up text (**bold**, *italic*) as RichText. The prefix ("1. ", "- ") stays plain, or
+    takes the look of the first run (styled_prefix: "a) " before italic words is italic too).
+    upright: the paragraph style is italic (bases) and the text marks its own italics, so every run
+    not marked italic is set upright explicitly (w:i w:val="0"), as the source showed it."""
     rt = RichText()
+    runs = parse_inline(markup)
     if prefix:
-        rt.add(prefix)
-    for run in parse_inline(markup):
+        first = runs[0] if runs and styled_prefix else None
+        rt.add(prefix, bold=bool(first and first.bold), italic=bool(first and first.italic))
+    for run in runs:
         rt.add(run.text, bold=run.bold, italic=run.italic)
+        if upright and not run.italic:
+            rt.xml = _make_upright_last(rt.xml)
     return rt
+
+
+def _make_upright_last(xml: str) -> str:
+    """Set the last run of a RichText's XML upright (its rPr gets w:i w:val="0")."""
+    at = xml.rfind("<w:r>")
+    head, tail = xml[:at], xml[at:]
+    if tail.startswith("<w:r><w:rPr>"):
+        tail = tail.replace("<w:rPr>", '<w:rPr><w:i w:val="0"/><w:iCs w:val="0"/>', 1)
+    else:
+        tail = tail.replace("<w:r>", '<w:r><w:rPr><w:i w:val="0"/><w:iCs w:val="0"/></w:rPr>', 1)
+    return head + tail
+
+
+def _base_paragraphs(value: Any) -> list[RichText]:
+    """A base is printed in italics by its style; one that marks some words italic keeps the rest
+    upright (a reference in italics inside an upright sentence)."""
+    return [rich(chunk, upright=any(run.italic for run in parse_inline(chunk)))
+            for chunk in _paragraphs(value)]
 
 
 def _rich_paragraphs(value: Any, prefix: str = "") -> list[RichText]:
@@ -236,36 +263,34 @@ def _number(doc: dict, org: dict, draft: bool) -> str:
 
 
 def _sections(doc: dict) -> list[dict]:
+    """Sections with their lines labelled (congdoan/plans/numbering.py). A numbered item of the first
+    level takes the item style of the template (bold); deeper items are body paragraphs whose label
+    takes the look of their first words, as in the plans they come from."""
     sections = []
     numeral = 0
     for section in doc.get("sections") or []:
         title = _line(section.get("title"))
         lines = []
-        sub = 0
-        for line in section.get("lines") or []:
+        source = [line for line in section.get("lines") or [] if _paragraphs(line.get("text"))]
+        for line, label in zip(source, labels(source)):
             kind = line.get("kind") or "paragraph"
-            try:
-                level = int(line.get("level") or 0)
-            except (TypeError, ValueError):
-                level = 0
+            level = clamp_level(line.get("level"))
             chunks = _paragraphs(line.get("text"))
-            if not chunks:
-                continue
-            if kind == "subsection":
-                sub += 1
-                prefix, number = f"{sub}. ", f"{sub}."
-            elif kind == "bullet":
-                prefix, number = ("+ " if level >= 1 else "- "), ""
-            else:
-                kind, prefix, number = "paragraph", "", ""
+            if kind not in ("subsection", "bullet"):
+                kind = "paragraph"
+            prefix = f"{label} " if label else ""
+            number = label if kind == "subsection" else ""
+            shown = kind
+            if kind == "subsection" and level >= 1:
+                shown = "paragraph"    # "a)", "1.1": the body style, not the bold item style
             for i, chunk in enumerate(chunks):
                 lines.append({
-                    "kind": kind,
+                    "kind": shown,
                     "level": level,
                     "nested": kind == "bullet" and level >= 1,
                     "number": number if i == 0 else "",
                     "continued": i > 0,
-                    "text": rich(chunk, prefix if i == 0 else ""),
+                    "text": rich(chunk, prefix if i == 0 else "", styled_prefix=shown != kind),
                 })
         if not title and not lines:
             continue
@@ -356,7 +381,7 @@ def build_context(doc: dict, tpl: DocxTemplate, *, org: dict, draft: bool,
         "type_name": _upper(doc.get("type_name") or "KẾ HOẠCH"),
         "subject": subject,
         "period": _period_label(doc, subject),
-        "bases": [rt for base in doc.get("bases") or [] for rt in _rich_paragraphs(base)],
+        "bases": [rt for base in doc.get("bases") or [] for rt in _base_paragraphs(base)],
         "opening": _rich_paragraphs(doc.get("opening")),
         "sections": _sections(doc),
         "schedule_title": _line(doc.get("schedule_title")),

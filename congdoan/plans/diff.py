@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from ..text import plain, roman
+from .numbering import clamp_level, labels
 
 HEADER_FIELDS = [("type_name", "Loại văn bản"), ("subject", "Trích yếu"), ("period", "Thời gian"),
                  ("upper_union", "Công đoàn cấp trên"), ("union_name", "Tên công đoàn"),
@@ -76,9 +77,9 @@ def _text_items(label: str, before: list[str], after: list[str]) -> list[Item]:
 
 
 def _line_texts(section: dict) -> list[str]:
-    prefix = {"bullet": "- ", "subsection": "", "paragraph": ""}
-    return [("    " if line.get("level") else "") + prefix.get(line.get("kind"), "") + line.get("text", "")
-            for line in section.get("lines", [])]
+    lines = section.get("lines", [])
+    return [("    " * clamp_level(line.get("level"))) + (f"{label} " if label else "") + line.get("text", "")
+            for line, label in zip(lines, labels(lines))]
 
 
 def _activity_texts(row: dict) -> list[str]:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..people.models import Group
 from ..text import clean_text, fit, fold
+from .numbering import clamp_level, valid_label
 from .models import Plan, PlanBasis, PlanLine, PlanSection, ScheduleActivity, ScheduleRow, activity_groups
 
 FORMAT = 1
@@ -21,13 +22,22 @@ def to_document(plan: Plan) -> dict:
     return _document(plan,
                      bases=[b.text for b in plan.bases],
                      sections=[{"title": s.title,
-                                "lines": [{"kind": l.kind, "text": l.text, "level": l.level} for l in s.lines]}
+                                "lines": [_line_dict(l.kind, l.text, l.level, l.label) for l in s.lines]}
                                for s in plan.sections],
                      schedule=[{"period": r.period,
                                 "activities": [{"text": a.text, "groups": [g.name for g in a.groups],
                                                 "due": a.due_date.isoformat() if a.due_date else None}
                                                for a in r.activities]}
                                for r in plan.rows])
+
+
+def _line_dict(kind: str, text: str, level: int, label: str | None) -> dict:
+    """A line of the document; "label" only when it is not the default, so that the documents (and
+    hashes) of plans written before labels existed stay the same."""
+    line = {"kind": kind, "text": text, "level": level}
+    if label:
+        line["label"] = label
+    return line
 
 
 def _document(plan: Plan, *, bases: list, sections: list, schedule: list) -> dict:
@@ -59,7 +69,7 @@ def _part_statements():
     ag, g = activity_groups.c, Group.__table__.c
     plan_id = sa.bindparam("plan_id", type_=sa.Integer)
     bases = sa.select(b.text).where(b.plan_id == plan_id).order_by(b.position, b.id)
-    lines = (sa.select(s.id, s.title, ln.kind, ln.text, ln.level)
+    lines = (sa.select(s.id, s.title, ln.kind, ln.text, ln.level, ln.label)
              .select_from(PlanSection.__table__.outerjoin(PlanLine.__table__, ln.section_id == s.id))
              .where(s.plan_id == plan_id).order_by(s.position, s.id, ln.position, ln.id))
     activities = (sa.select(r.id, r.period, a.id, a.text, a.due_date)
@@ -94,13 +104,13 @@ def document_of(plan: Plan) -> dict:
 
     sections: list[dict] = []
     current = None
-    for section_id, title, kind, text, level in execute(lines_sql, params).all():
+    for section_id, title, kind, text, level, label in execute(lines_sql, params).all():
         if section_id != current:
             current = section_id
             lines: list[dict] = []
             sections.append({"title": title, "lines": lines})
         if kind is not None:
-            lines.append({"kind": kind, "text": text, "level": level})
+            lines.append(_line_dict(kind, text, level, label))
 
     schedule: list[dict] = []
     named: dict[int, list[str]] = {}
@@ -228,7 +238,8 @@ def fill_plan(plan: Plan, doc: dict) -> None:
     plan.sections = []
     for i, section in enumerate(doc.get("sections") or []):
         row = PlanSection(position=i, title=line(section.get("title")))
-        row.lines = [PlanLine(position=j, kind=item.get("kind", "paragraph"), level=1 if item.get("level") else 0,
+        row.lines = [PlanLine(position=j, kind=item.get("kind", "paragraph"), level=clamp_level(item.get("level")),
+                              label=valid_label(item.get("kind", "paragraph"), item.get("label")),
                               text=text(item.get("text")), plan=plan)
                      for j, item in enumerate(section.get("lines") or [])]
         plan.sections.append(row)

@@ -207,26 +207,26 @@ class PlanLine(_Part, db.Model):
     section_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_sections.id", ondelete="CASCADE"), index=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20), default=LineKind.PARAGRAPH.value)
-    level: Mapped[int] = mapped_column(default=0)
+    level: Mapped[int] = mapped_column(default=0)                 # 0-2 (congdoan/plans/numbering.py)
+    label: Mapped[str] = mapped_column(sa.String(8), default="", server_default="")  # "1.", "a)", "•" ("" = default)
     text: Mapped[str] = mapped_column(sa.Text)
 
     section: Mapped[PlanSection] = relationship(back_populates="lines")
     plan: Mapped[Plan] = relationship()
 
     @property
-    def number(self) -> int:
-        """The shown number of a subsection ("1.", "2.", ...), counted within its section."""
-        count = 0
-        for line in self.section.lines:
-            if line.kind == LineKind.SUBSECTION.value:
-                count += 1
+    def shown_label(self) -> str:
+        """The label shown before the line ("1.", "a)", "1.1", "-", "+", "•"; "" for a paragraph)."""
+        from .numbering import labels
+        siblings = self.section.lines
+        for line, label in zip(siblings, labels(siblings)):
             if line is self:
-                return count
-        return count
+                return label
+        return ""
 
     __table_args__ = (
         sa.CheckConstraint("kind IN ('paragraph', 'subsection', 'bullet')", name="known_kind"),
-        sa.CheckConstraint("level IN (0, 1)", name="known_level"),
+        sa.CheckConstraint("level IN (0, 1, 2)", name="known_level"),
     )
 
 

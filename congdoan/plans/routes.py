@@ -20,6 +20,7 @@ from . import coeditors, services
 from .diff import diff_documents
 from .document import document_of, load_plan_tree
 from .forms import ActionForm, CopyPlanForm, NewPlanForm
+from .numbering import LABEL_CHOICES, LEVEL_LABELS
 from .models import LINE_KIND_LABELS, STATUS_LABELS, Plan
 from .preview import document_html
 from .services import StaleEdit, ValidationFailed
@@ -47,7 +48,7 @@ def _editor_context(plan: Plan, **extra) -> dict:
     groups = db.session.execute(
         sa.select(Group).where(Group.active.is_(True)).order_by(Group.name_key)).scalars().all()
     return dict(plan=plan, editable=plan.can_edit(current_user), groups=groups, line_kinds=LINE_KIND_LABELS,
-                action_form=ActionForm(), **extra)
+                line_levels=LEVEL_LABELS, line_label_styles=LABEL_CHOICES, action_form=ActionForm(), **extra)
 
 
 @bp.after_request

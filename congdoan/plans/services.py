@@ -25,6 +25,7 @@ from ..people.roles import Role
 from ..search import starts_words
 from ..text import clean_text, fold, plain
 from .document import canonical, content_hash, fill_plan, guess_year, shift_years, to_document
+from .numbering import clamp_level, typed_label, valid_label
 from .models import (EDITABLE, PUBLIC, LineKind, Plan, PlanBasis, PlanLine, PlanSection, PlanStatus, PlanVersion,
                      ScheduleActivity, ScheduleRow)
 from .stale import StaleEdit, check_rev as _check_rev, part_key as _part_key  # noqa: F401 (StaleEdit: for routes)
@@ -123,11 +124,14 @@ def check_part(kind: str, data: dict) -> dict:
         line_kind = data.get("kind") or LineKind.PARAGRAPH.value
         if line_kind not in {k.value for k in LineKind}:
             errors["kind"] = "Kiểu dòng không hợp lệ."
-        level = 1 if str(data.get("level") or "0") == "1" else 0
+        level = clamp_level(data.get("level"))
         text, marker = strip_typed_marker(line_kind, _text(data, "text", "nội dung", errors))
-        if marker == "+":
+        label = valid_label(line_kind, data.get("label"))
+        if marker == "+" and level == 0:
             level = 1    # "+" is how the plans write a bullet of the second level
-        clean = {"kind": line_kind, "level": level, "text": text}
+        if marker and not label:
+            label = valid_label(line_kind, typed_label(marker))
+        clean = {"kind": line_kind, "level": level, "label": label, "text": text}
     elif kind == "row":
         clean = {"period": _text(data, "period", "tháng hoặc thời gian (ví dụ 9/2023)", errors,
                                  max_len=LABEL_MAX, multiline=False)}

@@ -1,0 +1,37 @@
+"""The import report as a checklist: each line links to the part of the new draft it concerns.
+
+The importer says, for each report line, which part of the document it was reading (a header field,
+a section, a line, a schedule row, the closing block: ImportResult.where, as indexes into the
+document). Once the draft is written, those indexes name rows with ids, and the plan page has an
+anchor for each (`line-12`, `section-3`, `row-5`, `plan-header`, …).
+"""
+from __future__ import annotations
+
+_FIXED = {"header": "plan-header", "closing": "plan-closing", "schedule": "plan-schedule",
+          "bases": "plan-bases"}
+
+
+def anchor_for(plan, where: tuple | None) -> str | None:
+    """The id of the element of the plan page showing that part (None if it has none)."""
+    if not where:
+        return None
+    kind = where[0]
+    if kind in _FIXED:
+        return _FIXED[kind]
+    try:
+        if kind == "section":
+            return f"section-{plan.sections[where[1]].id}"
+        if kind == "line":
+            return f"line-{plan.sections[where[1]].lines[where[2]].id}"
+        if kind == "row":
+            return f"row-{plan.rows[where[1]].id}"
+    except (IndexError, TypeError):
+        return None
+    return None
+
+
+def anchors(plan, result) -> list[str | None]:
+    """One anchor (or None) per line of result.report, in order."""
+    where = list(getattr(result, "where", []) or [])
+    where += [None] * (len(result.report) - len(where))
+    return [anchor_for(plan, w) for w in where[:len(result.report)]]
