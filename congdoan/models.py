@@ -4,6 +4,7 @@ from .organisation.models import Organisation  # noqa: F401
 from .people.models import Group, User, UserRole  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .plans.models import Plan, PlanBasis, PlanLine, PlanSection, PlanVersion, ScheduleActivity, ScheduleRow  # noqa: F401,E501
+from .plans.copy_review import CopyReviewItem  # noqa: F401
 from .approvals.models import ApprovalRound, RoundComment, Vote  # noqa: F401
 from .uploads.models import StoredFile  # noqa: F401
 from .requests.models import Campaign, MemberRequest, RequestEvent, RequestFile  # noqa: F401
