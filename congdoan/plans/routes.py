@@ -46,6 +46,8 @@ def _editor_context(plan: Plan, **extra) -> dict:
     g.editor_plan = plan
     groups = db.session.execute(
         sa.select(Group).where(Group.active.is_(True)).order_by(Group.name_key)).scalars().all()
+    if not wants_fragment():              # the whole page: the banner of a copy's review list
+        extra = {**review_routes.banner_context(plan), **extra}
     return dict(plan=plan, editable=plan.can_edit(current_user), groups=groups, line_kinds=LINE_KIND_LABELS,
                 action_form=ActionForm(), **extra)
 
@@ -127,7 +129,6 @@ def detail(plan_id: int):
     return render("plans/detail.html", **_editor_context(plan, last=services.last_version(plan.id),
                                                          timeline=services.timeline(plan),
                                                          last_round=all_rounds[0] if all_rounds else None,
-                                                         **review_routes.banner_context(plan),
                                                          **plan_files_context(plan)))
 
 
