@@ -50,6 +50,8 @@ KEPT = [
     "Quốc khánh 2/9 và ngày 20/11",
     "Đại hội Công đoàn Việt Nam lần thứ XIII",
     "Số: 01/KH-CĐ",
+    "Căn cứ Nghị quyết Đại hội Công đoàn trường nhiệm kỳ 2023 - 2028;",     # a term still running
+    "giai đoạn 2021 - 2025",
 ]
 
 FLAGGED = [

@@ -16,7 +16,8 @@ and the first date or year after a cited document ("Nghị quyết số 12/NQ-TW
 is the document's own date, not the plan's period (unless it is a span of years, reported below).
 
 What stays and is reported (Finding): a later year of the plan's calendar inside a citation ("…
-đến năm 2025"), a span of years that is not one school year ("nhiệm kỳ 2019 - 2024"), an
+đến năm 2025"), a span of years that is not one school year and ends within the old plan's years
+("nhiệm kỳ 2019 - 2024" in a 2023 - 2024 plan), an
 anniversary count without dates or whose dates disagree ("79 năm ngày thành lập QĐNDVN"),
 "lần thứ 40", a lunar year's name ("Tết Giáp Thìn"), and a weekday written beside a date that moved.
 """
@@ -214,21 +215,15 @@ def shift_text(text: str, delta: int, calendar: range) -> tuple[str, list[Findin
     for m in _LUNAR.finditer(text):
         t.find(m.start(), m.end(), "lunar_year", _lunar_shift(m.group(1), m.group(2), delta))
 
-    def keep_or_move(start: int, end: int, years: list[int], moved: str, *, reason_if_kept: str | None = None):
+    def keep_or_move(start: int, end: int, years: list[int], moved: str):
         """Move a mention of the plan's calendar unless it sits in a citation."""
         if not any(t.ours(y) for y in years):
-            return
-        if reason_if_kept == "year_span":          # a term or a period: cited or not, it may have ended
-            t.find(start, end, reason_if_kept)      # no guess: a new term is not the old one plus a year
             return
         own = t.cited_own_date(start)
         if own is True:
             return
         if own is False:
             t.find(start, end, "cited_year", moved)
-            return
-        if reason_if_kept:
-            t.find(start, end, reason_if_kept, moved)
             return
         t.edit(start, end, moved)
 
@@ -237,8 +232,13 @@ def shift_text(text: str, delta: int, calendar: range) -> tuple[str, list[Findin
         if not t.free(*m.span()):
             continue
         t.take(*m.span())
-        moved = f"{t.moved(a)}{m.group(2)}{t.moved(b)}"
-        keep_or_move(m.start(), m.end(), [a, b], moved, reason_if_kept=None if b == a + 1 else "year_span")
+        if b != a + 1:
+            # a term or a period ("nhiệm kỳ 2019 - 2024") stays; it is reported when it ends within
+            # the old plan's own years, so it may be over by the new one
+            if b in t.calendar and b <= t.calendar.stop - 2:
+                t.find(m.start(), m.end(), "year_span")
+            continue
+        keep_or_move(m.start(), m.end(), [a, b], f"{t.moved(a)}{m.group(2)}{t.moved(b)}")
     for m in _DATE.finditer(text):
         if not t.free(*m.span()):
             continue
