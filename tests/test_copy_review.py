@@ -88,7 +88,7 @@ def test_editing_the_line_or_deleting_it_resolves_it_and_keep_resolves_one(examp
     services.delete_part(copy, second.part_kind, part.id, part.rev, actor=author)
     copy_review.keep(copy, third.id, actor=author)
     db.session.commit()
-    assert [(first.resolution, second.resolution, third.resolution)] == [("edited", "deleted", "kept")]
+    assert (first.resolution, second.resolution, third.resolution) == ("edited", "deleted", "kept")
     assert first.resolved_by_id == author.id and first.resolved_at is not None
     assert copy_review.pending_count(copy.id) == len(_items(copy.id)) - 3
 
@@ -155,3 +155,20 @@ def test_a_plan_that_was_never_copied_submits_as_before(client, signed_in, autho
     assert client.post_form(f"/ke-hoach/{plan.id}/trinh-duyet").status_code == 303
     db.session.refresh(plan)
     assert plan.state == PlanStatus.SUBMITTED
+
+
+def test_deleting_a_section_or_a_schedule_row_resolves_the_rows_of_what_it_held(example, author):
+    copy = services.copy_plan(example, actor=author, shift=1)
+    db.session.commit()
+    line_item = next(i for i in _items(copy.id) if i.part_kind == "line")
+    activity_item = next(i for i in _items(copy.id) if i.part_kind == "activity")
+    section = services.get_part(copy, "line", line_item.part_id).section
+    row = services.get_part(copy, "activity", activity_item.part_id).row
+    before = copy_review.pending_count(copy.id)
+    inside = [i for i in _items(copy.id) if (i.part_kind == "line" and i.part_id in {x.id for x in section.lines})
+              or (i.part_kind == "activity" and i.part_id in {x.id for x in row.activities})]
+    services.delete_part(copy, "section", section.id, section.rev, actor=author)
+    services.delete_part(copy, "row", row.id, row.rev, actor=author)
+    db.session.commit()
+    assert {i.resolution for i in inside} == {"deleted"}
+    assert copy_review.pending_count(copy.id) == before - len(inside)

@@ -177,13 +177,30 @@ def keep(plan: Plan, item_id: int, *, actor) -> CopyReviewItem:
     return item
 
 
-def part_saved(plan: Plan, kind: str, part_id: int | None, *, actor, deleted: bool = False) -> None:
-    """A part of the plan was saved or deleted in the editor: its review row, if any, is done."""
-    query = sa.select(CopyReviewItem).where(CopyReviewItem.plan_id == plan.id, CopyReviewItem.part_kind == kind,
-                                            CopyReviewItem.resolved_at.is_(None))
-    if part_id is not None:
-        query = query.where(CopyReviewItem.part_id == part_id)
-    _resolve(db.session.execute(query).scalars().all(), "deleted" if deleted else "edited", actor)
+def part_saved(plan: Plan, kind: str, part_id: int | None, *, actor) -> None:
+    """A part of the plan was saved in its editor: its review row, if any, is done."""
+    _resolve(_open_rows(plan, {kind: [part_id]}), "edited", actor)
+
+
+def part_deleted(plan: Plan, kind: str, part, *, actor) -> None:
+    """A part is about to be deleted: its rows are done, and those of the lines of a deleted
+    section or the activities of a deleted schedule row."""
+    parts = {kind: [part.id]}
+    if kind == "section":
+        parts["line"] = [line.id for line in part.lines]
+    elif kind == "row":
+        parts["activity"] = [activity.id for activity in part.activities]
+    _resolve(_open_rows(plan, parts), "deleted", actor)
+
+
+def _open_rows(plan: Plan, parts: dict[str, list[int | None]]) -> list[CopyReviewItem]:
+    """The open rows of the given parts ({kind: [part ids]}; [None] for the header or the opening)."""
+    conditions = [sa.and_(CopyReviewItem.part_kind == kind,
+                          CopyReviewItem.part_id.is_(None) if ids == [None] else CopyReviewItem.part_id.in_(ids))
+                  for kind, ids in parts.items() if ids]
+    return db.session.execute(
+        sa.select(CopyReviewItem).where(CopyReviewItem.plan_id == plan.id, CopyReviewItem.resolved_at.is_(None),
+                                        sa.or_(*conditions))).scalars().all()
 
 
 def _resolve(items: list[CopyReviewItem], how: str, actor) -> None:

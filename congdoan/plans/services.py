@@ -292,11 +292,11 @@ def delete_part(plan: Plan, kind: str, part_id: int, rev, *, actor: User) -> Non
     _check_rev(part, rev, spec.label, lambda p: _describe(kind, p))
     siblings = _siblings(plan, kind, _parent_of(kind, part))
     description = _describe(kind, part)
+    copy_review.part_deleted(plan, kind, part, actor=actor)
     siblings.remove(part)
     db.session.delete(part)
     _renumber(siblings)
     db.session.flush()
-    copy_review.part_saved(plan, kind, part_id, actor=actor, deleted=True)
     touch(plan, actor, f"Xóa {spec.label}: {description[:80]}")
 
 
