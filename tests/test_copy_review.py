@@ -145,7 +145,7 @@ def test_a_keep_names_what_was_kept_and_what_is_left(client, signed_in, example,
     signed_in(author)
     r = client.post_form(f"/ke-hoach/{copy.id}/soat-lai/{item.id}/giu-nguyen")
     page = text_of(client.get(r.headers["Location"]))
-    assert f"Đã giữ nguyên “79 năm”; còn {total - 1} dòng cần soát lại." in page
+    assert f"Đã giữ nguyên “79 năm” ở lịch công tác tháng 11/2024, việc 1; còn {total - 1} dòng cần soát lại." in page
     assert "Giữ nguyên · Lê Thị Thu Hà" in page
 
 

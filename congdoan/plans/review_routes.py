@@ -57,15 +57,16 @@ def copy_review_keep(plan_id: int, item_id: int):
     plan = _reviewable(plan_id)
     item = copy_review.keep(plan, item_id, actor=current_user)
     db.session.commit()
-    left = copy_review.pending_count(plan.id)
+    context = _context(plan)
+    line = next(line for line in context["lines"] if line.item.id == item.id)
     what = ", ".join(f"“{f.get('fragment', '')}”" for f in item.findings)
-    message = (f"Đã giữ nguyên {what}; "
+    left = context["pending"]
+    message = (f"Đã giữ nguyên {what} ở {line.where[0].lower()}{line.where[1:]}; "
                + (f"còn {left} dòng cần soát lại." if left else "đã soát hết các dòng, có thể trình duyệt."))
     if request.headers.get("HX-Request") != "true":
         flash(message, "success")
         return redirect_to("plans.copy_review_list", plan_id=plan.id)
-    line = next(line for line in copy_review.review_lines(plan) if line.item.id == item.id)
     return render("plans/copy_review.html", "plans/_copy_review_item.html",
-                  **_context(plan, line=line, saved_message=message))
+                  **context, line=line, saved_message=message)
 
 

@@ -65,7 +65,7 @@ def test_copy_to_next_year_review_list_fix_keep_and_submit(app, page):
     kept = page.locator(".review-item:not(.done)").filter(has_text="94 năm ngày thành lập Công đoàn Việt Nam")
     kept.get_by_role("button", name="Giữ nguyên").click()
     expect(page.locator(".review-item", has_text="94 năm ngày thành lập Công đoàn Việt Nam")).to_contain_text(
-        "Đã giữ nguyên “94 năm”; còn")
+        "Đã giữ nguyên “94 năm” ở mục I, dòng 1; còn")
     expect(page.locator("#review-count")).to_contain_text(f"Còn {total - 2} dòng cần soát lại")
     _settled(page)
 
