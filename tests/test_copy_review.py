@@ -13,7 +13,6 @@ from congdoan.plans.copy_review import CopyReviewItem
 from congdoan.plans.document import load_plan_tree, to_document
 from congdoan.plans.models import Plan, PlanStatus
 
-from .conftest import as_  # noqa: F401
 from .conftest import make_user, text_of
 from .doc_factories import example_docx
 from .plan_factories import make_plan
@@ -125,6 +124,7 @@ def test_submitting_is_refused_until_the_list_is_gone_through(client, signed_in,
 
     # The list is still there after signing out and in again.
     as_(author)
+    assert f"Còn {count} dòng cần soát lại" in text_of(client.get(f"/ke-hoach/{copy.id}/soat-lai"))
     items = _items(copy.id)
     for item in items[:-1]:
         assert client.post_form(f"/ke-hoach/{copy.id}/soat-lai/{item.id}/giu-nguyen").status_code == 303
@@ -172,3 +172,21 @@ def test_deleting_a_section_or_a_schedule_row_resolves_the_rows_of_what_it_held(
     db.session.commit()
     assert {i.resolution for i in inside} == {"deleted"}
     assert copy_review.pending_count(copy.id) == before - len(inside)
+
+
+def test_the_opening_and_the_header_are_reviewed_and_resolved_by_their_editors(author):
+    source = make_plan(author, "Kế hoạch năm học 2023 - 2024 chào mừng 94 năm ngày thành lập Công đoàn",
+                       opening="Năm học 2023 – 2024 chào mừng kỷ niệm 79 năm ngày thành lập QĐNDVN.")
+    copy = services.copy_plan(source, actor=author, shift=1)
+    db.session.commit()
+    assert copy.opening == "Năm học 2024 – 2025 chào mừng kỷ niệm 79 năm ngày thành lập QĐNDVN."
+    header, opening = _items(copy.id)
+    assert (header.part_kind, header.part_id, header.findings[0]["suggestion"]) == ("header", None, "95 năm")
+    assert (opening.part_kind, opening.findings[0]["fragment"]) == ("opening", "79 năm")
+    services.update_opening(copy, copy.rev, {"opening": copy.opening.replace("79", "80")}, actor=author)
+    assert (header.open, opening.resolution) == (True, "edited")
+    services.update_header(copy, copy.rev, {"subject": copy.subject.replace("94", "95"), "type_name": "KẾ HOẠCH",
+                                             "union_name": copy.union_name or "CĐCS Trường Tiểu học Thành Tô"},
+                           actor=author)
+    db.session.commit()
+    assert copy_review.pending_count(copy.id) == 0 and copy.subject.endswith("95 năm ngày thành lập Công đoàn")
