@@ -5,6 +5,7 @@ from .people.models import Group, User, UserRole  # noqa: F401
 from .people.import_jobs import MemberImport  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .plans.models import Plan, PlanBasis, PlanEditor, PlanLine, PlanSection, PlanVersion, ScheduleActivity, ScheduleRow  # noqa: F401,E501
+from .plans.copy_review import CopyReviewItem  # noqa: F401
 from .approvals.models import ApprovalRound, RoundComment, Vote  # noqa: F401
 from .uploads.models import StoredFile  # noqa: F401
 from .requests.models import Campaign, MemberRequest, RequestEvent, RequestFile  # noqa: F401

@@ -11,6 +11,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..people.roles import Role
 from ..permissions import Perm, requires
+from ..plans.copy_review import ReviewPending
 from ..plans.diff import diff_documents
 from ..plans.document import to_document
 from ..plans.models import PlanVersion
@@ -60,7 +61,12 @@ def _review_context(plan, *, whole: bool = True, **extra) -> dict:
 @requires(Perm.PLANS_DRAFT)
 def submit(plan_id: int):
     plan = get_plan_or_404(plan_id)
-    round_ = services.submit(plan, actor=current_user)
+    try:
+        round_ = services.submit(plan, actor=current_user)
+    except ReviewPending as exc:
+        db.session.rollback()
+        flash(exc.message, "warning")
+        return redirect_to("plans.copy_review_list", plan_id=plan_id)
     db.session.commit()
     flash(f"Đã trình Ban Chấp hành duyệt (lần {round_.number}). Kế hoạch được khóa trong khi biểu quyết.", "success")
     return redirect_to("approvals.review", plan_id=plan.id)

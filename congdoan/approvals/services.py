@@ -22,10 +22,11 @@ from ..notifications.service import notify
 from ..organisation.models import Organisation
 from ..people.models import User, UserRole
 from ..people.roles import COMMITTEE_ROLES, Role
+from ..plans import copy_review
 from ..plans import services as plan_services
 from ..plans.document import load_plan_tree, to_document
 from ..plans.models import Plan, PlanStatus
-from ..plans.workflow import transition
+from ..plans.workflow import can, transition
 from ..text import clean_text
 from .models import ApprovalRound, Choice, RoundComment, RoundStatus, Vote
 from .rules import decide
@@ -64,6 +65,10 @@ def submit(plan: Plan, *, actor: User) -> ApprovalRound:
     """Freeze the current version and open a round of votes for the committee."""
     if plan.state in (PlanStatus.DRAFT, PlanStatus.RETURNED) and not plan.sections and not plan.bases:
         raise DomainError("Kế hoạch còn trống: hãy soạn nội dung trước khi trình duyệt.")
+    # A copied draft whose old years are not all looked at stays a draft (plans/copy_review.py).
+    pending = copy_review.pending_count(plan.id) if can(plan, "submit", actor) else 0
+    if pending:
+        raise copy_review.ReviewPending(plan.id, pending)
     org = Organisation.get()
     version = plan_services.last_version(plan.id)
     if version is None:

@@ -14,6 +14,7 @@ from ..people.models import Group
 from ..text import clean_text, fit, fold
 from .numbering import clamp_level, valid_label
 from .models import Plan, PlanBasis, PlanLine, PlanSection, ScheduleActivity, ScheduleRow, activity_groups
+from .year_shift import shift_document
 
 FORMAT = 1
 
@@ -151,9 +152,6 @@ def content_hash(doc: dict) -> str:
 
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-# "kỷ niệm 93 năm ngày … (20/10/1930 - 20/10/2023)": a count of years, then the two dates it spans.
-_ANNIVERSARY = re.compile(r"(?<!\d)(\d{1,3})(\s+năm\b[^()]*\([^()]*?(?<!\d)(\d{4})(?!\d)[^()]*?[-–—][^()]*?"
-                          r"(?<!\d)(\d{4})(?!\d)[^()]*\))")
 
 
 def guess_year(*texts: str, default: int) -> int:
@@ -256,48 +254,7 @@ def fill_plan(plan: Plan, doc: dict) -> None:
 
 
 def shift_years(doc: dict, delta: int) -> dict:
-    """A copy of the document with every year in the subject, period, schedule title, schedule
-    periods and activity due dates moved by `delta` ("2023 - 2024" -> "2024 - 2025", "6, 7/2024"
-    -> "6, 7/2025"). In an activity's text only the plan's own calendar moves: the years of its
-    subject, period and schedule, and the year either side ("quyết toán 6 tháng cuối năm 2023",
-    "kế hoạch năm học 2024 - 2025", "(20/10/1930 - 20/10/2023)" -> "… - 20/10/2024"); an older year
-    is history and stays. An anniversary's count follows its dates when it matched them ("kỷ niệm 93
-    năm … (20/10/1930 - 20/10/2023)" -> "96 năm … (20/10/1930 - 20/10/2026)"). The body is left
-    alone: it cites past resolutions by their real dates."""
-    def moved(year: int, within: range | None) -> int:
-        inside = 1990 <= year <= 2100 if within is None else year in within
-        return year + delta if inside else year
-
-    def shift_text(text: str, within: range | None = None) -> str:
-        return _YEAR.sub(lambda m: str(moved(int(m.group(1)), within)), text or "")
-
-    def recount(text: str, within: range) -> str:
-        def count(m: re.Match) -> str:
-            n, first, last = int(m.group(1)), int(m.group(3)), int(m.group(4))
-            if last - first != n:
-                return m.group(0)                 # the count did not match its dates: not ours to fix
-            return str(moved(last, within) - moved(first, within)) + m.group(2)
-        return _ANNIVERSARY.sub(count, text)
-
-    def shift_date(value: str | None) -> str | None:
-        if not value:
-            return None
-        d = dt.date.fromisoformat(value)
-        try:
-            return d.replace(year=d.year + delta).isoformat()
-        except ValueError:              # 29 February into a common year
-            return d.replace(year=d.year + delta, day=28).isoformat()
-
-    own = [int(m.group(1)) for text in [doc.get(k) or "" for k in ("subject", "period", "schedule_title")]
-           + [row.get("period") or "" for row in doc.get("schedule") or []]
-           for m in _YEAR.finditer(text) if 1990 <= int(m.group(1)) <= 2100]
-    calendar = range(min(own) - 1, max(own) + 2) if own else range(0)
-    out = json.loads(json.dumps(doc))
-    for key in ("subject", "period", "schedule_title"):
-        out[key] = shift_text(out.get(key) or "")
-    for row in out.get("schedule") or []:
-        row["period"] = shift_text(row.get("period") or "")
-        for activity in row.get("activities") or []:
-            activity["due"] = shift_date(activity.get("due"))
-            activity["text"] = shift_text(recount(activity.get("text") or "", calendar), calendar)
-    return out
+    """A copy of the document with the plan's own years moved by `delta` in every part
+    (congdoan/plans/year_shift.py says what moves and what stays); what it could not settle is
+    left to copy_plan's review list."""
+    return shift_document(doc, delta)[0]

@@ -16,7 +16,7 @@ from ..people.models import Group
 from ..permissions import Perm, requires
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
-from . import coeditors, services
+from . import coeditors, copy_review, services
 from .diff import diff_documents
 from .document import document_of, load_plan_tree
 from .forms import ActionForm, CopyPlanForm, NewPlanForm
@@ -47,6 +47,8 @@ def _editor_context(plan: Plan, **extra) -> dict:
     g.editor_plan = plan
     groups = db.session.execute(
         sa.select(Group).where(Group.active.is_(True)).order_by(Group.name_key)).scalars().all()
+    if not wants_fragment():              # the whole page: the banner of a copy's review list
+        extra = {**review_routes.banner_context(plan), **extra}
     return dict(plan=plan, editable=plan.can_edit(current_user), groups=groups, line_kinds=LINE_KIND_LABELS,
                 line_levels=LEVEL_LABELS, line_label_styles=LABEL_CHOICES, action_form=ActionForm(), **extra)
 
@@ -59,7 +61,7 @@ def _editor_meta_follows(response):
     if (plan is not None and request.method == "POST" and wants_fragment() and response.status_code == 200
             and response.mimetype == "text/html" and not response.direct_passthrough):
         meta = render_template("plans/_meta.html", plan=plan, last=services.last_version(plan.id), oob=True)
-        response.set_data(response.get_data() + meta.encode())
+        response.set_data(response.get_data() + meta.encode() + review_routes.banner_html(plan, oob=True).encode())
     return response
 
 
@@ -336,7 +338,13 @@ def copy(plan_id: int):
             form.years.errors = list(exc.errors.values())
         else:
             db.session.commit()
-            flash(f"Đã tạo dự thảo mới từ “{plan.subject}”.", "success")
+            pending = copy_review.pending_count(new.id)
+            moved = f", dời {shift:+d} năm" if shift else ""
+            if pending:
+                flash(f"Đã tạo dự thảo “{new.subject}” từ “{plan.subject}”{moved}. Còn {pending} dòng cần soát "
+                      f"lại: hãy xem từng dòng dưới đây.", "success")
+                return redirect_to("plans.copy_review_list", plan_id=new.id)
+            flash(f"Đã tạo dự thảo “{new.subject}” từ “{plan.subject}”{moved}.", "success")
             return redirect_to("plans.detail", plan_id=new.id)
     return render("plans/copy.html", plan=plan, form=form, status=422 if form.errors else 200)
 
@@ -353,3 +361,4 @@ def delete(plan_id: int):
 
 
 from . import coeditor_routes  # noqa: E402  (the co-editor routes, on this blueprint)
+from . import review_routes  # noqa: E402,F401  (the copy's review list: routes on this blueprint)

@@ -24,11 +24,13 @@ from ..people.models import Group, User, UserRole
 from ..people.roles import Role
 from ..search import starts_words
 from ..text import clean_text, fold, plain
-from .document import canonical, content_hash, fill_plan, guess_year, shift_years, to_document
+from . import copy_review
+from .document import canonical, content_hash, fill_plan, guess_year, to_document
 from .numbering import clamp_level, typed_label, valid_label
 from .models import (EDITABLE, PUBLIC, LineKind, Plan, PlanBasis, PlanLine, PlanSection, PlanStatus, PlanVersion,
                      ScheduleActivity, ScheduleRow)
 from .stale import StaleEdit, check_rev as _check_rev, part_key as _part_key  # noqa: F401 (StaleEdit: for routes)
+from .year_shift import shift_document
 
 TEXT_MAX = 20_000          # one paragraph; a 10,000-character paragraph must fit
 SUBJECT_MAX = 500
@@ -267,6 +269,7 @@ def update_part(plan: Plan, kind: str, part_id: int, rev, data: dict, *, actor: 
         part.rev += 1
         db.session.flush()
         touch(plan, actor, f"Sửa {spec.label}: {_describe(kind, part)[:80]}", part=part)
+    copy_review.part_saved(plan, kind, part.id, actor=actor)
     return part
 
 
@@ -277,6 +280,7 @@ def delete_part(plan: Plan, kind: str, part_id: int, rev, *, actor: User) -> Non
     _check_rev(part, rev, spec.label, lambda p: _describe(kind, p))
     siblings = _siblings(plan, kind, _parent_of(kind, part))
     description = _describe(kind, part)
+    copy_review.part_deleted(plan, kind, part, actor=actor)
     siblings.remove(part)
     db.session.delete(part)
     _renumber(siblings)
@@ -328,6 +332,7 @@ def update_header(plan: Plan, rev, data: dict, *, actor: User) -> None:
     _check_rev(plan, rev, "phần thông tin chung", lambda p: p.subject)
     clean = check_header(data)
     _apply_plan_fields(plan, clean, actor, "Sửa thông tin chung")
+    copy_review.part_saved(plan, "header", None, actor=actor)
 
 
 def update_opening(plan: Plan, rev, data: dict, *, actor: User) -> None:
@@ -338,6 +343,7 @@ def update_opening(plan: Plan, rev, data: dict, *, actor: User) -> None:
     if errors:
         raise ValidationFailed(errors)
     _apply_plan_fields(plan, {"opening": opening}, actor, "Sửa đoạn mở đầu")
+    copy_review.part_saved(plan, "opening", None, actor=actor)
 
 
 def update_closing(plan: Plan, rev, data: dict, *, actor: User) -> None:
@@ -454,22 +460,23 @@ def create_from_document(doc: dict, *, actor: User, summary: str, source: Plan |
 
 
 def copy_plan(source: Plan, *, actor: User, shift: int = 0) -> Plan:
-    """A new draft with everything of `source`; years in the subject, period and schedule moved by
-    `shift` years when asked. The copy has no number and no date: those belong to its own issuing."""
+    """A new draft with everything of `source`; the plan's own years moved by `shift` years when
+    asked (year_shift.py), and what the move could not settle stored as the draft's review list
+    (copy_review.py). The copy has no number and no date: those belong to its own issuing."""
     if not source.can_view(actor):
         raise PermissionDenied("Bạn không có quyền xem kế hoạch này.")
     if not actor.is_committee_member:
         raise PermissionDenied("Chỉ Ủy viên Ban Chấp hành mới được soạn kế hoạch.")
     if not -5 <= shift <= 5:
         raise ValidationFailed({"shift": "Chỉ dời được từ -5 đến 5 năm."})
-    doc = to_document(source)
-    if shift:
-        doc = shift_years(doc, shift)
+    doc, found = shift_document(to_document(source), shift)
     doc["date"] = None
     doc["signature"]["name"] = doc["signature"].get("name") or chair_name()
-    return create_from_document(doc, actor=actor, source=source,
+    plan = create_from_document(doc, actor=actor, source=source,
                                 summary=f"Tạo từ kế hoạch “{source.subject}”"
                                         + (f", dời {shift:+d} năm" if shift else ""))
+    copy_review.record_findings(plan, found)
+    return plan
 
 
 def delete_plan(plan: Plan, *, actor: User) -> None:
