@@ -170,7 +170,7 @@ def test_page_sends_once_lists_the_sending_and_keeps_a_bad_form(issued, client, 
     assert sent_notes() == [] and audits() == []
     body = {"groups": str(issued["g2"].id), "addresses": "ldld@example.vn", "submission_token": token}
     first = client.post_form(url, body)
-    assert first.status_code == 303 and first.headers["Location"].endswith(f"/ke-hoach/{plan.id}#da-gui")
+    assert first.status_code == 303 and first.headers["Location"].endswith(f"/ke-hoach/{plan.id}")
     again = client.post_form(url, body)                          # the double tap
     assert again.status_code == 303
     assert ALREADY in text_of(client.get(f"/ke-hoach/{plan.id}"))

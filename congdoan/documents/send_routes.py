@@ -89,4 +89,4 @@ def send(plan_id: int):
         parts.append(f"{sent.addresses} địa chỉ e-mail")
     flash(f"Đã gửi văn bản số {signed.number} “{plan.subject}” tới {sent.total} người nhận: "
           f"{', '.join(parts)}.", "success")
-    return redirect_to("plans.detail", plan_id=plan.id, _anchor="da-gui")
+    return redirect_to("plans.detail", plan_id=plan.id)     # the confirmation on top, the sendings below it
