@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -190,3 +191,12 @@ def test_page_refuses_who_may_not_sign_and_unsigned_plans(issued, client, signed
     draft = approved_plan(committee, subject="Chưa ký")
     as_(committee.chair)
     assert client.get(f"/ke-hoach/{draft.id}/gui-van-ban").status_code == 404
+
+
+def test_page_refuses_a_note_too_long_keeping_the_form(issued, client, signed_in):
+    signed_in(issued["committee"].chair)
+    url = f"/ke-hoach/{issued['plan'].id}/gui-van-ban"
+    refused = client.post_form(url, {"all_members": "y", "note": "x" * 2001})
+    assert refused.status_code == 422 and "Lời nhắn quá dài (tối đa 2000 ký tự)." in text_of(refused)
+    assert re.search(r'<input checked id="all_members"', refused.get_data(as_text=True))     # the form kept
+    assert sent_notes() == [] and audits() == []
