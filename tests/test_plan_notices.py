@@ -12,14 +12,13 @@ import sqlalchemy as sa
 
 from congdoan.approvals import services as approvals
 from congdoan.documents import services as S
-from congdoan.documents.models import SignedDocument
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
 from congdoan.people.audiences import committee_and_officers
 from congdoan.people.models import User
 from congdoan.plans.authors import plan_authors
 
-from .conftest import make_user, text_of
+from .conftest import make_user
 from .doc_factories import approved_plan, make_committee
 from .plan_factories import make_plan
 
