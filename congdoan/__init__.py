@@ -99,6 +99,7 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .people.office_routes import bp as offices_bp
     from .people.routes import bp as people_bp
     from .requests import panels as _request_panels  # noqa: F401  (home-page panels)
+    from .plans import news as _plan_news  # noqa: F401  (home-page panel: new plans)
     from .requests.campaign_routes import bp as campaigns_bp
     from .requests.routes import bp as requests_bp
     from .tasks.routes import bp as tasks_bp

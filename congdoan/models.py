@@ -14,3 +14,4 @@ from .tasks.models import Task, TaskEvent  # noqa: F401
 from .changes import ChangeCounter  # noqa: F401
 from .jobs.models import Job  # noqa: F401
 from .submissions.models import FormSubmission  # noqa: F401
+from .plans.news_models import PlanSeen  # noqa: F401

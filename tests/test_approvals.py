@@ -149,7 +149,9 @@ def test_four_of_seven_approve_and_everyone_is_told(committee, author, smtp):  #
     round_ = db.session.get(ApprovalRound, round_.id)
     assert round_.status == "approved" and "4/7" in round_.decision_note and "cần 4" in round_.decision_note
     approved = db.session.query(Notification).filter_by(kind="plan_approved").all()
-    assert {n.user_id for n in approved} == {author.id, chair.id}
+    # The whole committee (the accountant included), each once; the member whose vote decided it is not told.
+    assert sorted(n.user_id for n in approved) == sorted(u.id for u in committee if u.id != committee[4].id)
+    assert chair.id in {n.user_id for n in approved}
     assert any("Đã duyệt" in m[1] or "=?utf-8?" in m[1] for m in smtp.messages)
     actions = [e.action for e in db.session.query(AuditEntry).filter_by(object_type="plans").order_by(AuditEntry.id)]
     assert actions == ["plan_created", "plan_submitted", "vote_cast", "vote_cast", "vote_cast", "vote_cast",

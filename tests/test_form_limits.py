@@ -78,6 +78,7 @@ NOT_BOUNDED = {
     ("CorrectTaskForm", "version"), ("CorrectTaskForm", "due"),
     ("CorrectTaskForm", "note"), ("CorrectTaskForm", "reason"),     # Text (task events)
     ("WithdrawTaskForm", "version"), ("WithdrawTaskForm", "withdraw_reason"),
+    ("SendForm", "addresses"), ("SendForm", "note"),                # parsed, checked (sending.py); job JSON
 }
 
 

@@ -20,11 +20,13 @@ from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..notifications.service import notify
 from ..organisation.models import Organisation
-from ..people.models import User, UserRole
+from ..people.audiences import committee_and_officers, holders
+from ..people.models import User
 from ..people.roles import COMMITTEE_ROLES, Role
 from ..plans import copy_review
 from ..plans import services as plan_services
 from ..plans.document import load_plan_tree, to_document
+from ..plans.authors import plan_authors
 from ..plans.models import Plan, PlanStatus
 from ..plans.workflow import can, transition
 from ..text import clean_text
@@ -36,16 +38,11 @@ REASON_MAX = 5000
 
 def committee_members() -> list[User]:
     """The executive committee in office: active accounts holding a committee role."""
-    return db.session.execute(
-        sa.select(User).where(User.active.is_(True), User.id.in_(
-            sa.select(UserRole.user_id).where(UserRole.role.in_([r.value for r in COMMITTEE_ROLES]))))
-        .order_by(User.sort_key)).scalars().all()
+    return holders(COMMITTEE_ROLES)
 
 
 def chairs() -> list[User]:
-    return db.session.execute(
-        sa.select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.CHAIR.value, User.active.is_(True))).scalars().all()
+    return holders({Role.CHAIR})
 
 
 def open_round(plan: Plan) -> ApprovalRound | None:
@@ -122,6 +119,8 @@ def vote(plan: Plan, *, voter: User, choice: str, reason: str = "") -> Vote:
         db.session.flush()
         record("vote_cast", plan, actor=voter, summary=f"Biểu quyết lần {round_.number}: {label}",
                data={"round": round_.number, "choice": choice, "reason": reason})
+        if choice == Choice.AGAINST.value:
+            _tell_authors_against(plan, round_, voter, reason)
     else:
         if (choice == Choice.FOR.value and existing.choice == Choice.AGAINST.value
                 and reason == existing.reason):
@@ -136,8 +135,22 @@ def vote(plan: Plan, *, voter: User, choice: str, reason: str = "") -> Vote:
             db.session.flush()
             record("vote_changed", plan, actor=voter, summary=f"Đổi biểu quyết lần {round_.number}: {label}",
                    data={"round": round_.number, "from": before, "to": choice, "reason": reason})
-    evaluate(plan, round_)
+            if choice == Choice.AGAINST.value:
+                _tell_authors_against(plan, round_, voter, reason)
+    evaluate(plan, round_, actor=voter)
     return existing
+
+
+def _tell_authors_against(plan: Plan, round_: ApprovalRound, voter: User, reason: str) -> None:
+    notify([a for a in plan_authors(plan) if a.id != voter.id], "vote_against",
+           f"{voter.full_name} không đồng ý kế hoạch “{plan.subject}” (lần trình {round_.number}). "
+           f"Lý do: {_short(reason)}", link("approvals.review", plan_id=plan.id),
+           subject=f"[Công đoàn] Không đồng ý: {plan.subject}")
+
+
+def _short(text: str, limit: int = 500) -> str:
+    """A reason or a comment as a notification quotes it: whole up to `limit` characters."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def tally(round_: ApprovalRound) -> tuple[int, int]:
@@ -155,13 +168,14 @@ def counted_tally(round_: ApprovalRound) -> tuple[int, int, int]:
     return votes_for, votes_against, len(members)
 
 
-def evaluate(plan: Plan, round_: ApprovalRound) -> str | None:
-    """Apply the decision rule to the round; decide it the moment the rule is met."""
+def evaluate(plan: Plan, round_: ApprovalRound, *, actor: User | None = None) -> str | None:
+    """Apply the decision rule to the round; decide it the moment the rule is met. `actor`: whose
+    vote decided it (not told of what they have just seen happen)."""
     votes_for, votes_against, members = counted_tally(round_)
     outcome = decide(round_.rule, members, votes_for, votes_against)
     if outcome.decision is None:
         return None
-    _close(plan, round_, outcome.decision, outcome.note, decided_by=None)
+    _close(plan, round_, outcome.decision, outcome.note, decided_by=None, actor=actor)
     return outcome.decision
 
 
@@ -181,20 +195,37 @@ def chair_return(plan: Plan, *, actor: User, reason: str) -> ApprovalRound:
     return round_
 
 
-def _close(plan: Plan, round_: ApprovalRound, decision: str, note: str, *, decided_by: User | None) -> None:
+def _close(plan: Plan, round_: ApprovalRound, decision: str, note: str, *, decided_by: User | None,
+           actor: User | None = None) -> None:
     round_.status = RoundStatus.APPROVED.value if decision == "approve" else RoundStatus.RETURNED.value
     round_.decided_at = utcnow()
     round_.decision_note = note
     round_.decided_by_id = decided_by.id if decided_by else None
     transition(plan, decision, decided_by, summary=note, data={"round": round_.number})
+    # The authors, the committee and the office holders: each once, the one who acted not at all.
+    acted = decided_by or actor
+    recipients = [u for u in plan_authors(plan) + committee_and_officers() if acted is None or u.id != acted.id]
     plan_link = link("plans.detail", plan_id=plan.id)
-    recipients = [db.session.get(User, plan.author_id)] + chairs()
     if decision == "approve":
-        notify(recipients, "plan_approved", f"Kế hoạch “{plan.subject}” đã được Ban Chấp hành duyệt.", plan_link,
-               subject=f"[Công đoàn] Đã duyệt: {plan.subject}")
+        notify(recipients, "plan_approved", f"Kế hoạch “{plan.subject}” đã được Ban Chấp hành duyệt. {note}",
+               plan_link, subject=f"[Công đoàn] Đã duyệt: {plan.subject}")
     else:
-        notify(recipients, "plan_returned", f"Kế hoạch “{plan.subject}” bị trả lại để sửa. {note}", plan_link,
-               subject=f"[Công đoàn] Trả lại: {plan.subject}")
+        notify(recipients, "plan_returned",
+               f"Kế hoạch “{plan.subject}” bị trả lại để sửa (lần trình {round_.number}). {note}"
+               + _against_reasons(round_, decided_by), plan_link, subject=f"[Công đoàn] Trả lại: {plan.subject}")
+
+
+def _against_reasons(round_: ApprovalRound, decided_by: User | None) -> str:
+    """When the votes returned the plan, their reasons (the chair's own reason is already in the note)."""
+    if decided_by is not None:
+        return ""
+    members = {m.id for m in committee_members()}
+    rows = db.session.execute(
+        sa.select(User.full_name, Vote.reason).join(User, User.id == Vote.voter_id)
+        .where(Vote.round_id == round_.id, Vote.choice == Choice.AGAINST.value, Vote.voter_id.in_(members))
+        .order_by(Vote.id)).all()
+    lines = [f"\n- {name}: {_short(reason, 300)}" for name, reason in rows]
+    return " Lý do không đồng ý:" + "".join(lines) if lines else ""
 
 
 def comment(plan: Plan, *, author: User, text: str, section: str = "") -> RoundComment:
@@ -217,6 +248,10 @@ def comment(plan: Plan, *, author: User, text: str, section: str = "") -> RoundC
     db.session.flush()
     record("plan_commented", plan, actor=author, summary=f"Góp ý{' mục ' + section if section else ''}",
            data={"round": round_.number, "section": section})
+    notify([a for a in plan_authors(plan) if a.id != author.id], "plan_commented",
+           f"{author.full_name} góp ý kế hoạch “{plan.subject}”{f' (mục “{section}”)' if section else ''}: "
+           f"{_short(text)}", link("approvals.review", plan_id=plan.id),
+           subject=f"[Công đoàn] Góp ý: {plan.subject}")
     return item
 
 

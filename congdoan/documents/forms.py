@@ -1,6 +1,8 @@
 """Upload forms of the documents area. Files are checked by the services, by content."""
 from ..forms import Form
 from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectMultipleField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class SignatureForm(Form):
@@ -21,3 +23,13 @@ class ImportForm(Form):
 
 class VerifyFileForm(Form):
     file = FileField("Tệp cần kiểm tra (.docx hoặc .pdf, tối đa 15 MB)")
+
+
+class SendForm(Form):
+    """Gửi văn bản: the recipients of a signed plan (documents/sending.py checks them)."""
+    all_members = BooleanField("Tất cả đoàn viên")
+    committee = BooleanField("Ban Chấp hành và các chức vụ (Chủ tịch, Phó Chủ tịch, Ủy viên BCH, Kế toán / Thủ quỹ)")
+    groups = SelectMultipleField("Một số tổ công đoàn", coerce=int, widget=ListWidget(prefix_label=False),
+                                 option_widget=CheckboxInput(), validate_choice=False)
+    addresses = TextAreaField("Địa chỉ e-mail khác (mỗi dòng một địa chỉ)")
+    note = TextAreaField("Lời nhắn kèm thư (không bắt buộc)")

@@ -48,7 +48,7 @@ class SignedDocument(db.Model):
     seq: Mapped[int]
     number: Mapped[str] = mapped_column(sa.String(50))            # as printed: "01/KH-CĐ"
     issued_on: Mapped[dt.date]                                   # the date line of the document
-    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)   # the new-plans panel
     signer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     signer_name: Mapped[str] = mapped_column(sa.String(120))
     signer_title: Mapped[str] = mapped_column(sa.String(100))

@@ -334,4 +334,17 @@ def plan_files_context(plan: Plan) -> dict:
     signed = services.signed_for(plan.id)
     return {"signed": signed, **_pdf_context(signed),
             "is_issued": plan.state in (PlanStatus.ISSUED, PlanStatus.ARCHIVED),
-            "verify_link": url_for("documents.verify", code=signed.verify_code) if signed else None}
+            "verify_link": url_for("documents.verify", code=signed.verify_code) if signed else None,
+            **_sending_context(plan, signed)}
+
+
+def _sending_context(plan: Plan, signed) -> dict:
+    """"Gửi văn bản" for whoever may sign; the past sendings for them and the committee."""
+    from ..plans.workflow import can_sign
+    from .sending import sendings
+    can_send = signed is not None and can_sign(plan, current_user)
+    show = signed is not None and (can_send or current_user.is_committee_member)
+    return {"can_send": can_send, "sendings": sendings(plan) if show else []}
+
+
+from . import send_routes  # noqa: E402,F401  (Gửi văn bản: routes on this blueprint)

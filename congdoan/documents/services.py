@@ -24,10 +24,12 @@ from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..notifications.service import notify
 from ..organisation.models import NUMBER_MAX, SYMBOL_MAX, Organisation
-from ..people.models import User, UserRole
-from ..people.roles import COMMITTEE_ROLES, Role
+from ..people.audiences import holders
+from ..people.models import User
+from ..people.roles import Role
 from ..plans.document import content_hash, document_of, to_document
 from ..plans.models import Plan, PlanStatus
+from ..plans.news import announce_issued
 from ..plans.workflow import can as plan_can
 from ..plans.workflow import transition
 from ..text import file_name, fold
@@ -246,10 +248,7 @@ def remove_seal(*, actor: User) -> None:
 
 
 def vice_chairs() -> list[User]:
-    return db.session.execute(
-        sa.select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.VICE_CHAIR.value, User.active.is_(True)).order_by(User.sort_key)
-    ).scalars().all()
+    return holders({Role.VICE_CHAIR})
 
 
 def set_sign_delegate(user_id: int | None, *, actor: User) -> bool:
@@ -394,17 +393,8 @@ def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
     db.session.add(signed)
     db.session.flush()
     queue_pdf(signed)                            # made by the worker, committed with the signature
-    readers = [u for u in [plan.author, *_committee()] if u.id != actor.id]
-    notify(readers, "plan_issued", f"Kế hoạch “{plan.subject}” đã được ký ban hành, số {number}.",
-           _path("plans.detail", plan_id=plan.id), subject=f"[Công đoàn] Ban hành: {number} {plan.subject}")
+    announce_issued(plan, number, actor)         # the committee, the authors, every member (plans/news.py)
     return signed
-
-
-def _committee() -> list[User]:
-    return db.session.execute(
-        sa.select(User).where(User.active.is_(True), User.id.in_(
-            sa.select(UserRole.user_id).where(UserRole.role.in_([r.value for r in COMMITTEE_ROLES]))))
-    ).scalars().all()
 
 
 # --------------------------------------------------------------------------------- the files

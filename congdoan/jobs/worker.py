@@ -41,6 +41,7 @@ def sweeper(fn: Callable[[], int]) -> Callable[[], int]:
 def load_handlers() -> None:
     """Import the modules that register handlers and sweepers (the web app imports them anyway)."""
     from ..documents import pdf_jobs  # noqa: F401
+    from ..documents import sending  # noqa: F401
     from ..notifications import mail  # noqa: F401
     from ..people import import_jobs  # noqa: F401
 

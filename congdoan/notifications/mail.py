@@ -22,8 +22,9 @@ def queue_mail(to: str, subject: str, body: str) -> None:
     enqueue("mail", {"to": to, "subject": subject, "body": body})
 
 
-def send_one(to: str, subject: str, body: str, config) -> None:
-    """Hand one message to the SMTP server; raises on any failure (Permanent when refused for good)."""
+def send_one(to: str, subject: str, body: str, config, attachments=()) -> None:
+    """Hand one message to the SMTP server; raises on any failure (Permanent when refused for good).
+    `attachments`: (filename, MIME type, bytes) each."""
     if not config.get("SMTP_HOST"):
         raise RuntimeError("Chưa cấu hình máy chủ thư (SMTP_HOST trống): thư chờ đến khi có cấu hình.")
     msg = EmailMessage()
@@ -31,6 +32,9 @@ def send_one(to: str, subject: str, body: str, config) -> None:
     msg["To"] = to
     msg["Subject"] = subject
     msg.set_content(body)
+    for filename, mimetype, data in attachments:
+        maintype, subtype = mimetype.split("/", 1)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     try:
         with smtplib.SMTP(config["SMTP_HOST"], config.get("SMTP_PORT", 25), timeout=20) as smtp:
             if config.get("SMTP_STARTTLS"):

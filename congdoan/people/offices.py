@@ -104,10 +104,8 @@ def _open_rounds() -> int:
 
 def office_holders() -> list[User]:
     """Active accounts holding at least one office, by name."""
-    return db.session.execute(
-        sa.select(User).where(User.active.is_(True), User.id.in_(
-            sa.select(UserRole.user_id).where(UserRole.role.in_([r.value for r in OFFICES]))))
-        .order_by(User.sort_key)).scalars().all()
+    from .audiences import holders
+    return holders(OFFICES)
 
 
 def current_chair() -> User | None:

@@ -129,6 +129,9 @@ def detail(plan_id: int):
     plan = get_plan_or_404(plan_id)
     from ..approvals.services import rounds
     from ..documents.routes import plan_files_context
+    from .news import mark_seen
+    if mark_seen(plan, current_user):          # the first opening of an issued plan: off the home panel
+        db.session.commit()
     all_rounds = rounds(plan)
     return render("plans/detail.html", **_editor_context(plan, last=services.last_version(plan.id),
                                                          timeline=services.timeline(plan),
