@@ -153,6 +153,8 @@ OTHER_RULES = {  # not a change to this draft: each has its own rule and tests
     "approvals.amend",          # a new draft from an approved plan (Plan.can_amend)
     "documents.sign",           # signing an approved plan (workflow.can_sign)
     "tasks.assign",             # tasks from an approved plan
+    "plans.copy_review_keep",   # "Giữ nguyên" on a copy's review list: Plan.can_edit, tested in test_copy_review
+    "documents.send",           # Gửi văn bản of a signed plan (workflow.can_sign), tested in test_document_sending
 }
 
 

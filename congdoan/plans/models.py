@@ -140,8 +140,9 @@ class Plan(db.Model):
         return self.state == PlanStatus.DRAFT and self.can_manage(user)
 
     def can_amend(self, user) -> bool:
-        """Start an amendment (a new draft) of an approved or issued plan."""
-        return self.state in PUBLIC and self.can_manage(user)
+        """Start an amendment (a new draft) of an approved or issued plan; an archived plan stays as it
+        was issued (a new plan is made from it with "Tạo bản mới")."""
+        return self.state in (PlanStatus.APPROVED, PlanStatus.ISSUED) and self.can_manage(user)
 
     def __repr__(self) -> str:
         return f"<Plan {self.id} {self.status} {self.subject!r}>"
