@@ -169,7 +169,7 @@ def detail(request_id: int):
 @requires(Perm.SIGNED_IN)
 def act(request_id: int, action: str):
     req = get_request_or_404(request_id)
-    if action not in workflow.ACTIONS:
+    if action not in workflow.ACTIONS or action == "pay":    # paying is recorded: payment_routes.pay
         abort(404)
     form = ActionForm()
     if not form.validate_on_submit():
@@ -304,3 +304,7 @@ def export_all():
     f = queries.Filters.from_args(request.args)
     requests_ = db.session.execute(queries.filtered(f, newest_first=False)).scalars().all()
     return export.list_response("DANH SÁCH ĐỀ XUẤT CỦA ĐOÀN VIÊN", requests_, _filters_text(f))
+
+
+# The payment form and the signing lists add their routes to this blueprint and the campaigns one.
+from . import payment_routes  # noqa: E402,F401
