@@ -27,7 +27,7 @@ OUT = ROOT / "templates" / "docx" / "danh-sach-ky-nhan.docx"
 
 TEXT_WIDTH_CM = 21.0 - 2.5 - 1.5          # 17 cm
 # STT, Họ và tên, Tổ, Nội dung, Số tiền, Số phiếu chi, Ký nhận
-COLUMNS_CM = [1.0, 3.6, 2.2, 4.0, 2.2, 2.0, 2.0]
+COLUMNS_CM = [1.1, 3.3, 2.1, 3.5, 2.4, 2.5, 2.1]
 assert abs(sum(COLUMNS_CM) - TEXT_WIDTH_CM) < 0.01
 HEADER_LEFT_CM = 7.0
 CENTER, LEFT, RIGHT = base.CENTER, base.LEFT, base.RIGHT
@@ -45,7 +45,7 @@ def _styles(doc) -> None:
       first_line=0)
     s("DSTieuDe", "DS - Tiêu đề", size=14, bold=True, align=CENTER, before=18, after=0, line=1, first_line=0)
     s("DSDot", "DS - Đợt", size=13, bold=True, align=CENTER, after=12, line=1, first_line=0)
-    s("DSBang", "DS - Ô bảng", size=12, align=LEFT, after=0, before=0, line=1, first_line=0)
+    s("DSBang", "DS - Ô bảng", size=11.5, align=LEFT, after=0, before=0, line=1, first_line=0)
     s("DSBangGiua", "DS - Ô bảng giữa", base="DSBang", align=CENTER)
     s("DSBangSo", "DS - Ô bảng số", base="DSBang", align=RIGHT)
     s("DSBangDau", "DS - Tiêu đề bảng", base="DSBang", bold=True, align=CENTER)

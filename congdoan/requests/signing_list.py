@@ -10,6 +10,7 @@ from hand to hand, the reason is not on it.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,9 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 TITLE = "DANH SÁCH KÝ NHẬN"
 HEADERS = ("STT", "Họ và tên", "Tổ", "Nội dung", "Số tiền (đồng)", "Số phiếu chi", "Ký nhận")
 # Excel column widths (characters), about the Word template's centimetres.
-WIDTHS = (5, 22, 13, 26, 13, 13, 14)
+# About 89 characters fill the width of A4 portrait between the margins at 100 %.
+WIDTHS = (5, 19, 11, 21, 11, 12, 10)
+LINE_PT = 15.5            # one line of 12 pt text
 
 
 @dataclass
@@ -183,6 +186,8 @@ def xlsx_bytes(sheet: SigningList) -> bytes:
     put(1, 4, ctx["motto_line1"], bold=True, align=centre, span=4)
     put(2, 1, ctx["union_name"], bold=True, align=centre, span=3)
     put(2, 4, ctx["motto_line2"], bold=True, size=13, align=centre, span=4)
+    ws.row_dimensions[1].height = 18
+    ws.row_dimensions[2].height = 34           # a long union name takes two lines
     put(4, 1, TITLE, bold=True, size=14, align=centre, span=n)
     put(5, 1, ctx["subtitle"], bold=True, size=13, align=centre, span=n)
     ws.row_dimensions[5].height = 34
@@ -200,7 +205,10 @@ def xlsx_bytes(sheet: SigningList) -> bytes:
             if col == 5:
                 cell.number_format = "#,##0"
                 cell.alignment = Alignment(horizontal="right", vertical="center")
-        ws.row_dimensions[row_no].height = 36
+        # Excel does not grow a row for wrapped text on its own: as many lines as the longest cell
+        # needs (about 1.2 characters of 12 pt Times per unit of column width), and never less than room to sign.
+        lines = max(math.ceil(len(str(v)) / (WIDTHS[i] * 1.2)) for i, v in enumerate(values))
+        ws.row_dimensions[row_no].height = max(30, LINE_PT * lines + 6)
     row_no += 1
     put(row_no, 1, f"Tổng cộng: {len(sheet.rows)} người", bold=True, align=centre, span=4)
     total = put(row_no, 5, sheet.total, bold=True, align=Alignment(horizontal="right", vertical="center"))
