@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from congdoan.audit.models import AuditEntry
 from congdoan.dates import fmt_date, local_today
 from congdoan.extensions import db
+from congdoan.notifications.models import Notification
 from congdoan.requests import payments, workflow
 from congdoan.requests.models import MemberRequest
 from congdoan.requests.payments import Payment
@@ -85,6 +86,9 @@ def test_recording_a_payment_writes_the_record_and_says_what_was_done(client, si
     assert f"phiếu chi PC-001/{YEAR}" in req.next_step
     entry = db.session.execute(sa.select(AuditEntry).where(AuditEntry.action == "request_pay")).scalar_one()
     assert json.loads(entry.data)["voucher"] == f"PC-001/{YEAR}"
+    told = db.session.execute(sa.select(Notification.message).where(Notification.user_id == c.member.id,
+                                                                    Notification.kind == "request_pay")).scalar_one()
+    assert f"(phiếu chi PC-001/{YEAR}, người nhận: Nguyễn Văn Bình (chồng))" in told
 
 
 def test_htmx_payment_from_the_inbox_card(client, signed_in):
@@ -314,3 +318,39 @@ def test_a_private_request_keeps_its_words_out_of_the_audit_trail(client, signed
     assert r.status_code == 303
     entry = db.session.execute(sa.select(AuditEntry).where(AuditEntry.action == "request_payment_corrected")).scalar_one()
     assert "Việt Tiệp" not in entry.data and "Bổ sung nơi thăm" not in entry.data
+
+
+# --- the migration ----------------------------------------------------------------------------------
+
+def test_the_migration_gives_requests_paid_before_it_a_record(app, tmp_path):
+    """Paid requests of an older database get a record: the date they were marked paid in Vietnam
+    time, numbers in the order they were paid within each year, the member as the receiver."""
+    from flask_migrate import upgrade
+
+    from congdoan import create_app
+    from congdoan.config import TestConfig
+    folder = tmp_path / "old"
+    old = create_app(TestConfig, instance_path=str(folder), SQLALCHEMY_DATABASE_URI="sqlite:///" + str(folder / "c.sqlite"))
+    with old.app_context():
+        upgrade(revision="0018_user_sort_key")
+        # the requests as the app paid them before: the status, paid_at and paid_by only
+        c = cast()
+        reqs = [request_in(c, "approved") for _ in range(3)]
+        unpaid = request_in(c, "approved")
+        times = [dt.datetime(2025, 12, 31, 17, 30),     # 00:30 on 1 January 2026 in Vietnam
+                 dt.datetime(2025, 12, 31, 16, 30),     # 23:30 on 31 December 2025
+                 dt.datetime(2025, 12, 31, 18, 0)]
+        for req, when in zip(reqs, times):
+            db.session.execute(sa.text("UPDATE member_requests SET status = 'done', paid_at = :t, paid_by_id = :u "
+                                       "WHERE id = :id"), {"t": when, "u": c.accountant.id, "id": req.id})
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(sa.text("SELECT request_id, paid_on, voucher_year, voucher_seq, receiver, "
+                                          "recorded_by_id FROM request_payments ORDER BY request_id")).all()
+        assert [(r[0], str(r[1]), r[2], r[3], r[4], r[5]) for r in rows] == [
+            (reqs[0].id, "2026-01-01", 2026, 1, "Nguyễn Thị Thanh", c.accountant.id),
+            (reqs[1].id, "2025-12-31", 2025, 1, "Nguyễn Thị Thanh", c.accountant.id),
+            (reqs[2].id, "2026-01-01", 2026, 2, "Nguyễn Thị Thanh", c.accountant.id)]
+        assert unpaid.id not in [r[0] for r in rows]
+        db.session.remove()
+        db.engine.dispose()

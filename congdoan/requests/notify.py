@@ -71,8 +71,9 @@ def after_transition(req, t, actor, event) -> None:
         "approve": f"Đề xuất {_name(req)} của bạn đã được duyệt: {fmt_vnd(event.amount)}.",
         "refuse": f"Đề xuất {_name(req)} của bạn không được duyệt. Lý do: {note}",
         "resolve": f"Ban Chấp hành đã trả lời đề xuất {_name(req)}: {note}",
-        "pay": _paid_text(req),
     }
+    if action == "pay":
+        to_requester["pay"] = _paid_text(req)      # reads the payment record: only when paying
     if action in to_requester and actor.id != req.requester_id:
         notify([req.requester], f"request_{action}", to_requester[action], link)
 
