@@ -79,6 +79,8 @@ def test_recording_a_payment_writes_the_record_and_says_what_was_done(client, si
     assert (paid.paid_on, paid.voucher, paid.receiver, paid.note) == (TODAY, f"PC-001/{YEAR}",
                                                                       "Nguyễn Văn Bình (chồng)", "Chi tiền mặt")
     assert paid.recorded_by_id == c.accountant.id
+    assert req.events[-1].note == (f"Phiếu chi PC-001/{YEAR}, ngày chi {fmt_date(TODAY)}, người nhận "
+                                   f"Nguyễn Văn Bình (chồng).\nChi tiền mặt")
     page = text_of(client.get(f"/de-xuat/{req.id}"))
     assert f"Đã ghi nhận đã chi cho đề xuất “{req.title}”: phiếu chi PC-001/{YEAR}" in page
     for text in ("Thông tin chi", f"PC-001/{YEAR}", "Nguyễn Văn Bình (chồng)", "Phạm Thị Lan", fmt_date(TODAY)):

@@ -273,6 +273,10 @@ def apply(req: MemberRequest, action: str, actor, *, expected_version: int | Non
         if payment is not None:
             note = data.note
         paid = payments.insert(req, actor, data)
+        # The timeline keeps what was recorded at the time (a correction adds its own line).
+        recorded = (f"Phiếu chi {paid.voucher}, ngày chi {paid.paid_on.strftime('%d/%m/%Y')}, "
+                    f"người nhận {paid.receiver}.")
+        note = f"{recorded}\n{note}" if note else recorded
     event = RequestEvent(request_id=req.id, actor_id=actor.id, action=action, from_status=current.value,
                          to_status=t.target.value, note=note, amount=value, created_at=now)
     req.events.append(event)
