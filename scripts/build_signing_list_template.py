@@ -107,7 +107,7 @@ def build() -> Document:
     base._cell_paragraphs(loop_start.cells[0], [("DSLenh", "{%tr for row in rows %}")])
     base._cell_paragraphs(loop_end.cells[0], [("DSLenh", "{%tr endfor %}")])
     base._cant_split(data)
-    data._tr.get_or_add_trPr().append(base._el("w:trHeight", val=str(round(0.9 * base.TWIPS_PER_CM)),
+    data._tr.get_or_add_trPr().append(base._el("w:trHeight", val=str(round(1.1 * base.TWIPS_PER_CM)),
                                                hRule="atLeast"))
     cells = [("DSBangGiua", "{{ row.n }}"), ("DSBang", "{{ row.name }}"), ("DSBang", "{{ row.group }}"),
              ("DSBang", "{{ row.content }}"), ("DSBangSo", "{{ row.amount }}"),
