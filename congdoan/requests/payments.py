@@ -153,8 +153,9 @@ def check(req: MemberRequest, values: dict, *, proposed: str = "", current: Paym
     seq = None
     if not raw_voucher:
         errors["voucher"] = "Vui lòng nhập số phiếu chi."
-    elif current is not None and raw_voucher == current.voucher and (paid_on is None or paid_on.year == current.voucher_year):
-        seq = current.voucher_seq
+    elif (current is not None and raw_voucher == current.voucher
+          and (paid_on is None or paid_on.year == current.voucher_year)):
+        seq = current.voucher_seq           # a correction that keeps its number
     elif raw_voucher != proposed or current is not None:
         match = _VOUCHER.match(raw_voucher.replace(" ", ""))
         if not match or not 1 <= int(match.group(1)) <= SEQ_MAX:
