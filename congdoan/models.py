@@ -9,6 +9,7 @@ from .plans.copy_review import CopyReviewItem  # noqa: F401
 from .approvals.models import ApprovalRound, RoundComment, Vote  # noqa: F401
 from .uploads.models import StoredFile  # noqa: F401
 from .requests.models import Campaign, MemberRequest, RequestEvent, RequestFile  # noqa: F401
+from .requests.payments import Payment  # noqa: F401
 from .documents.models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature  # noqa: F401
 from .tasks.models import Task, TaskEvent  # noqa: F401
 from .changes import ChangeCounter  # noqa: F401

@@ -55,3 +55,55 @@ def fmt_vnd(amount: int | None, *, unit: bool = True) -> str:
 def fmt_number(value: int | None) -> str:
     """A count the Vietnamese way: 50000 -> "50.000"; None -> "". The template filter `number`."""
     return "" if value is None else f"{int(value):,}".replace(",", ".")
+
+
+_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+
+
+def _three(n: int, full: bool) -> list[str]:
+    """0-999 in words; `full` reads leading zeros ("không trăm linh năm") as a group after the first does."""
+    h, t, u = n // 100, n // 10 % 10, n % 10
+    words = []
+    if h or full:
+        words += [_DIGITS[h], "trăm"]
+    if t == 0:
+        if u and (h or full):
+            words += ["linh", _DIGITS[u]]
+        elif u:
+            words.append(_DIGITS[u])
+    else:
+        words += ["mười"] if t == 1 else [_DIGITS[t], "mươi"]
+        if u == 5:
+            words.append("lăm")
+        elif u == 1 and t > 1:
+            words.append("mốt")
+        elif u == 4 and t > 1:
+            words.append("tư")
+        elif u:
+            words.append(_DIGITS[u])
+    return words
+
+
+def _words(n: int, full: bool = False) -> list[str]:
+    if n >= 1_000_000_000:
+        head, rest = divmod(n, 1_000_000_000)
+        return _words(head, full) + ["tỷ"] + (_words(rest, True) if rest else [])
+    words, first = [], not full
+    for unit, size in (("triệu", 1_000_000), ("nghìn", 1_000), ("", 1)):
+        group = n // size % 1000
+        if group:
+            words += _three(group, full=not first)
+            if unit:
+                words.append(unit)
+            first = False
+    return words
+
+
+def vnd_in_words(amount: int) -> str:
+    """An amount as written under a total ("Bằng chữ: ..."), as accountants write it:
+    1500000 -> "Một triệu năm trăm nghìn đồng"; 1000005 -> "Một triệu không trăm linh năm đồng"."""
+    amount = int(amount)
+    if amount < 0:
+        raise ValueError("negative amount")
+    text = " ".join(_words(amount)) if amount else "không"
+    return text[0].upper() + text[1:] + " đồng"

@@ -228,12 +228,14 @@ def test_accountant_exports_a_campaign_list(client, signed_in):
     title, header, rows = _open_xlsx(response)
     assert title == campaign.title.upper()
     assert header == ["STT", "Họ và tên đoàn viên", "Tổ", "Họ và tên con", "Trường", "Lớp", "Thành tích", "Năm học",
-                      "Trạng thái", "Ngày gửi", "Số tiền duyệt (đồng)", "Ngày chi", "Ghi chú"]
+                      "Trạng thái", "Ngày gửi", "Số tiền duyệt (đồng)", "Ngày chi", "Số phiếu chi", "Người nhận",
+                      "Ghi chú"]
     data, total = rows[:-1], rows[-1]
     assert [r[3] for r in data] == ["Nguyễn Minh An", "Trần Gia Huy", "Đặng Bảo Ngọc", "Vũ Minh Khang"]
     assert [r[8] for r in data] == ["Đã chi", "Đã duyệt, chờ chi", "Không duyệt", "Chờ BCH xét duyệt"]
     assert [r[10] for r in data] == [300_000, 200_000, None, None]
-    assert data[0][11] is not None and data[2][12] == "Chưa đủ điều kiện"
+    assert data[0][11].date() == local_today() and data[2][14] == "Chưa đủ điều kiện"
+    assert data[0][12:14] == [f"PC-001/{local_today().year}", "Nguyễn Thị Thanh"] and data[1][11:14] == [None] * 3
     assert data[1][6] == "=1+1 Giải Nhất"          # text, not a formula
     assert total[0] == "Tổng cộng" and total[10] == 500_000
 

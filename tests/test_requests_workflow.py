@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from congdoan.audit.models import AuditEntry
 from congdoan.audit.service import verify_chain
+from congdoan.dates import fmt_date, local_today
 from congdoan.errors import PermissionDenied, StaleError
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
@@ -41,8 +42,12 @@ def test_every_state_and_action(client, signed_in, kind, state, action):
     before = (req.status, req.version, len(req.events))
     audit_before = db.session.query(AuditEntry).count()
     signed_in(getattr(c, ACTOR_OF[action]))
-    response = client.post_form(f"/de-xuat/{req.id}/thao-tac/{action}",
-                                {"version": req.version, "note": "Nội dung kèm theo", "amount": "450.000"})
+    url, form = f"/de-xuat/{req.id}/thao-tac/{action}", {"version": req.version, "note": "Nội dung kèm theo",
+                                                          "amount": "450.000"}
+    if action == "pay":     # paying is recorded through its own form: date, voucher number, receiver
+        url = f"/de-xuat/{req.id}/ghi-nhan-chi"
+        form.update(paid_on=fmt_date(local_today()), voucher="1", receiver="Người nhận")
+    response = client.post_form(url, form)
     after = _reload(req.id)
     legal = workflow.TABLE.get((action, Status(state)))
     legal = legal if legal is not None and legal.fits(after.spec) else None

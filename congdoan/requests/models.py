@@ -210,6 +210,10 @@ class MemberRequest(db.Model):
             return "Ban Chấp hành không duyệt đề xuất này."
         if s == Status.DONE:
             if self.spec.payable:
+                paid = getattr(self, "payment", None)     # requests/payments.py adds the relationship
+                if paid is not None:
+                    return (f"Đã chi {fmt_vnd(self.amount_approved)} ngày {fmt_date(paid.paid_on)}, "
+                            f"phiếu chi {paid.voucher}.")
                 return f"Đã chi {fmt_vnd(self.amount_approved)} ngày {fmt_date(self.paid_at)}."
             return "Ban Chấp hành đã trả lời."
         return "Người gửi đã rút đề xuất."

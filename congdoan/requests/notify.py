@@ -52,6 +52,14 @@ def after_start(req) -> None:
                f"Đề xuất {_name(req)} của {who} chờ Ban Chấp hành xét duyệt.", link)
 
 
+def _paid_text(req) -> str:
+    paid = req.payment
+    text = f"Đề xuất {_name(req)} của bạn đã được chi {fmt_vnd(req.amount_approved)}"
+    if paid is None:
+        return text + f" ngày {fmt_date(req.paid_at)}."
+    return text + f" ngày {fmt_date(paid.paid_on)} (phiếu chi {paid.voucher}, người nhận: {paid.receiver})."
+
+
 def after_transition(req, t, actor, event) -> None:
     link = path_for("requests.detail", request_id=req.id)
     action, note = t.action, event.note
@@ -63,9 +71,9 @@ def after_transition(req, t, actor, event) -> None:
         "approve": f"Đề xuất {_name(req)} của bạn đã được duyệt: {fmt_vnd(event.amount)}.",
         "refuse": f"Đề xuất {_name(req)} của bạn không được duyệt. Lý do: {note}",
         "resolve": f"Ban Chấp hành đã trả lời đề xuất {_name(req)}: {note}",
-        "pay": f"Đề xuất {_name(req)} của bạn đã được chi {fmt_vnd(req.amount_approved)}"
-               f" ngày {fmt_date(req.paid_at)}.",
     }
+    if action == "pay":
+        to_requester["pay"] = _paid_text(req)      # reads the payment record: only when paying
     if action in to_requester and actor.id != req.requester_id:
         notify([req.requester], f"request_{action}", to_requester[action], link)
 

@@ -13,6 +13,7 @@ from ..people.models import Group, User
 from ..search import starts_words
 from .kinds import KINDS, PUBLIC_KINDS
 from .models import LEADER_ACTIONS, Campaign, MemberRequest, RequestEvent, is_reviewer, status_label
+from .payments import Payment, voucher_label
 from .states import OPEN_STATES, Status
 
 PAGE_SIZE = 20
@@ -169,12 +170,15 @@ def filtered(f: Filters, *, newest_first: bool = True):
 class Row:
     """A request as a table shows it: its own columns and two names, read as plain values (building
     ORM objects with their relationships cost more than the rest of the page)."""
-    __slots__ = ("id", "kind", "status", "summary", "submitted_at", "amount_approved", "requester_name", "group_name")
-    COLUMNS = (R.id, R.kind, R.status, R.summary, R.submitted_at, R.amount_approved, User.full_name, Group.name)
+    __slots__ = ("id", "kind", "status", "summary", "submitted_at", "amount_approved", "requester_name", "group_name",
+                 "paid_on", "voucher", "receiver")
+    COLUMNS = (R.id, R.kind, R.status, R.summary, R.submitted_at, R.amount_approved, User.full_name, Group.name,
+               Payment.paid_on, Payment.voucher_year, Payment.voucher_seq, Payment.receiver)
 
     def __init__(self, values):
         (self.id, self.kind, self.status, self.summary, self.submitted_at, self.amount_approved,
-         self.requester_name, self.group_name) = values
+         self.requester_name, self.group_name, self.paid_on, year, seq, self.receiver) = values
+        self.voucher = voucher_label(year, seq) if seq else ""
 
     @property
     def spec(self):
@@ -192,7 +196,7 @@ def rows(*where, page: int, size: int = PAGE_SIZE, newest_first: bool = True) ->
     order = R.id.desc() if newest_first else R.id
     ids = sa.select(R.id).where(*where).order_by(order).limit(size).offset((page - 1) * size)
     query = (sa.select(*Row.COLUMNS).join(User, User.id == R.requester_id).outerjoin(Group, Group.id == R.group_id)
-             .where(R.id.in_(ids)).order_by(order))
+             .outerjoin(Payment, Payment.request_id == R.id).where(R.id.in_(ids)).order_by(order))
     return [Row(values) for values in db.session.execute(query)]
 
 
@@ -233,10 +237,11 @@ def open_campaigns(today) -> list[Campaign]:
 
 
 def campaign_requests(campaign: Campaign):
-    """The list of a campaign: every request in it except withdrawn ones, oldest first."""
+    """The list of a campaign: every request in it except withdrawn ones, oldest first, with their
+    payment records."""
     return _with_people(sa.select(R).join(User, User.id == R.requester_id)
                         .where(R.campaign_id == campaign.id, R.status != Status.WITHDRAWN.value)
-                        .order_by(R.id))
+                        .order_by(R.id)).options(selectinload(R.payment))
 
 
 def group_choices() -> list[tuple[int, str]]:

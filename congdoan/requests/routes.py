@@ -16,7 +16,7 @@ from ..permissions import Perm, requires
 from ..uploads.service import UploadError, send_stored_file
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
-from . import export, queries, services, workflow
+from . import export, payments, queries, services, workflow
 from .forms import ActionForm, EvidenceForm, request_form
 from .kinds import BY_SLUG, KINDS
 from .models import Campaign, MemberRequest
@@ -169,7 +169,7 @@ def detail(request_id: int):
 @requires(Perm.SIGNED_IN)
 def act(request_id: int, action: str):
     req = get_request_or_404(request_id)
-    if action not in workflow.ACTIONS:
+    if action not in workflow.ACTIONS or action == "pay":    # paying is recorded: payment_routes.pay
         abort(404)
     form = ActionForm()
     if not form.validate_on_submit():
@@ -257,7 +257,7 @@ def committee_inbox():
 def payment_inbox():
     waiting, total = queries.totals(MemberRequest.status == Status.APPROVED.value)
     page = queries.paginate(queries.with_status(Status.APPROVED), _page_arg(), total=waiting)
-    return render("requests/inbox_payment.html", page=page, total=total,
+    return render("requests/inbox_payment.html", page=page, total=total, recent=payments.recent(10),
                   action_form=ActionForm(formdata=None), card_actions=True, errors={}, values={})
 
 
@@ -302,5 +302,10 @@ def all_requests():
 @requires(Perm.REQUESTS_REVIEW)
 def export_all():
     f = queries.Filters.from_args(request.args)
-    requests_ = db.session.execute(queries.filtered(f, newest_first=False)).scalars().all()
+    requests_ = db.session.execute(queries.filtered(f, newest_first=False)
+                                   .options(selectinload(MemberRequest.payment))).scalars().all()
     return export.list_response("DANH SÁCH ĐỀ XUẤT CỦA ĐOÀN VIÊN", requests_, _filters_text(f))
+
+
+# The payment form and the signing lists add their routes to this blueprint and the campaigns one.
+from . import payment_routes  # noqa: E402,F401

@@ -34,6 +34,7 @@ from ..text import clean_text
 from .kinds import Kind
 from .models import MemberRequest, RequestEvent
 from .notify import after_start, after_transition
+from . import payments
 from .states import Status
 
 NOTE_MAX = 2000
@@ -91,7 +92,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     T("resolve", S.CONFIRMED, S.DONE, W.COMMITTEE, NOTE, UNPAID, label="Trả lời và hoàn tất",
       note_label="Câu trả lời của Ban Chấp hành"),
     T("refuse", S.CONFIRMED, S.REFUSED, W.COMMITTEE, NOTE, label="Không duyệt", note_label="Lý do không duyệt"),
-    T("pay", S.APPROVED, S.DONE, W.ACCOUNTANT, label="Đánh dấu đã chi", note_label="Ghi chú (không bắt buộc)"),
+    T("pay", S.APPROVED, S.DONE, W.ACCOUNTANT, label="Ghi nhận đã chi", note_label="Ghi chú (không bắt buộc)"),
     *(T("withdraw", s, S.WITHDRAWN, W.REQUESTER, label="Rút đề xuất", note_label="Lý do (không bắt buộc)")
       for s in (S.SUBMITTED, S.RETURNED, S.CONFIRMED, S.QUERIED)),
 )
@@ -104,10 +105,10 @@ EVENT_LABELS = {
     "submit": "Gửi đề xuất", "confirm": "Tổ trưởng xác nhận", "ask": "Tổ trưởng hỏi lại",
     "answer": "Người gửi trả lời", "query": "BCH hỏi lại", "approve": "BCH duyệt", "resolve": "BCH trả lời",
     "refuse": "BCH không duyệt", "pay": "Kế toán đã chi", "withdraw": "Người gửi rút đề xuất",
-    "evidence": "Bổ sung minh chứng",
+    "evidence": "Bổ sung minh chứng", "pay_fix": "Kế toán sửa thông tin chi",
 }
 ACTION_NAMES = {"confirm": "xác nhận", "ask": "hỏi lại", "answer": "trả lời", "query": "hỏi lại",
-                "approve": "duyệt", "resolve": "trả lời", "refuse": "từ chối", "pay": "đánh dấu đã chi",
+                "approve": "duyệt", "resolve": "trả lời", "refuse": "từ chối", "pay": "ghi nhận đã chi",
                 "withdraw": "rút"}
 STALE = ("Đề xuất này vừa được người khác cập nhật (hiện ở trạng thái “{state}”). "
          "Vui lòng tải lại trang để xem thay đổi rồi thử lại.")
@@ -208,8 +209,11 @@ def start(req: MemberRequest, requester) -> RequestEvent:
 
 
 def apply(req: MemberRequest, action: str, actor, *, expected_version: int | None = None,
-          note: str | None = "", amount=None) -> RequestEvent:
+          note: str | None = "", amount=None, payment: payments.PaymentInput | None = None) -> RequestEvent:
     """Take `action` on `req` as `actor`: the only writer of member_requests.status after insert.
+
+    "pay" also writes the payment record (payments.insert): `payment` as the accountant's form gave
+    it (checked by payments.check), or paid today to the requester with the next voucher number.
 
     `expected_version` is the version the actor's page showed; when the request has changed since,
     the action is refused (StaleError) rather than applied to something they have not seen.
@@ -263,6 +267,16 @@ def apply(req: MemberRequest, action: str, actor, *, expected_version: int | Non
         db.session.refresh(req)
         raise StaleError(STALE.format(state=req.status_label))
     db.session.refresh(req)
+    paid = None
+    if action == "pay":
+        data = payment or payments.default_input(req)
+        if payment is not None:
+            note = data.note
+        paid = payments.insert(req, actor, data)
+        # The timeline keeps what was recorded at the time (a correction adds its own line).
+        recorded = (f"Phiếu chi {paid.voucher}, ngày chi {paid.paid_on.strftime('%d/%m/%Y')}, "
+                    f"người nhận {paid.receiver}.")
+        note = f"{recorded}\n{note}" if note else recorded
     event = RequestEvent(request_id=req.id, actor_id=actor.id, action=action, from_status=current.value,
                          to_status=t.target.value, note=note, amount=value, created_at=now)
     req.events.append(event)
@@ -271,6 +285,9 @@ def apply(req: MemberRequest, action: str, actor, *, expected_version: int | Non
     if value is not None:
         summary += f": {fmt_vnd(value)}"
     data = {"from": current.value, "to": t.target.value, "amount": value, "version": req.version}
+    if paid is not None:
+        summary += f": phiếu chi {paid.voucher}"
+        data.update(paid_on=paid.paid_on.isoformat(), voucher=paid.voucher, receiver=paid.receiver)
     if req.spec.private:
         # The audit trail is readable by the admin: keep private words out, keep them provable.
         data["note_sha256"] = hashlib.sha256(note.encode("utf-8")).hexdigest() if note else ""

@@ -126,7 +126,8 @@ def test_child_award_from_campaign_to_payment(new_page, tmp_path):
     assert rows[header + 1][1] == "Nguyễn Thị Thanh" and rows[header + 1][3] == "Nguyễn Bảo Anh"
     assert rows[header + 1][10] == 200_000 and rows[-1][0] == "Tổng cộng" and rows[-1][10] == 200_000
     accountant.goto("/de-xuat/cho-chi")
-    accountant.get_by_role("button", name="Đánh dấu đã chi").click()
+    accountant.get_by_role("link", name="Ghi nhận đã chi").click()
+    accountant.get_by_role("button", name="Xác nhận đã chi").click()
     expect(accountant.locator(f"#req-card-{req.id} .status")).to_have_text("Đã chi")
 
     # The member sees every step with who and when.
