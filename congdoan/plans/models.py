@@ -55,6 +55,8 @@ class Plan(db.Model):
     type_name: Mapped[str] = mapped_column(sa.String(100), default="KẾ HOẠCH")
     subject: Mapped[str] = mapped_column(sa.String(500))
     search_key: Mapped[str] = mapped_column(sa.String(700), default="")    # folded subject + period
+    # The whole text of the current version, folded (congdoan/finder/keys.py): the search box.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     period: Mapped[str] = mapped_column(sa.String(100), default="")
     year: Mapped[int] = mapped_column(sa.Integer)                          # for the year filter
     upper_union: Mapped[str] = mapped_column(sa.String(200), default="")

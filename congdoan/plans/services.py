@@ -23,6 +23,7 @@ from ..people.models import Group, User, UserRole
 from ..people.roles import Role
 from ..search import starts_words
 from ..text import clean_text, fold, plain
+from ..finder.keys import plan_key
 from .document import canonical, content_hash, fill_plan, guess_year, shift_years, to_document
 from .models import (EDITABLE, LineKind, Plan, PlanBasis, PlanLine, PlanSection, PlanStatus, PlanVersion,
                      ScheduleActivity, ScheduleRow)
@@ -384,6 +385,7 @@ def touch(plan: Plan, actor: User | None, summary: str) -> PlanVersion:
     db.session.flush()
     doc = to_document(plan)
     plan.version_count = (plan.version_count or 0) + 1
+    plan.search_text = plan_key(doc)
     version = PlanVersion(plan_id=plan.id, number=plan.version_count, author_id=getattr(actor, "id", None),
                           summary=summary[:300], content=canonical(doc), content_hash=content_hash(doc))
     db.session.add(version)

@@ -122,6 +122,8 @@ class MemberRequest(db.Model):
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     summary: Mapped[str] = mapped_column(sa.String(300), default="")
     summary_key: Mapped[str] = mapped_column(sa.String(300), default="")   # folded, for search
+    # Kind, summary and every answer folded (congdoan/finder/keys.py): details never change.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     amount_approved: Mapped[int | None] = mapped_column(sa.BigInteger)
     decision_note: Mapped[str] = mapped_column(sa.Text, default="")
     submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -64,6 +64,8 @@ class Task(db.Model):
     note: Mapped[str] = mapped_column(sa.Text, default="")        # the assigner's instructions
     status: Mapped[str] = mapped_column(sa.String(20), default=TaskStatus.NOT_STARTED.value)
     result_note: Mapped[str] = mapped_column(sa.Text, default="")  # required to be done
+    # Title, instructions and result folded (congdoan/finder/keys.py): written with them.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     done_at: Mapped[dt.datetime | None]
     status_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     status_changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
