@@ -82,6 +82,8 @@ function setMenu(button, open) {
   if (!panel) { return; }
   button.setAttribute("aria-expanded", open ? "true" : "false");
   panel.classList.toggle("open", open);
+  var field = open ? panel.querySelector("input[type=search]") : null;   // the search box: ready to type
+  if (field) { field.focus(); }
 }
 document.addEventListener("click", function (event) {
   var button = event.target.closest ? event.target.closest("button[data-menu]") : null;
