@@ -82,7 +82,9 @@ function setMenu(button, open) {
   if (!panel) { return; }
   button.setAttribute("aria-expanded", open ? "true" : "false");
   panel.classList.toggle("open", open);
-  var field = open ? panel.querySelector("input[type=search]") : null;   // the search box: ready to type
+  // The search box's own menu (wide screens) opens ready to type; the phone menu does not focus it,
+  // which would raise the keyboard over the links.
+  var field = open && panel.getAttribute("role") === "search" ? panel.querySelector("input[type=search]") : null;
   if (field) { field.focus(); }
 }
 document.addEventListener("click", function (event) {
