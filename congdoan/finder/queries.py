@@ -7,8 +7,9 @@
   requester, the committee and the accountant);
 - people: only for those who manage accounts (the people list is theirs alone).
 
-Each area costs one statement for its page of hits whatever their number, and the counts of all four
-one statement together; a plan's text for its snippet is read for the hits shown only.
+Each area costs one statement whatever the number of hits: the page of ids and their count in one pass
+(a window count), then only those rows joined to what the page shows (a plan's text for its snippet is
+read for the plans shown only).
 """
 from __future__ import annotations
 
@@ -74,6 +75,7 @@ class Area:
     key: str
     total: int
     hits: list[Hit]
+    page: int = 1
 
     @property
     def label(self) -> str:
@@ -101,27 +103,43 @@ def _where(key: str, user, words: list[str]) -> tuple:
             [matches(_people_text(), words)])
 
 
-def counts(user, words: list[str], keys: list[str]) -> dict[str, int]:
-    """How many hits each area has, in one statement."""
-    subqueries = []
-    for key in keys:
-        source, where = _where(key, user, words)
-        subqueries.append(sa.select(sa.func.count()).select_from(source).where(*where).scalar_subquery())
-    return dict(zip(keys, db.session.execute(sa.select(*subqueries)).one()))
+def _ids(key: str, user, words: list[str], order: tuple, limit: int, offset: int):
+    """The ids of one page of an area's hits in order, each with the number of all hits (one pass over
+    the table: the count is a window over the same scan)."""
+    source, where = _where(key, user, words)
+    column = {PLANS: Plan.id, TASKS: Task.id, REQUESTS: MemberRequest.id, PEOPLE: User.id}[key]
+    return (sa.select(column.label("id"), sa.func.count().over().label("total")).select_from(source)
+            .where(*where).order_by(*order).limit(limit).offset(offset).subquery())
 
 
-def hits(key: str, user, words: list[str], *, limit: int, offset: int = 0) -> list[Hit]:
-    return _FINDERS[key](user, words, limit, offset)
+def count(key: str, user, words: list[str]) -> int:
+    source, where = _where(key, user, words)
+    return db.session.execute(sa.select(sa.func.count()).select_from(source).where(*where)).scalar() or 0
 
 
-def _plans(user, words, limit, offset) -> list[Hit]:
-    _, where = _where(PLANS, user, words)
+def area(key: str, user, words: list[str], *, page: int = 1, size: int = PREVIEW) -> Area:
+    """One page of an area's hits and their number: one statement (two for a page past the last)."""
+    page = max(page, 1)
+    total, found = _FINDERS[key](user, words, size, (page - 1) * size)
+    if not found and page > 1:
+        total = count(key, user, words)
+        last = max((total + size - 1) // size, 1)
+        if total:
+            total, found = _FINDERS[key](user, words, size, (last - 1) * size)
+        page = last
+    return Area(key, total, found, page)
+
+
+def _plans(user, words, limit, offset) -> tuple[int, list[Hit]]:
+    order = (Plan.updated_at.desc(), Plan.id.desc())
+    ids = _ids(PLANS, user, words, order, limit, offset)
     rows = db.session.execute(
-        sa.select(Plan.id, Plan.status, Plan.subject, Plan.number, Plan.updated_at, PlanVersion.content)
+        sa.select(ids.c.total, Plan.id, Plan.status, Plan.subject, Plan.number, PlanVersion.content)
+        .join(ids, ids.c.id == Plan.id)
         .outerjoin(PlanVersion, sa.and_(PlanVersion.plan_id == Plan.id, PlanVersion.number == Plan.version_count))
-        .where(*where).order_by(Plan.updated_at.desc(), Plan.id.desc()).limit(limit).offset(offset)).all()
+        .order_by(*order)).all()
     out = []
-    for plan_id, status, subject, number, updated_at, content in rows:
+    for _, plan_id, status, subject, number, content in rows:
         try:
             texts = [plain(t) for t in document_texts(json.loads(content))] if content else [subject]
         except ValueError:
@@ -130,49 +148,52 @@ def _plans(user, words, limit, offset) -> list[Hit]:
         meta = [PlanStatus(status).label] + ([f"Số {number}"] if number else [])
         out.append(Hit(mark(subject, words), cached_url_for("plans.detail", plan_id=plan_id), meta,
                        snippet(body, words)))
-    return out
+    return (rows[0][0] if rows else 0), out
 
 
-def _tasks(user, words, limit, offset) -> list[Hit]:
-    _, where = _where(TASKS, user, words)
+def _tasks(user, words, limit, offset) -> tuple[int, list[Hit]]:
+    order = (Task.due_date.desc(), Task.id.desc())
+    ids = _ids(TASKS, user, words, order, limit, offset)
     rows = db.session.execute(
-        sa.select(Task.id, Task.title, Task.note, Task.result_note, Task.status, Task.due_date, Group.name,
-                  Plan.subject)
-        .join(Plan, Plan.id == Task.plan_id).outerjoin(Group, Group.id == Task.group_id)
-        .where(*where).order_by(Task.due_date.desc(), Task.id.desc()).limit(limit).offset(offset)).all()
-    return [Hit(mark(title, words), cached_url_for("tasks.detail", task_id=task_id),
-                [group or COMMITTEE_LABEL, TASK_STATUS_LABELS[status], f"Hạn {_date(due)}", subject],
-                snippet([t for t in (note, result_note) if t], words))
-            for task_id, title, note, result_note, status, due, group, subject in rows]
+        sa.select(ids.c.total, Task.id, Task.title, Task.note, Task.result_note, Task.status, Task.due_date,
+                  Group.name, Plan.subject)
+        .join(ids, ids.c.id == Task.id).join(Plan, Plan.id == Task.plan_id)
+        .outerjoin(Group, Group.id == Task.group_id).order_by(*order)).all()
+    return (rows[0][0] if rows else 0), [
+        Hit(mark(title, words), cached_url_for("tasks.detail", task_id=task_id),
+            [group or COMMITTEE_LABEL, TASK_STATUS_LABELS[status], f"Hạn {_date(due)}", subject],
+            snippet([t for t in (note, result_note) if t], words))
+        for _, task_id, title, note, result_note, status, due, group, subject in rows]
 
 
-def _requests(user, words, limit, offset) -> list[Hit]:
-    _, where = _where(REQUESTS, user, words)
+def _requests(user, words, limit, offset) -> tuple[int, list[Hit]]:
     R = MemberRequest
+    order = (R.id.desc(),)
+    ids = _ids(REQUESTS, user, words, order, limit, offset)
     rows = db.session.execute(
-        sa.select(R.id, R.kind, R.status, R.summary, R.details, R.submitted_at, User.full_name)
-        .join(User, User.id == R.requester_id)
-        .where(*where).order_by(R.id.desc()).limit(limit).offset(offset)).all()
+        sa.select(ids.c.total, R.id, R.kind, R.status, R.summary, R.details, R.submitted_at, User.full_name)
+        .join(ids, ids.c.id == R.id).join(User, User.id == R.requester_id).order_by(*order)).all()
     out = []
-    for request_id, kind, status, summary, details, submitted_at, requester in rows:
+    for _, request_id, kind, status, summary, details, submitted_at, requester in rows:
         spec = kind_of(kind)
         title = spec.label + (f": {summary}" if summary else "")
         shown = request_texts(spec.label, summary, spec.display(details or {}))[2:]
         out.append(Hit(mark(title, words), cached_url_for("requests.detail", request_id=request_id),
                        [requester, status_label(status, kind), f"Gửi {_date(submitted_at)}"],
                        snippet(shown, words)))
-    return out
+    return (rows[0][0] if rows else 0), out
 
 
-def _people(user, words, limit, offset) -> list[Hit]:
-    _, where = _where(PEOPLE, user, words)
+def _people(user, words, limit, offset) -> tuple[int, list[Hit]]:
+    order = (User.sort_key, User.id)
+    ids = _ids(PEOPLE, user, words, order, limit, offset)
     rows = db.session.execute(
-        sa.select(User.id, User.full_name, User.email, User.active, Group.name)
-        .outerjoin(Group, Group.id == User.group_id)
-        .where(*where).order_by(User.sort_key, User.id).limit(limit).offset(offset)).all()
-    return [Hit(mark(name, words), cached_url_for("people.index", q=email, trang_thai="all"),
-                [group or "Chưa thuộc tổ nào"] + ([] if active else [INACTIVE]), mark(email, words))
-            for _, name, email, active, group in rows]
+        sa.select(ids.c.total, User.id, User.full_name, User.email, User.active, Group.name)
+        .join(ids, ids.c.id == User.id).outerjoin(Group, Group.id == User.group_id).order_by(*order)).all()
+    return (rows[0][0] if rows else 0), [
+        Hit(mark(name, words), cached_url_for("people.index", q=email, trang_thai="all"),
+            [group or "Chưa thuộc tổ nào"] + ([] if active else [INACTIVE]), mark(email, words))
+        for _, _, name, email, active, group in rows]
 
 
 def _date(value) -> str:

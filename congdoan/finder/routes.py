@@ -44,17 +44,12 @@ def index():
     areas: list[queries.Area] = []
     pages = 1
     if problem is None:
-        counts = queries.counts(current_user, words, [only] if only else keys)
         if only:
-            pages = max((counts[only] + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1)
-            page = min(page, pages)
-            found = queries.hits(only, current_user, words, limit=queries.PAGE_SIZE,
-                                 offset=(page - 1) * queries.PAGE_SIZE) if counts[only] else []
-            areas = [queries.Area(only, counts[only], found)]
+            areas = [queries.area(only, current_user, words, page=page, size=queries.PAGE_SIZE)]
+            page = areas[0].page
+            pages = max((areas[0].total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1)
         else:
-            areas = [queries.Area(key, counts[key],
-                                  queries.hits(key, current_user, words, limit=queries.PREVIEW) if counts[key] else [])
-                     for key in keys]
+            areas = [queries.area(key, current_user, words) for key in keys]
     context = dict(q=q, words=words, areas=areas, only=only, page=page, pages=pages, problem=problem, notes=notes,
                    total=sum(a.total for a in areas), preview=queries.PREVIEW, max_query=MAX_QUERY)
     if request.headers.get("HX-Trigger") == "search-page-box":

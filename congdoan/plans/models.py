@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dates import utcnow
 from ..extensions import db
+from ..finder.schema import search_index
 from ..people.roles import Role
 
 
@@ -94,6 +95,7 @@ class Plan(db.Model):
         sa.CheckConstraint("status != 'issued' OR number IS NOT NULL", name="issued_has_number"),
         sa.Index("ix_plans_status_year", "status", "year"),
         sa.Index("ix_plans_updated_at", "updated_at"),
+        search_index("ix_plans_search_text"),
     )
 
     @property

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..changes import watch
 from ..dates import fmt_date, local_today, utcnow
 from ..extensions import db
+from ..finder.schema import search_index
 from ..money import fmt_vnd
 from ..people.models import Group, User
 from ..permissions import Perm, has_permission
@@ -158,6 +159,7 @@ class MemberRequest(db.Model):
         sa.Index("ix_member_requests_kind", "kind", "status", "amount_approved"),
         sa.Index("ix_member_requests_campaign", "campaign_id", "status", "amount_approved"),
         sa.Index("ix_member_requests_requester", "requester_id", "id"),
+        search_index("ix_member_requests_search_text"),
     )
 
     # --- reading ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..changes import watch
 from ..dates import local_today, utcnow
 from ..extensions import db
+from ..finder.schema import search_index
 from ..people.models import Group
 from ..people.roles import Role
 from ..plans.models import Plan
@@ -99,6 +100,7 @@ class Task(db.Model):
         # A board's page: one keeper's tasks in due-date order, the status and group beside them so
         # "not done" and who may see it are checked in the index; the scan stops after a page.
         sa.Index("ix_tasks_assignee_due", "assignee", "due_date", "id", "status", "group_id"),
+        search_index("ix_tasks_search_text"),
     )
 
     # --- state -----------------------------------------------------------------------------------
