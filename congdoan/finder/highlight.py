@@ -5,11 +5,9 @@ A hit is where a typed word starts a word of the text once both are folded (keys
 """
 from __future__ import annotations
 
-import unicodedata
-
 from markupsafe import Markup, escape
 
-from ..text import fold
+from .keys import folded as fold_text, key_of
 
 SNIPPET = 160           # characters of text shown around the first hit
 
@@ -20,11 +18,7 @@ def _folded(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        f = fold(ch)
-        if not f:
-            if unicodedata.combining(ch):        # a mark of the letter before (text not in NFC)
-                continue
-            f = " "
+        f = fold_text(ch)                        # "" for a mark of the letter before (text not in NFC)
         for c in f:
             chars.append(c if c.isalnum() else " ")
             origin.append(i)
@@ -55,8 +49,8 @@ def hits(text: str, words: list[str]) -> list[tuple[int, int]]:
 
 def _score(text: str, words: list[str]) -> tuple[bool, int]:
     """(the words stand together as typed, how many of the words start a word of the text)."""
-    folded = " " + _folded(text)[0]
-    return " " + " ".join(words) in folded, sum(1 for w in words if " " + w in folded)
+    key = key_of(text)
+    return " " + " ".join(words) in key, sum(1 for w in words if " " + w in key)
 
 
 def _focus(text: str, words: list[str]) -> int | None:
