@@ -91,14 +91,18 @@ def areas_for(user) -> list[str]:
 
 
 def _where(key: str, user, words: list[str]) -> tuple:
-    """(FROM, WHERE clauses) of an area for this person and these words."""
+    """(FROM, WHERE clauses) of an area for this person and these words. The words first: SQLite tests
+    the clauses in order, and most rows fail the words before a visibility rule's subquery runs."""
     if key == PLANS:
         seen = visible_plans(user).whereclause
-        return Plan, [c for c in (seen, matches(Plan.search_text, words)) if c is not None]
+        return Plan, [c for c in (matches(Plan.search_text, words), seen) if c is not None]
     if key == TASKS:
-        return Task, [tasks_visible_to(user), matches(Task.search_text, words)]
+        return Task, [matches(Task.search_text, words), tasks_visible_to(user)]
     if key == REQUESTS:
-        return MemberRequest, [requests_visible_to(user), matches(MemberRequest.search_text, words)]
+        # The rule as a filter on the rows the words select: left bare, SQLite answers its OR from two
+        # indexes, reading most requests by kind one by one (0.2 s instead of a 40 ms scan).
+        return MemberRequest, [matches(MemberRequest.search_text, words),
+                               sa.case((requests_visible_to(user), 1), else_=0) == 1]
     return (sa.join(User, Group, Group.id == User.group_id, isouter=True),
             [matches(_people_text(), words)])
 
