@@ -301,3 +301,15 @@ def test_reindex_reads_the_plan_number_from_the_plan(app):
     db.session.commit()
     db.session.expire_all()
     assert " 01 kh cd " in db.session.get(Plan, plan.id).search_text + " "
+
+
+def test_a_signed_plan_is_found_by_its_number_and_signer(client, signed_in):
+    from .doc_factories import approved_plan as approved, make_committee
+    committee = make_committee()
+    plan = approved(committee, "Tổ chức hội thao")
+    signed_in(committee.chair)
+    assert area_count(page_of(client, "01 kh"), "Kế hoạch") == 0
+    assert client.post_form(f"/ke-hoach/{plan.id}/ky-ban-hanh").status_code == 303
+    page = page_of(client, "01/KH-CĐ")
+    assert area_count(page, "Kế hoạch") == 1 and "Số 01/KH-CĐ" in page
+    assert area_count(page_of(client, "hoi thao chu tich"), "Kế hoạch") == 1
