@@ -60,7 +60,8 @@ def test_the_chair_searches_from_the_top_bar_and_narrows_by_typing(browser, live
         expect(page).to_have_url(re.compile(r"/tim-kiem\?q=trung\+th"))
         plans = page.locator("#search-area-ke-hoach")
         expect(plans).to_contain_text("Kế hoạch 2")              # the approved plan and the chair's draft
-        expect(page.locator("section[aria-labelledby=search-area-ke-hoach] mark").first).to_have_text(re.compile("Trung|thu"))
+        marked = page.locator("section[aria-labelledby=search-area-ke-hoach] mark").first
+        expect(marked).to_have_text(re.compile("Trung|thu"))
         expect(page.locator("section[aria-labelledby=search-area-cong-viec]")).to_contain_text("Tổ Khối 1")
         # Typing on the results page narrows them without a new page.
         field = page.locator("#search-page-box")
