@@ -196,6 +196,9 @@ def build(sizes: dict[str, int] | None = None, *, password_hash: str, scale: int
     counts.update(plans=len(plans), activities=len(activities), plan_lines=len(lines), votes=len(votes))
     counts.update(_requests(rng, sizes, now))
     counts.update(_tasks(rng, sizes, now, activities, plans))
+    # Bulk inserts skip the writers that keep the search texts: rebuild them as the migration does.
+    from congdoan.finder.reindex import reindex
+    reindex(db.session.connection())
     return counts
 
 

@@ -252,6 +252,7 @@ def endpoints(ids: dict) -> list[tuple[str, str, dict, str]]:
         ("home page", "/", {}, "chair"),
         ("plan list", "/ke-hoach/", {}, "chair"),
         ("plan search", "/ke-hoach/?q=tet+trung+thu", {}, "chair"),
+        ("search box, every area", "/tim-kiem?q=tet+trung+thu", {}, "chair"),
         ("plan preview", "/ke-hoach/1/xem-truoc", {}, "chair"),
     ]
     items += ids.get("extra_endpoints", [])

@@ -103,8 +103,9 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .requests.campaign_routes import bp as campaigns_bp
     from .requests.routes import bp as requests_bp
     from .tasks.routes import bp as tasks_bp
+    from .finder.routes import bp as search_bp
     for bp in (auth_bp, home_bp, people_bp, offices_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp,
-               requests_bp, campaigns_bp, documents_bp, tasks_bp, jobs_bp):
+               requests_bp, campaigns_bp, documents_bp, tasks_bp, jobs_bp, search_bp):
         app.register_blueprint(bp)
 
     register_template_helpers(app)

@@ -214,3 +214,6 @@ def register_cli(app: Flask) -> None:
 
     from .backup.cli import register_backup_cli
     register_backup_cli(app)
+
+    from .finder.cli import register_search_cli
+    register_search_cli(app)

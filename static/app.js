@@ -82,6 +82,10 @@ function setMenu(button, open) {
   if (!panel) { return; }
   button.setAttribute("aria-expanded", open ? "true" : "false");
   panel.classList.toggle("open", open);
+  // The search box's own menu (wide screens) opens ready to type; the phone menu does not focus it,
+  // which would raise the keyboard over the links.
+  var field = open && panel.getAttribute("role") === "search" ? panel.querySelector("input[type=search]") : null;
+  if (field) { field.focus(); }
 }
 document.addEventListener("click", function (event) {
   var button = event.target.closest ? event.target.closest("button[data-menu]") : null;

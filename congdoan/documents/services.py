@@ -22,6 +22,7 @@ from ..audit.service import record
 from ..dates import local_today, utcnow
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..finder.keys import plan_key
 from ..notifications.service import notify
 from ..organisation.models import NUMBER_MAX, SYMBOL_MAX, Organisation
 from ..people.audiences import holders
@@ -384,7 +385,7 @@ def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
                data={"number": number, "date": today.isoformat(), "sha256": digest, "verify_code": code},
                extra_values={"number": number, "doc_date": today, "sign_on_behalf": block["on_behalf"],
                              "signer_title": block["title"], "signer_name": block["name"],
-                             "search_key": search_key})
+                             "search_key": search_key, "search_text": plan_key(doc)})
     signed = SignedDocument(plan_id=plan.id, year=today.year, kind=KIND_PLAN, seq=seq, number=number,
                             issued_on=today, issued_at=utcnow(), signer_id=actor.id, signer_name=block["name"],
                             signer_title=block["title"], sign_on_behalf=block["on_behalf"],

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dates import utcnow
 from ..extensions import db
+from ..finder.schema import search_index
 from ..people.roles import Role
 from ..permissions import Perm, has_permission
 
@@ -59,6 +60,8 @@ class Plan(db.Model):
     type_name: Mapped[str] = mapped_column(sa.String(100), default="KẾ HOẠCH")
     subject: Mapped[str] = mapped_column(sa.String(500))
     search_key: Mapped[str] = mapped_column(sa.String(700), default="")    # folded subject + period
+    # The whole text of the current version, folded (congdoan/finder/keys.py): the search box.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     period: Mapped[str] = mapped_column(sa.String(100), default="")
     year: Mapped[int] = mapped_column(sa.Integer)                          # for the year filter
     upper_union: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -98,6 +101,7 @@ class Plan(db.Model):
         sa.CheckConstraint("status != 'issued' OR number IS NOT NULL", name="issued_has_number"),
         sa.Index("ix_plans_status_year", "status", "year"),
         sa.Index("ix_plans_updated_at", "updated_at"),
+        search_index("ix_plans_search_text"),
     )
 
     @property

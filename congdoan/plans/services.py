@@ -24,6 +24,7 @@ from ..people.models import Group, User, UserRole
 from ..people.roles import Role
 from ..search import starts_words
 from ..text import clean_text, fold, plain
+from ..finder.keys import plan_key
 from . import copy_review
 from .document import canonical, content_hash, fill_plan, guess_year, to_document
 from .numbering import clamp_level, typed_label, valid_label
@@ -378,6 +379,7 @@ def touch(plan: Plan, actor: User | None, summary: str, *, part=None) -> PlanVer
     db.session.flush()
     doc = to_document(plan)
     plan.version_count = (plan.version_count or 0) + 1
+    plan.search_text = plan_key(doc)
     version = PlanVersion(plan_id=plan.id, number=plan.version_count, author_id=getattr(actor, "id", None),
                           summary=summary[:300], part_key=_part_key(part) if part is not None else None,
                           content=canonical(doc), content_hash=content_hash(doc))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..changes import watch
 from ..dates import fmt_date, local_today, utcnow
 from ..extensions import db
+from ..finder.schema import search_index
 from ..money import fmt_vnd
 from ..people.models import Group, User
 from ..permissions import Perm, has_permission
@@ -122,6 +123,8 @@ class MemberRequest(db.Model):
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     summary: Mapped[str] = mapped_column(sa.String(300), default="")
     summary_key: Mapped[str] = mapped_column(sa.String(300), default="")   # folded, for search
+    # Kind, summary and every answer folded (congdoan/finder/keys.py): details never change.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     amount_approved: Mapped[int | None] = mapped_column(sa.BigInteger)
     decision_note: Mapped[str] = mapped_column(sa.Text, default="")
     submitted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -156,6 +159,7 @@ class MemberRequest(db.Model):
         sa.Index("ix_member_requests_kind", "kind", "status", "amount_approved"),
         sa.Index("ix_member_requests_campaign", "campaign_id", "status", "amount_approved"),
         sa.Index("ix_member_requests_requester", "requester_id", "id"),
+        search_index("ix_member_requests_search_text"),
     )
 
     # --- reading ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from ..audit.service import record
 from ..dates import fmt_date, local_today, parse_vn_date, utcnow
 from ..errors import DomainError, PermissionDenied
+from ..finder.keys import request_key
 from ..extensions import db
 from ..notifications.service import notify
 from ..people.models import User
@@ -67,7 +68,8 @@ def submit(requester: User, kind: Kind, raw, files=(), *, campaign: Campaign | N
     summary = kind.summary_of(details)
     req = MemberRequest(kind=kind.code, requester_id=requester.id, group_id=requester.group_id,
                         campaign_id=campaign.id if campaign else None, details=details, summary=summary,
-                        summary_key=fold(summary)[:300])
+                        summary_key=fold(summary)[:300],
+                        search_text=request_key(kind.label, summary, kind.display(details)))
     workflow.start(req, requester)      # sets the first status, adds and flushes
     for upload in files:
         stored = save_upload(upload, allowed=IMAGES_AND_PDF, max_bytes=EVIDENCE_MAX_BYTES, uploaded_by=requester)

@@ -22,6 +22,7 @@ from ..audit.service import record
 from ..dates import fmt_date, fmt_datetime, parse_vn_date, utcnow
 from ..errors import DomainError, PermissionDenied, StaleError, ValidationFailed
 from ..extensions import db
+from ..finder.keys import task_key
 from ..links import link
 from ..notifications.service import notify
 from ..people.models import User
@@ -120,7 +121,8 @@ def correct(task: Task, change: Correction, *, actor: User, version: str) -> Tas
     now = utcnow()
     old = {"due": task.due_date.isoformat(), "note": task.note}
     done = db.session.execute(_guarded(sa.update(Task), task, version)
-                              .values(due_date=due, note=note, updated_at=now)
+                              .values(due_date=due, note=note, updated_at=now,
+                                      search_text=task_key(task.title, note, task.result_note))
                               .execution_options(synchronize_session=False))
     db.session.refresh(task)
     if done.rowcount != 1:                                    # someone came first since the check

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..changes import watch
 from ..dates import local_today, utcnow
 from ..extensions import db
+from ..finder.schema import search_index
 from ..people.models import Group
 from ..people.roles import Role
 from ..plans.models import Plan
@@ -64,6 +65,8 @@ class Task(db.Model):
     note: Mapped[str] = mapped_column(sa.Text, default="")        # the assigner's instructions
     status: Mapped[str] = mapped_column(sa.String(20), default=TaskStatus.NOT_STARTED.value)
     result_note: Mapped[str] = mapped_column(sa.Text, default="")  # required to be done
+    # Title, instructions and result folded (congdoan/finder/keys.py): written with them.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     done_at: Mapped[dt.datetime | None]
     status_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     status_changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
@@ -97,6 +100,7 @@ class Task(db.Model):
         # A board's page: one keeper's tasks in due-date order, the status and group beside them so
         # "not done" and who may see it are checked in the index; the scan stops after a page.
         sa.Index("ix_tasks_assignee_due", "assignee", "due_date", "id", "status", "group_id"),
+        search_index("ix_tasks_search_text"),
     )
 
     # --- state -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from ..changes import remembered
 from ..dates import fmt_date, local_today, parse_vn_date, utcnow
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
+from ..finder.keys import task_key
 from ..limits import parse_int
 from ..links import link
 from ..notifications.service import notify
@@ -219,7 +220,8 @@ def assign(plan: Plan, lines: list[ReviewLine], *, actor: User) -> AssignResult:
         for assignee in line.assignees:
             task = Task(plan_id=plan.id, activity_id=line.activity.id, group_id=assignee or None,
                         assignee=assignee, title=line.activity.text, period=line.row.period, due_date=line.due,
-                        note=line.note, status=S.NOT_STARTED.value, status_changed_at=now,
+                        note=line.note, search_text=task_key(line.activity.text, line.note, ""),
+                        status=S.NOT_STARTED.value, status_changed_at=now,
                         status_changed_by_id=actor.id, created_by_id=actor.id, created_at=now, updated_at=now)
             db.session.add(task)
             new_tasks.append(task)

@@ -28,6 +28,7 @@ from ..audit.service import record
 from ..dates import fmt_datetime, utcnow
 from ..errors import DomainError, PermissionDenied, StaleError, ValidationFailed
 from ..extensions import db
+from ..finder.keys import task_key
 from ..people.models import User
 from .models import STATUS_LABELS, EventKind, Task, TaskEvent, TaskStatus
 
@@ -115,9 +116,9 @@ def change_status(task: Task, target: str, actor: User, *, shown: str, note: str
     values = {"status": t.target.value, "status_changed_at": now, "status_changed_by_id": actor.id,
               "updated_at": now}
     if t.target == S.DONE:
-        values.update(result_note=note, done_at=now)
+        values.update(result_note=note, done_at=now, search_text=task_key(task.title, task.note, note))
     elif task.status == S.DONE.value:
-        values.update(result_note="", done_at=None)
+        values.update(result_note="", done_at=None, search_text=task_key(task.title, task.note, ""))
     row = db.session.execute(
         sa.update(Task).where(Task.id == task.id, Task.status == shown).values(**values)
         .returning(*Task.__table__.columns).execution_options(synchronize_session=False)).one_or_none()

@@ -1,0 +1,209 @@
+"""What one search finds in each area, through that area's own visibility rule:
+
+- plans: plans.services.visible_plans (the plan list's rule: the committee sees every plan, everyone
+  else the approved and issued ones and their own drafts), their whole text (search_text);
+- tasks: tasks.models.visible_to (the boards' rule: the committee every task, a member their group's);
+- requests: requests.queries.visible_to (MemberRequest.can_view in SQL: private kinds only for the
+  requester, the committee and the accountant);
+- people: only for those who manage accounts (the people list is theirs alone).
+
+Each area costs one statement whatever the number of hits: the page of ids and their count in one pass
+(a window count), then only those rows joined to what the page shows (a plan's text for its snippet is
+read for the plans shown only).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from markupsafe import Markup
+
+from ..extensions import db
+from ..people.models import Group, User
+from ..permissions import Perm, has_permission
+from ..plans.models import Plan, PlanStatus, PlanVersion
+from ..plans.services import visible_plans
+from ..requests.kinds import kind_of
+from ..requests.models import MemberRequest, status_label
+from ..requests.queries import visible_to as requests_visible_to
+from ..tasks.models import COMMITTEE_LABEL, STATUS_LABELS as TASK_STATUS_LABELS, Task
+from ..tasks.models import visible_to as tasks_visible_to
+from ..text import plain
+from ..web import cached_url_for
+from .highlight import mark, snippet
+from .keys import document_texts, request_texts
+
+PREVIEW = 10            # hits per area on the overview
+PAGE_SIZE = 20          # hits per page of one area
+INACTIVE = "Đã ngừng"
+
+PLANS, TASKS, REQUESTS, PEOPLE = "ke-hoach", "cong-viec", "de-xuat", "doan-vien"
+LABELS = {PLANS: "Kế hoạch", TASKS: "Công việc", REQUESTS: "Đề xuất", PEOPLE: "Đoàn viên"}
+
+
+def _escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def matches(column, words: list[str]):
+    """Every word starts a word of `column`, a search text with a leading space (keys.py)."""
+    return sa.and_(*(column.like(f"% {_escaped(w)}%", escape="\\") for w in words))
+
+
+def _people_text():
+    """People are searched on columns kept folded already (name, group) and the e-mail, its parts
+    split: a renamed group needs no rewrite of its members."""
+    email = User.email
+    for mark_ in ("@", ".", "-", "_", "+"):
+        email = sa.func.replace(email, mark_, " ")
+    return (sa.literal(" ", sa.String) + User.name_key + " " + email + " "
+            + sa.func.coalesce(Group.name_key, ""))
+
+
+@dataclass
+class Hit:
+    title: Markup
+    url: str
+    meta: list[str] = field(default_factory=list)
+    snippet: Markup | None = None
+
+
+@dataclass
+class Area:
+    key: str
+    total: int
+    hits: list[Hit]
+    page: int = 1
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.key]
+
+
+def areas_for(user) -> list[str]:
+    """The areas this person searches, in the order the page shows them."""
+    keys = [PLANS, TASKS, REQUESTS]
+    if has_permission(user, Perm.PEOPLE_MANAGE):
+        keys.append(PEOPLE)
+    return keys
+
+
+def _where(key: str, user, words: list[str]) -> tuple:
+    """(FROM, WHERE clauses) of an area for this person and these words. The words first: SQLite tests
+    the clauses in order, and most rows fail the words before a visibility rule's subquery runs."""
+    if key == PLANS:
+        seen = visible_plans(user).whereclause
+        return Plan, [c for c in (matches(Plan.search_text, words), seen) if c is not None]
+    if key == TASKS:
+        return Task, [matches(Task.search_text, words), tasks_visible_to(user)]
+    if key == REQUESTS:
+        # The rule as a filter on the rows the words select: left bare, SQLite answers its OR from two
+        # indexes, reading most requests by kind one by one (0.2 s instead of a 40 ms scan).
+        return MemberRequest, [matches(MemberRequest.search_text, words),
+                               sa.case((requests_visible_to(user), 1), else_=0) == 1]
+    return (sa.join(User, Group, Group.id == User.group_id, isouter=True),
+            [matches(_people_text(), words)])
+
+
+def _ids(key: str, user, words: list[str], order: tuple, limit: int, offset: int):
+    """The ids of one page of an area's hits in order, each with the number of all hits (one pass over
+    the table: the count is a window over the same scan)."""
+    source, where = _where(key, user, words)
+    column = {PLANS: Plan.id, TASKS: Task.id, REQUESTS: MemberRequest.id, PEOPLE: User.id}[key]
+    return (sa.select(column.label("id"), sa.func.count().over().label("total")).select_from(source)
+            .where(*where).order_by(*order).limit(limit).offset(offset).subquery())
+
+
+def count(key: str, user, words: list[str]) -> int:
+    source, where = _where(key, user, words)
+    return db.session.execute(sa.select(sa.func.count()).select_from(source).where(*where)).scalar() or 0
+
+
+def area(key: str, user, words: list[str], *, page: int = 1, size: int = PREVIEW) -> Area:
+    """One page of an area's hits and their number: one statement (two for a page past the last)."""
+    page = max(page, 1)
+    total, found = _FINDERS[key](user, words, size, (page - 1) * size)
+    if not found and page > 1:
+        total = count(key, user, words)
+        last = max((total + size - 1) // size, 1)
+        if total:
+            total, found = _FINDERS[key](user, words, size, (last - 1) * size)
+        page = last
+    return Area(key, total, found, page)
+
+
+def _plans(user, words, limit, offset) -> tuple[int, list[Hit]]:
+    order = (Plan.updated_at.desc(), Plan.id.desc())
+    ids = _ids(PLANS, user, words, order, limit, offset)
+    rows = db.session.execute(
+        sa.select(ids.c.total, Plan.id, Plan.status, Plan.subject, Plan.number, PlanVersion.content)
+        .join(ids, ids.c.id == Plan.id)
+        .outerjoin(PlanVersion, sa.and_(PlanVersion.plan_id == Plan.id, PlanVersion.number == Plan.version_count))
+        .order_by(*order)).all()
+    out = []
+    for _, plan_id, status, subject, number, content in rows:
+        try:
+            texts = [plain(t) for t in document_texts(json.loads(content))] if content else [subject]
+        except ValueError:
+            texts = [subject]
+        body = [t for t in texts if t != subject]
+        meta = [PlanStatus(status).label] + ([f"Số {number}"] if number else [])
+        out.append(Hit(mark(subject, words), cached_url_for("plans.detail", plan_id=plan_id), meta,
+                       snippet(body, words)))
+    return (rows[0][0] if rows else 0), out
+
+
+def _tasks(user, words, limit, offset) -> tuple[int, list[Hit]]:
+    order = (Task.due_date.desc(), Task.id.desc())
+    ids = _ids(TASKS, user, words, order, limit, offset)
+    rows = db.session.execute(
+        sa.select(ids.c.total, Task.id, Task.title, Task.note, Task.result_note, Task.status, Task.due_date,
+                  Group.name, Plan.subject)
+        .join(ids, ids.c.id == Task.id).join(Plan, Plan.id == Task.plan_id)
+        .outerjoin(Group, Group.id == Task.group_id).order_by(*order)).all()
+    return (rows[0][0] if rows else 0), [
+        Hit(mark(title, words), cached_url_for("tasks.detail", task_id=task_id),
+            [group or COMMITTEE_LABEL, TASK_STATUS_LABELS[status], f"Hạn {_date(due)}", subject],
+            snippet([t for t in (note, result_note) if t], words))
+        for _, task_id, title, note, result_note, status, due, group, subject in rows]
+
+
+def _requests(user, words, limit, offset) -> tuple[int, list[Hit]]:
+    R = MemberRequest
+    order = (R.id.desc(),)
+    ids = _ids(REQUESTS, user, words, order, limit, offset)
+    rows = db.session.execute(
+        sa.select(ids.c.total, R.id, R.kind, R.status, R.summary, R.details, R.submitted_at, User.full_name)
+        .join(ids, ids.c.id == R.id).join(User, User.id == R.requester_id).order_by(*order)).all()
+    out = []
+    for _, request_id, kind, status, summary, details, submitted_at, requester in rows:
+        spec = kind_of(kind)
+        title = spec.label + (f": {summary}" if summary else "")
+        shown = request_texts(spec.label, summary, spec.display(details or {}))[2:]
+        out.append(Hit(mark(title, words), cached_url_for("requests.detail", request_id=request_id),
+                       [requester, status_label(status, kind), f"Gửi {_date(submitted_at)}"],
+                       snippet(shown, words)))
+    return (rows[0][0] if rows else 0), out
+
+
+def _people(user, words, limit, offset) -> tuple[int, list[Hit]]:
+    order = (User.sort_key, User.id)
+    ids = _ids(PEOPLE, user, words, order, limit, offset)
+    rows = db.session.execute(
+        sa.select(ids.c.total, User.id, User.full_name, User.email, User.active, Group.name)
+        .join(ids, ids.c.id == User.id).outerjoin(Group, Group.id == User.group_id).order_by(*order)).all()
+    return (rows[0][0] if rows else 0), [
+        Hit(mark(name, words), cached_url_for("people.index", q=email, trang_thai="all"),
+            [group or "Chưa thuộc tổ nào"] + ([] if active else [INACTIVE]), mark(email, words))
+        for _, _, name, email, active, group in rows]
+
+
+def _date(value) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+_FINDERS = {PLANS: _plans, TASKS: _tasks, REQUESTS: _requests, PEOPLE: _people}
