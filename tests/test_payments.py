@@ -334,7 +334,7 @@ def test_the_migration_gives_requests_paid_before_it_a_record(app, tmp_path):
     folder = tmp_path / "old"
     old = create_app(TestConfig, instance_path=str(folder), SQLALCHEMY_DATABASE_URI="sqlite:///" + str(folder / "c.sqlite"))
     with old.app_context():
-        upgrade(revision="0018_user_sort_key")
+        upgrade(revision="0025_search_text")   # the revision before the payment records
         # the requests as the app paid them before: the status, paid_at and paid_by only
         c = cast()
         reqs = [request_in(c, "approved") for _ in range(3)]

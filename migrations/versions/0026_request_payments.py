@@ -5,8 +5,8 @@ year of the payment date. Requests paid before this migration get a record: the 
 paid (Vietnam time), numbers given in the order they were paid within each year, the requester as the
 receiver, recorded by whoever marked them paid.
 
-Revision ID: 0025_request_payments
-Revises: 0024_plan_seen
+Revision ID: 0026_request_payments
+Revises: 0025_search_text
 """
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0025_request_payments'
-down_revision = '0024_plan_seen'
+revision = '0026_request_payments'
+down_revision = '0025_search_text'
 branch_labels = None
 depends_on = None
 

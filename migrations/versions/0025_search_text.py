@@ -10,16 +10,16 @@ create): LIKE '% word%' then reads only the rows that hold the word. Where the e
 created the search works the same, reading every row; SQLite gets an empty stand-in
 (congdoan/finder/schema.py).
 
-Revision ID: 0026_search_text
-Revises: 0025_request_payments
+Revision ID: 0025_search_text
+Revises: 0024_plan_seen
 """
 import logging
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0026_search_text'
-down_revision = '0025_request_payments'
+revision = '0025_search_text'
+down_revision = '0024_plan_seen'
 branch_labels = None
 depends_on = None
 
