@@ -43,6 +43,16 @@ ROLES: dict[str, str | None] = {
 
 # Not pages: the favicon, the monitors' health check, the static files.
 NOT_PAGES = {"static", "home.favicon", "home.healthz"}
+# Pieces that only htmx loads into a page (the bell, the PDF status that polls): their words are
+# checked on their own, and axe checks them inside the page that loads them.
+FRAGMENT_ONLY = {"notifications.bell", "documents.pdf_status"}
+# Files, not pages: exports, downloads, images (their words are checked by the words crawl).
+FILES = {"requests.evidence", "tasks.evidence", "documents.my_signature_image", "documents.seal_image",
+         "documents.download_docx", "documents.download_pdf", "documents.download_template",
+         "documents.download_default_template", "campaigns.export_list", "requests.export_all", "tasks.export",
+         "people.import_sample"}
+# The same page as the plan's with nothing open (the editor open is plans.edit_part).
+SAME_AS_PLAN_PAGE = {"plans.part", "plans.fixed_part"}
 
 
 # --- the demo, in every state -------------------------------------------------------------------
@@ -110,7 +120,9 @@ def build_demo(app: Flask) -> Demo:
         tasks.update_task(task, actor=_user("huong.bui"), shown=task.status, note="Ảnh buổi họp tổ.",
                           upload=upload(png_bytes(40, 30), "anh-hop-to.png"))
     db.session.commit()
-    return _ids(example=example, amendment=amendment, submitted=submitted, returned=returned, imported=imported)
+    demo = _ids(example=example, amendment=amendment, submitted=submitted, returned=returned, imported=imported)
+    db.session.commit()      # no read transaction left open: the live server's writes must not wait on it
+    return demo
 
 
 def _default_template() -> bytes:
@@ -206,25 +218,31 @@ ID_TABLE = {
 }
 
 
-def page_urls(app: Flask, demo: Demo) -> tuple[list[str], list[str]]:
-    """Every GET page of the URL map with real ids; and the rules it could not fill."""
+def page_urls(app: Flask, demo: Demo, without=()) -> tuple[list[str], list[str]]:
+    urls, missing = endpoint_urls(app, demo, without)
+    return list(dict.fromkeys(url for _, url in urls)), missing
+
+
+def endpoint_urls(app: Flask, demo: Demo, without=()) -> tuple[list[tuple[str, str]], list[str]]:
+    """Every GET page of the URL map with real ids (but the endpoints `without`); and the rules it
+    could not fill."""
     from flask import url_for
     urls, missing = [], []
     with app.test_request_context():
         for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-            if "GET" not in rule.methods or rule.endpoint in NOT_PAGES:
+            if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or rule.endpoint in without:
                 continue
             arguments = set(rule.arguments) - set(rule.defaults or {})
             if not arguments:
-                urls.append(url_for(rule.endpoint))
+                urls.append((rule.endpoint, url_for(rule.endpoint)))
                 continue
             fill = ID_TABLE.get(rule.endpoint)
             values = fill(demo) if fill else []
             if not values:
                 missing.append(f"add an id for rule {rule.endpoint} ({rule.rule}) to tests/crawl.py ID_TABLE")
                 continue
-            urls.extend(url_for(rule.endpoint, **v) for v in values)
-    return list(dict.fromkeys(urls)), missing
+            urls.extend((rule.endpoint, url_for(rule.endpoint, **v)) for v in values)
+    return urls, missing
 
 
 # --- visible text --------------------------------------------------------------------------------
@@ -469,6 +487,25 @@ def export_findings(content_type: str, data: bytes) -> list[str] | None:
     if content_type.startswith("text/csv"):
         return findings(csv_text(data))
     return None
+
+
+class PartialBudget:
+    """The htmx partials a crawl opens: a few of each rule (the editor of one plan line is the editor
+    of them all), so that a long plan does not make hundreds of requests."""
+
+    PER_RULE = 3
+
+    def __init__(self, app: Flask):
+        self.adapter = app.url_map.bind("localhost")
+        self.counts: dict[str, int] = {}
+
+    def take(self, path: str) -> bool:
+        try:
+            endpoint, _ = self.adapter.match(urlsplit(path).path, method="GET")
+        except Exception:
+            return True                   # no rule: opened, and its 404 page checked
+        self.counts[endpoint] = self.counts.get(endpoint, 0) + 1
+        return self.counts[endpoint] <= self.PER_RULE
 
 
 def same_site(base: str, url: str) -> str | None:

@@ -22,6 +22,7 @@ def _crawl(app, client, role: str) -> tuple[list[str], int]:
         assert response.status_code == 303, response.get_data(as_text=True)[:300]
     queue = [(url, False) for url in urls]
     seen = set(queue)
+    partials_of = crawl.PartialBudget(app)
     opened = 0
     while queue:
         url, htmx = queue.pop(0)
@@ -35,7 +36,7 @@ def _crawl(app, client, role: str) -> tuple[list[str], int]:
         problems.extend(f"{where}: {f}" for f in found)
         for partial in partials:
             path = crawl.same_site("http://localhost" + url, partial)
-            if path and (path, True) not in seen:
+            if path and (path, True) not in seen and partials_of.take(path):
                 seen.add((path, True))
                 queue.append((path, True))
     return problems, opened

@@ -152,7 +152,7 @@ def import_word():
                 error = exc.message
             else:
                 db.session.commit()
-                flash("Đã nhập kế hoạch thành dự thảo mới. Xem lại báo cáo bên dưới rồi soạn tiếp.", "success")
+                flash(f"Đã nhập kế hoạch “{plan.subject}” thành dự thảo mới. Xem lại báo cáo bên dưới rồi soạn tiếp.", "success")
                 return redirect_to("documents.import_report", plan_id=plan.id)
     return render("documents/import.html", form=form, error=error, status=422 if error else 200)
 
@@ -244,18 +244,21 @@ def upload_template():
 @requires(Perm.SETTINGS_EDIT)
 def use_template():
     raw = request.form.get("template_id", "")
-    services.use_template(parse_int(raw, 0) if raw.isdigit() else None, actor=current_user)
+    template_id = parse_int(raw, 0) if raw.isdigit() else None
+    services.use_template(template_id, actor=current_user)
+    name = services.template_name(template_id)
     db.session.commit()
-    flash("Đã đổi mẫu Word dùng cho kế hoạch." if raw.isdigit() else "Đã dùng lại mẫu Word mặc định.", "success")
+    flash(f"Đã dùng mẫu Word “{name}” cho kế hoạch từ nay." if name else "Đã dùng lại mẫu Word mặc định.", "success")
     return redirect_to("organisation.settings", _anchor="mau-word")
 
 
 @bp.route("/cai-dat/mau-van-ban/<int:template_id>/xoa", methods=["POST"])
 @requires(Perm.SETTINGS_EDIT)
 def delete_template(template_id: int):
+    name = services.template_name(template_id)
     services.delete_template(template_id, actor=current_user)
     db.session.commit()
-    flash("Đã xóa mẫu Word.", "success")
+    flash(f"Đã xóa mẫu Word “{name}”.", "success")
     return redirect_to("organisation.settings", _anchor="mau-word")
 
 
