@@ -58,3 +58,46 @@ def test_no_page_shows_an_http_code_an_english_word_or_a_utc_time(app, client, r
     problems, opened = _crawl(app, client, role)
     assert opened > 30
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_every_error_page_speaks_the_app_s_words(app):
+    """Each status the app answers with (403 ... 503, and the messages for a bad value or anything
+    else), as a page and as the message htmx shows: no code, no English."""
+    from congdoan import error_pages
+    statuses = [*error_pages.ERROR_TEXTS, 418]
+    problems = []
+    for status in statuses:
+        for htmx in (False, True):
+            with app.test_request_context("/ke-hoach/1", headers={"HX-Request": "true"} if htmx else {}):
+                response = error_pages.render_status(status, limit=10) if status == 413 else \
+                    error_pages.render_status(status)
+                html = response.get_data(as_text=True)
+            assert response.status_code == status
+            found, _ = crawl.page_findings(html)
+            problems += [f"{status}{' htmx' if htmx else ''}: {f}" for f in found]
+    assert not problems, "\n".join(problems)
+
+
+def test_a_throttled_sign_in_and_a_server_error_speak_the_app_s_words(app, client, monkeypatch):
+    from congdoan.home import routes as home_routes
+    pages = []
+    for _ in range(12):
+        response = client.post_form("/dang-nhap", {"email": "ai@thanhto.demo", "password": "sai-mat-khau"})
+    assert response.status_code == 429
+    pages.append(response)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        from .conftest import make_user
+        user = make_user()
+        from congdoan.extensions import limiter
+        limiter.reset()
+        assert login(client, user).status_code == 303
+        monkeypatch.setattr(home_routes, "panels_for", lambda *a, **k: 1 / 0)
+        response = client.get("/")
+        assert response.status_code == 500
+        pages.append(response)
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    for page in pages:
+        found, _ = crawl.page_findings(page.get_data(as_text=True))
+        assert not found, found
