@@ -82,7 +82,7 @@ def test_axe_on_every_page_of_every_role(app, browser, live_server, in_flight, r
         in_flight.wait_idle()
     TIMINGS[role] = time.monotonic() - started
     print(f"axe crawl as {role}: {checked} pages in {TIMINGS[role]:.1f} s")
-    assert checked > 5
+    assert checked >= (3 if role == "anonymous" else 20)
     assert not found, f"{len(found)} axe violations:\n" + "\n".join(found)
 
 
@@ -118,15 +118,16 @@ def test_axe_on_the_interactive_states(app, browser, live_server, in_flight, siz
     try:
         page.goto("/")
         if size == "390":
-            page.get_by_role("button", name="Danh mục").click()
+            page.locator("[aria-controls=main-nav]").click()
             expect(page.locator("#main-nav")).to_be_visible()
             check(page, "navigation open")
-        page.get_by_role("button", name="Quản trị", exact=True).click()
-        expect(page.locator("#admin-menu")).to_be_visible()
-        check(page, "admin menu open")
-        page.locator(".account-button").click()
-        expect(page.locator("#account-menu")).to_be_visible()
-        check(page, "account menu open")
+        # On a phone the open navigation lists the admin and account entries itself (no sub-menus).
+        for menu in ("admin-menu", "account-menu"):
+            button = page.locator(f"[aria-controls={menu}]")
+            if button.is_visible():
+                button.click()
+                expect(page.locator(f"#{menu}")).to_be_visible()
+                check(page, f"{menu} open")
         # A plan part's inline editor, on the chair's amendment (a draft).
         page.goto(f"/ke-hoach/{demo.plans['amendment']}")
         basis = page.locator("#plan-bases .part").first
