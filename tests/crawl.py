@@ -62,7 +62,7 @@ class Demo:
     """Ids of the demo rows the crawl opens, each with a label saying which state it stands for."""
     plans: dict[str, int] = field(default_factory=dict)
     requests: dict[str, int] = field(default_factory=dict)
-    parts: list[tuple[int, str, int]] = field(default_factory=list)     # (plan, kind, part id)
+    parts: list[tuple[int, str, int]] = field(default_factory=list)     # (plan, kind, part id) of a draft
     request_files: list[tuple[int, int]] = field(default_factory=list)
     task_evidence: list[tuple[int, int]] = field(default_factory=list)
     tasks: list[int] = field(default_factory=list)
@@ -143,7 +143,7 @@ def _ids(**named) -> Demo:
     for plan in db.session.execute(sa.select(Plan).order_by(Plan.id)).scalars():
         if plan.id not in demo.plans.values():
             demo.plans[f"{plan.status} #{plan.id}"] = plan.id      # the approved plan with tasks, the draft
-    draft = named["submitted"].id
+    draft = named["amendment"].id           # a draft its author (the chair) may edit: the editors open
     for kind, model in (("basis", PlanBasis), ("section", PlanSection), ("line", PlanLine), ("row", ScheduleRow),
                         ("activity", ScheduleActivity)):
         part = db.session.execute(sa.select(model).where(model.plan_id == draft).order_by(model.id).limit(1)).scalar()
@@ -153,7 +153,7 @@ def _ids(**named) -> Demo:
         demo.requests.setdefault(f"{req.kind} {req.status}", req.id)
     demo.request_files = [(f.request_id, f.file_id) for f in db.session.execute(
         sa.select(RequestFile).order_by(RequestFile.request_id).limit(2)).scalars()]
-    demo.task_evidence = [(e.task_id, e.file_id and e.id) for e in db.session.execute(
+    demo.task_evidence = [(e.task_id, e.id) for e in db.session.execute(
         sa.select(TaskEvent).where(TaskEvent.file_id.is_not(None)).limit(1)).scalars()]
     # A task in each status, of a group and of the committee.
     seen = set()
