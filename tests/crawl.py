@@ -262,6 +262,7 @@ class _Visible(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.machine: list[str] = []
+        self.lone_codes: list[str] = []
         self.hx_gets: list[str] = []
         self.hidden = 0
         self.stack: list[tuple[str, bool]] = []      # open elements, and whether each is translate="no"
@@ -291,6 +292,8 @@ class _Visible(HTMLParser):
     def handle_data(self, data):
         if self.hidden:
             return
+        if LONE_CODE.match(data):
+            self.lone_codes.append(data.strip())
         # translate="no" (HTML's "not words of a language") marks a code shown on purpose: the
         # fingerprint on the verification page. Only the HTTP and UTC checks apply to it.
         (self.machine if any(no for _, no in self.stack) else self.parts).append(data)
@@ -299,6 +302,7 @@ class _Visible(HTMLParser):
 @dataclass
 class Visible:
     text: str             # words of the page
+    lone_codes: list[str]  # texts that are a status code and nothing else ("429" as a headline)
     machine: str          # codes shown on purpose (translate="no")
     hx_gets: list[str]    # the URLs its htmx elements GET
 
@@ -308,14 +312,15 @@ def visible(html: str) -> Visible:
     parser = _Visible()
     parser.feed(html)
     parser.close()
-    return Visible(" ".join(" ".join(parser.parts).split()), " ".join(" ".join(parser.machine).split()),
-                   parser.hx_gets)
+    return Visible(" ".join(" ".join(parser.parts).split()), parser.lone_codes,
+                   " ".join(" ".join(parser.machine).split()), parser.hx_gets)
 
 
 def page_findings(html: str) -> tuple[list[str], list[str]]:
     """Findings on an HTML page (words and codes), and the htmx partials it loads."""
     shown = visible(html)
-    return findings(shown.text) + machine_findings(shown.machine), shown.hx_gets
+    lone = [f"HTTP code “{code}” shown alone" for code in shown.lone_codes]
+    return lone + findings(shown.text) + machine_findings(shown.machine), shown.hx_gets
 
 
 # --- what must not be shown ----------------------------------------------------------------------
@@ -355,7 +360,7 @@ ALLOWED = {
     # Roman numerals of the plan's sections, ordinals in the document
     "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii",
     # the demo's names and places (Vietnamese, written with marks; those below have none)
-    "hai", "tran", "pham", "olympic", "tiep",
+    "hai", "tran", "pham", "olympic", "tiep", "nguyen",
 }
 
 # Words that betray a program talking: flagged even where a Vietnamese syllable has the same letters
@@ -365,7 +370,8 @@ TECHNICAL = {
     "traceback", "exception", "error", "errno", "stack", "debug", "soffice", "libreoffice", "flask",
     "werkzeug", "jinja", "sqlalchemy", "psycopg", "sqlite", "postgresql", "redis", "python", "unoconv",
     "csrf", "hash", "uuid", "id", "url", "api", "env", "admin", "user", "task", "todo", "fixme",
-    "menu", "loading", "submit", "save", "cancel", "delete", "edit",
+    "menu", "loading", "submit", "save", "cancel", "delete", "edit", "download", "upload", "dashboard", "login",
+    "logout", "signin", "username", "email-address", "settings", "profile", "preview", "draft", "status",
 }
 
 
@@ -376,7 +382,11 @@ def english_words() -> frozenset[str]:
     return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
 
 
-HTTP_CODE = re.compile(r"(?<![\w.,/:%-])[45]\d\d(?![\w.,/:%]|-\d)")
+# A status code as a code: alone (a text of its own), or after the words that name one. A number in
+# a sentence ("500 người", "phòng 404") is a number.
+HTTP_CODE = re.compile(r"(?:^\s*|\b(?:mã lỗi|lỗi|mã|HTTP|error|status|code)\s*:?\s*)([45]\d\d)(?![\w.,/:%]|-\d)(?=\s*$|\D)",
+                       re.I)
+LONE_CODE = re.compile(r"^\s*[45]\d\d\s*$")
 HTTP_WORDS = re.compile(r"\b(HTTP|Not Found|Forbidden|Internal Server Error|Bad Request|Unauthorized|"
                         r"Method Not Allowed|Too Many Requests|Service Unavailable|Conflict|Unprocessable)\b", re.I)
 UTC = re.compile(r"\bUTC\b|\bGMT\b|[+-]00:?00\b|\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?\b")
@@ -405,7 +415,7 @@ def findings(text: str) -> list[str]:
             found.append(f"hash “{m.group(0)}”")
     text = HEX_HASH.sub(" ", text)
     for m in HTTP_CODE.finditer(text):
-        found.append(f"HTTP code “{m.group(0)}” in “…{text[max(0, m.start() - 30):m.end() + 30]}…”")
+        found.append(f"HTTP code “{m.group(1)}” in “…{text[max(0, m.start() - 30):m.end() + 30]}…”")
     found.extend(english(text))
     return found
 
@@ -419,6 +429,9 @@ def english(text: str) -> list[str]:
     for m in WORD.finditer(text):
         token = m.group(0)
         if not token.isascii():
+            continue
+        if token.lower() in TECHNICAL:
+            found.append(f"English word “{token}”")
             continue
         for part in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", token) or [token]:
             lower = part.lower()
