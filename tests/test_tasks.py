@@ -326,7 +326,7 @@ def test_leader_marks_done_with_a_note_and_a_photo(client, signed_in, u, app):
     assert board.status_code == 200 and "Việc thử nghiệm" in _page(board)
     started = client.post_form(f"/viec/{task.id}/cap-nhat", {"from_status": "not_started", "to_status": "in_progress",
                                                              "view": "board"}, htmx=True)
-    assert started.status_code == 200 and "Đã chuyển sang “Đang thực hiện”" in _page(started)
+    assert started.status_code == 200 and "” sang “Đang thực hiện”." in _page(started)
     card = _page(started)     # the card as now stored: its status, who set it, the moves from there
     assert "task-status status-in_progress" in started.get_data(as_text=True)
     assert f"Cập nhật trạng thái: {u.leaders[0].full_name}" in card and "Hoàn thành…" in card

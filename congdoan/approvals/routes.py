@@ -68,7 +68,8 @@ def submit(plan_id: int):
         flash(exc.message, "warning")
         return redirect_to("plans.copy_review_list", plan_id=plan_id)
     db.session.commit()
-    flash(f"Đã trình Ban Chấp hành duyệt (lần {round_.number}). Kế hoạch được khóa trong khi biểu quyết.", "success")
+    flash(f"Đã trình Ban Chấp hành duyệt kế hoạch “{plan.subject}” (lần {round_.number}). "
+          "Kế hoạch được khóa trong khi biểu quyết.", "success")
     return redirect_to("approvals.review", plan_id=plan.id)
 
 
@@ -95,7 +96,7 @@ def _panel_action(plan_id: int, act, fragment: str, done_message: str | None = N
     plan = get_plan_or_404(plan_id)
     if request.headers.get("HX-Request") != "true":
         if done_message:
-            flash(done_message, "success")
+            flash(done_message.format(subject=plan.subject), "success")
         return redirect_to("approvals.review", plan_id=plan.id)
     return render("approvals/review.html", fragment,
                   **_review_context(plan, whole=not wants_fragment(), saved=bool(done_message)))
@@ -106,7 +107,7 @@ def _panel_action(plan_id: int, act, fragment: str, done_message: str | None = N
 def vote(plan_id: int):
     return _panel_action(plan_id, lambda plan: services.vote(
         plan, voter=current_user, choice=request.form.get("choice", ""), reason=request.form.get("reason", "")),
-        "approvals/_vote_answer.html", "Đã ghi nhận biểu quyết của bạn.")
+        "approvals/_vote_answer.html", "Đã ghi nhận biểu quyết của bạn về kế hoạch “{subject}”.")
 
 
 @bp.route("/<int:plan_id>/gop-y", methods=["POST"])
@@ -130,7 +131,7 @@ def chair_return(plan_id: int):
         return render("approvals/review.html", status=422, **_review_context(plan, errors=exc.errors,
                                                                               values=request.form))
     db.session.commit()
-    flash("Đã trả lại kế hoạch để người soạn sửa.", "success")
+    flash(f"Đã trả lại kế hoạch “{plan.subject}” để người soạn sửa.", "success")
     return redirect_to("plans.detail", plan_id=plan.id)
 
 
@@ -140,7 +141,8 @@ def amend(plan_id: int):
     plan = get_plan_or_404(plan_id)
     new = services.amend(plan, actor=current_user)
     db.session.commit()
-    flash("Đã tạo bản sửa đổi. Kế hoạch đã duyệt vẫn giữ nguyên cho đến khi bản sửa đổi được duyệt.", "success")
+    flash(f"Đã tạo bản sửa đổi của kế hoạch “{plan.subject}”. Kế hoạch đã duyệt vẫn giữ nguyên cho đến khi "
+          "bản sửa đổi được duyệt.", "success")
     return redirect_to("plans.detail", plan_id=new.id)
 
 

@@ -64,7 +64,7 @@ def change_password():
             # and so is its remember-me cookie when it had one.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             login_user(current_user._get_current_object(), remember=remembered)
-            flash("Đã đổi mật khẩu.", "success")
+            flash("Đã đổi mật khẩu của bạn.", "success")
             return redirect(url_for("home.index"), code=303)
     status = 200 if error is None and not form.errors else 422
     return render("auth/change_password.html", form=form, error=error, status=status)

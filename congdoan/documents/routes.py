@@ -255,18 +255,21 @@ def upload_template():
 @requires(Perm.SETTINGS_EDIT)
 def use_template():
     raw = request.form.get("template_id", "")
-    services.use_template(parse_int(raw, 0) if raw.isdigit() else None, actor=current_user)
+    template_id = parse_int(raw, 0) if raw.isdigit() else None
+    services.use_template(template_id, actor=current_user)
+    name = services.template_name(template_id)
     db.session.commit()
-    flash("Đã đổi mẫu Word dùng cho kế hoạch." if raw.isdigit() else "Đã dùng lại mẫu Word mặc định.", "success")
+    flash(f"Đã dùng mẫu Word “{name}” cho kế hoạch từ nay." if name else "Đã dùng lại mẫu Word mặc định.", "success")
     return redirect_to("organisation.settings", _anchor="mau-word")
 
 
 @bp.route("/cai-dat/mau-van-ban/<int:template_id>/xoa", methods=["POST"])
 @requires(Perm.SETTINGS_EDIT)
 def delete_template(template_id: int):
+    name = services.template_name(template_id)
     services.delete_template(template_id, actor=current_user)
     db.session.commit()
-    flash("Đã xóa mẫu Word.", "success")
+    flash(f"Đã xóa mẫu Word “{name}”.", "success")
     return redirect_to("organisation.settings", _anchor="mau-word")
 
 

@@ -124,6 +124,12 @@ def list_templates() -> list[PlanTemplate]:
                                                                PlanTemplate.id.desc())).scalars().all()
 
 
+def template_name(template_id: int | None) -> str:
+    """The file name an uploaded template is known by ("" for the built-in one or none)."""
+    template = db.session.get(PlanTemplate, template_id) if template_id else None
+    return template.filename if template is not None else ""
+
+
 def describe_missing(missing: list[str]) -> str:
     names = ", ".join(f"{{{{ {name} }}}} ({PLACEHOLDER_LABELS.get(name, name)})" for name in missing)
     return f"Mẫu Word thiếu chỗ đặt bắt buộc: {names}. Hãy thêm vào mẫu rồi tải lên lại."

@@ -77,6 +77,6 @@ def settings():
                 form.sign_delegate_id.errors = list(exc.errors.values())
                 return settings_page(form, status=422)
         db.session.commit()
-        flash("Đã lưu cài đặt." if changes or delegated else "Không có thay đổi nào.", "success")
+        flash("Đã lưu cài đặt của công đoàn." if changes or delegated else "Không có thay đổi nào trong cài đặt.", "success")
         return redirect_to("organisation.settings")
     return settings_page(form, status=422 if form.errors else 200)

@@ -116,7 +116,7 @@ def create():
                 getattr(form, name).errors = [message]
         else:
             db.session.commit()
-            flash("Đã tạo dự thảo. Hãy soạn từng phần ngay trên trang này.", "success")
+            flash(f"Đã tạo dự thảo “{plan.subject}”. Hãy soạn từng phần ngay trên trang này.", "success")
             return redirect_to("plans.detail", plan_id=plan.id)
     return render("plans/create.html", form=form, status=422 if form.errors else 200)
 

@@ -91,7 +91,7 @@ def edit(campaign_id: int):
         if not errors:
             services.update_campaign(campaign, values, actor=current_user)
             db.session.commit()
-            flash("Đã lưu đợt tiếp nhận.", "success")
+            flash(f"Đã lưu đợt tiếp nhận “{campaign.title}”.", "success")
             return redirect_to("campaigns.detail", campaign_id=campaign.id)
         for name, message in errors.items():
             getattr(form, name).errors = [message]

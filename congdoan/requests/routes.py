@@ -216,7 +216,7 @@ def add_evidence(request_id: int):
         return render("requests/detail.html", status=exc.status,
                       **_detail_context(req, errors={"evidence": {"evidence": message}}))
     db.session.commit()
-    flash(f"Đã bổ sung {added} tệp minh chứng.", "success")
+    flash(f"Đã bổ sung {added} tệp minh chứng cho đề xuất “{req.title}”.", "success")
     return redirect_to("requests.detail", request_id=req.id)
 
 

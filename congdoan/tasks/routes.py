@@ -251,8 +251,8 @@ def update(task_id: int):
     except (StaleError, ValidationFailed, UploadError) as exc:
         db.session.rollback()
         return _card_again(task_id, target, exc)
-    message = (f"Đã chuyển sang “{STATUS_LABELS[event.to_status]}”." if event.kind == "status"
-               else "Đã ghi nhận ghi chú tiến độ.")
+    message = (f"Đã chuyển việc “{task.title[:80]}” sang “{STATUS_LABELS[event.to_status]}”."
+               if event.kind == "status" else f"Đã ghi nhận ghi chú tiến độ của việc “{task.title[:80]}”.")
     if not wants_fragment():
         db.session.commit()
         flash(message, "success")
@@ -479,7 +479,7 @@ def correct(task_id: int):
     except DomainError as exc:
         return _refused(task_id, exc, form=form)
     db.session.commit()
-    flash("Đã lưu thay đổi; tổ đã được báo.", "success")
+    flash(f"Đã lưu thay đổi của việc “{task.title[:80]}” ({task.assignee_label}); tổ đã được báo.", "success")
     return redirect(url_for("tasks.detail", task_id=task_id), code=303)
 
 

@@ -28,7 +28,7 @@ def _vote(page, email, choice="for", reason=""):
     if reason:
         page.fill("#vote-reason", reason)
     page.get_by_role("button", name="Gửi biểu quyết").click()
-    expect(page.locator("#vote-panel")).to_contain_text("Đã ghi nhận biểu quyết của bạn.")
+    expect(page.locator("#vote-panel")).to_contain_text("Đã ghi nhận biểu quyết của bạn về kế hoạch")
 
 
 def test_submit_vote_approve(page):

@@ -65,7 +65,7 @@ def test_a_vote_without_a_reason_puts_the_focus_on_the_reason(page):
     expect(page.locator("#vote-reason")).to_be_focused()
     page.keyboard.type("Chưa có dự toán.")
     _press_on(page, page.get_by_role("button", name="Gửi biểu quyết"))
-    expect(page.locator("#vote-panel")).to_contain_text("Đã ghi nhận biểu quyết của bạn.")
+    expect(page.locator("#vote-panel")).to_contain_text("Đã ghi nhận biểu quyết của bạn về kế hoạch")
     expect(page.locator("#vote-panel input[name=choice]").first).to_be_focused()
 
 

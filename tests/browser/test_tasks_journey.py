@@ -114,7 +114,8 @@ def test_hand_out_then_done_on_a_phone(page, phone):
     card.get_by_role("button", name="Xác nhận hoàn thành").tap()
     expect(card.locator(".task-status")).to_have_text("Hoàn thành")
     expect(card).to_contain_text("Kết quả: Đã tổ chức cho 42 cháu, trao 42 suất quà.")
-    expect(card).to_contain_text("Đã chuyển sang “Hoàn thành”")
+    expect(card).to_contain_text("Đã chuyển việc “")
+    expect(card).to_contain_text("” sang “Hoàn thành”")
     # The task's own page: history with who, from -> to, the result and the photo.
     card.get_by_role("link", name=re.compile("Tết Trung thu")).tap()
     history = phone.locator(".task-history")
