@@ -50,7 +50,7 @@ FRAGMENT_ONLY = {"notifications.bell", "documents.pdf_status"}
 FILES = {"requests.evidence", "tasks.evidence", "documents.my_signature_image", "documents.seal_image",
          "documents.download_docx", "documents.download_pdf", "documents.download_template",
          "documents.download_default_template", "campaigns.export_list", "requests.export_all", "tasks.export",
-         "people.import_sample"}
+         "people.import_sample", "campaigns.signing_list_file"}
 # The same page as the plan's with nothing open (the editor open is plans.edit_part).
 SAME_AS_PLAN_PAGE = {"plans.part", "plans.fixed_part"}
 
@@ -67,6 +67,7 @@ class Demo:
     task_evidence: list[tuple[int, int]] = field(default_factory=list)
     tasks: list[int] = field(default_factory=list)
     campaigns: list[int] = field(default_factory=list)
+    imports: list[int] = field(default_factory=list)
     groups: list[int] = field(default_factory=list)
     people: list[int] = field(default_factory=list)
     templates: list[int] = field(default_factory=list)
@@ -115,12 +116,23 @@ def build_demo(app: Flask) -> Demo:
         requests.submit(other, KINDS["maternity"], {"birth_date": "2026-10-10", "leave_from": "2026-10-01",
                                                       "leave_to": "2027-03-31"})
         requests.submit(member, KINDS["emulation"], {"title": "Lao động tiên tiến", "school_year": "2025 - 2026"})
+        from congdoan.plans import services as plans
+        copied = plans.copy_plan(example, actor=ha, shift=1)          # with its review list (soát lại)
+        from congdoan.people import import_jobs
+        from congdoan.people.member_import import ImportReport
+        finished = import_jobs.MemberImport(created_by_id=_user("quantri").id, filename="danh-sach-lon.xlsx",
+                                            stage=import_jobs.DONE, rows_total=2, rows_done=2, error="",
+                                            report={**ImportReport().as_dict(), "created": [
+                                                [2, "Phan Văn Mới", "moi@thanhto.demo", "Tổ Khối 1", None]]})
+        db.session.add(finished)
         task = db.session.execute(sa.select(Task).where(Task.group_id == _user("huong.bui").group_id)
                                   .order_by(Task.id).limit(1)).scalar_one()
         tasks.update_task(task, actor=_user("huong.bui"), shown=task.status, note="Ảnh buổi họp tổ.",
                           upload=upload(png_bytes(40, 30), "anh-hop-to.png"))
     db.session.commit()
-    demo = _ids(example=example, amendment=amendment, submitted=submitted, returned=returned, imported=imported)
+    demo = _ids(example=example, amendment=amendment, submitted=submitted, returned=returned, imported=imported,
+                copied=copied)
+    demo.imports = [finished.id]
     db.session.commit()      # no read transaction left open: the live server's writes must not wait on it
     return demo
 
@@ -215,6 +227,11 @@ ID_TABLE = {
     "tasks.progress": _plans,
     "tasks.assign": _plans,
     "tasks.correct": lambda d: [{"task_id": i} for i in d.tasks[:2]],
+    "requests.pay": lambda d: [{"request_id": i} for i in d.requests.values()],
+    "campaigns.signing_list_file": lambda d: [{"campaign_id": i, "fmt": f} for i in d.campaigns for f in ("docx", "xlsx")],
+    "documents.send_page": lambda d: [{"plan_id": d.plans["example"]}],
+    "plans.copy_review_list": lambda d: [{"plan_id": d.plans["copied"]}],
+    "people.import_progress": lambda d: [{"import_id": i} for i in d.imports],
 }
 
 

@@ -86,7 +86,7 @@ def start(actor: User, filename: str, content: bytes, *, create_groups: bool) ->
 def take_passwords(item: MemberImport) -> bool:
     """The report is being shown with its passwords: remove them from the row (the caller commits).
     False when they were shown before."""
-    if item.passwords_shown_at is not None or not item.report:
+    if item.passwords_shown_at is not None or not any(row[4] for row in (item.report or {}).get("created", [])):
         return False
     item.report = {**item.report, "created": [row[:4] + [None] for row in item.report.get("created", [])]}
     item.passwords_shown_at = utcnow()
