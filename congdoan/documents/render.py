@@ -100,8 +100,9 @@ def _line(value: Any) -> str:
 
 def rich(markup: str, prefix: str = "", *, styled_prefix: bool = False,
          upright: bool = False) -> RichText:
-    """Marked-up text (**bold**, *italic*) as RichText. The prefix ("1. ", "- ") stays plain, or
-    takes the look of the first run (styled_prefix: "a) " before italic words is italic too).
+    """Marked-up text (**bold**, *italic*, <u>underline</u>) as RichText. The prefix ("1. ", "- ")
+    stays plain, or takes the weight and slant of the first run (styled_prefix: "a) " before italic
+    words is italic too; a label is never underlined).
     upright: the paragraph style is italic (bases) and the text marks its own italics, so every run
     not marked italic is set upright explicitly (w:i w:val="0"), as the source showed it."""
     rt = RichText()
@@ -110,7 +111,7 @@ def rich(markup: str, prefix: str = "", *, styled_prefix: bool = False,
         first = runs[0] if runs and styled_prefix else None
         rt.add(prefix, bold=bool(first and first.bold), italic=bool(first and first.italic))
     for run in runs:
-        rt.add(run.text, bold=run.bold, italic=run.italic)
+        rt.add(run.text, bold=run.bold, italic=run.italic, underline=run.underline)
         if upright and not run.italic:
             rt.xml = _make_upright_last(rt.xml)
     return rt
