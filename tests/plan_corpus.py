@@ -562,7 +562,8 @@ def italic_style_upright_words() -> Built:
 def underline_as_the_source_shows() -> Built:
     """Labour safety month plan: underline given every way Word gives it: a law name underlined in a
     base (w:u single), a double underline, words underlined by a character style, a whole paragraph
-    style underlined with one run set back (w:u none), and an underlined bold item."""
+    style underlined with one run set back (w:u none), an underlined bold item, and an item with
+    only its first words bold (the rest stays at normal weight although the item style is bold)."""
     w = Writer()
     w.header_table(["CÔNG ĐOÀN NGÀNH GIÁO DỤC HẢI PHÒNG", "**CĐCS TRƯỜNG THCS LÊ LỢI**", "Số: 07/KH-CĐ"],
                    [f"**{MOTTO1}**", f"**{MOTTO2}**", "*Hải Phòng, ngày 02 tháng 5 năm 2024*"])
@@ -598,6 +599,9 @@ def underline_as_the_source_shows() -> Built:
     w.line("1.", "<u>**Tuyên truyền**</u> **về an toàn lao động**", bold=True)
     w.underlines += [("1. Tuyên truyền", "Tuyên truyền", True), ("1. Tuyên truyền", "về an toàn", False)]
     w.line("-", "Treo băng rôn, khẩu hiệu tại cổng trường.")
+    w.line("2.", "**Tập huấn** cho an toàn, vệ sinh viên")      # an item only partly bold
+    w.formats += [("2. Tập huấn", "2. ", True, False), ("2. Tập huấn", "Tập huấn", True, False),
+                  ("2. Tập huấn", "cho an toàn", False, False)]
     w.footer(["Công đoàn ngành;", "Lưu: VT."], (*SIGN, "Phạm Văn Khánh"))
     return w.built(upper_union="CÔNG ĐOÀN NGÀNH GIÁO DỤC HẢI PHÒNG", union_name="CĐCS TRƯỜNG THCS LÊ LỢI",
                    number="07/KH-CĐ", place="Hải Phòng", date="2024-05-02", type_name="KẾ HOẠCH",

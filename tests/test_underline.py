@@ -81,6 +81,12 @@ def test_imported_underline_shows_in_preview_and_word_file(client, signed_in):
     html = client.get(f"/ke-hoach/{plan.id}/xem-truoc").get_data(as_text=True)
     assert "Căn cứ <u>Luật An toàn, vệ sinh lao động</u> năm 2015;" in html
     assert "<u>an toàn lao động</u>" in html and "&lt;u&gt;" not in html
+    # An item only partly bold in the source: its other words at normal weight, the label bold like
+    # its first words; a wholly bold item keeps the bold item style.
+    assert '<p class="body"><strong>2.</strong> <strong>Tập huấn</strong> cho an toàn' in html
+    assert '<p class="body b">1. <u>Tuyên truyền</u> về an toàn lao động</p>' in html
+    editor = client.get(f"/ke-hoach/{plan.id}").get_data(as_text=True)
+    assert "<strong>2.</strong> <strong>Tập huấn</strong> cho an toàn" in editor
     exported = Document(io.BytesIO(S.plan_docx(plan).data))
     runs = {run.text: bool(run.font.underline) for p in exported.paragraphs for run in p.runs}
     assert runs["Luật An toàn, vệ sinh lao động"] is True
