@@ -1,8 +1,11 @@
 """Text helpers shared by every area: cleaning user input, accent-free search keys, inline markup.
 
 Plan text keeps inline emphasis with a small markup that survives every hop (form, database, JSON
-snapshot, HTML preview, Word file): ``**bold**``, ``*italic*`` and ``***bold italic***``. An asterisk
-that does not close a pair stays a literal asterisk.
+snapshot, HTML preview, Word file): ``**bold**``, ``*italic*``, ``***bold italic***`` and
+``<u>underline</u>`` (which may hold bold and italic, or sit inside them: ``<u>**Luật**</u>``). An
+asterisk or a ``<u>`` that does not close a pair stays literal. Underline is written as a tag because
+every lighter marker occurs in real plans: ``__`` in fill-in blanks ("Họ tên: ______"), ``++`` in
+"C++", ``~`` in "~ 5 triệu".
 """
 from __future__ import annotations
 
@@ -107,15 +110,26 @@ class Run:
     text: str
     bold: bool = False
     italic: bool = False
+    underline: bool = False
+
+    def look(self) -> tuple[bool, bool, bool]:
+        return (self.bold, self.italic, self.underline)
 
 
 _MARK = re.compile(r"(\*\*\*|\*\*|\*)(?=\S)(.+?)(?<=\S)\1(?!\*)", re.S)
+_UNDERLINE = re.compile(r"<u>(?=\S)(.+?)(?<=\S)</u>", re.S | re.I)
+# A matched <u>…</u> pair becomes these two private-use characters while the asterisks are read, so
+# that emphasis may sit inside or around an underline; nobody types them (they are dropped first).
+_U_OPEN, _U_CLOSE = "\ue000", "\ue001"
+_U_SPLIT = re.compile(f"([{_U_OPEN}{_U_CLOSE}])")
 
 
 def parse_inline(value: str | None) -> list[Run]:
-    """Split marked-up text into runs of plain, bold, italic and bold-italic text."""
+    """Split marked-up text into runs of plain, bold, italic and underlined text."""
+    text = (value or "").replace(_U_OPEN, "").replace(_U_CLOSE, "")
+    if "<" in text:
+        text = _UNDERLINE.sub(lambda m: f"{_U_OPEN}{m.group(1)}{_U_CLOSE}", text)
     runs: list[Run] = []
-    text = value or ""
     pos = 0
     for match in _MARK.finditer(text):
         if match.start() > pos:
@@ -125,7 +139,22 @@ def parse_inline(value: str | None) -> list[Run]:
         pos = match.end()
     if pos < len(text):
         runs.append(Run(text[pos:]))
+    if _U_OPEN in text:
+        runs = _underlines(runs)
     return _merge(runs)
+
+
+def _underlines(runs: list[Run]) -> list[Run]:
+    """Turn the underline sentinels inside runs into underlined runs."""
+    out: list[Run] = []
+    on = False
+    for run in runs:
+        for piece in _U_SPLIT.split(run.text):
+            if piece in (_U_OPEN, _U_CLOSE):
+                on = piece == _U_OPEN
+            elif piece:
+                out.append(Run(piece, run.bold, run.italic, on))
+    return out
 
 
 def _merge(runs: list[Run]) -> list[Run]:
@@ -133,26 +162,51 @@ def _merge(runs: list[Run]) -> list[Run]:
     for run in runs:
         if not run.text:
             continue
-        if merged and (merged[-1].bold, merged[-1].italic) == (run.bold, run.italic):
-            merged[-1] = Run(merged[-1].text + run.text, run.bold, run.italic)
+        if merged and merged[-1].look() == run.look():
+            merged[-1] = Run(merged[-1].text + run.text, *run.look())
         else:
             merged.append(run)
     return merged
 
 
+def _split_space(text: str) -> tuple[str, str, str]:
+    core = text.strip()
+    if not core:
+        return text, "", ""
+    lead = text[: len(text) - len(text.lstrip())]
+    return lead, core, text[len(lead) + len(core):]
+
+
+def _emphasis(run: Run) -> str:
+    lead, core, trail = _split_space(run.text)
+    if not (run.bold or run.italic) or not core:
+        return run.text
+    # Markers must hug non-space characters, so leading/trailing spaces stay outside.
+    marker = "***" if run.bold and run.italic else "**" if run.bold else "*"
+    return f"{lead}{marker}{core}{marker}{trail}"
+
+
 def runs_to_markup(runs: list[Run]) -> str:
-    """The inverse of parse_inline: runs back to marked-up text (used by the Word importer)."""
+    """The inverse of parse_inline: runs back to marked-up text (used by the Word importer).
+
+    Consecutive underlined runs share one <u>…</u> around their own emphasis markers; spaces at the
+    edges of an underline stay outside it (as they do for the asterisks)."""
     out = []
-    for run in _merge(runs):
-        text = run.text
-        if not (run.bold or run.italic) or not text.strip():
-            out.append(text)
+    merged = _merge(runs)
+    index = 0
+    while index < len(merged):
+        run = merged[index]
+        if not run.underline:
+            out.append(_emphasis(run))
+            index += 1
             continue
-        # Markers must hug non-space characters, so leading/trailing spaces stay outside.
-        lead = text[: len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()):]
-        marker = "***" if run.bold and run.italic else "**" if run.bold else "*"
-        out.append(f"{lead}{marker}{text.strip()}{marker}{trail}")
+        group = []
+        while index < len(merged) and merged[index].underline:
+            group.append(merged[index])
+            index += 1
+        inner = "".join(_emphasis(r) for r in group)
+        lead, core, trail = _split_space(inner)
+        out.append(f"{lead}<u>{core}</u>{trail}" if core else inner)
     return "".join(out)
 
 
@@ -162,7 +216,7 @@ def plain(value: str | None) -> str:
 
 
 def inline_html(value: str | None) -> Markup:
-    """Marked-up text as safe HTML with <strong> and <em>; everything else escaped."""
+    """Marked-up text as safe HTML with <strong>, <em> and <u>; everything else escaped."""
     parts = []
     for run in parse_inline(value):
         html = str(escape(run.text)).replace("\n", "<br>")
@@ -170,6 +224,8 @@ def inline_html(value: str | None) -> Markup:
             html = f"<em>{html}</em>"
         if run.bold:
             html = f"<strong>{html}</strong>"
+        if run.underline:
+            html = f"<u>{html}</u>"
         parts.append(html)
     return Markup("".join(parts))
 

@@ -6,7 +6,7 @@ from flask import Flask, Response, has_request_context, make_response, redirect,
 from .dates import date_line, fmt_date, fmt_datetime
 from .money import fmt_number
 from .error_pages import ERROR_TEXTS, register_error_pages, render_error  # noqa: F401
-from .plans.numbering import labels as line_labels, marks_italic
+from .plans.numbering import labels as line_labels, marks_bold, marks_italic
 from .text import inline_html, plain, roman
 
 
@@ -93,6 +93,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["date_line"] = date_line
     app.jinja_env.globals["line_labels"] = line_labels
     app.jinja_env.globals["marks_italic"] = marks_italic
+    app.jinja_env.globals["marks_bold"] = marks_bold
     if not (app.url_default_functions or app.url_value_preprocessors):
         # No URL defaults to inject: a link depends only on the endpoint and its values.
         app.jinja_env.globals["url_for"] = cached_url_for

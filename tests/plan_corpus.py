@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_UNDERLINE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
@@ -39,6 +39,7 @@ class Built:
     recipients: list[str] = field(default_factory=list)
     signature: tuple[str, str, str] = ("", "", "")
     formats: list[tuple[str, str, bool, bool]] = field(default_factory=list)  # (line, words, bold, italic)
+    underlines: list[tuple[str, str, bool]] = field(default_factory=list)     # (line, words, underlined)
 
 
 class Writer:
@@ -53,12 +54,14 @@ class Writer:
         self.schedule: list[tuple[str, list[str]]] = []
         self.schedule_title = ""
         self.formats: list[tuple[str, str, bool, bool]] = []
+        self.underlines: list[tuple[str, str, bool]] = []
 
     # -- runs --------------------------------------------------------------------------------
 
     @staticmethod
     def runs(paragraph, markup: str, *, bold: bool | None = None, italic: bool | None = None):
-        """Add marked-up text (**bold**, *italic*) as runs; a "\n" is a soft line break (Shift+Enter)."""
+        """Add marked-up text (**bold**, *italic*, <u>underline</u>) as runs; a "\n" is a soft line
+        break (Shift+Enter)."""
         for run in parse_inline(markup):
             pieces = run.text.split("\n")
             for index, piece in enumerate(pieces):
@@ -68,6 +71,8 @@ class Writer:
                     r = paragraph.add_run(piece)
                     r.bold = True if run.bold else bold
                     r.italic = True if run.italic else italic
+                    if run.underline:
+                        r.underline = True
         return paragraph
 
     def para(self, markup: str = "", *, align=None, bold=None, italic=None, style=None, indent=None,
@@ -202,7 +207,7 @@ class Writer:
         self.document.save(buffer)
         return Built(buffer.getvalue(), facts, self.lines, self.schedule_title, self.schedule,
                      getattr(self, "recipients", []), getattr(self, "signature", ("", "", "")),
-                     self.formats)
+                     self.formats, self.underlines)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -554,6 +559,55 @@ def italic_style_upright_words() -> Built:
                    subject="Tổ chức kỷ niệm ngày Phụ nữ Việt Nam 20/10/2024")
 
 
+def underline_as_the_source_shows() -> Built:
+    """Labour safety month plan: underline given every way Word gives it: a law name underlined in a
+    base (w:u single), a double underline, words underlined by a character style, a whole paragraph
+    style underlined with one run set back (w:u none), an underlined bold item, and an item with
+    only its first words bold (the rest stays at normal weight although the item style is bold)."""
+    w = Writer()
+    w.header_table(["CÔNG ĐOÀN NGÀNH GIÁO DỤC HẢI PHÒNG", "**CĐCS TRƯỜNG THCS LÊ LỢI**", "Số: 07/KH-CĐ"],
+                   [f"**{MOTTO1}**", f"**{MOTTO2}**", "*Hải Phòng, ngày 02 tháng 5 năm 2024*"])
+    w.title("KẾ HOẠCH", ["Hưởng ứng Tháng Công nhân và Tháng hành động về an toàn, vệ sinh lao động"])
+    w.line("", "Căn cứ <u>Luật An toàn, vệ sinh lao động</u> năm 2015;", italic=True)
+    w.underlines += [("Căn cứ Luật An toàn", "Luật An toàn, vệ sinh lao động", True),
+                     ("Căn cứ Luật An toàn", "Căn cứ", False)]
+    p = w.line("", "Căn cứ Hướng dẫn số 12/HD-CĐN của Công đoàn ngành;", italic=True)
+    p.runs[0].font.underline = WD_UNDERLINE.DOUBLE
+    w.underlines.append(("Căn cứ Hướng dẫn số 12", "Căn cứ Hướng dẫn số 12/HD-CĐN", True))
+    styles = w.document.styles
+    marked = styles.add_style("NhanManh", 2)          # a character style that underlines
+    marked.font.underline = True
+    w.section("I.", "MỤC ĐÍCH")
+    p = w.document.add_paragraph()
+    p.add_run("Nâng cao nhận thức về ")
+    p.add_run("an toàn lao động", style="NhanManh")
+    p.add_run(" cho toàn thể đoàn viên.")
+    w.lines.append("Nâng cao nhận thức về an toàn lao động cho toàn thể đoàn viên.")
+    w.underlines += [("Nâng cao nhận thức", "an toàn lao động", True),
+                     ("Nâng cao nhận thức", "Nâng cao nhận thức về", False)]
+    lined = styles.add_style("GachChan", 1)          # a paragraph style that underlines everything
+    lined.base_style = styles["Normal"]
+    lined.font.underline = True
+    p = w.document.add_paragraph(style="GachChan")
+    p.add_run("Mọi đoàn viên ")
+    p.add_run("đều").font.underline = WD_UNDERLINE.NONE
+    p.add_run(" được tập huấn.")
+    w.lines.append("Mọi đoàn viên đều được tập huấn.")
+    w.underlines += [("Mọi đoàn viên", "Mọi đoàn viên", True), ("Mọi đoàn viên", "đều", False),
+                     ("Mọi đoàn viên", "được tập huấn", True)]
+    w.section("II.", "NỘI DUNG")
+    w.line("1.", "<u>**Tuyên truyền**</u> **về an toàn lao động**", bold=True)
+    w.underlines += [("1. Tuyên truyền", "Tuyên truyền", True), ("1. Tuyên truyền", "về an toàn", False)]
+    w.line("-", "Treo băng rôn, khẩu hiệu tại cổng trường.")
+    w.line("2.", "**Tập huấn** cho an toàn, vệ sinh viên")      # an item only partly bold
+    w.formats += [("2. Tập huấn", "2. ", True, False), ("2. Tập huấn", "Tập huấn", True, False),
+                  ("2. Tập huấn", "cho an toàn", False, False)]
+    w.footer(["Công đoàn ngành;", "Lưu: VT."], (*SIGN, "Phạm Văn Khánh"))
+    return w.built(upper_union="CÔNG ĐOÀN NGÀNH GIÁO DỤC HẢI PHÒNG", union_name="CĐCS TRƯỜNG THCS LÊ LỢI",
+                   number="07/KH-CĐ", place="Hải Phòng", date="2024-05-02", type_name="KẾ HOẠCH",
+                   subject="Hưởng ứng Tháng Công nhân và Tháng hành động về an toàn, vệ sinh lao động")
+
+
 def soft_breaks_everywhere() -> Built:
     """Children's Day plan: Shift+Enter inside body paragraphs (one sentence over two lines, and
     several bullets typed in one paragraph), and in the header cells and the type line."""
@@ -718,6 +772,7 @@ PLANS = {
     "hoi-thao-ve-viec": sports_about_bold_italic,
     "20-10-can-cu-nghieng-mot-phan": italic_style_upright_words,
     "1-6-ngat-dong-mem": soft_breaks_everywhere,
+    "an-toan-gach-chan": underline_as_the_source_shows,
     "nam-2025-bang-bon-cot": year_plan_index_column,
     "thi-dua-bang-bo-cuc": layout_table_body,
     "tham-hoi-sach": clean_small_plan,

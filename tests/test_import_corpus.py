@@ -14,6 +14,7 @@ import re
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_UNDERLINE
 
 from congdoan.documents import services as S
 from congdoan.documents.importer import import_plan_docx
@@ -101,6 +102,16 @@ def effective(run, paragraph, attr: str) -> bool:
     return bool(value)
 
 
+def underline(run, paragraph) -> bool:
+    """Underlined as Word shows it (any kind but none): the run's setting, else its styles'."""
+    value = run.font.underline
+    style = paragraph.style
+    while value is None and style is not None:
+        value = style.font.underline
+        style = style.base_style
+    return value not in (None, False, WD_UNDERLINE.NONE)
+
+
 def check_formats(built: Built, exported: bytes) -> None:
     document = Document(io.BytesIO(exported))
     for line_start, words, bold, italic in built.formats:
@@ -109,6 +120,11 @@ def check_formats(built: Built, exported: bytes) -> None:
         assert runs, (line_start, words, [r.text for r in paragraph.runs])
         assert (effective(runs[0], paragraph, "bold"), effective(runs[0], paragraph, "italic")) == \
             (bold, italic), (line_start, words)
+    for line_start, words, underlined in built.underlines:
+        paragraph = next(p for p in document.paragraphs if p.text.startswith(line_start))
+        runs = [r for r in paragraph.runs if words in r.text]
+        assert runs, (line_start, words, [r.text for r in paragraph.runs])
+        assert all(underline(r, paragraph) == underlined for r in runs), (line_start, words)
 
 
 @pytest.mark.parametrize("name", PLANS)

@@ -244,6 +244,13 @@ def _on(el, w: str) -> bool | None:
     return val is None or val.lower() not in _FALSE
 
 
+def _underline(el, w: str) -> bool | None:
+    """<w:u w:val="single|double|words|…"/> underlines, w:val="none" takes it off; None when absent."""
+    if el is None:
+        return None
+    return (el.get(f"{{{w}}}val") or "single").lower() != "none"
+
+
 def _int(value) -> int | None:
     try:
         return int(str(value).strip())
@@ -255,6 +262,7 @@ def _int(value) -> int | None:
 class _ParaStyle:
     bold: bool | None = None
     italic: bool | None = None
+    underline: bool | None = None
     vanish: bool | None = None
     jc: str | None = None
     num_id: str | None = None
@@ -271,7 +279,7 @@ class _Styles:
         self.raw: dict[str, tuple] = {}
         self.default_para: str | None = None
         self.default_char: str | None = None
-        self.doc_bold = self.doc_italic = None
+        self.doc_bold = self.doc_italic = self.doc_underline = None
         self._cache: dict[str, _ParaStyle] = {}
         if root is None:
             return
@@ -280,6 +288,7 @@ class _Styles:
         if defaults is not None:
             self.doc_bold = _on(defaults.find(q("b")), w)
             self.doc_italic = _on(defaults.find(q("i")), w)
+            self.doc_underline = _underline(defaults.find(q("u")), w)
         for style in root.iter(q("style")):
             sid = style.get(q("styleId"))
             if not sid:
@@ -318,6 +327,8 @@ class _Styles:
                     result.bold = _on(rpr.find(q("b")), w)
                 if result.italic is None:
                     result.italic = _on(rpr.find(q("i")), w)
+                if result.underline is None:
+                    result.underline = _underline(rpr.find(q("u")), w)
                 if result.vanish is None:
                     result.vanish = _on(rpr.find(q("vanish")), w)
             if ppr is not None:
@@ -575,7 +586,9 @@ class _Reader:
         runs: list[Run] = []
         base_bold = style.bold if style.bold is not None else bool(self.styles.doc_bold)
         base_italic = style.italic if style.italic is not None else bool(self.styles.doc_italic)
-        self._collect(p, runs, base_bold, base_italic, bool(style.vanish))
+        base_under = (style.underline if style.underline is not None
+                      else bool(self.styles.doc_underline))
+        self._collect(p, runs, (base_bold, base_italic, base_under), bool(style.vanish))
         # A numPr on the paragraph itself wins over the style's; numId 0 switches numbering off.
         num_id = direct.num_id if direct.num_id is not None else style.num_id
         ilvl = direct.ilvl if direct.ilvl is not None else style.ilvl
@@ -590,37 +603,41 @@ class _Reader:
             self.paragraphs += 1
         return para
 
-    def _collect(self, el, runs: list[Run], bold: bool, italic: bool, hidden: bool) -> None:
+    def _collect(self, el, runs: list[Run], look: tuple[bool, bool, bool], hidden: bool) -> None:
+        """look: the paragraph's (bold, italic, underline), which a run's own properties override."""
         for child in el:
             name = self.local(child)
             if name == "r":
-                self._run(child, runs, bold, italic, hidden)
+                self._run(child, runs, look, hidden)
             elif name in _TEXT_CONTAINERS:
-                self._collect(child, runs, bold, italic, hidden)
+                self._collect(child, runs, look, hidden)
             elif name == "sdt":
                 content = child.find(self.q("sdtContent"))
                 if content is not None:
-                    self._collect(content, runs, bold, italic, hidden)
+                    self._collect(content, runs, look, hidden)
 
-    def _run(self, r, runs: list[Run], para_bold: bool, para_italic: bool, hidden: bool) -> None:
+    def _run(self, r, runs: list[Run], look: tuple[bool, bool, bool], hidden: bool) -> None:
         q = self.q
         w = self.w
         rpr = r.find(q("rPr"))
-        bold, italic, vanish = None, None, None
+        bold, italic, under, vanish = None, None, None, None
         if rpr is not None:
             bold = _on(rpr.find(q("b")), w)
             italic = _on(rpr.find(q("i")), w)
+            under = _underline(rpr.find(q("u")), w)
             vanish = _on(rpr.find(q("vanish")), w)
             rstyle = rpr.find(q("rStyle"))
             if rstyle is not None:
                 char = self.styles.resolve(rstyle.get(q("val")))
                 bold = char.bold if bold is None else bold
                 italic = char.italic if italic is None else italic
+                under = char.underline if under is None else under
                 vanish = char.vanish if vanish is None else vanish
         if vanish if vanish is not None else hidden:
             return
-        bold = para_bold if bold is None else bold
-        italic = para_italic if italic is None else italic
+        bold = look[0] if bold is None else bold
+        italic = look[1] if italic is None else italic
+        under = look[2] if under is None else under
         parts: list[str] = []
         for child in r:
             name = self.local(child)
@@ -636,7 +653,7 @@ class _Reader:
                 parts.append("•")
         text = "".join(parts)
         if text:
-            runs.append(Run(text, bool(bold), bool(italic)))
+            runs.append(Run(text, bool(bold), bool(italic), bool(under)))
 
     def _table(self, tbl) -> _Table:
         q = self.q
@@ -700,14 +717,14 @@ def _clean_runs(runs: list[Run]) -> list[Run]:
             text = text.lstrip()
         if not text:
             continue
-        if out and (out[-1].bold, out[-1].italic) == (run.bold, run.italic):
-            out[-1] = Run(out[-1].text + text, run.bold, run.italic)
+        if out and out[-1].look() == run.look():
+            out[-1] = Run(out[-1].text + text, *run.look())
         else:
-            out.append(Run(text, run.bold, run.italic))
+            out.append(Run(text, *run.look()))
     while out and not out[-1].text.rstrip():
         out.pop()
     if out:
-        out[-1] = Run(out[-1].text.rstrip(), out[-1].bold, out[-1].italic)
+        out[-1] = Run(out[-1].text.rstrip(), *out[-1].look())
     return out
 
 
@@ -726,12 +743,12 @@ def _drop_prefix(runs: list[Run], count: int) -> list[Run]:
         if not out:
             text = text.lstrip()
         if text:
-            out.append(Run(text, run.bold, run.italic))
+            out.append(Run(text, *run.look()))
     return out
 
 
 def _strip_format(runs: list[Run], *, bold: bool = False, italic: bool = False) -> list[Run]:
-    return [Run(r.text, r.bold and not bold, r.italic and not italic) for r in runs]
+    return [Run(r.text, r.bold and not bold, r.italic and not italic, r.underline) for r in runs]
 
 
 def _whole(runs: list[Run], attr: str) -> bool:
@@ -748,7 +765,7 @@ def _lines(runs: list[Run]) -> list[list[Run]]:
             if index:
                 lines.append([])
             if piece:
-                lines[-1].append(Run(piece, run.bold, run.italic))
+                lines[-1].append(Run(piece, *run.look()))
     return lines
 
 
@@ -758,7 +775,7 @@ def _is_upper(text: str) -> bool:
 
 
 def _quote(text: str, limit: int = 60) -> str:
-    text = plain(text) if "*" in text else text
+    text = plain(text) if "*" in text or "<" in text else text
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[:limit].rstrip() + "…"

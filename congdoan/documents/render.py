@@ -33,7 +33,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from congdoan.dates import date_line, fmt_date, parse_iso_date
 from congdoan.documents import ceilings
 from congdoan.documents.sandbox import LimitedSandbox, TemplateLimit, render_budget
-from congdoan.plans.numbering import clamp_level, labels
+from congdoan.plans.numbering import clamp_level, labels, marks_bold
 from congdoan.text import clean_text, fit, fold, parse_inline, roman
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "docx" / "ke-hoach.docx"
@@ -99,31 +99,40 @@ def _line(value: Any) -> str:
 
 
 def rich(markup: str, prefix: str = "", *, styled_prefix: bool = False,
-         upright: bool = False) -> RichText:
-    """Marked-up text (**bold**, *italic*) as RichText. The prefix ("1. ", "- ") stays plain, or
-    takes the look of the first run (styled_prefix: "a) " before italic words is italic too).
+         upright: bool = False, own_weight: bool = False) -> RichText:
+    """Marked-up text (**bold**, *italic*, <u>underline</u>) as RichText. The prefix ("1. ", "- ")
+    stays plain, or takes the weight and slant of the first run (styled_prefix: "a) " before italic
+    words is italic too; a label is never underlined).
     upright: the paragraph style is italic (bases) and the text marks its own italics, so every run
-    not marked italic is set upright explicitly (w:i w:val="0"), as the source showed it."""
+    not marked italic is set upright explicitly (w:i w:val="0"), as the source showed it.
+    own_weight: the same for bold (an item whose style is bold and whose text marks its bold words):
+    every run not marked bold, the prefix included when the first words are not, gets w:b w:val="0"."""
     rt = RichText()
     runs = parse_inline(markup)
     if prefix:
         first = runs[0] if runs and styled_prefix else None
         rt.add(prefix, bold=bool(first and first.bold), italic=bool(first and first.italic))
+        if own_weight and not (first and first.bold):
+            rt.xml = _set_off_last(rt.xml, "b")
     for run in runs:
-        rt.add(run.text, bold=run.bold, italic=run.italic)
+        rt.add(run.text, bold=run.bold, italic=run.italic, underline=run.underline)
         if upright and not run.italic:
-            rt.xml = _make_upright_last(rt.xml)
+            rt.xml = _set_off_last(rt.xml, "i")
+        if own_weight and not run.bold:
+            rt.xml = _set_off_last(rt.xml, "b")
     return rt
 
 
-def _make_upright_last(xml: str) -> str:
-    """Set the last run of a RichText's XML upright (its rPr gets w:i w:val="0")."""
+def _set_off_last(xml: str, prop: str) -> str:
+    """Switch a toggle property off in the last run of a RichText's XML: its rPr gets
+    w:i w:val="0" (upright) or w:b w:val="0" (normal weight), with the complex-script twin."""
+    off = f'<w:{prop} w:val="0"/><w:{prop}Cs w:val="0"/>'
     at = xml.rfind("<w:r>")
     head, tail = xml[:at], xml[at:]
     if tail.startswith("<w:r><w:rPr>"):
-        tail = tail.replace("<w:rPr>", '<w:rPr><w:i w:val="0"/><w:iCs w:val="0"/>', 1)
+        tail = tail.replace("<w:rPr>", f"<w:rPr>{off}", 1)
     else:
-        tail = tail.replace("<w:r>", '<w:r><w:rPr><w:i w:val="0"/><w:iCs w:val="0"/></w:rPr>', 1)
+        tail = tail.replace("<w:r>", f"<w:r><w:rPr>{off}</w:rPr>", 1)
     return head + tail
 
 
@@ -281,6 +290,9 @@ def _sections(doc: dict) -> list[dict]:
             prefix = f"{label} " if label else ""
             number = label if kind == "subsection" else ""
             shown = kind
+            # A first-level item is bold by its style; one whose text marks some words bold shows
+            # the others at normal weight, as the source did.
+            own = kind == "subsection" and level == 0 and marks_bold(line.get("text"))
             if kind == "subsection" and level >= 1:
                 shown = "paragraph"    # "a)", "1.1": the body style, not the bold item style
             for i, chunk in enumerate(chunks):
@@ -290,7 +302,8 @@ def _sections(doc: dict) -> list[dict]:
                     "nested": kind == "bullet" and level >= 1,
                     "number": number if i == 0 else "",
                     "continued": i > 0,
-                    "text": rich(chunk, prefix if i == 0 else "", styled_prefix=shown != kind),
+                    "text": rich(chunk, prefix if i == 0 else "", styled_prefix=shown != kind or own,
+                                 own_weight=own),
                 })
         if not title and not lines:
             continue

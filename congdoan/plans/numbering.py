@@ -128,3 +128,10 @@ def marks_italic(markup: str | None) -> bool:
     the rest upright then.)"""
     from ..text import parse_inline
     return any(run.italic for run in parse_inline(markup))
+
+
+def marks_bold(markup: str | None) -> bool:
+    """Does rich text mark some of its words bold? (An item of the first level, bold by its style,
+    keeps the rest of its words at normal weight then, as the source showed them.)"""
+    from ..text import parse_inline
+    return any(run.bold for run in parse_inline(markup))
