@@ -51,7 +51,7 @@ def test_the_chair_searches_from_the_top_bar_and_narrows_by_typing(browser, live
         tops = page.eval_on_selector_all("#main-nav > a, .nav-group-button",
                                          "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
         assert max(tops) - min(tops) <= 4, f"the top bar wraps: {tops}"
-        box = page.get_by_role("searchbox", name="Tìm kế hoạch, công việc, đề xuất")
+        box = page.get_by_role("searchbox", name="Tìm kiếm", exact=True)
         expect(box).to_be_hidden()
         page.get_by_role("button", name="Tìm kiếm").click()
         expect(box).to_be_focused()
@@ -87,7 +87,7 @@ def test_the_chair_searches_from_the_top_bar_and_narrows_by_typing(browser, live
 def test_a_member_searches_from_the_phone_menu_and_opens_their_task(phone, union):
     _signed_in(phone, "thanh@thanhto.demo")                      # a member of Tổ Khối 1
     phone.get_by_role("button", name="Danh mục").click()
-    box = phone.get_by_role("searchbox", name="Tìm kế hoạch, công việc, đề xuất")
+    box = phone.get_by_role("searchbox", name="Tìm kiếm", exact=True)
     expect(box).to_be_visible()
     box.fill("trung thu")
     box.press("Enter")
