@@ -87,4 +87,4 @@ def test_copy_to_next_year_review_list_fix_keep_and_submit(app, page):
     page.get_by_role("link", name="Trở về dự thảo để trình Ban Chấp hành duyệt").click()
     expect(page.locator("#copy-review-banner")).to_contain_text("Đã soát hết các dòng sau khi tạo bản mới.")
     page.get_by_role("button", name="Trình Ban Chấp hành duyệt").click()
-    expect(page.locator("#messages")).to_contain_text("Đã trình Ban Chấp hành duyệt (lần 1)")
+    expect(page.locator("#messages")).to_contain_text("Đã trình Ban Chấp hành duyệt kế hoạch “Hoạt động Công đoàn năm học 2024 - 2025” (lần 1)")

@@ -68,7 +68,10 @@ def test_archive_then_draft_then_a_new_plan_from_the_archive(page):
     page.goto(archived_url)
     page.get_by_role("link", name="Tạo bản mới từ kế hoạch này").click()
     page.get_by_role("button", name="Tạo dự thảo mới").click()
-    expect(page.locator("#messages")).to_contain_text(f"Đã tạo dự thảo mới từ “{SUBJECT}”")
+    expect(page.locator("#messages")).to_contain_text(f"từ “{SUBJECT}”, dời +1 năm")
+    # the new draft opens on its review list (what the copy could not move); its page says it is a draft
+    expect(page.locator("h1")).to_contain_text("Soát lại sau khi tạo bản mới")
+    page.get_by_role("link", name="Mở dự thảo").click()
     expect(page.locator(".status-bar")).to_contain_text("Dự thảo")
 
 
