@@ -121,7 +121,14 @@ def _axe_watch() -> str:
     queue = run.catch(function () {});
     return run;
   };
+  var busyWaits = 0;
   function check() {
+    // An element with a request in flight is drawn at 60 % opacity (.htmx-request in app.css): its text
+    // would fail the contrast rule for a moment that no reader sees. Wait until the page is at rest.
+    if (document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling") && busyWaits < 40) {
+      busyWaits += 1; pending = setTimeout(check, 100); return;
+    }
+    busyWaits = 0;
     window.__axeFindings().then(function (found) {
       found.forEach(function (line) { console.error(line); });
     }).catch(function () {});
