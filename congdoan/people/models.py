@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -73,6 +74,14 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Membership record (what the year-end report counts). NULL gender or birth date: not given.
+    # NULL joined_on: a member since before the union kept records here (counted at any date).
+    # left_on set: left the union on that day (the account is deactivated; its history stays).
+    gender: Mapped[str | None] = mapped_column(sa.String(10))         # Gender values
+    birth_date: Mapped[dt.date | None]
+    joined_on: Mapped[dt.date | None]
+    left_on: Mapped[dt.date | None] = mapped_column(index=True)
+    left_reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     group: Mapped[Group | None] = relationship(back_populates="members", foreign_keys=[group_id])
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -142,3 +151,21 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+    __table_args__ = (
+        sa.CheckConstraint("gender IS NULL OR gender IN ('male', 'female')", name="known_gender"),
+        sa.CheckConstraint("left_on IS NULL OR joined_on IS NULL OR left_on >= joined_on",
+                           name="left_after_joined"),
+    )
+
+
+class Gender(str, enum.Enum):
+    MALE = "male"
+    FEMALE = "female"
+
+    @property
+    def label(self) -> str:
+        return GENDER_LABELS[self]
+
+
+GENDER_LABELS = {Gender.MALE: "Nam", Gender.FEMALE: "Nữ"}

@@ -57,6 +57,13 @@ class Plan(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(sa.String(20), default=PlanStatus.DRAFT.value)
+    # The kind of document (congdoan/plans/kinds.py): "plan" (kế hoạch), "report" (báo cáo), ...
+    # Declared in Python, not in a CHECK constraint, so that a new kind needs no migration.
+    kind: Mapped[str] = mapped_column(sa.String(20), default="plan", server_default="plan")
+    # The period a report covers (inclusive); NULL for a plan.
+    period_start: Mapped[dt.date | None]
+    period_end: Mapped[dt.date | None]
+    figures_at: Mapped[dt.datetime | None]       # when a report's figures were last drawn from the records
     type_name: Mapped[str] = mapped_column(sa.String(100), default="KẾ HOẠCH")
     subject: Mapped[str] = mapped_column(sa.String(500))
     search_key: Mapped[str] = mapped_column(sa.String(700), default="")    # folded subject + period
@@ -100,6 +107,7 @@ class Plan(db.Model):
                            name="known_status"),
         sa.CheckConstraint("status != 'issued' OR number IS NOT NULL", name="issued_has_number"),
         sa.Index("ix_plans_status_year", "status", "year"),
+        sa.Index("ix_plans_kind_status", "kind", "status"),
         sa.Index("ix_plans_updated_at", "updated_at"),
         search_index("ix_plans_search_text"),
     )
@@ -107,6 +115,12 @@ class Plan(db.Model):
     @property
     def state(self) -> PlanStatus:
         return PlanStatus(self.status)
+
+    @property
+    def document_kind(self):
+        """The kind's declaration (congdoan/plans/kinds.py): type name, abbreviation, template, parts."""
+        from .kinds import kind_of
+        return kind_of(self.kind)
 
     @property
     def recipient_lines(self) -> list[str]:
@@ -200,9 +214,17 @@ class LineKind(str, enum.Enum):
     PARAGRAPH = "paragraph"
     SUBSECTION = "subsection"
     BULLET = "bullet"
+    TABLE = "table"          # a table of figures: `data` holds its columns and rows (a report)
 
 
 LINE_KIND_LABELS = {"paragraph": "Đoạn văn", "subsection": "Mục con (1., 2., ...)", "bullet": "Gạch đầu dòng (- )"}
+
+
+class LineOrigin(str, enum.Enum):
+    """Who wrote a line. A line drafted from the records is replaced by "Cập nhật số liệu"; once a
+    person edits it, it becomes theirs (PERSON) and a refresh leaves it alone."""
+    PERSON = ""
+    RECORDS = "records"
 
 
 class PlanLine(_Part, db.Model):
@@ -215,6 +237,11 @@ class PlanLine(_Part, db.Model):
     level: Mapped[int] = mapped_column(default=0)                 # 0-2 (congdoan/plans/numbering.py)
     label: Mapped[str] = mapped_column(sa.String(8), default="", server_default="")  # "1.", "a)", "•" ("" = default)
     text: Mapped[str] = mapped_column(sa.Text)
+    origin: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")   # LineOrigin
+    # The list the line's figures were counted from (a path inside the app, "" = none).
+    link: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    # kind "table": JSON {"columns": [...], "rows": [[{"text": ..., "link": ...}, ...], ...]}.
+    data: Mapped[str | None] = mapped_column(sa.Text)
 
     section: Mapped[PlanSection] = relationship(back_populates="lines")
     plan: Mapped[Plan] = relationship()
@@ -230,7 +257,8 @@ class PlanLine(_Part, db.Model):
         return ""
 
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('paragraph', 'subsection', 'bullet')", name="known_kind"),
+        sa.CheckConstraint("kind IN ('paragraph', 'subsection', 'bullet', 'table')", name="known_kind"),
+        sa.CheckConstraint("(kind = 'table') = (data IS NOT NULL)", name="table_has_data"),
         sa.CheckConstraint("level IN (0, 1, 2)", name="known_level"),
     )
 
