@@ -338,7 +338,7 @@ def test_word_numbered_lists_and_plain_paragraph_header():
     assert doc["opening"] == "Ban Chấp hành xây dựng kế hoạch như sau:"
     assert [s["title"] for s in doc["sections"]] == ["MỤC ĐÍCH, YÊU CẦU", "NỘI DUNG"]
     assert doc["sections"][0]["lines"] == [
-        {"kind": "subsection", "text": "Tăng cường đoàn kết", "level": 0},
+        {"kind": "subsection", "text": "Tăng cường đoàn kết", "level": 0, "weight": "normal"},   # upright
         {"kind": "bullet", "text": "Chăm lo đời sống đoàn viên", "level": 0},
         {"kind": "bullet", "text": "Thăm hỏi khi ốm đau", "level": 1},
     ]
@@ -382,7 +382,7 @@ def test_typed_numerals_with_varied_spacing_and_empty_paragraphs():
     assert [s["title"] for s in doc["sections"]] == ["MỤC ĐÍCH", "NHIỆM VỤ", "GIẢI PHÁP",
                                                      "TỔ CHỨC THỰC HIỆN"]
     assert doc["sections"][0]["lines"] == [     # each level keeps its own labels (issue 17)
-        {"kind": "subsection", "text": "Đoàn kết", "level": 0, "label": "1)"},
+        {"kind": "subsection", "text": "Đoàn kết", "level": 0, "label": "1)", "weight": "normal"},
         {"kind": "subsection", "text": "Trong tổ chuyên môn", "level": 1, "label": "a)"},
         {"kind": "bullet", "text": "Lồng ghép sinh hoạt", "level": 1},
     ]

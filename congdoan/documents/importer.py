@@ -1519,8 +1519,11 @@ class _Builder:
             self.opening.append(self._markup(seg.runs, text))
             self.tail = [(None, {"text": self.opening[-1]}, self._title_like(seg))]
             return
+        upright = False
         if kind == "subsection" and level == 0 and _whole(runs, "bold"):
             runs = _strip_format(runs, bold=True)    # the item style of the Word template is bold
+        elif kind == "subsection" and level == 0:
+            upright = not any(run.bold for run in runs if run.text.strip())   # written upright
         if kind == "bullet" and level == 0 and seg.para.level is None:
             mark = _bullet(text).group("mark")
             if mark not in _NESTED_MARKS and self.last_bullet_indent is not None and \
@@ -1533,6 +1536,8 @@ class _Builder:
         line = {"kind": kind, "text": self._markup(runs, text), "level": level}
         if label and label != default_label(kind, level):
             line["label"] = label    # only a style that differs from the default is written
+        if upright:
+            line["weight"] = "normal"    # not the bold of the item style (congdoan/plans/numbering.py)
         if not line["text"]:
             return
         if typed:
