@@ -648,6 +648,7 @@ def year_plan_index_column() -> Built:
     w.section("I.", "CHỈ TIÊU")
     w.line("1)", "Phát triển thêm 150 đoàn viên.")
     w.line("2)", "100% người lao động được ký hợp đồng lao động.")
+    w.formats += [("1) Phát triển", "1) ", False, False), ("1) Phát triển", "Phát triển", False, False)]
     w.section("II.", "NHIỆM VỤ VÀ GIẢI PHÁP")
     w.line("1)", "Đại diện, bảo vệ quyền, lợi ích của người lao động", bold=True)
     w.line("a)", "Tham gia xây dựng thỏa ước lao động tập thể.")
@@ -741,6 +742,37 @@ def clean_small_plan() -> Built:
                    subject="Thăm hỏi đoàn viên có hoàn cảnh khó khăn dịp cuối năm 2023")
 
 
+def upright_items() -> Built:
+    """Health-station summer-trip plan from a union that writes its numbered items "1.", "2." upright
+    (no bold in them, label included), with a letter item wholly bold under one of them: each keeps
+    its own weight in the preview and the Word file, although the item style is bold."""
+    w = Writer()
+    w.header_table(["CÔNG ĐOÀN VIÊN CHỨC HUYỆN AN LÃO", "**CĐCS TRẠM Y TẾ XÃ AN THẮNG**", "Số: 09/KH-CĐ"],
+                   [f"**{MOTTO1}**", f"**{MOTTO2}**", "*An Thắng, ngày 20 tháng 7 năm 2024*"])
+    w.title("KẾ HOẠCH", ["Tổ chức tham quan, nghỉ mát hè năm 2024"])
+    w.line("", "Căn cứ Nghị quyết Hội nghị Ban Chấp hành Công đoàn cơ sở tháng 6/2024;", italic=True)
+    w.section("I.", "MỤC ĐÍCH, YÊU CẦU")
+    w.line("1.", "Tạo điều kiện để đoàn viên nghỉ ngơi, phục hồi sức khỏe sau một năm công tác.")
+    w.line("2.", "Tăng cường đoàn kết, gắn bó giữa các đoàn viên trong đơn vị.")
+    w.section("II.", "NỘI DUNG")
+    w.line("1.", "Đi trong hai ngày 10 và 11/8/2024.")
+    w.line("2.", "Điểm đến: khu du lịch Đồ Sơn, Hải Phòng.")
+    w.line("3.", "Kinh phí")
+    w.line("a)", "**Công đoàn hỗ trợ 1.000.000 đồng mỗi đoàn viên.**")
+    w.line("b)", "Đoàn viên tự đóng góp phần còn lại.")
+    w.line("-", "Nộp về thủ quỹ trước ngày 05/8/2024.")
+    w.section("III.", "TỔ CHỨC THỰC HIỆN")
+    w.text("Ban Chấp hành phân công đồng chí Phó Chủ tịch phụ trách chung.")
+    w.formats += [("1. Tạo điều kiện", "1. ", False, False), ("1. Tạo điều kiện", "Tạo điều kiện", False, False),
+                  ("3. Kinh phí", "3. ", False, False), ("3. Kinh phí", "Kinh phí", False, False),
+                  ("a) Công đoàn", "a) ", True, False), ("a) Công đoàn", "Công đoàn hỗ trợ", True, False),
+                  ("b) Đoàn viên", "Đoàn viên tự", False, False)]
+    w.footer(["Công đoàn Viên chức huyện;", "Lưu: VT."], (*SIGN, "Đỗ Thị Lan"))
+    return w.built(upper_union="CÔNG ĐOÀN VIÊN CHỨC HUYỆN AN LÃO", union_name="CĐCS TRẠM Y TẾ XÃ AN THẮNG",
+                   number="09/KH-CĐ", place="An Thắng", date="2024-07-20", type_name="KẾ HOẠCH",
+                   subject="Tổ chức tham quan, nghỉ mát hè năm 2024")
+
+
 def plan_with_gaps() -> Built:
     """Not in the corpus: a plan with what a person must look at (the file skips item "2." and a
     schedule row has no month), and letter items under an item, for the report and editor journeys."""
@@ -776,6 +808,7 @@ PLANS = {
     "nam-2025-bang-bon-cot": year_plan_index_column,
     "thi-dua-bang-bo-cuc": layout_table_body,
     "tham-hoi-sach": clean_small_plan,
+    "nghi-mat-muc-chu-thuong": upright_items,
 }
 
 # Saved again by LibreOffice (soffice --convert-to docx) into tests/fixtures/plans/<name>.lo.docx.

@@ -338,7 +338,7 @@ def test_word_numbered_lists_and_plain_paragraph_header():
     assert doc["opening"] == "Ban Chấp hành xây dựng kế hoạch như sau:"
     assert [s["title"] for s in doc["sections"]] == ["MỤC ĐÍCH, YÊU CẦU", "NỘI DUNG"]
     assert doc["sections"][0]["lines"] == [
-        {"kind": "subsection", "text": "Tăng cường đoàn kết", "level": 0},
+        {"kind": "subsection", "text": "Tăng cường đoàn kết", "level": 0, "weight": "normal"},   # upright
         {"kind": "bullet", "text": "Chăm lo đời sống đoàn viên", "level": 0},
         {"kind": "bullet", "text": "Thăm hỏi khi ốm đau", "level": 1},
     ]
@@ -382,7 +382,7 @@ def test_typed_numerals_with_varied_spacing_and_empty_paragraphs():
     assert [s["title"] for s in doc["sections"]] == ["MỤC ĐÍCH", "NHIỆM VỤ", "GIẢI PHÁP",
                                                      "TỔ CHỨC THỰC HIỆN"]
     assert doc["sections"][0]["lines"] == [     # each level keeps its own labels (issue 17)
-        {"kind": "subsection", "text": "Đoàn kết", "level": 0, "label": "1)"},
+        {"kind": "subsection", "text": "Đoàn kết", "level": 0, "label": "1)", "weight": "normal"},
         {"kind": "subsection", "text": "Trong tổ chuyên môn", "level": 1, "label": "a)"},
         {"kind": "bullet", "text": "Lồng ghép sinh hoạt", "level": 1},
     ]
@@ -390,7 +390,7 @@ def test_typed_numerals_with_varied_spacing_and_empty_paragraphs():
         ("bullet", "Bullet tròn", 0), ("bullet", "Gạch thụt sâu hơn", 1),
         ("bullet", "Bullet sao", 0),
         ("bullet", "Gạch ngang dài sát chữ", 0)]
-    assert doc["sections"][2]["lines"] == [{"kind": "subsection", "text": "Hai", "level": 0}]
+    assert doc["sections"][2]["lines"] == [{"kind": "subsection", "text": "Hai", "level": 0, "weight": "normal"}]
     assert doc["sections"][3]["lines"][0]["kind"] == "paragraph"
     assert doc["recipients"] == ["CB, GV, NV;", "Lưu: VT."]
     assert doc["signature"]["name"] == "Nguyễn Văn An"
@@ -435,7 +435,34 @@ def test_schedule_split_over_two_tables_with_continuations():
     # joining the two tables was done right: nothing to look at there (issue 17, point 5)
     assert not any("tách thành" in line for line in result.report)
     assert any("không ghi thời gian" in line for line in result.report)
-    assert any("nối vào hoạt động trước" in line for line in result.report)
+    # a sentence going on in lower case (a wrapped line, a table split over a page) was joined right:
+    # nothing to look at either
+    assert not any("nối vào hoạt động trước" in line for line in result.report)
+
+
+def test_only_a_doubtful_join_in_the_schedule_is_reported():
+    """A paragraph without a dash that starts a new sentence after a finished one may be an activity
+    whose dash was forgotten: joined, and reported with the activity; a continuation in lower case or
+    after an unfinished sentence is joined silently."""
+    document = docx.Document()
+    standard_header(document)
+    document.add_paragraph().add_run("I. NHIỆM VỤ").bold = True
+    document.add_paragraph("- Làm tốt công tác chăm lo.")
+    schedule_table(document, ["Thời gian", "Nội dung"], [
+        [["Tháng 9"], ["- Khai giảng năm học.", "Tổ chức Tết Trung thu cho con đoàn viên."]],
+        [["Tháng 10"], ["- Hội nghị viên chức", "Năm học 2024 - 2025", "- Kỷ niệm 20/10;",
+                        "tặng hoa nữ đoàn viên."]],
+    ])
+    standard_footer(document)
+    result = import_plan_docx(save(document))
+    assert [[a["text"] for a in p["activities"]] for p in result.document["schedule"]] == [
+        ["Khai giảng năm học. Tổ chức Tết Trung thu cho con đoàn viên."],
+        ["Hội nghị viên chức Năm học 2024 - 2025", "Kỷ niệm 20/10; tặng hoa nữ đoàn viên."]]
+    joined = [(line, where) for line, where in zip(result.report, result.where)
+              if "nối vào hoạt động trước" in line]
+    assert joined == [("Đoạn “Tổ chức Tết Trung thu cho con đoàn viên.” trong bảng lịch công tác không bắt "
+                       "đầu bằng gạch đầu dòng — đã nối vào hoạt động trước; nếu đó là một việc riêng, "
+                       "hãy tách thành việc mới.", ("activity", 0, 0))]
 
 
 def test_three_column_schedule_with_responsible_groups():

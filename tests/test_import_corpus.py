@@ -232,3 +232,34 @@ def test_typed_letters_in_the_vietnamese_alphabet_keep_their_labels(app):
     assert result.report == []
     _result, exported = round_trip(built, "van-hoa-doc")
     check_export(built, exported)
+
+
+def test_responsible_groups_not_in_this_union_are_listed_for_a_person(client, signed_in):
+    """The schedule's "Người thực hiện" names groups; those that are no group of this union cannot be
+    assigned. They were dropped without a word: each such activity is now a checklist line of the
+    report, linking to the activity, with the names it had."""
+    from .conftest import make_group
+
+    committee = make_committee()
+    women = make_group("Ban Nữ công")           # the file writes "Ban nữ công": the same group
+    plan, result = S.import_plan(PLANS["nam-hoc-chu-cai-go-tay"]().data, "nam-hoc.docx", actor=committee.chair)
+    db.session.commit()
+    march = plan.rows[-1].activities[0]
+    assert (march.text, march.groups) == ("Kỷ niệm ngày Quốc tế Phụ nữ 8/3.", [women])
+    first = plan.rows[0].activities[0]
+    assert (first.text, first.groups) == ("Xây dựng kế hoạch hoạt động năm học.", [])
+    listed = [line for line in result.report if line.startswith("Tổ phụ trách")]
+    assert len(listed) == 7      # every activity but the one of 3/2025
+    assert listed[0] == ("Tổ phụ trách “BCH” không có trong danh sách tổ: chưa gán cho việc “Xây dựng "
+                         "kế hoạch hoạt động năm học.” — hãy chọn tổ phụ trách.")
+    december = plan.rows[3].activities[0]
+    assert any(line.startswith("Tổ phụ trách “Tổ công đoàn”") for line in listed)
+    pairs = dict(zip(result.report, S.import_report(plan)["anchors"]))
+    assert pairs[listed[0]] == f"activity-{first.id}"
+    assert pairs[next(line for line in listed if "Tổ công đoàn" in line)] == f"activity-{december.id}"
+
+    signed_in(committee.chair)
+    page = client.get(f"/ke-hoach/{plan.id}/bao-cao-nhap").get_data(as_text=True)
+    assert f'href="/ke-hoach/{plan.id}#activity-{first.id}"' in page
+    detail = client.get(f"/ke-hoach/{plan.id}").get_data(as_text=True)
+    assert f'id="activity-{first.id}"' in detail

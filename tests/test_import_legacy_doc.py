@@ -12,6 +12,7 @@ import io
 import os
 import stat
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,165 @@ def test_the_import_profile_runs_no_macro_and_fetches_no_linked_content(tmp_path
         assert setting in text
     settings.write_text("<oor:items/>", encoding="utf-8")     # LibreOffice lost them: written again
     assert "BlockUntrustedRefererLinks" in (legacy_doc.profile_dir() / "user" / "registrymodifications.xcu").read_text()
+
+
+# --- content a file only links to ------------------------------------------------------------------
+#
+# lien-ket-ngoai.rtf (written by hand, as bytes: `python -m tests.test_import_legacy_doc rtf DIR`) is a
+# short plan with a web link, two pictures named by INCLUDEPICTURE fields (one on a web server, one a
+# file:/// path on this server) and an INCLUDETEXT field naming a file of this server.
+# lien-ket-ngoai.doc is a plan with a web link and two linked pictures (the same two addresses),
+# written as .docx (`python -m tests.test_import_legacy_doc docx DIR`, python-docx with r:link
+# pictures) and saved by LibreOffice (`soffice --headless --convert-to doc`, with nothing at those
+# addresses, so that nothing was stored in it): LibreOffice drops an RTF's INCLUDEPICTURE whose
+# target is missing, so the .doc could not be made from the .rtf. Before this test, the server was
+# asked for the .doc's picture, and the .rtf's file:/// picture was copied into the converted file.
+
+LINKS_PORT = 47811                       # the address written into both fixtures
+LINKED_DIR = Path("/tmp/congdoan-lien-ket")
+SECRET_TEXT = "BÍ MẬT 4711 của máy chủ"
+
+
+def _linked_plan_rtf() -> bytes:
+    def esc(text: str) -> str:
+        return "".join("\\" + ch if ch in "\\{}" else ch if ord(ch) < 128 else f"\\u{ord(ch)}?" for ch in text)
+
+    def para(text: str = "", *, bold=False, centre=False, raw: str = "") -> str:
+        return ("\\pard\\plain" + ("\\qc" if centre else "\\qj") + "\\f0\\fs26" + ("\\b " if bold else " ")
+                + esc(text) + raw + "\\par\n")
+
+    def field(instruction: str, result: str = "") -> str:
+        return "{\\field{\\*\\fldinst {" + instruction + "}}{\\fldrslt {" + esc(result) + "}}}"
+
+    web = f"http://127.0.0.1:{LINKS_PORT}"
+    body = [para("CÔNG ĐOÀN GIÁO DỤC HUYỆN AN LÃO", centre=True),
+            para("CĐCS TRƯỜNG TIỂU HỌC AN THẮNG", bold=True, centre=True),
+            para("Số: 03/KH-CĐ", centre=True), para("An Thắng, ngày 05 tháng 9 năm 2024", centre=True),
+            para("KẾ HOẠCH", bold=True, centre=True), para("Tổ chức Tết Trung thu năm 2024", bold=True, centre=True),
+            para("I. MỤC ĐÍCH", bold=True),
+            para("- Tạo niềm vui cho các cháu; xem ",
+                 raw=field(f'HYPERLINK "{web}/trang-lien-ket"', "hướng dẫn") + "."),
+            para(centre=True, raw=field(f'INCLUDEPICTURE "{web}/anh-lien-ket.png" \\\\d')),
+            para(centre=True, raw=field(f'INCLUDEPICTURE "{(LINKED_DIR / "anh.png").as_uri()}" \\\\d')),
+            para(raw=field(f'INCLUDETEXT "{LINKED_DIR / "bi-mat.txt"}"')),
+            para("II. NỘI DUNG", bold=True), para("- Rước đèn, phá cỗ cho con đoàn viên."),
+            para("Nơi nhận:", bold=True), para("- Lưu: VT."),
+            para("TM. BAN CHẤP HÀNH", bold=True, centre=True), para("CHỦ TỊCH", bold=True, centre=True),
+            para("Nguyễn Văn An", bold=True, centre=True)]
+    return ("{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\froman\\fcharset0 Times New Roman;}}\n"
+            "\\paperw11906\\paperh16838\\margl1701\\margr1134\\margt1134\\margb1134\n"
+            + "".join(body) + "}\n").encode("ascii")
+
+
+def _linked_plan_docx() -> bytes:
+    """The same plan as .docx, its pictures linked (a:blip r:link to an external target)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    from .plan_corpus import MOTTO1, MOTTO2, SIGN, Writer
+
+    w = Writer()
+    w.header_table(["CÔNG ĐOÀN GIÁO DỤC HUYỆN AN LÃO", "**CĐCS TRƯỜNG TIỂU HỌC AN THẮNG**", "Số: 03/KH-CĐ"],
+                   [f"**{MOTTO1}**", f"**{MOTTO2}**", "*An Thắng, ngày 05 tháng 9 năm 2024*"])
+    w.title("KẾ HOẠCH", ["Tổ chức Tết Trung thu năm 2024"])
+    w.section("I.", "MỤC ĐÍCH")
+    w.line("-", "Tạo niềm vui cho các cháu.")
+    for target in (f"http://127.0.0.1:{LINKS_PORT}/anh-lien-ket.png", (LINKED_DIR / "anh.png").as_uri()):
+        paragraph = w.document.add_paragraph()
+        paragraph.add_run().add_picture(io.BytesIO(_png()))
+        blip = paragraph._p.xpath(".//a:blip")[0]
+        del blip.attrib[qn("r:embed")]
+        blip.set(qn("r:link"), w.document.part.relate_to(target, RT.IMAGE, is_external=True))
+    w.section("II.", "NỘI DUNG")
+    w.line("-", "Rước đèn, phá cỗ cho con đoàn viên.")
+    w.footer(["Lưu: VT."], (*SIGN, "Nguyễn Văn An"))
+    return w.built().data
+
+
+def _png() -> bytes:
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def linked_targets(tmp_path, monkeypatch):
+    """What the fixtures link to, present: a web server at their address that records each request,
+    and the files of this server they name. The import profile is a new one (as on a new server)."""
+    import http.server
+    import shutil
+    import threading
+
+    monkeypatch.setattr(legacy_doc.tempfile, "gettempdir", lambda: str(tmp_path))
+    asked: list[str] = []
+    picture = _png()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):   # noqa: N802 (the name http.server calls)
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(picture)))
+            self.end_headers()
+            self.wfile.write(picture)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", LINKS_PORT), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    LINKED_DIR.mkdir(exist_ok=True)
+    (LINKED_DIR / "anh.png").write_bytes(picture)
+    (LINKED_DIR / "bi-mat.txt").write_text(SECRET_TEXT, encoding="utf-8")
+    try:
+        yield asked, picture
+    finally:
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(LINKED_DIR, ignore_errors=True)
+
+
+def test_the_link_fixtures_are_what_they_claim():
+    rtf = (FIXTURES / "lien-ket-ngoai.rtf").read_bytes()
+    assert rtf == _linked_plan_rtf() and legacy_doc.kind_of(rtf) == "rtf"
+    doc = (FIXTURES / "lien-ket-ngoai.doc").read_bytes()
+    assert legacy_doc.kind_of(doc) == "doc" and b"IDAT" not in doc        # no picture stored in it
+    for address in (f"http://127.0.0.1:{LINKS_PORT}/anh-lien-ket.png", (LINKED_DIR / "anh.png").as_uri()):
+        assert address.encode("utf-16-le") in doc
+
+
+@pytest.mark.parametrize("name", ["lien-ket-ngoai.doc", "lien-ket-ngoai.rtf"])
+def test_content_a_file_links_to_is_not_fetched(linked_targets, name):
+    assert pdf.soffice_path(), "LibreOffice is needed for this test (apt-get install libreoffice-writer-nogui)"
+    asked, picture = linked_targets
+    data = (FIXTURES / name).read_bytes()
+    converted = legacy_doc.to_docx(data)
+    assert asked == []                                    # the web server was never asked
+    with zipfile.ZipFile(io.BytesIO(converted)) as package:
+        stored = b"".join(package.read(member) for member in package.namelist())
+        text = package.read("word/document.xml").decode("utf-8")
+    assert picture not in stored                          # nor the file of this server copied in
+    assert SECRET_TEXT not in text and "4711" not in text
+    plan, _ = S.import_plan(data, name, actor=make_user(roles=["committee"]))
+    assert plan.subject == "Tổ chức Tết Trung thu năm 2024"
+    assert [line.text for line in plan.sections[1].lines] == ["Rước đèn, phá cỗ cho con đoàn viên."]
+    assert asked == []
+
+
+def test_rtf_fields_lose_their_instructions_and_keep_their_results():
+    rtf = (rb'{\rtf1 a {\field{\*\fldinst {INCLUDEPICTURE "file:///etc/x" \\d}}{\fldrslt {R}}} b '
+           rb'{\field{\*\fldinst HYPERLINK "h\}" {\bin3 }{}}}{\fldrslt L}} c}')
+    assert legacy_doc.inert_rtf(rtf) == \
+        rb'{\rtf1 a {\field{\*\fldinst }{\fldrslt {R}}} b {\field{\*\fldinst }{\fldrslt L}} c}'
+    assert legacy_doc.inert_rtf(rb"{\rtf1 \fldinst INCLUDETEXT") == rb"{\rtf1 \fldinst "
+    assert legacy_doc.inert_rtf(rb"{\rtf1 plain}") == rb"{\rtf1 plain}"
+
+
+if __name__ == "__main__":      # python -m tests.test_import_legacy_doc rtf|docx DIR
+    import sys
+    out = Path(sys.argv[2])
+    if sys.argv[1] == "rtf":
+        (out / "lien-ket-ngoai.rtf").write_bytes(_linked_plan_rtf())
+    else:
+        (out / "lien-ket-ngoai.docx").write_bytes(_linked_plan_docx())

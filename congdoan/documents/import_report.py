@@ -3,7 +3,7 @@
 The importer says, for each report line, which part of the document it was reading (a header field,
 a section, a line, a schedule row, the closing block: ImportResult.where, as indexes into the
 document). Once the draft is written, those indexes name rows with ids, and the plan page has an
-anchor for each (`line-12`, `section-3`, `row-5`, `plan-header`, …).
+anchor for each (`line-12`, `section-3`, `row-5`, `activity-9`, `plan-header`, …).
 """
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ def anchor_for(plan, where: tuple | None) -> str | None:
             return f"line-{plan.sections[where[1]].lines[where[2]].id}"
         if kind == "row":
             return f"row-{plan.rows[where[1]].id}"
+        if kind == "activity":
+            return f"activity-{plan.rows[where[1]].activities[where[2]].id}"
     except (IndexError, TypeError):
         return None
     return None

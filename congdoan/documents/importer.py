@@ -61,8 +61,9 @@ class ImportResult:
     report: list[str] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
     # for each report line, the part of the document it concerns (or None): ("header",),
-    # ("closing",), ("schedule",), ("section", i), ("line", i, j), ("row", i) — indexes into the
-    # document's sections, their lines and the schedule (congdoan/documents/import_report.py)
+    # ("closing",), ("schedule",), ("section", i), ("line", i, j), ("row", i), ("activity", i, j) —
+    # indexes into the document's sections, their lines, the schedule rows and their activities
+    # (congdoan/documents/import_report.py)
     where: list[tuple | None] = field(default_factory=list)
 
 
@@ -1519,8 +1520,11 @@ class _Builder:
             self.opening.append(self._markup(seg.runs, text))
             self.tail = [(None, {"text": self.opening[-1]}, self._title_like(seg))]
             return
+        upright = False
         if kind == "subsection" and level == 0 and _whole(runs, "bold"):
             runs = _strip_format(runs, bold=True)    # the item style of the Word template is bold
+        elif kind == "subsection" and level == 0:
+            upright = not any(run.bold for run in runs if run.text.strip())   # written upright
         if kind == "bullet" and level == 0 and seg.para.level is None:
             mark = _bullet(text).group("mark")
             if mark not in _NESTED_MARKS and self.last_bullet_indent is not None and \
@@ -1533,6 +1537,8 @@ class _Builder:
         line = {"kind": kind, "text": self._markup(runs, text), "level": level}
         if label and label != default_label(kind, level):
             line["label"] = label    # only a style that differs from the default is written
+        if upright:
+            line["weight"] = "normal"    # not the bold of the item style (congdoan/plans/numbering.py)
         if not line["text"]:
             return
         if typed:
@@ -1724,9 +1730,17 @@ class _Builder:
                 if not starts and previous is not None and (added or continued):
                     join = previous.get("_bullet", False) or plain(markup)[:1].islower()
                 if join:
+                    # A paragraph in lower case goes on with the sentence above (a line wrapped, or a
+                    # table split over a page): joined without a word. One that starts a sentence
+                    # after a finished one may be an activity whose dash was forgotten: a person looks.
+                    doubtful = not plain(markup)[:1].islower() and \
+                        plain(previous["text"]).rstrip().endswith(tuple(".!?…"))
                     previous["text"] = clean_text(previous["text"] + " " + markup)
-                    self.report.append(f"Đoạn {_quote(markup, 40)} trong bảng lịch công tác không "
-                                       f"bắt đầu bằng gạch đầu dòng — đã nối vào hoạt động trước.")
+                    if doubtful:
+                        self.report.append(f"Đoạn {_quote(markup, 40)} trong bảng lịch công tác không "
+                                           f"bắt đầu bằng gạch đầu dòng — đã nối vào hoạt động trước; "
+                                           f"nếu đó là một việc riêng, hãy tách thành việc mới.",
+                                           ("activity", len(self.doc["schedule"]) - 1, len(activities) - 1))
                     continue
                 activity = {"text": markup, "groups": [], "due": None, "_bullet": starts}
                 activities.append(activity)

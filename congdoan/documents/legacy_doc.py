@@ -14,6 +14,7 @@ its extra step (the person would otherwise wait on a "being converted" page for 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -62,7 +63,18 @@ def kind_of(data: bytes) -> str | None:
 
 # The file comes from a stranger: no macro runs, and nothing it links to (a picture on a web server,
 # a file:/// path on this server) is fetched into the converted copy. Settings of LibreOffice's
-# Common.xcs, written into the import profile before LibreOffice first creates it.
+# Common.xcs and Inet.xcs, written into the import profile before LibreOffice first creates it.
+# BlockUntrustedRefererLinks alone does not stop LibreOffice 7.4 from fetching a picture a .doc
+# links to (INCLUDEPICTURE "http://…" \d): every web address goes through a proxy at the discard
+# port of this machine, where nothing answers, so nothing is fetched (tests/test_import_legacy_doc.py).
+_DEAD_PROXY = "".join(
+    f'<item oor:path="/org.openoffice.Inet/Settings"><prop oor:name="{name}" oor:op="fuse">'
+    f"<value>{value}</value></prop></item>\n"
+    for name, value in (("ooInetProxyType", "1"),
+                        ("ooInetHTTPProxyName", "127.0.0.1"), ("ooInetHTTPProxyPort", "9"),
+                        ("ooInetHTTPSProxyName", "127.0.0.1"), ("ooInetHTTPSProxyPort", "9"),
+                        ("ooInetFTPProxyName", "127.0.0.1"), ("ooInetFTPProxyPort", "9"),
+                        ("ooInetNoProxy", "")))
 _HARDENING = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry">
 <item oor:path="/org.openoffice.Office.Common/Security/Scripting">
@@ -70,8 +82,10 @@ _HARDENING = """<?xml version="1.0" encoding="UTF-8"?>
  <prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop>
  <prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop>
 </item>
-</oor:items>
+""" + _DEAD_PROXY + """</oor:items>
 """
+# A profile written before the proxy was added lacks this name: it is written again.
+_HARDENED_MARK = "ooInetHTTPProxyPort"
 
 
 def profile_dir() -> Path:
@@ -84,10 +98,58 @@ def profile_dir() -> Path:
         current = settings.read_text(encoding="utf-8") if settings.is_file() else ""
     except OSError:
         current = ""
-    if "BlockUntrustedRefererLinks" not in current:
+    if "BlockUntrustedRefererLinks" not in current or _HARDENED_MARK not in current:
         settings.parent.mkdir(parents=True, exist_ok=True)
         settings.write_text(_HARDENING, encoding="utf-8")
     return profile
+
+
+_FLDINST = re.compile(rb"\\fldinst(?![A-Za-z])")
+_CONTROL_WORD = re.compile(rb"\\([A-Za-z]{1,32})(-?\d{1,10})? ?")
+
+
+def inert_rtf(data: bytes) -> bytes:
+    """An RTF file whose fields have no instructions left: LibreOffice reads a picture named by an
+    INCLUDEPICTURE field ("file:///…" on this server) into the converted copy whatever its
+    settings, and INCLUDETEXT, LINK, DDE name other files and programs. Each field keeps its result
+    (the text Word last showed for it), which is all a plan needs; only the instruction group's
+    content (after \\fldinst, to its closing brace) is blanked. Braces are counted as RTF counts
+    them: escaped braces and the raw bytes of \\binN are skipped."""
+    out = bytearray()
+    position = 0
+    while True:
+        match = _FLDINST.search(data, position)
+        if match is None:
+            out += data[position:]
+            return bytes(out)
+        out += data[position:match.end()] + b" "
+        position = _group_end(data, match.end())
+
+
+def _group_end(data: bytes, start: int) -> int:
+    """The index of the brace closing the group that `start` is inside (len(data) if none)."""
+    depth = 0
+    i = start
+    end = len(data)
+    while i < end:
+        byte = data[i]
+        if byte == 0x5C:                                   # backslash
+            word = _CONTROL_WORD.match(data, i)
+            if word is None:
+                i += 2                                     # \{ \} \\ or another control symbol
+                continue
+            i = word.end()
+            if word.group(1) == b"bin" and word.group(2):
+                i += max(int(word.group(2)), 0)            # raw bytes, braces included
+            continue
+        if byte == 0x7B:
+            depth += 1
+        elif byte == 0x7D:
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return end
 
 
 def to_docx(data: bytes, *, timeout: float | None = None) -> bytes:
@@ -99,6 +161,8 @@ def to_docx(data: bytes, *, timeout: float | None = None) -> bytes:
     if pdf.soffice_path() is None:
         raise LegacyRefused(MISSING)
     seconds = CONVERT_SECONDS if timeout is None else timeout
+    if kind == "rtf":
+        data = inert_rtf(data)
     try:
         converted = pdf.convert(data, source_name=f"ke-hoach.{kind}", target="docx:MS Word 2007 XML",
                                 result_name="ke-hoach.docx", what="tệp .docx", timeout=seconds,

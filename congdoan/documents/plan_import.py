@@ -3,11 +3,14 @@ read by the importer, completed for the chosen way in (import_modes), stored as 
 the report kept in the audit trail (shown on the report page)."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from ..audit.service import entries_for, record
+from ..extensions import db
 from ..errors import PermissionDenied, ValidationFailed
-from ..people.models import User
+from ..people.models import Group, User
 from ..plans.models import Plan
-from ..text import clean_text, file_name
+from ..text import clean_text, file_name, fit, fold, plain
 from . import import_modes, legacy_doc
 from .import_report import anchors as report_anchors
 from .importer import ImportFailed, ImportResult, import_plan_docx
@@ -46,6 +49,9 @@ def import_plan(data: bytes, filename: str, *, actor: User,
                                         "“KẾ HOẠCH” và tên kế hoạch ngay dưới."})
     defaults = new_document(doc["subject"], doc.get("period") or "")
     fields = import_modes.apply(doc, mode, defaults)
+    for text, where in unknown_groups(doc):
+        result.report.append(text)
+        result.where.append(where)
     result.report.extend(fit_document(doc))
     name = file_name(filename, 200, default="ke-hoach.docx")
     archived = mode == import_modes.ARCHIVE
@@ -58,6 +64,30 @@ def import_plan(data: bytes, filename: str, *, actor: User,
                  "stats": result.stats, "mode": mode,
                  "fields": fields, "converted": converted is not data})
     return plan, result
+
+
+def unknown_groups(doc: dict) -> list[tuple[str, tuple]]:
+    """Responsible groups named in the schedule that are no group of this union (the file's "BCH",
+    "Tổ Văn" where the union has other groups, or none): the plan cannot assign them (fill_plan
+    assigns only this union's groups), so the report lists each such activity for a person to choose
+    its group. The names stay in the report, not in the activity's text: the groups column is an
+    assignment, which the Word file and the preview do not print even when it matched, so writing
+    the names into the text would print words the file did not print there (and change the
+    activity's wording); the report is kept with the plan ("Báo cáo nhập"), each line linking to its
+    activity. Returns the report lines and the activities they concern."""
+    known = set(db.session.execute(sa.select(Group.name_key)).scalars())
+    lines = []
+    for i, row in enumerate(doc.get("schedule") or []):
+        for j, activity in enumerate(row.get("activities") or []):
+            names = [clean_text(n) for n in activity.get("groups") or [] if clean_text(n)]
+            unknown = [n for n in names if fold(n) not in known]
+            if not unknown:
+                continue
+            quoted = "”, “".join(unknown)
+            lines.append((f"Tổ phụ trách “{quoted}” không có trong danh sách tổ: chưa gán cho việc "
+                          f"“{fit(plain(activity.get('text')), 60)}” — hãy chọn tổ phụ trách.",
+                          ("activity", i, j)))
+    return lines
 
 
 def import_report(plan: Plan) -> dict | None:

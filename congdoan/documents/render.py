@@ -33,7 +33,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from congdoan.dates import date_line, fmt_date, parse_iso_date
 from congdoan.documents import ceilings
 from congdoan.documents.sandbox import LimitedSandbox, TemplateLimit, render_budget
-from congdoan.plans.numbering import clamp_level, labels, marks_bold
+from congdoan.plans.numbering import clamp_level, labels, own_weight
 from congdoan.text import clean_text, fit, fold, parse_inline, roman
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "docx" / "ke-hoach.docx"
@@ -291,8 +291,8 @@ def _sections(doc: dict) -> list[dict]:
             number = label if kind == "subsection" else ""
             shown = kind
             # A first-level item is bold by its style; one whose text marks some words bold shows
-            # the others at normal weight, as the source did.
-            own = kind == "subsection" and level == 0 and marks_bold(line.get("text"))
+            # the others at normal weight, one written upright ("weight": "normal") all of them.
+            own = own_weight(kind, level, line.get("text"), line.get("weight"))
             if kind == "subsection" and level >= 1:
                 shown = "paragraph"    # "a)", "1.1": the body style, not the bold item style
             for i, chunk in enumerate(chunks):

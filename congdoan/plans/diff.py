@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from ..text import plain, roman
-from .numbering import clamp_level, labels
+from .numbering import clamp_level, labels, valid_weight
 
 HEADER_FIELDS = [("type_name", "Loại văn bản"), ("subject", "Trích yếu"), ("period", "Thời gian"),
                  ("upper_union", "Công đoàn cấp trên"), ("union_name", "Tên công đoàn"),
@@ -53,7 +53,7 @@ def words_html(before: str, after: str) -> Markup:
 def _text_items(label: str, before: list[str], after: list[str]) -> list[Item]:
     """Align two lists of paragraphs and describe what was added, removed or reworded."""
     items = []
-    a, b = [plain(x) for x in before], [plain(x) for x in after]
+    a, b = [plain(x).replace(_UPRIGHT, "") for x in before], [plain(x).replace(_UPRIGHT, "") for x in after]
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
@@ -76,9 +76,15 @@ def _text_items(label: str, before: list[str], after: list[str]) -> list[Item]:
     return items
 
 
-def _line_texts(section: dict) -> list[str]:
+# Appended to a line written upright where its style is bold ("weight": "normal"): the same words with
+# another look, reported as a change of bold/italic.
+_UPRIGHT = "\x00"
+
+
+def _line_texts(section: dict, looks: bool = False) -> list[str]:
     lines = section.get("lines", [])
     return [("    " * clamp_level(line.get("level"))) + (f"{label} " if label else "") + line.get("text", "")
+            + (_UPRIGHT if looks and valid_weight(line.get("weight")) else "")
             for line, label in zip(lines, labels(lines))]
 
 
@@ -138,7 +144,7 @@ def diff_documents(old: dict, new: dict) -> list[PartDiff]:
         part = PartDiff(title)
         if before["title"] != after["title"]:
             part.items.append(Item("changed", "Tên mục", words_html(before["title"], after["title"])))
-        part.items.extend(_text_items("Dòng", _line_texts(before), _line_texts(after)))
+        part.items.extend(_text_items("Dòng", _line_texts(before, True), _line_texts(after, True)))
         parts.append(part)
 
     for before, after, _ in _aligned(old.get("schedule", []), new.get("schedule", []),

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..people.models import Group
 from ..text import clean_text, fit, fold
-from .numbering import clamp_level, valid_label
+from .numbering import clamp_level, valid_label, valid_weight
 from .models import Plan, PlanBasis, PlanLine, PlanSection, ScheduleActivity, ScheduleRow, activity_groups
 from .year_shift import shift_document
 
@@ -23,7 +23,8 @@ def to_document(plan: Plan) -> dict:
     return _document(plan,
                      bases=[b.text for b in plan.bases],
                      sections=[{"title": s.title,
-                                "lines": [_line_dict(l.kind, l.text, l.level, l.label) for l in s.lines]}
+                                "lines": [_line_dict(l.kind, l.text, l.level, l.label, l.weight)
+                                          for l in s.lines]}
                                for s in plan.sections],
                      schedule=[{"period": r.period,
                                 "activities": [{"text": a.text, "groups": [g.name for g in a.groups],
@@ -32,12 +33,14 @@ def to_document(plan: Plan) -> dict:
                                for r in plan.rows])
 
 
-def _line_dict(kind: str, text: str, level: int, label: str | None) -> dict:
-    """A line of the document; "label" only when it is not the default, so that the documents (and
-    hashes) of plans written before labels existed stay the same."""
+def _line_dict(kind: str, text: str, level: int, label: str | None, weight: str | None = "") -> dict:
+    """A line of the document; "label" and "weight" only when they are not the default, so that the
+    documents (and hashes) of plans written before they existed stay the same."""
     line = {"kind": kind, "text": text, "level": level}
     if label:
         line["label"] = label
+    if weight:
+        line["weight"] = weight
     return line
 
 
@@ -70,7 +73,7 @@ def _part_statements():
     ag, g = activity_groups.c, Group.__table__.c
     plan_id = sa.bindparam("plan_id", type_=sa.Integer)
     bases = sa.select(b.text).where(b.plan_id == plan_id).order_by(b.position, b.id)
-    lines = (sa.select(s.id, s.title, ln.kind, ln.text, ln.level, ln.label)
+    lines = (sa.select(s.id, s.title, ln.kind, ln.text, ln.level, ln.label, ln.weight)
              .select_from(PlanSection.__table__.outerjoin(PlanLine.__table__, ln.section_id == s.id))
              .where(s.plan_id == plan_id).order_by(s.position, s.id, ln.position, ln.id))
     activities = (sa.select(r.id, r.period, a.id, a.text, a.due_date)
@@ -105,13 +108,13 @@ def document_of(plan: Plan) -> dict:
 
     sections: list[dict] = []
     current = None
-    for section_id, title, kind, text, level, label in execute(lines_sql, params).all():
+    for section_id, title, kind, text, level, label, weight in execute(lines_sql, params).all():
         if section_id != current:
             current = section_id
             lines: list[dict] = []
             sections.append({"title": title, "lines": lines})
         if kind is not None:
-            lines.append(_line_dict(kind, text, level, label))
+            lines.append(_line_dict(kind, text, level, label, weight))
 
     schedule: list[dict] = []
     named: dict[int, list[str]] = {}
@@ -238,6 +241,7 @@ def fill_plan(plan: Plan, doc: dict) -> None:
         row = PlanSection(position=i, title=line(section.get("title")))
         row.lines = [PlanLine(position=j, kind=item.get("kind", "paragraph"), level=clamp_level(item.get("level")),
                               label=valid_label(item.get("kind", "paragraph"), item.get("label")),
+                              weight=valid_weight(item.get("weight")),
                               text=text(item.get("text")), plan=plan)
                      for j, item in enumerate(section.get("lines") or [])]
         plan.sections.append(row)

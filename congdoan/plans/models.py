@@ -236,6 +236,9 @@ class PlanLine(_Part, db.Model):
     kind: Mapped[str] = mapped_column(sa.String(20), default=LineKind.PARAGRAPH.value)
     level: Mapped[int] = mapped_column(default=0)                 # 0-2 (congdoan/plans/numbering.py)
     label: Mapped[str] = mapped_column(sa.String(8), default="", server_default="")  # "1.", "a)", "•" ("" = default)
+    # "" = the weight of its style; "normal" = upright where the style is bold (a first-level item
+    # written upright in the Word file it was imported from; congdoan/plans/numbering.py)
+    weight: Mapped[str] = mapped_column(sa.String(10), default="", server_default="")
     text: Mapped[str] = mapped_column(sa.Text)
     origin: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")   # LineOrigin
     # The list the line's figures were counted from (a path inside the app, "" = none).

@@ -135,3 +135,24 @@ def marks_bold(markup: str | None) -> bool:
     keeps the rest of its words at normal weight then, as the source showed them.)"""
     from ..text import parse_inline
     return any(run.bold for run in parse_inline(markup))
+
+
+# A line's own weight (PlanLine.weight, "weight" in the document): "" = its style's, "normal" = upright
+# where the style is bold. Only a first-level item is bold by its style; deeper items, bullets and
+# paragraphs are upright by theirs and carry their bold words in their text (**…**), so no "bold" is
+# needed.
+WEIGHTS = ("", "normal")
+
+
+def valid_weight(weight: str | None) -> str:
+    weight = (weight or "").strip()
+    return weight if weight in WEIGHTS else ""
+
+
+def own_weight(kind: str | None, level, markup: str | None, weight: str | None = "") -> bool:
+    """Is a line printed at the weight its text marks rather than at its style's? True for a
+    first-level item (bold by its style) that marks some words bold (the others are upright), or
+    that was written upright ("normal": none of its words bold, its label neither)."""
+    if kind != "subsection" or clamp_level(level) != 0:
+        return False
+    return valid_weight(weight) == "normal" or marks_bold(markup)
