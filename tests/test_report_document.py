@@ -402,6 +402,8 @@ def test_the_preview_shows_tables_and_figures_as_links(client, signed_in, chair)
     assert '<td class="center">1</td>' in body                      # the STT column
     assert '<a class="figure" href="/de-xuat?da-chi=1">Trong năm học' in body    # a line with a link
     assert body.count("<table class=\"figures\">") == 3
+    # the columns share the line as in Word (a <col width>, since the page's CSP refuses style="")
+    assert re.search(r'<colgroup>(<col width="\d+\.\d%">){5}</colgroup>', body)
     assert "Căn cứ" not in text_of(client.get(f"/ke-hoach/{report.id}/xem-truoc"))
     # the link and the table are content: a change is a new rendering, never the remembered one
     line = db.session.get(PlanLine, report.sections[0].lines[3].id)

@@ -39,7 +39,7 @@ from congdoan.documents import ceilings
 from congdoan.documents.sandbox import LimitedSandbox, TemplateLimit, render_budget
 from congdoan.plans.kinds import KINDS, PLAN, DocumentKind, kind_of, number_symbol
 from congdoan.plans.numbering import clamp_level, labels, marks_bold
-from congdoan.plans.tables import column_widths, layout
+from congdoan.plans.tables import CELL_PADDING_TWIPS, EM_TWIPS, LINE_TWIPS, column_widths, layout
 from congdoan.text import clean_text, fit, fold, parse_inline, roman
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "docx"
@@ -357,9 +357,9 @@ def _sections(doc: dict) -> list[dict]:
 
 # ------------------------------------------------------------------------------------- tables
 
-TEXT_WIDTH_TWIPS = 9355        # A4 less the margins of NĐ 30 (30 + 15 mm): 165 mm
+TEXT_WIDTH_TWIPS = LINE_TWIPS  # A4 less the margins of NĐ 30 (30 + 15 mm): 165 mm
 TABLE_PAD_TWIPS = 57           # each side of a cell (1 mm)
-TABLE_SIZE = 26                # half-points: 13 pt, as the plan's schedule
+TABLE_SIZE = EM_TWIPS // 10    # half-points: 13 pt, as the plan's schedule
 _ALIGN = {"left": "left", "right": "right", "center": "center"}
 
 
@@ -381,7 +381,7 @@ class WordTable:
         self.rows = [[_paragraphs(c.text) for c in row] for row in laid.rows]
         self.total = [_paragraphs(c.text) for c in laid.total] if laid.total is not None else None
         self.align = laid.align
-        self.widths = column_widths(laid, TEXT_WIDTH_TWIPS, em=TABLE_SIZE * 10, padding=2 * TABLE_PAD_TWIPS + 60)
+        self.widths = column_widths(laid, TEXT_WIDTH_TWIPS, em=EM_TWIPS, padding=CELL_PADDING_TWIPS)
 
     def plain_rows(self) -> list[str]:
         rows = [self.columns] + [[" ".join(c) for c in row] for row in self.rows]

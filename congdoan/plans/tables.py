@@ -17,6 +17,12 @@ from ..text import fold
 # "12", "6.000.000", "6.000.000 đ", "33,3%", "-5", "1.234,5 đồng": a figure. Not "9/2024", "Tổ 1".
 _NUMBER = re.compile(r"[-+−]?(?:\d{1,3}(?:[.\s]\d{3})+|\d+)(?:,\d+)?\s?(?:%|đ|đồng|VNĐ|VND)?", re.IGNORECASE)
 _EMPTY_FIGURE = {"", "-", "–", "—", "0"}
+
+# The line a table fills in Word (A4 less the margins of NĐ 30, 30 + 15 mm: 165 mm) in twips, the
+# size of its font (13 pt) and a cell's margins, also used to share the preview's width the same way.
+LINE_TWIPS = 9355
+EM_TWIPS = 260
+CELL_PADDING_TWIPS = 2 * 57 + 60
 _ORDINAL_HEADERS = {"stt", "tt", "so tt", "so thu tu"}
 
 
@@ -161,3 +167,9 @@ def column_widths(laid: TableLayout, total_width: int, *, em: int, padding: int)
             widths = [w + spare * w // size for w in widths]
     widths[-1] += total_width - sum(widths)
     return widths
+
+
+def percent_widths(laid: TableLayout) -> list[str]:
+    """The share of the line each column takes in Word, as "12.5%" (the preview's <col width>)."""
+    widths = column_widths(laid, LINE_TWIPS, em=EM_TWIPS, padding=CELL_PADDING_TWIPS)
+    return [f"{100 * w / LINE_TWIPS:.1f}%" for w in widths]
