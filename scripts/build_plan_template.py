@@ -243,7 +243,6 @@ def _styles(doc) -> None:
     s("KHVanBan", "KH - Nội dung", first_line=1.27, align=JUSTIFY, after=6, line=1.15,
       next_style=None)
     s("KHCanCu", "KH - Căn cứ", base="KHVanBan", italic=True)
-    s("KHVanBanTruocBang", "KH - Nội dung trước bảng", base="KHVanBan", keep_next=True)
     s("KHMuc", "KH - Mục (I, II, ...)", base="KHVanBan", bold=True, first_line=0, before=6,
       keep_next=True)
     # no keep-with-next here: six subsections in a row would move to the next page as one block
@@ -467,7 +466,9 @@ def add_opening(doc) -> None:
 
 def add_sections(doc) -> None:
     """The numbered sections and their lines; a table line is a finished Word table that replaces
-    its paragraph ({{p }}: congdoan.documents.render.WordTable)."""
+    its paragraph ({{p }}: congdoan.documents.render.WordTable). A first-level item followed by its
+    content, and a paragraph followed by a table, keep with the next line (render.py sets keep_next):
+    a heading or "... như sau:" never stands alone at the foot of a page."""
     tag(doc, "{%p for section in sections %}")
     tag(doc, "{%p if section.heading %}")
     p(doc, "KHMuc", "{{ section.heading }}")
@@ -475,14 +476,18 @@ def add_sections(doc) -> None:
     tag(doc, "{%p for line in section.lines %}")
     tag(doc, '{%p if line.kind == "table" %}')
     p(doc, "KHVanBan", "{{p line.table }}")
+    # an item with its first line of content, a paragraph with the table it introduces: kept with
+    # what follows by direct formatting (the same style, so a reader of styles sees one kind of item)
+    tag(doc, '{%p elif line.kind == "subsection" and line.keep_next %}')
+    p(doc, "KHTieuMuc", "{{r line.text }}").paragraph_format.keep_with_next = True
     tag(doc, '{%p elif line.kind == "subsection" %}')
     p(doc, "KHTieuMuc", "{{r line.text }}")
     tag(doc, '{%p elif line.kind == "bullet" and line.nested %}')
     p(doc, "KHGachDauDong2", "{{r line.text }}")
     tag(doc, '{%p elif line.kind == "bullet" %}')
     p(doc, "KHGachDauDong", "{{r line.text }}")
-    tag(doc, "{%p elif line.keep_next %}")
-    p(doc, "KHVanBanTruocBang", "{{r line.text }}")
+    tag(doc, '{%p elif line.kind == "paragraph" and line.keep_next %}')
+    p(doc, "KHVanBan", "{{r line.text }}").paragraph_format.keep_with_next = True
     tag(doc, "{%p else %}")
     p(doc, "KHVanBan", "{{r line.text }}")
     tag(doc, "{%p endif %}")

@@ -299,7 +299,11 @@ def test_report_tables_are_real_word_tables(report_docx):
         [WD_ALIGN_PARAGRAPH.CENTER] + [WD_ALIGN_PARAGRAPH.LEFT] * 4
     # the paragraph that introduces a table keeps with it
     intro = [p for p in document.paragraphs if p.text == "Công đoàn trường chia làm 06 tổ công đoàn:"][0]
-    assert intro.style.paragraph_format.keep_with_next
+    assert intro.paragraph_format.keep_with_next and intro.style.name == "BC - Nội dung"
+    heading = [p for p in document.paragraphs if p.text == "1. Thực hiện kế hoạch hoạt động năm học"][0]
+    assert heading.paragraph_format.keep_with_next and heading.style.name == "BC - Tiểu mục (1, 2, ...)"
+    plain = [p for p in document.paragraphs if p.text.startswith("Ban Chấp hành đã triển khai")][0]
+    assert not plain.paragraph_format.keep_with_next
     # two tables never touch (Word would draw them as one): a paragraph follows each
     for table in (members, activities, support):
         assert table._tbl.getnext().tag == qn("w:p")

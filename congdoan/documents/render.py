@@ -339,9 +339,11 @@ def _sections(doc: dict) -> list[dict]:
                     "keep_next": False,
                 })
         for before, after in zip(lines, lines[1:]):
-            # the paragraph that introduces a table ("... như sau:") never stays alone at the foot
-            # of a page while the table starts on the next one
-            if after["kind"] == "table" and before["kind"] == "paragraph":
+            # never alone at the foot of a page: the paragraph that introduces a table ("... như
+            # sau:") and a first-level item with content under it (not one item after another: a
+            # run of items would move to the next page as one block)
+            if (before["kind"] == "paragraph" and after["kind"] == "table") or \
+                    (before["kind"] == "subsection" and after["kind"] != "subsection"):
                 before["keep_next"] = True
         if not title and not lines:
             continue
