@@ -346,6 +346,24 @@ def test_a_report_always_uses_its_own_template_and_symbol():
     assert R.template_for({"kind": "plan"}, b"union") == b"union" and R.template_for({}) == R.DEFAULT_TEMPLATE
 
 
+def test_a_report_has_no_place_for_bases_or_a_schedule_even_when_its_document_holds_them():
+    doc = sample_report()
+    doc["bases"] = ["Căn cứ Điều lệ Công đoàn Việt Nam;"]
+    doc["schedule_title"] = "LỊCH CÔNG TÁC"
+    doc["schedule"] = [{"period": "9/2024", "activities": [{"text": "Họp", "groups": [], "due": None}]}]
+    lines = docx_text(render_plan(doc, org=ORG, draft=True))
+    assert not any(t.startswith("Căn cứ") for t in lines)
+    assert "LỊCH CÔNG TÁC" not in lines and "Nội dung công việc" not in lines and "- Họp" not in lines
+
+
+def test_the_report_converts_to_pdf(report_docx):
+    from congdoan.documents.pdf import convert_to_pdf
+    from .test_docx_render import require_soffice
+    require_soffice()
+    pdf = convert_to_pdf(report_docx, timeout=120)
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 3
+
+
 def test_a_report_signed_prints_its_number_and_no_draft_mark():
     doc = sample_report()
     doc["number"] = "01/BC-CĐ"
