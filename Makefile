@@ -65,9 +65,10 @@ lock:
 	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	.venv-lock/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
-## Rebuild the Word template of the official plan from its script.
+## Rebuild the Word templates of the official documents (plan, report) from their scripts.
 template: install
 	$(PY) scripts/build_plan_template.py
+	$(PY) scripts/build_report_template.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

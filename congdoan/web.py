@@ -6,7 +6,9 @@ from flask import Flask, Response, has_request_context, make_response, redirect,
 from .dates import date_line, fmt_date, fmt_datetime
 from .money import fmt_number
 from .error_pages import ERROR_TEXTS, register_error_pages, render_error  # noqa: F401
+from .plans.kinds import kind_of, number_symbol
 from .plans.numbering import labels as line_labels, marks_bold, marks_italic
+from .plans.tables import layout as table_layout, percent_widths, safe_link
 from .text import inline_html, plain, roman
 
 
@@ -94,6 +96,11 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["line_labels"] = line_labels
     app.jinja_env.globals["marks_italic"] = marks_italic
     app.jinja_env.globals["marks_bold"] = marks_bold
+    app.jinja_env.globals["kind_of"] = kind_of                 # plans/_document.html: the kind's number
+    app.jinja_env.globals["number_symbol"] = number_symbol
+    app.jinja_env.globals["table_layout"] = table_layout       # ... its tables of figures
+    app.jinja_env.globals["percent_widths"] = percent_widths
+    app.jinja_env.globals["safe_link"] = safe_link             # ... and the links of its figures
     if not (app.url_default_functions or app.url_value_preprocessors):
         # No URL defaults to inject: a link depends only on the endpoint and its values.
         app.jinja_env.globals["url_for"] = cached_url_for

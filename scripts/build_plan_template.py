@@ -388,31 +388,44 @@ def _page_field(paragraph) -> None:
 
 
 # ---------------------------------------------------------------------------------------- the body
+# Each part of the document is a function of its own, so that the template of another kind
+# (scripts/build_report_template.py) is put together from the same parts: same styles, same header,
+# same signature block (docs/document-kinds.md).
 
-def build() -> Document:
+def new_template() -> Document:
+    """An empty template: the styles, A4 with the margins and page numbers of NĐ 30, no paragraph."""
     doc = Document()
     _styles(doc)
     _page(doc)
     body = doc.element.body
-    # drop the default empty first paragraph; we add our own
+    # drop the default empty first paragraph; the parts add their own
     for para in list(doc.paragraphs):
         body.remove(para._p)
+    return doc
 
-    def p(style: str, text: str = ""):
-        para = doc.add_paragraph(style=STYLE_NAMES[style])
-        if text:
-            para.add_run(text)
-        return para
 
-    def tag(text: str):
-        return p("KHLenh", text)
+def p(doc, style: str, text: str = ""):
+    para = doc.add_paragraph(style=STYLE_NAMES[style])
+    if text:
+        para.add_run(text)
+    return para
 
-    # Draft marker, top right of page 1, above the header
-    tag("{%p if draft %}")
-    p("KHDuThao", "DỰ THẢO")
-    tag("{%p endif %}")
 
-    # Header: two borderless columns
+def tag(doc, text: str):
+    """A template instruction on a paragraph of its own (removed when the document is rendered)."""
+    return p(doc, "KHLenh", text)
+
+
+def add_draft_mark(doc) -> None:
+    """"DỰ THẢO", top right of page 1, above the header, on drafts only."""
+    tag(doc, "{%p if draft %}")
+    p(doc, "KHDuThao", "DỰ THẢO")
+    tag(doc, "{%p endif %}")
+
+
+def add_header(doc) -> None:
+    """The two borderless columns: the unions and the number left, the national motto and the
+    place and date right."""
     header = doc.add_table(rows=1, cols=2)
     _table_props(header, [HEADER_LEFT_CM, HEADER_RIGHT_CM], borders=False)
     left, right = header.rows[0].cells
@@ -428,45 +441,66 @@ def build() -> Document:
         ("KHDiaDanh", "{{ date_line }}"),
     ])
 
-    # Type name, subject, period
-    p("KHTenLoai", "{{ type_name }}")
-    p("KHTrichYeu", "{{ subject }}")
-    tag("{%p if period %}")
-    p("KHThoiKy", "{{ period }}")
-    tag("{%p endif %}")
-    p("KHGachTrichYeu")
 
-    # Legal bases and opening
-    tag("{%p for base in bases %}")
-    p("KHCanCu", "{{r base }}")
-    tag("{%p endfor %}")
-    tag("{%p for para in opening %}")
-    p("KHVanBan", "{{r para }}")
-    tag("{%p endfor %}")
+def add_title(doc) -> None:
+    """Type name, subject, the period when the subject does not say it, the short rule."""
+    p(doc, "KHTenLoai", "{{ type_name }}")
+    p(doc, "KHTrichYeu", "{{ subject }}")
+    tag(doc, "{%p if period %}")
+    p(doc, "KHThoiKy", "{{ period }}")
+    tag(doc, "{%p endif %}")
+    p(doc, "KHGachTrichYeu")
 
-    # Sections
-    tag("{%p for section in sections %}")
-    tag("{%p if section.heading %}")
-    p("KHMuc", "{{ section.heading }}")
-    tag("{%p endif %}")
-    tag("{%p for line in section.lines %}")
-    tag('{%p if line.kind == "subsection" %}')
-    p("KHTieuMuc", "{{r line.text }}")
-    tag('{%p elif line.kind == "bullet" and line.nested %}')
-    p("KHGachDauDong2", "{{r line.text }}")
-    tag('{%p elif line.kind == "bullet" %}')
-    p("KHGachDauDong", "{{r line.text }}")
-    tag("{%p else %}")
-    p("KHVanBan", "{{r line.text }}")
-    tag("{%p endif %}")
-    tag("{%p endfor %}")
-    tag("{%p endfor %}")
 
-    # Schedule: only when there is one (no empty table)
-    tag("{%p if schedule %}")
-    tag("{%p if schedule_title %}")
-    p("KHLichTieuDe", "{{ schedule_title }}")
-    tag("{%p endif %}")
+def add_bases(doc) -> None:
+    tag(doc, "{%p for base in bases %}")
+    p(doc, "KHCanCu", "{{r base }}")
+    tag(doc, "{%p endfor %}")
+
+
+def add_opening(doc) -> None:
+    tag(doc, "{%p for para in opening %}")
+    p(doc, "KHVanBan", "{{r para }}")
+    tag(doc, "{%p endfor %}")
+
+
+def add_sections(doc) -> None:
+    """The numbered sections and their lines; a table line is a finished Word table that replaces
+    its paragraph ({{p }}: congdoan.documents.render.WordTable). A first-level item followed by its
+    content, and a paragraph followed by a table, keep with the next line (render.py sets keep_next):
+    a heading or "... như sau:" never stands alone at the foot of a page."""
+    tag(doc, "{%p for section in sections %}")
+    tag(doc, "{%p if section.heading %}")
+    p(doc, "KHMuc", "{{ section.heading }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for line in section.lines %}")
+    tag(doc, '{%p if line.kind == "table" %}')
+    p(doc, "KHVanBan", "{{p line.table }}")
+    # an item with its first line of content, a paragraph with the table it introduces: kept with
+    # what follows by direct formatting (the same style, so a reader of styles sees one kind of item)
+    tag(doc, '{%p elif line.kind == "subsection" and line.keep_next %}')
+    p(doc, "KHTieuMuc", "{{r line.text }}").paragraph_format.keep_with_next = True
+    tag(doc, '{%p elif line.kind == "subsection" %}')
+    p(doc, "KHTieuMuc", "{{r line.text }}")
+    tag(doc, '{%p elif line.kind == "bullet" and line.nested %}')
+    p(doc, "KHGachDauDong2", "{{r line.text }}")
+    tag(doc, '{%p elif line.kind == "bullet" %}')
+    p(doc, "KHGachDauDong", "{{r line.text }}")
+    tag(doc, '{%p elif line.kind == "paragraph" and line.keep_next %}')
+    p(doc, "KHVanBan", "{{r line.text }}").paragraph_format.keep_with_next = True
+    tag(doc, "{%p else %}")
+    p(doc, "KHVanBan", "{{r line.text }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+
+
+def add_schedule(doc) -> None:
+    """The schedule table "Tháng | Nội dung công việc", only when there is one (no empty table)."""
+    tag(doc, "{%p if schedule %}")
+    tag(doc, "{%p if schedule_title %}")
+    p(doc, "KHLichTieuDe", "{{ schedule_title }}")
+    tag(doc, "{%p endif %}")
     widths = [2.6, TEXT_WIDTH_CM - 2.6]
     # The last month gets its own row template: its paragraphs keep with the next one, so the
     # signature block never stands alone on the last page (the last row moves along with it).
@@ -494,10 +528,12 @@ def build() -> Document:
             ("KHLenh", "{%p endfor %}"),
         ])
     _cant_split(last_row)
-    tag("{%p endif %}")
+    tag(doc, "{%p endif %}")
 
-    # Recipients and signature: two borderless columns
-    spacer = p("KHVanBan")
+
+def add_closing(doc) -> None:
+    """Recipients and signature: two borderless columns, then the paragraph the body ends with."""
+    spacer = p(doc, "KHVanBan")
     spacer.paragraph_format.space_after = Pt(0)
     spacer.paragraph_format.keep_with_next = True
     bottom = doc.add_table(rows=1, cols=2)
@@ -530,19 +566,35 @@ def build() -> Document:
     ])
 
     # The body must end with a paragraph (not a table); keep it tiny so it never adds a page.
-    p("KHCuoi")
+    p(doc, "KHCuoi")
 
+
+def finish(doc, *, title: str, comments: str) -> Document:
+    """Spaces kept, unused styles dropped, the file's own properties."""
     _preserve_spaces(doc)
     _prune(doc)
     props = doc.core_properties
-    props.title = "Kế hoạch"
+    props.title = title
     props.author = "congdoan"
     props.last_modified_by = "congdoan"
-    props.comments = "Mẫu Kế hoạch (NĐ 30/2020/NĐ-CP) dùng với docxtpl"
+    props.comments = comments
     props.language = LANG
     props.keywords = ""
     props.revision = 1
     return doc
+
+
+def build() -> Document:
+    doc = new_template()
+    add_draft_mark(doc)
+    add_header(doc)
+    add_title(doc)
+    add_bases(doc)
+    add_opening(doc)
+    add_sections(doc)
+    add_schedule(doc)
+    add_closing(doc)
+    return finish(doc, title="Kế hoạch", comments="Mẫu Kế hoạch (NĐ 30/2020/NĐ-CP) dùng với docxtpl")
 
 
 KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Header",

@@ -515,3 +515,45 @@ def test_render_does_not_mutate_the_plan():
     before = copy.deepcopy(plan)
     render_plan(plan, org=ORG, draft=True)
     assert plan == before
+
+
+# ------------------------------------------------------------------------------ table lines
+
+PLAN_TABLE = {"kind": "table", "level": 0, "table": {
+    "columns": ["Nội dung", "Kinh phí (đồng)"],
+    "rows": [[{"text": "Tết Trung thu"}, {"text": "3.000.000", "link": "/de-xuat"}]],
+    "total": [{"text": "Tổng cộng"}, {"text": "3.000.000"}]}}
+
+
+def test_the_plan_template_places_a_table_line_as_a_word_table():
+    plan = sample_plan()
+    plan["sections"][1]["lines"].insert(1, PLAN_TABLE)
+    data = render_plan(plan, org=ORG, draft=False)
+    lines = nonempty(data)
+    at = lines.index
+    assert at("1. Tổ chức 20/11") < at("Nội dung") < at("3.000.000") < at("Dòng một")
+    assert nonempty(render_plan(sample_plan(), org=ORG, draft=False)) == expected_text(draft=False)
+    table = [t for t in Document(io.BytesIO(data)).tables if t.rows[0].cells[0].text == "Nội dung"][0]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert [c.text for c in table.rows[-1].cells] == ["Tổng cộng", "3.000.000"]
+
+
+def test_a_union_template_without_the_table_branch_prints_the_table_as_lines():
+    """A union's own plan template made before tables existed: the table's rows come out as plain
+    paragraphs ("a | b") rather than nothing, and the file is still valid."""
+    old = Document(str(R.DEFAULT_TEMPLATE))
+    paragraphs = old.paragraphs
+    start = [i for i, p in enumerate(paragraphs) if p.text == '{%p if line.kind == "table" %}'][0]
+    for para in paragraphs[start:start + 2]:
+        para._p.getparent().remove(para._p)
+    branch = old.paragraphs[start]          # the branch after the table's is now the first
+    assert branch.text.startswith("{%p elif line.kind == ")
+    branch.runs[0].text = branch.text.replace("{%p elif", "{%p if", 1)
+    out = io.BytesIO()
+    old.save(out)
+    plan = sample_plan()
+    plan["sections"][1]["lines"].insert(1, PLAN_TABLE)
+    lines = nonempty(render_plan(plan, org=ORG, draft=False, template=out.getvalue()))
+    at = lines.index
+    assert at("1. Tổ chức 20/11") < at("Nội dung | Kinh phí (đồng)") < at("Tết Trung thu | 3.000.000") \
+        < at("Tổng cộng | 3.000.000") < at("Dòng một")

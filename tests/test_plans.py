@@ -489,6 +489,21 @@ def test_document_of_equals_to_document_whatever_the_plan_holds(committee):
     assert document_of(tree) == to_document(tree)
     assert document_of(tree)["sections"][0]["title"] == "MỤC"
     assert document_of(load_plan_tree(other.id)) == to_document(load_plan_tree(other.id))
+    # a report: its kind and period, table lines (no text, their Table JSON), origins and links
+    from congdoan.reports.blocks import Cell, Table
+    from .report_samples import sample_report
+    report = services.create_from_document(sample_report(), actor=committee, summary="Báo cáo")
+    db.session.commit()
+    tree = load_plan_tree(report.id)
+    assert document_of(tree) == to_document(tree) == sample_report()
+    line = tree.sections[0].lines[0]
+    line.kind, line.text, line.data = "table", "", Table(("A",), ((Cell("1", "/x"),),), (Cell("1"),)).to_json()
+    tree.sections[2].lines[0].link = "/de-xuat"
+    db.session.commit()
+    db.session.expire_all()
+    tree = load_plan_tree(report.id)
+    assert document_of(tree) == to_document(tree)
+    assert document_of(tree)["sections"][0]["lines"][0]["table"]["rows"] == [[{"text": "1", "link": "/x"}]]
 
 
 def test_preview_html_is_remembered_by_content_and_follows_every_change(client, signed_in, chair):

@@ -1,11 +1,14 @@
-"""Render a plan document (docs/plan-document.md) into an official Word file with docxtpl.
+"""Render a document (a plan, a report: docs/plan-document.md) into an official Word file with docxtpl.
 
 Pure Python, no Flask: the web views, the tests and scripts call the same functions.
 
 All formatting decisions are made here, in Python, and handed to the template as ready-made values:
 the date line with its leading-zero rule, Roman numerals for sections, subsection numbers restarting
-in each section, bullet prefixes, capitals, inline bold/italic as docxtpl RichText. The template only
-places them (templates/docx/ke-hoach.docx, built by scripts/build_plan_template.py).
+in each section, bullet prefixes, capitals, inline bold/italic as docxtpl RichText, tables of figures
+as finished Word tables. The template only places them (templates/docx/ke-hoach.docx for a plan,
+built by scripts/build_plan_template.py; bao-cao.docx for a report, scripts/build_report_template.py;
+docs/document-kinds.md). A union's uploaded template replaces the plan's only: every other kind is
+always rendered with its built-in template.
 
 Rendering always runs with autoescape and StrictUndefined: user text with "<" or "&" cannot swallow
 the document, and a template asking for a name the context lacks fails loudly instead of printing
@@ -24,6 +27,7 @@ import zipfile
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from docx import Document
@@ -33,10 +37,13 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 from congdoan.dates import date_line, fmt_date, parse_iso_date
 from congdoan.documents import ceilings
 from congdoan.documents.sandbox import LimitedSandbox, TemplateLimit, render_budget
+from congdoan.plans.kinds import KINDS, PLAN, DocumentKind, kind_of, number_symbol
 from congdoan.plans.numbering import clamp_level, labels, own_weight
+from congdoan.plans.tables import CELL_PADDING_TWIPS, EM_TWIPS, LINE_TWIPS, column_widths, layout
 from congdoan.text import clean_text, fit, fold, parse_inline, roman
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "docx" / "ke-hoach.docx"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "docx"
+DEFAULT_TEMPLATE = TEMPLATES_DIR / PLAN.template
 
 DEFAULT_MOTTO_LINE1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 DEFAULT_MOTTO_LINE2 = "Độc lập - Tự do - Hạnh phúc"
@@ -66,6 +73,14 @@ REQUIRED_PLACEHOLDERS: tuple[str, ...] = (
     "signature_image",
     "verify",
 )
+
+
+
+def required_placeholders(kind: DocumentKind) -> tuple[str, ...]:
+    """The names the template of a kind must use: a kind without bases or schedule has no place for them."""
+    unused = (() if kind.has_bases else ("bases",)) + (() if kind.has_schedule else ("schedule_title", "schedule"))
+    return tuple(name for name in REQUIRED_PLACEHOLDERS if name not in unused)
+
 
 # Every top-level name build_context provides (a template may use any of these).
 CONTEXT_NAMES: tuple[str, ...] = REQUIRED_PLACEHOLDERS + ("period", "place", "date", "org")
@@ -262,8 +277,16 @@ def _upper(value: Any) -> str:
     return _line(value).upper()
 
 
+def kind_symbol(org: dict, kind: DocumentKind) -> str:
+    """The symbol after the number of a document of this kind: the setting org["number_symbol_<kind>"]
+    when the caller gives one, else the plan's symbol (org["number_symbol"]) with the kind's
+    abbreviation at its head ("KH-CĐ" -> "BC-CĐ", congdoan.plans.kinds.number_symbol)."""
+    own = _line(org.get(f"number_symbol_{kind.key}")) if kind is not PLAN else ""
+    return own or number_symbol(_line(org.get("number_symbol")) or DEFAULT_NUMBER_SYMBOL, kind)
+
+
 def _number(doc: dict, org: dict, draft: bool) -> str:
-    symbol = _line(org.get("number_symbol")) or DEFAULT_NUMBER_SYMBOL
+    symbol = kind_symbol(org, kind_of(doc.get("kind")))
     number = _line(doc.get("number"))
     if draft or not number:
         # numbers are given when the plan is signed and issued: a draft never shows one
@@ -280,9 +303,18 @@ def _sections(doc: dict) -> list[dict]:
     for section in doc.get("sections") or []:
         title = _line(section.get("title"))
         lines = []
-        source = [line for line in section.get("lines") or [] if _paragraphs(line.get("text"))]
+        source = [line for line in section.get("lines") or []
+                  if (line.get("kind") == "table" and layout(line.get("table")).width)
+                  or (line.get("kind") != "table" and _paragraphs(line.get("text")))]
         for line, label in zip(source, labels(source)):
             kind = line.get("kind") or "paragraph"
+            if kind == "table":
+                table = WordTable(line.get("table"))
+                # "text" is for a template without a table branch (a union's own plan template):
+                # the rows as paragraphs, cells separated by " | ", rather than nothing
+                lines.append({"kind": "table", "level": 0, "nested": False, "number": "", "continued": False,
+                              "table": table, "text": RichText("\a".join(table.plain_rows())), "keep_next": False})
+                continue
             level = clamp_level(line.get("level"))
             chunks = _paragraphs(line.get("text"))
             if kind not in ("subsection", "bullet"):
@@ -304,7 +336,15 @@ def _sections(doc: dict) -> list[dict]:
                     "continued": i > 0,
                     "text": rich(chunk, prefix if i == 0 else "", styled_prefix=shown != kind or own,
                                  own_weight=own),
+                    "keep_next": False,
                 })
+        for before, after in zip(lines, lines[1:]):
+            # never alone at the foot of a page: the paragraph that introduces a table ("... như
+            # sau:") and a first-level item with content under it (not one item after another: a
+            # run of items would move to the next page as one block)
+            if (before["kind"] == "paragraph" and after["kind"] == "table") or \
+                    (before["kind"] == "subsection" and after["kind"] != "subsection"):
+                before["keep_next"] = True
         if not title and not lines:
             continue
         numeral += 1
@@ -315,6 +355,90 @@ def _sections(doc: dict) -> list[dict]:
             "lines": lines,
         })
     return sections
+
+
+# ------------------------------------------------------------------------------------- tables
+
+TEXT_WIDTH_TWIPS = LINE_TWIPS  # A4 less the margins of NĐ 30 (30 + 15 mm): 165 mm
+TABLE_PAD_TWIPS = 57           # each side of a cell (1 mm)
+TABLE_SIZE = EM_TWIPS // 10    # half-points: 13 pt, as the plan's schedule
+_ALIGN = {"left": "left", "right": "right", "center": "center"}
+
+
+class WordTable:
+    """A table line as a finished Word table (w:tbl), placed by the template with {{p line.table }}:
+    docxtpl replaces the tag's whole paragraph with this object's XML (as it does a subdocument, whose
+    docxcompose dependency is not needed for a table built here).
+
+    The header row is bold and centred, repeats at the top of every page (w:tblHeader) and keeps
+    with the first row; no row breaks across pages; figures are right-aligned; a total row is bold.
+    The columns fill the text width, each at least as wide as its longest word. Every text is
+    cleaned (no control character) and escaped: a cell's "&", "<" or quotes are text, never XML.
+    Links of figures are not printed. Formatting is direct (no style), so the table looks the same
+    in any template. A small paragraph follows the table, so two tables in a row never merge."""
+
+    def __init__(self, table: dict | None) -> None:
+        laid = layout(table)
+        self.columns = [_line(c) for c in laid.columns]
+        self.rows = [[_paragraphs(c.text) for c in row] for row in laid.rows]
+        self.total = [_paragraphs(c.text) for c in laid.total] if laid.total is not None else None
+        self.align = laid.align
+        self.widths = column_widths(laid, TEXT_WIDTH_TWIPS, em=EM_TWIPS, padding=CELL_PADDING_TWIPS)
+
+    def plain_rows(self) -> list[str]:
+        rows = [self.columns] + [[" ".join(c) for c in row] for row in self.rows]
+        if self.total is not None:
+            rows.append([" ".join(c) for c in self.total])
+        return [" | ".join(cells) for cells in rows if any(cells)]
+
+    def xml(self) -> str:
+        out = ['<w:tbl><w:tblPr>',
+               f'<w:tblW w:w="{sum(self.widths)}" w:type="dxa"/><w:jc w:val="center"/><w:tblBorders>',
+               *(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                 for side in ("top", "left", "bottom", "right", "insideH", "insideV")),
+               '</w:tblBorders><w:tblLayout w:type="fixed"/>',
+               f'<w:tblCellMar><w:left w:w="{TABLE_PAD_TWIPS}" w:type="dxa"/>'
+               f'<w:right w:w="{TABLE_PAD_TWIPS}" w:type="dxa"/></w:tblCellMar>',
+               '<w:tblLook w:val="0000" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+               'w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+               *(f'<w:gridCol w:w="{w}"/>' for w in self.widths), '</w:tblGrid>']
+        out.append(self._row([[c] if c else [] for c in self.columns], header=True))
+        for row in self.rows:
+            out.append(self._row(row))
+        if self.total is not None:
+            out.append(self._row(self.total, bold=True))
+        out.append('</w:tbl><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="160" w:lineRule="exact"/>'
+                   '<w:rPr><w:sz w:val="4"/><w:szCs w:val="4"/></w:rPr></w:pPr></w:p>')
+        return "".join(out)
+
+    def _row(self, cells: list[list[str]], *, header: bool = False, bold: bool = False) -> str:
+        # no row breaks across pages; the header's paragraphs keep with the first row
+        out = ['<w:tr><w:trPr><w:cantSplit/>' + ('<w:tblHeader/>' if header else '') + '</w:trPr>']
+        for i, (paragraphs, width) in enumerate(zip(cells, self.widths)):
+            align = "center" if header else _ALIGN[self.align[i]]
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+                       + ('<w:vAlign w:val="center"/>' if header else '') + '</w:tcPr>')
+            for text in paragraphs or [""]:        # a cell must hold a paragraph: Word refuses one without
+                out.append(_table_paragraph(text, align, bold=header or bold, keep_next=header))
+            out.append('</w:tc>')
+        out.append('</w:tr>')
+        return "".join(out)
+
+    def __html__(self) -> str:        # what Jinja's autoescape inserts: the XML as it is
+        return self.xml()
+
+    def __str__(self) -> str:
+        return self.xml()
+
+
+def _table_paragraph(text: str, align: str, *, bold: bool, keep_next: bool) -> str:
+    run_props = ('<w:b/><w:bCs/>' if bold else '') + f'<w:sz w:val="{TABLE_SIZE}"/><w:szCs w:val="{TABLE_SIZE}"/>'
+    run = (f'<w:r><w:rPr>{run_props}</w:rPr><w:t xml:space="preserve">{xml_escape(text)}</w:t></w:r>'
+           if text else '')
+    return ('<w:p><w:pPr>' + ('<w:keepNext/>' if keep_next else '')
+            + '<w:spacing w:before="40" w:after="40" w:line="240" w:lineRule="auto"/>'
+            + f'<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:jc w:val="{align}"/>'
+            + f'<w:rPr>{run_props}</w:rPr></w:pPr>{run}</w:p>')
 
 
 def _schedule(doc: dict) -> list[dict]:
@@ -391,7 +515,7 @@ def build_context(doc: dict, tpl: DocxTemplate, *, org: dict, draft: bool,
         "place": place,
         "date": fmt_date(date),
         "date_line": date_line(place, date),
-        "type_name": _upper(doc.get("type_name") or "KẾ HOẠCH"),
+        "type_name": _upper(doc.get("type_name") or kind_of(doc.get("kind")).type_name),
         "subject": subject,
         "period": _period_label(doc, subject),
         "bases": [rt for base in doc.get("bases") or [] for rt in _base_paragraphs(base)],
@@ -517,12 +641,36 @@ def renderer_fingerprint() -> str:
         import congdoan.text
 
         digest = hashlib.sha256(f"{RENDERER_VERSION}\n".encode())
-        for module in (__file__, congdoan.text.__file__, congdoan.dates.__file__):
+        import congdoan.plans.kinds
+        import congdoan.plans.numbering
+        import congdoan.plans.tables
+
+        for module in (__file__, congdoan.text.__file__, congdoan.dates.__file__, congdoan.plans.kinds.__file__,
+                       congdoan.plans.numbering.__file__, congdoan.plans.tables.__file__):
             digest.update(Path(module).read_bytes())
+        # the cache key of a draft names the plan's template (the union's or the built-in one); the
+        # other kinds always use their built-in file, which only a deployment changes
+        for kind in KINDS.values():
+            if kind is not PLAN and builtin_template(kind).exists():
+                digest.update(builtin_template(kind).read_bytes())
         for package in ("docxtpl", "python-docx", "Jinja2", "lxml"):
             digest.update(f"{package}={version(package)}\n".encode())
         _fingerprint = digest.hexdigest()
     return _fingerprint
+
+
+def builtin_template(kind: DocumentKind) -> Path:
+    """The built-in Word template of a kind (templates/docx/<kind.template>)."""
+    return TEMPLATES_DIR / kind.template
+
+
+def template_for(doc: dict, template: bytes | str | Path | None = None) -> bytes | str | Path:
+    """The template a document is rendered with: for a plan the union's own (`template`) or the
+    built-in one; for any other kind always its built-in template (an uploaded template is a plan's)."""
+    kind = kind_of(doc.get("kind"))
+    if kind is PLAN:
+        return template if template is not None else DEFAULT_TEMPLATE
+    return builtin_template(kind)
 
 
 def _open_template(data: bytes) -> DocxTemplate:
@@ -568,8 +716,9 @@ def _describe_jinja_error(exc: Exception) -> str:
 def render_plan(doc: dict, *, org: dict, draft: bool, template: bytes | str | Path | None = None,
                 signature_image: bytes | None = None, seal_image: bytes | None = None,
                 verify_code: str | None = None, verify_url: str | None = None) -> bytes:
-    """The plan as .docx bytes."""
-    tpl = _open_template(_template_bytes(template))
+    """The document as .docx bytes: a plan with `template` (None: the built-in one), any other kind
+    with its own built-in template whatever `template` is (template_for)."""
+    tpl = _open_template(_template_bytes(template_for(doc, template)))
     context = build_context(doc, tpl, org=org, draft=draft, signature_image=signature_image,
                             seal_image=seal_image, verify_code=verify_code, verify_url=verify_url)
     try:

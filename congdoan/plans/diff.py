@@ -1,6 +1,7 @@
-"""Differences between two versions of a plan, part by part, for people who are not programmers:
-each part that changed is named ("Căn cứ", "Mục II. CHỈ TIÊU", "Lịch công tác — tháng 9/2023") and
-each changed paragraph shows its removed words struck through and its added words highlighted."""
+"""Differences between two versions of a plan (or a report), part by part, for people who are not
+programmers: each part that changed is named ("Căn cứ", "Mục II. CHỈ TIÊU", "Lịch công tác — tháng
+9/2023") and each changed paragraph shows its removed words struck through and its added words
+highlighted. A changed table of figures is shown row by row ("Dòng 4 (bảng), hàng 2")."""
 from __future__ import annotations
 
 import difflib
@@ -9,13 +10,17 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from ..dates import fmt_date, parse_iso_date
 from ..text import plain, roman
 from .numbering import clamp_level, labels, valid_weight
+from .tables import layout
 
 HEADER_FIELDS = [("type_name", "Loại văn bản"), ("subject", "Trích yếu"), ("period", "Thời gian"),
                  ("upper_union", "Công đoàn cấp trên"), ("union_name", "Tên công đoàn"),
                  ("place", "Địa danh"), ("date", "Ngày văn bản"), ("number", "Số văn bản"),
-                 ("schedule_title", "Tiêu đề lịch công tác")]
+                 ("schedule_title", "Tiêu đề lịch công tác"),
+                 ("period_start", "Báo cáo từ ngày"), ("period_end", "Báo cáo đến ngày")]
+DATE_FIELDS = frozenset({"period_start", "period_end"})
 LINE_LABELS = {"paragraph": "Đoạn", "subsection": "Mục con", "bullet": "Gạch đầu dòng"}
 
 
@@ -50,8 +55,9 @@ def words_html(before: str, after: str) -> Markup:
     return Markup("").join(out)
 
 
-def _text_items(label: str, before: list[str], after: list[str]) -> list[Item]:
-    """Align two lists of paragraphs and describe what was added, removed or reworded."""
+def _text_items(label: str, before: list[str], after: list[str], describe=None) -> list[Item]:
+    """Align two lists of paragraphs and describe what was added, removed or reworded.
+    describe(i, j): the items of a changed pair told another way (a table row by row), or None."""
     items = []
     a, b = [plain(x).replace(_UPRIGHT, "") for x in before], [plain(x).replace(_UPRIGHT, "") for x in after]
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
@@ -64,6 +70,10 @@ def _text_items(label: str, before: list[str], after: list[str]) -> list[Item]:
         if op == "replace":
             pairs = min(i2 - i1, j2 - j1)
             for k in range(pairs):
+                told = describe(i1 + k, j1 + k) if describe else None
+                if told is not None:
+                    items.extend(told)
+                    continue
                 items.append(Item("changed", f"{label} {j1 + k + 1}", words_html(a[i1 + k], b[j1 + k])))
             for i in range(i1 + pairs, i2):
                 items.append(Item("removed", f"{label} {i + 1}", escape(a[i])))
@@ -83,9 +93,36 @@ _UPRIGHT = "\x00"
 
 def _line_texts(section: dict, looks: bool = False) -> list[str]:
     lines = section.get("lines", [])
-    return [("    " * clamp_level(line.get("level"))) + (f"{label} " if label else "") + line.get("text", "")
+    return [_table_text(line.get("table")) if line.get("kind") == "table" else
+            ("    " * clamp_level(line.get("level"))) + (f"{label} " if label else "") + line.get("text", "")
             + (_UPRIGHT if looks and valid_weight(line.get("weight")) else "")
             for line, label in zip(lines, labels(lines))]
+
+
+def _row_texts(table: dict | None) -> tuple[str, list[str]]:
+    """A table as its header and its rows (the total last), each a line of cells "a | b | c"."""
+    laid = layout(table)
+    rows = [" | ".join(cell.text for cell in row) for row in laid.rows]
+    if laid.total is not None:
+        rows.append(" | ".join(cell.text for cell in laid.total))
+    return " | ".join(laid.columns), rows
+
+
+def _table_text(table: dict | None) -> str:
+    """The whole table as one line (any change of a cell changes it): "Bảng: header; row; row"."""
+    header, rows = _row_texts(table)
+    return "Bảng: " + "; ".join([header, *rows])
+
+
+def _table_items(before: dict, after: dict, number: int) -> list[Item] | None:
+    """A table changed into a table: its header and the rows that changed, added or removed."""
+    if before.get("kind") != "table" or after.get("kind") != "table":
+        return None
+    (head_a, rows_a), (head_b, rows_b) = _row_texts(before.get("table")), _row_texts(after.get("table"))
+    label = f"Dòng {number} (bảng)"
+    items = [Item("changed", f"{label}, tiêu đề cột", words_html(head_a, head_b))] if head_a != head_b else []
+    items += _text_items(f"{label}, hàng", rows_a, rows_b)
+    return items or [Item("changed", label, escape("Bảng đã đổi."))]
 
 
 def _activity_texts(row: dict) -> list[str]:
@@ -120,6 +157,8 @@ def diff_documents(old: dict, new: dict) -> list[PartDiff]:
     header = PartDiff("Thông tin chung")
     for key, label in HEADER_FIELDS:
         before, after = old.get(key) or "", new.get(key) or ""
+        if key in DATE_FIELDS:
+            before, after = fmt_date(parse_iso_date(before)), fmt_date(parse_iso_date(after))
         if before != after:
             header.items.append(Item("changed", label, words_html(before, after)))
     parts.append(header)
@@ -144,7 +183,9 @@ def diff_documents(old: dict, new: dict) -> list[PartDiff]:
         part = PartDiff(title)
         if before["title"] != after["title"]:
             part.items.append(Item("changed", "Tên mục", words_html(before["title"], after["title"])))
-        part.items.extend(_text_items("Dòng", _line_texts(before, True), _line_texts(after, True)))
+        lines_a, lines_b = before.get("lines", []), after.get("lines", [])
+        part.items.extend(_text_items("Dòng", _line_texts(before, True), _line_texts(after, True),
+                                      describe=lambda i, j: _table_items(lines_a[i], lines_b[j], j + 1)))
         parts.append(part)
 
     for before, after, _ in _aligned(old.get("schedule", []), new.get("schedule", []),

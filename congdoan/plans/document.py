@@ -1,5 +1,5 @@
-"""The plan as one dict (docs/plan-document.md): built from the rows, written back into rows,
-hashed, shifted to another year, and compared part by part."""
+"""The document (a plan, a report: docs/plan-document.md) as one dict: built from the rows, written
+back into rows, hashed, shifted to another year, and compared part by part."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +11,13 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..people.models import Group
+from ..reports.blocks import Cell, Table
 from ..text import clean_text, fit, fold
+from .kinds import KINDS, PLAN
 from .numbering import clamp_level, valid_label, valid_weight
-from .models import Plan, PlanBasis, PlanLine, PlanSection, ScheduleActivity, ScheduleRow, activity_groups
+from .tables import safe_link
+from .models import (LineKind, LineOrigin, Plan, PlanBasis, PlanLine, PlanSection, ScheduleActivity, ScheduleRow,
+                     activity_groups)
 from .year_shift import shift_document
 
 FORMAT = 1
@@ -23,7 +27,8 @@ def to_document(plan: Plan) -> dict:
     return _document(plan,
                      bases=[b.text for b in plan.bases],
                      sections=[{"title": s.title,
-                                "lines": [_line_dict(l.kind, l.text, l.level, l.label, l.weight)
+                                "lines": [_line_dict(l.kind, l.text, l.level, l.label, l.origin, l.link, l.data,
+                                                     l.weight)
                                           for l in s.lines]}
                                for s in plan.sections],
                      schedule=[{"period": r.period,
@@ -33,20 +38,60 @@ def to_document(plan: Plan) -> dict:
                                for r in plan.rows])
 
 
-def _line_dict(kind: str, text: str, level: int, label: str | None, weight: str | None = "") -> dict:
-    """A line of the document; "label" and "weight" only when they are not the default, so that the
-    documents (and hashes) of plans written before they existed stay the same."""
-    line = {"kind": kind, "text": text, "level": level}
-    if label:
-        line["label"] = label
-    if weight:
-        line["weight"] = weight
+def _line_dict(kind: str, text: str, level: int, label: str | None, origin: str | None = "",
+               link: str | None = "", data: str | None = None, weight: str | None = "") -> dict:
+    """A line of the document. Every key that is not always there is written only when it is not
+    the default ("label", "weight", "origin", "link"), so that the documents (and hashes) of plans
+    written before those columns existed stay the same. A table line carries its table instead of a
+    text."""
+    if kind == LineKind.TABLE.value:
+        line = {"kind": kind, "table": table_dict(data), "level": level}
+    else:
+        line = {"kind": kind, "text": text, "level": level}
+        if label:
+            line["label"] = label
+        if weight:
+            line["weight"] = weight
+    if origin:
+        line["origin"] = origin
+    if link:
+        line["link"] = link
     return line
 
 
+def table_dict(raw: str | None) -> dict:
+    """The document form of a stored table (plan_lines.data, Table.to_json): {"columns": [...],
+    "rows": [[{"text": ..., "link": ...}, ...], ...], "total": [...]} with "link" only on figures
+    and "total" only when the table has a total row."""
+    return json.loads(Table.from_json(raw or "{}").to_json())
+
+
+def clean_table(value) -> Table:
+    """A table from a document (any producer): every text cleaned, links checked, cells given as
+    dicts or plain strings, a missing part empty."""
+    value = value if isinstance(value, dict) else {}
+
+    def text(item) -> str:
+        return clean_text(item if isinstance(item, str) else "" if item is None else str(item), multiline=True)
+
+    def cell(item) -> Cell:
+        if isinstance(item, dict):
+            return Cell(text(item.get("text")), safe_link(item.get("link")))
+        return Cell(text(item))
+
+    def cells(items) -> tuple[Cell, ...]:
+        return tuple(cell(item) for item in (items if isinstance(items, (list, tuple)) else ()))
+    columns = tuple(text(c) for c in value.get("columns") or ())
+    rows = tuple(cells(row) for row in value.get("rows") or ())
+    total = value.get("total")
+    return Table(columns, rows, cells(total) if total is not None else None)
+
+
 def _document(plan: Plan, *, bases: list, sections: list, schedule: list) -> dict:
-    """The document: the plan's own fields around its parts (however the parts were read)."""
-    return {
+    """The document: the plan's own fields around its parts (however the parts were read). The kind
+    and the period covered are written only for a kind other than the plan, so that every plan's
+    document and hash stay what they were before kinds existed."""
+    doc = {
         "format": FORMAT,
         "type_name": plan.type_name,
         "subject": plan.subject,
@@ -64,6 +109,11 @@ def _document(plan: Plan, *, bases: list, sections: list, schedule: list) -> dic
         "recipients": plan.recipient_lines,
         "signature": {"on_behalf": plan.sign_on_behalf, "title": plan.signer_title, "name": plan.signer_name},
     }
+    if plan.kind and plan.kind != PLAN.key:
+        doc["kind"] = plan.kind
+        doc["period_start"] = plan.period_start.isoformat() if plan.period_start else None
+        doc["period_end"] = plan.period_end.isoformat() if plan.period_end else None
+    return doc
 
 
 def _part_statements():
@@ -73,7 +123,7 @@ def _part_statements():
     ag, g = activity_groups.c, Group.__table__.c
     plan_id = sa.bindparam("plan_id", type_=sa.Integer)
     bases = sa.select(b.text).where(b.plan_id == plan_id).order_by(b.position, b.id)
-    lines = (sa.select(s.id, s.title, ln.kind, ln.text, ln.level, ln.label, ln.weight)
+    lines = (sa.select(s.id, s.title, ln.kind, ln.text, ln.level, ln.label, ln.origin, ln.link, ln.data, ln.weight)
              .select_from(PlanSection.__table__.outerjoin(PlanLine.__table__, ln.section_id == s.id))
              .where(s.plan_id == plan_id).order_by(s.position, s.id, ln.position, ln.id))
     activities = (sa.select(r.id, r.period, a.id, a.text, a.due_date)
@@ -108,13 +158,13 @@ def document_of(plan: Plan) -> dict:
 
     sections: list[dict] = []
     current = None
-    for section_id, title, kind, text, level, label, weight in execute(lines_sql, params).all():
+    for section_id, title, kind, text, level, label, origin, link, data, weight in execute(lines_sql, params).all():
         if section_id != current:
             current = section_id
             lines: list[dict] = []
             sections.append({"title": title, "lines": lines})
         if kind is not None:
-            lines.append(_line_dict(kind, text, level, label, weight))
+            lines.append(_line_dict(kind, text, level, label, origin, link, data, weight))
 
     schedule: list[dict] = []
     named: dict[int, list[str]] = {}
@@ -221,7 +271,12 @@ def fill_plan(plan: Plan, doc: dict) -> None:
     def text(value) -> str:
         return clean_text(value, multiline=True)
 
-    plan.type_name = line(doc.get("type_name")) or "KẾ HOẠCH"
+    kind = KINDS.get(doc.get("kind") or PLAN.key) or PLAN
+    plan.kind = kind.key
+    if kind is not PLAN:
+        plan.period_start = _iso_date(doc.get("period_start"))
+        plan.period_end = _iso_date(doc.get("period_end"))
+    plan.type_name = line(doc.get("type_name")) or kind.type_name
     plan.subject = line(doc.get("subject"))
     plan.period = line(doc.get("period"))
     plan.upper_union = line(doc.get("upper_union"))
@@ -239,11 +294,7 @@ def fill_plan(plan: Plan, doc: dict) -> None:
     plan.sections = []
     for i, section in enumerate(doc.get("sections") or []):
         row = PlanSection(position=i, title=line(section.get("title")))
-        row.lines = [PlanLine(position=j, kind=item.get("kind", "paragraph"), level=clamp_level(item.get("level")),
-                              label=valid_label(item.get("kind", "paragraph"), item.get("label")),
-                              weight=valid_weight(item.get("weight")),
-                              text=text(item.get("text")), plan=plan)
-                     for j, item in enumerate(section.get("lines") or [])]
+        row.lines = [_line_row(j, item, plan) for j, item in enumerate(section.get("lines") or [])]
         plan.sections.append(row)
     groups = {g.name_key: g for g in db.session.execute(sa.select(Group)).scalars()}
     plan.rows = []
@@ -255,6 +306,29 @@ def fill_plan(plan: Plan, doc: dict) -> None:
             item.groups = [groups[fold(n)] for n in activity.get("groups") or [] if fold(n) in groups]
             row.activities.append(item)
         plan.rows.append(row)
+
+
+def _iso_date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+_ORIGINS = frozenset(origin.value for origin in LineOrigin)
+
+
+def _line_row(position: int, item: dict, plan: Plan) -> PlanLine:
+    """A document line as a row: a table line keeps its table as JSON in `data` (and no text), every
+    line who wrote it (origin) and the list its figures were counted from (link)."""
+    kind = item.get("kind") or LineKind.PARAGRAPH.value
+    origin = item.get("origin") if isinstance(item.get("origin"), str) and item["origin"] in _ORIGINS else ""
+    common = dict(position=position, kind=kind, level=clamp_level(item.get("level")), origin=origin,
+                  link=safe_link(item.get("link")), plan=plan)
+    if kind == LineKind.TABLE.value:
+        return PlanLine(label="", text="", data=clean_table(item.get("table")).to_json(), **common)
+    return PlanLine(label=valid_label(kind, item.get("label")), weight=valid_weight(item.get("weight")),
+                    text=clean_text(item.get("text"), multiline=True), **common)
 
 
 def shift_years(doc: dict, delta: int) -> dict:

@@ -51,3 +51,15 @@ def kind_of(key: str | None) -> DocumentKind:
 
 def by_abbreviation(abbreviation: str) -> DocumentKind | None:
     return next((kind for kind in KINDS.values() if kind.abbreviation == abbreviation), None)
+
+
+def number_symbol(plan_symbol: str, kind: DocumentKind) -> str:
+    """The symbol after the number of a document of `kind`, from the union's symbol of a plan (the
+    setting "KH-CĐ", "KHCĐ-THTT"): the plan's abbreviation at its head becomes the kind's ("BC-CĐ",
+    "BCCĐ-THTT"); a symbol that does not start with it gets the kind's in front ("BC-CĐCS")."""
+    symbol = plan_symbol or ""
+    if kind is PLAN or kind.key == PLAN.key:
+        return symbol
+    if symbol.startswith(PLAN.abbreviation):
+        return kind.abbreviation + symbol[len(PLAN.abbreviation):]
+    return f"{kind.abbreviation}-{symbol}" if symbol else kind.abbreviation

@@ -1,4 +1,5 @@
-"""The plan as an HTML page of paper (templates/plans/_document.html), remembered by its content.
+"""The document (a plan, a report) as an HTML page of paper (templates/plans/_document.html),
+remembered by its content.
 
 Rendering the document costs milliseconds for a large plan (every line goes through the inline
 markup filter); reading and hashing its content costs a fraction of that. The same content always
@@ -32,8 +33,10 @@ def document_html(plan: Plan, doc: dict, org) -> Markup:
     context = {"plan": plan, "doc": doc, "org": org}
     if env.auto_reload:                  # templates may change under a running process (debug)
         return Markup(env.get_template(TEMPLATE).render(context))
-    # Everything _document.html reads: the document (its "date" is plan.doc_date), whether the plan
-    # is public (the draft mark) and the three settings of the head. Keep in step with the template.
+    # Everything _document.html reads: the document (its "date" is plan.doc_date; its kind, which
+    # with the plan's symbol gives the draft number ".../BC-CĐ"; its tables and the links of its
+    # figures), whether the plan is public (the draft mark) and the three settings of the head.
+    # Keep in step with the template.
     key = hashlib.sha256(canonical({"doc": doc, "draft": draft, "symbol": org.plan_symbol,
                                     "motto": [org.motto_line1, org.motto_line2]}).encode("utf-8")).hexdigest()
     with _lock:
