@@ -194,6 +194,7 @@ def _plans(d: Demo):
 ID_TABLE = {
     "people.edit": lambda d: [{"user_id": i} for i in d.people],
     "people.row": lambda d: [{"user_id": i} for i in d.people],
+    "people.detail": lambda d: [{"user_id": i} for i in d.people],
     "people.edit_group": lambda d: [{"group_id": i} for i in d.groups],
     "people.group_row": lambda d: [{"group_id": i} for i in d.groups],
     "plans.detail": _plans,
