@@ -6,14 +6,37 @@ Nghị định 30/2020: days below 10 and months 1 and 2 carry a leading zero ("
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
+# Set only by clock_at(): the demo's past school year is lived through by the real services, each
+# step at the moment it would have happened (congdoan/demo/past_year.py). A context variable, so a
+# web request served meanwhile by another thread still reads the real clock.
+_clock: ContextVar[dt.datetime | None] = ContextVar("congdoan_clock", default=None)
+
 
 def utcnow() -> dt.datetime:
     """The current time as a naive UTC datetime (what the database columns hold)."""
+    fixed = _clock.get()
+    if fixed is not None:
+        return fixed
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+@contextmanager
+def clock_at(moment: dt.datetime):
+    """Within the block, utcnow() and local_today() answer `moment` (a naive UTC datetime, or an
+    aware one). For seeding a history through the services that stamp it; never used by a request."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    token = _clock.set(moment)
+    try:
+        yield moment
+    finally:
+        _clock.reset(token)
 
 
 def to_local(value: dt.datetime) -> dt.datetime:

@@ -176,7 +176,7 @@ def _ids(**named) -> Demo:
             demo.tasks.append(task.id)
     demo.campaigns = list(db.session.execute(sa.select(Campaign.id)).scalars())
     demo.groups = list(db.session.execute(sa.select(Group.id).order_by(Group.id).limit(2)).scalars())
-    demo.people = [_user(local).id for local in ("thanh.nguyen", "chutich")]
+    demo.people = [_user(local).id for local in ("thanh.nguyen", "chutich", "quang.dao")]   # quang.dao: left
     demo.templates = list(db.session.execute(sa.select(PlanTemplate.id)).scalars())
     demo.verify_codes = list(db.session.execute(sa.select(SignedDocument.verify_code)).scalars()) + ["KHONGCOMA"]
     demo.request_kinds = [kind.slug for kind in KINDS.values()]
@@ -194,6 +194,7 @@ def _plans(d: Demo):
 ID_TABLE = {
     "people.edit": lambda d: [{"user_id": i} for i in d.people],
     "people.row": lambda d: [{"user_id": i} for i in d.people],
+    "people.detail": lambda d: [{"user_id": i} for i in d.people],
     "people.edit_group": lambda d: [{"group_id": i} for i in d.groups],
     "people.group_row": lambda d: [{"group_id": i} for i in d.groups],
     "plans.detail": _plans,

@@ -41,7 +41,10 @@ def seed_union(password_method: str) -> dict[str, int]:
         address = union.email(local)
         user = db.session.execute(sa.select(User).where(User.email == address)).scalar()
         if user is None:
-            user = User(email=address, phone=phone, group_id=groups[group_index].id, must_change_password=False)
+            gender, birth, joined = union.RECORDS.get(local, (None, None, None))
+            user = User(email=address, phone=phone, group_id=groups[group_index].id, must_change_password=False,
+                        gender=gender, birth_date=dt.date.fromisoformat(birth) if birth else None,
+                        joined_on=dt.date.fromisoformat(joined) if joined else None)
             # The same demo password, but a salt (and so a hash) of its own for every account: one
             # shared hash would tell whoever reads the table that all these accounts share a password.
             # 30 scrypt hashes take ~0.25 s each here (the seed pays them once).

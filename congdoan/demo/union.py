@@ -59,3 +59,54 @@ PEOPLE = [
 
 def email(local: str) -> str:
     return f"{local}@{DOMAIN}"
+
+
+# Each member's record (issue 19): gender, birth date and the day they joined the union, as the
+# school's union book would hold them: mostly women, as in a primary school; a few long-serving staff
+# joined before the union kept its book here (None). Joining dates are before August 2023, so that
+# they fall before any past school year the demo lives through; the two who joined during that year
+# are PAST_YEAR_JOINERS (their date depends on the year, congdoan/demo/past_year.py).
+RECORDS = {
+    "chutich": ("female", "1976-04-12", "1998-09-05"),
+    "phochutich": ("male", "1979-08-23", "2002-10-15"),
+    "ketoan": ("female", "1982-01-30", "2006-09-01"),
+    "ha.le": ("female", "1984-11-02", "2007-09-05"),
+    "mai.vu": ("female", "1986-06-19", "2009-10-01"),
+    "hung.do": ("male", "1988-03-07", "2012-09-05"),
+    "ngoc.hoang": ("female", "1983-12-25", "2005-09-05"),
+    "huong.bui": ("female", "1980-07-14", "2004-03-01"),
+    "quantri": ("male", "1990-05-09", "2015-09-01"),
+    "thanh.nguyen": ("female", "1991-02-17", "2014-09-05"),
+    "yen.tran": ("female", "1993-09-28", "2016-09-05"),
+    "long.pham": ("male", "1985-10-03", "2010-09-01"),
+    "hong.le": ("female", "1994-12-11", "2018-09-05"),
+    "phuong.dang": ("female", "1989-04-22", "2012-09-05"),
+    "duc.nguyen": ("male", "1996-07-01", "2020-09-07"),
+    "hanh.vu": ("female", "1972-03-15", None),
+    "oanh.trinh": ("female", "1987-08-08", "2011-09-05"),
+    "nhung.phan": ("female", "1992-10-20", "2015-09-01"),
+    "khoa.dinh": ("male", "1990-01-26", "2014-09-05"),
+    "thuy.luong": ("female", "1985-05-30", "2009-09-05"),
+    "loan.mai": ("female", "1970-11-11", None),
+    "quynh.ha": ("female", "1995-06-06", "2019-09-05"),
+    "nam.cao": ("male", "1992-02-14", "2017-09-05"),
+    "linh.ta": ("female", "1997-09-09", "2021-09-06"),
+    "van.doan": ("female", "1988-12-01", "2013-09-05"),
+    "dung.ly": ("female", "1981-04-04", "2004-09-05"),
+    "trang.kieu": ("female", "1993-03-03", "2017-03-01"),
+    "bich.nguyen": ("female", "1974-07-27", None),
+    "son.tran": ("male", "1998-10-10", None),          # joined during the past year (PAST_YEAR_JOINERS)
+    "hien.pham": ("female", "2001-05-18", None),       # likewise
+}
+
+# Joined during the demo's past school year: (local part, month, day), in its first or second half.
+PAST_YEAR_JOINERS = [("hien.pham", 9, 5), ("son.tran", 2, 16)]
+
+# Members who left during the past school year, keeping their history: (full name, local part, phone,
+# group index, gender, birth date, joined on, (month, day) of leaving, reason).
+FORMER = [
+    ("Đào Văn Quang", "quang.dao", "0912000031", 3, "male", "1987-06-15", "2011-09-05", (12, 31),
+     "Chuyển công tác"),
+    ("Nguyễn Thị Tuyết", "tuyet.nguyen", "0912000032", 1, "female", "1969-05-20", "1991-09-05", (5, 31),
+     "Nghỉ hưu"),
+]

@@ -1,6 +1,10 @@
 from ..forms import ActionForm, Form  # noqa: F401  (ActionForm re-exported for the views)
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TelField
+from wtforms.fields.choices import SelectChoice
+
+from .models import GENDER_LABELS
+from .services import LEAVE_OTHER, LEAVE_REASONS
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -23,6 +27,14 @@ class PersonForm(Form):
     phone = TelField("Điện thoại")
     group_id = SelectField("Tổ công đoàn", coerce=_optional_int, validate_choice=False)
     roles = MultiCheckboxField("Vai trò", validate_choice=False)
+    gender = SelectField("Giới tính", choices=[SelectChoice("", "Không ghi")] + [SelectChoice(g.value, label)
+                                                                for g, label in GENDER_LABELS.items()],
+                         validate_choice=False)
+    # Dates are typed (dd/mm/yyyy, d/m/yyyy or yyyy-mm-dd) and checked by services.check_record.
+    birth_date = StringField("Ngày sinh", render_kw={"placeholder": "ví dụ 05/09/1985", "inputmode": "numeric",
+                                                     "autocomplete": "off", "maxlength": 20})
+    joined_on = StringField("Ngày vào công đoàn", render_kw={"placeholder": "ví dụ 05/09/1985", "inputmode": "numeric",
+                                                             "autocomplete": "off", "maxlength": 20})
 
 
 class GroupForm(Form):
@@ -43,3 +55,16 @@ class OfficesForm(Form):
 class HandoverForm(Form):
     successor_id = SelectField("Người nhận chức Chủ tịch", coerce=_optional_int, validate_choice=False)
     keep_on_committee = BooleanField("Tôi tiếp tục là Ủy viên Ban Chấp hành", default=True)
+
+
+class LeaveForm(Form):
+    """Ra khỏi công đoàn: the day (today when left empty) and the reason (services.check_leaving)."""
+    left_on = StringField("Ngày ra khỏi công đoàn", render_kw={"placeholder": "ngày/tháng/năm", "inputmode": "numeric",
+                                                                "autocomplete": "off", "maxlength": 20})
+    left_reason = SelectField("Lý do", choices=[SelectChoice("", "— Chọn lý do —")] + [SelectChoice(r, r) for r in LEAVE_REASONS]
+                              + [SelectChoice(LEAVE_OTHER, LEAVE_OTHER)], validate_choice=False)
+    left_other = StringField("Lý do khác", render_kw={"maxlength": 200})
+
+
+class UndoLeaveForm(Form):
+    reactivate = BooleanField("Kích hoạt lại tài khoản", default=True)

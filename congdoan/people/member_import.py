@@ -29,9 +29,16 @@ COLUMNS = {
     "phone": {"dien thoai", "so dien thoai", "sdt", "phone", "so dt"},
     "group": {"to", "to cong doan", "group", "to chuyen mon"},
     "roles": {"vai tro", "chuc vu", "roles", "role", "chuc danh"},
+    # The membership record (optional): gender, birth date, the day of joining the union.
+    "gender": {"gioi tinh", "gioi", "gender", "sex", "nam/nu", "nam nu", "phai"},
+    "birth_date": {"ngay sinh", "ngay thang nam sinh", "ngay, thang, nam sinh", "ngay/thang/nam sinh",
+                   "nam sinh", "sinh ngay", "date of birth", "birth date", "birthday", "dob"},
+    "joined_on": {"ngay vao cong doan", "ngay vao cd", "ngay vao cdcs", "ngay ket nap",
+                  "ngay ket nap cong doan", "ngay ket nap doan vien", "ngay ket nap cd", "ngay gia nhap cong doan",
+                  "joined", "joined on", "date joined"},
 }
 LABELS = {"full_name": "Họ và tên", "email": "Email", "phone": "Điện thoại", "group": "Tổ",
-          "roles": "Vai trò"}
+          "roles": "Vai trò", "gender": "Giới tính", "birth_date": "Ngày sinh", "joined_on": "Ngày vào công đoàn"}
 
 
 class ImportFileError(DomainError):
@@ -208,7 +215,9 @@ def _check(rows: list[Row], *, actor: User, create_groups: bool, report: ImportR
             reasons.append("Vai trò không nhận ra: " + ", ".join(f"“{u}”" for u in unknown) + ".")
         data = PersonData(full_name=row.values.get("full_name", ""), email=row.values.get("email", ""),
                           phone=row.values.get("phone", ""), group_id=group.id if group else None,
-                          roles=roles - {Role.GROUP_LEADER, Role.MEMBER})
+                          roles=roles - {Role.GROUP_LEADER, Role.MEMBER},
+                          gender=row.values.get("gender", ""), birth_date=row.values.get("birth_date", ""),
+                          joined_on=row.values.get("joined_on", ""))
         held = data.roles & set(OFFICES)
         data.roles -= held
         if Role.CHAIR in held:
@@ -262,6 +271,8 @@ def _create(planned: list[_Planned], *, actor: User, report: ImportReport,
         name = item.data.full_name
         users.append({"full_name": name, "name_key": fold(name), "sort_key": name_sort_key(name),
                       "email": item.data.email, "phone": item.data.phone, "group_id": item.data.group_id,
+                      "gender": item.data.gender, "birth_date": item.data.birth_date,
+                      "joined_on": item.data.joined_on, "left_reason": "",
                       "active": True, "password_hash": password_hash, "must_change_password": True,
                       "failed_logins": 0, "session_version": 0, "created_at": now})
     ids: list[int] = []

@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, request
 from flask_login import current_user
 
+from ..dates import fmt_date, local_today
+from ..errors import DomainError
 from ..extensions import db
 from ..limits import int_arg, page_arg
 from ..permissions import Perm, requires
@@ -14,10 +16,10 @@ from ..text import fold
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render
 from . import services
-from .forms import ActionForm, GroupForm, ImportForm, PersonForm
+from .forms import ActionForm, GroupForm, ImportForm, LeaveForm, PersonForm, UndoLeaveForm
 from . import import_jobs
 from .member_import import MAX_BYTES, ImportFileError, import_members, read_rows, read_table_checks
-from .models import Group, User
+from .models import GENDER_LABELS, Group, User
 from .roles import Role
 
 bp = Blueprint("people", __name__, url_prefix="/quan-tri")
@@ -46,6 +48,9 @@ def _person_form(user: User | None = None) -> PersonForm:
     if user is not None and request.method == "GET":
         form.group_id.data = user.group_id
         form.roles.data = [r.value for r in user.stored_roles]
+        form.gender.data = user.gender or ""
+        form.birth_date.data = fmt_date(user.birth_date)
+        form.joined_on.data = fmt_date(user.joined_on)
     return form
 
 
@@ -57,7 +62,9 @@ def _form_data(form: PersonForm) -> services.PersonData:
         except ValueError:
             roles.add(Role.MEMBER)   # not grantable: check_person reports it
     return services.PersonData(full_name=form.full_name.data or "", email=form.email.data or "",
-                               phone=form.phone.data or "", group_id=form.group_id.data, roles=roles)
+                               phone=form.phone.data or "", group_id=form.group_id.data, roles=roles,
+                               gender=form.gender.data or "", birth_date=form.birth_date.data or "",
+                               joined_on=form.joined_on.data or "")
 
 
 def _apply_errors(form: PersonForm, errors: dict[str, str]) -> None:
@@ -84,6 +91,10 @@ def index():
         query = query.where(User.active.is_(True))
     elif status == "inactive":
         query = query.where(User.active.is_(False))
+    elif status == "member":                     # Đang sinh hoạt: not recorded as having left
+        query = query.where(User.left_on.is_(None))
+    elif status == "left":                       # Đã ra khỏi công đoàn
+        query = query.where(User.left_on.is_not(None))
     total = db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
     people = db.session.execute(
         query.options(sa.orm.selectinload(User.group)).order_by(User.sort_key, User.id)
@@ -147,6 +158,62 @@ def update(user_id: int):
     # Validation errors come back with 200 so htmx swaps the form with its messages in place.
     return render("people/edit.html", "people/_person_form_row.html", user=user, form=form,
                   status=200 if request.headers.get("HX-Request") == "true" else 422)
+
+
+@bp.route("/nguoi-dung/<int:user_id>/ho-so")
+@requires(Perm.PEOPLE_MANAGE)
+def detail(user_id: int):
+    """A person's page: their account and membership record, and leaving the union (or undoing it)."""
+    user = get_user_or_404(user_id)
+    return _detail_page(user)
+
+
+def _detail_page(user: User, leave_form: LeaveForm | None = None, status: int = 200):
+    leave_form = leave_form or LeaveForm(formdata=None)
+    if leave_form.left_on.data is None:
+        leave_form.left_on.data = fmt_date(local_today())
+    return render("people/detail.html", user=user, leave_form=leave_form, undo_form=UndoLeaveForm(formdata=None),
+                  gender_labels={g.value: label for g, label in GENDER_LABELS.items()}, status=status)
+
+
+@bp.route("/nguoi-dung/<int:user_id>/ra-khoi-cong-doan", methods=["POST"])
+@requires(Perm.PEOPLE_MANAGE)
+def leave(user_id: int):
+    user = get_user_or_404(user_id)
+    form = LeaveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    day, reason, errors = services.check_leaving(user, form.left_on.data, form.left_reason.data, form.left_other.data)
+    if not errors:
+        try:
+            groups = services.record_leaving(user, day, reason, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return _detail_page(db.session.get(User, user_id), form, status=409)
+        db.session.commit()
+        message = f"Đã ghi nhận {user.full_name} ra khỏi công đoàn ngày {fmt_date(day)}; tài khoản đã ngừng."
+        if groups:
+            message += f" {', '.join(groups)} chưa có tổ trưởng: hãy chọn tổ trưởng mới ở trang Tổ công đoàn."
+        flash(message, "success")
+        return redirect_to("people.detail", user_id=user.id)
+    for name, message in errors.items():
+        getattr(form, name).errors = [message]
+    return _detail_page(user, form, status=422)
+
+
+@bp.route("/nguoi-dung/<int:user_id>/huy-ra-khoi-cong-doan", methods=["POST"])
+@requires(Perm.PEOPLE_MANAGE)
+def undo_leave(user_id: int):
+    user = get_user_or_404(user_id)
+    form = UndoLeaveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.undo_leaving(user, actor=current_user, reactivate=bool(form.reactivate.data))
+    db.session.commit()
+    flash(f"Đã hủy ghi nhận {user.full_name} ra khỏi công đoàn"
+          + ("; tài khoản đã được kích hoạt lại." if user.active else "; tài khoản vẫn đang ngừng."), "success")
+    return redirect_to("people.detail", user_id=user.id)
 
 
 @bp.route("/nguoi-dung/<int:user_id>/trang-thai", methods=["POST"])
@@ -229,9 +296,9 @@ def import_progress(import_id: int):
 @bp.route("/nguoi-dung/mau-nhap.csv")
 @requires(Perm.PEOPLE_MANAGE)
 def import_sample():
-    body = ("Họ và tên,Email,Điện thoại,Tổ,Vai trò\n"
-            "Nguyễn Văn An,an.nguyen@example.edu.vn,0912345678,Tổ Khối 1,\n"
-            "Trần Thị Bình,binh.tran@example.edu.vn,0987654321,Tổ Khối 2,Tổ trưởng\n")
+    body = ("Họ và tên,Email,Điện thoại,Tổ,Vai trò,Giới tính,Ngày sinh,Ngày vào công đoàn\n"
+            "Nguyễn Văn An,an.nguyen@example.edu.vn,0912345678,Tổ Khối 1,,Nam,12/03/1988,01/09/2012\n"
+            "Trần Thị Bình,binh.tran@example.edu.vn,0987654321,Tổ Khối 2,Tổ trưởng,Nữ,05/09/1985,15/10/2008\n")
     return Response("\ufeff" + body, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=mau-danh-sach-doan-vien.csv"})
 
