@@ -135,6 +135,11 @@ def world(app):
     campaign = make_campaign(u.chair, title="Khen thưởng con đoàn viên năm học 2024 - 2025")
     award = _pay(u, phuong, "child_award", "300.000", dt.date(2024, 9, 20), campaign=campaign, leader=lead[g2.id])
     campaign.deadline = dt.date(2024, 9, 16)
+    emulation = make_campaign(u.chair, kind="emulation", title="Đăng ký thi đua năm học 2024 - 2025")
+    registered = submit(thanh, "emulation", campaign=emulation)
+    act(registered, "confirm", lead[g1.id])
+    act(registered, "resolve", u.chair)
+    emulation.deadline = dt.date(2024, 10, 5)
     for req in (unpaid, refused, award):
         req.submitted_at = _utc(2024, 9, 10, 3)
     db.session.commit()
@@ -149,7 +154,7 @@ def world(app):
                                       docx=b"x"))
     db.session.commit()
     return SimpleNamespace(
-        u=u, plan=plan, other=other, campaign=campaign,
+        u=u, plan=plan, other=other, campaign=campaign, emulation=emulation, registered=registered,
         tasks=SimpleNamespace(on_time=on_time, late=late, stopped=stopped, open=open_, in_progress=in_progress,
                               last_day=last_day, after=after),
         requests=SimpleNamespace(wedding_first=wedding_first, wedding_last=wedding_last, wedding_after=wedding_after,
@@ -349,6 +354,9 @@ def test_campaign_and_documents_of_the_period(world, signed_in):
     line = _line(results, "Khen thưởng con đoàn viên năm học 2024 - 2025 (hạn nhận 16/09/2024)")
     assert line.text.endswith(": 1 đề xuất đã chi, tổng 300.000 đ.")
     assert _request_ids(client, line.link) == {world.requests.award.id}
+    answered = _line(results, "Đăng ký thi đua năm học 2024 - 2025 (hạn nhận 05/10/2024)")
+    assert answered.text.endswith(": 1 đề xuất đã trả lời.")      # no money for a kind that is not paid
+    assert _request_ids(client, answered.link) == {world.registered.id}
     docs = _line(results, "Trong kỳ, Ban Chấp hành đã ban hành")
     assert docs.text == "Trong kỳ, Ban Chấp hành đã ban hành 1 văn bản:"
     page = client.get(docs.link).get_data(as_text=True)

@@ -91,7 +91,7 @@ def members():
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page, pages)
     rows = db.session.execute(
-        sa.select(User.id, User.full_name, User.gender, User.birth_date, User.joined_on, User.left_on,
+        sa.select(User.id, User.full_name, User.gender, User.joined_on, User.left_on,
                   User.left_reason, Group.name.label("group_name"))
         .outerjoin(Group, Group.id == User.group_id).where(*where)
         .order_by(User.sort_key, User.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()

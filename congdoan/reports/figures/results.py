@@ -195,16 +195,21 @@ def support_part(start: dt.date, end: dt.date) -> list[Block]:
 def campaigns_part(start: dt.date, end: dt.date) -> list[Block]:
     R = MemberRequest
     found = db.session.execute(
-        sa.select(Campaign.id, Campaign.title, Campaign.deadline, sa.func.count(R.id),
+        sa.select(Campaign.id, Campaign.kind, Campaign.title, Campaign.deadline, sa.func.count(R.id),
                   sa.func.coalesce(sa.func.sum(R.amount_approved), 0))
         .outerjoin(R, sa.and_(R.campaign_id == Campaign.id, R.status == Status.DONE.value))
         .where(Campaign.deadline.between(start, end))
-        .group_by(Campaign.id, Campaign.title, Campaign.deadline)
+        .group_by(Campaign.id, Campaign.kind, Campaign.title, Campaign.deadline)
         .order_by(Campaign.deadline, Campaign.id)).all()
-    return [Block("bullet", f"{title} (hạn nhận {fmt_date(deadline)}): {n(c)} đề xuất đã chi, "
-                            f"tổng {money(s)}.",
-                  link=requests_link(dot=cid, trang_thai=Status.DONE.value))
-            for cid, title, deadline, c, s in found]
+    blocks = []
+    for cid, kind, title, deadline, c, s in found:
+        spec = KINDS.get(kind)
+        if spec is not None and not spec.payable:       # emulation, suggestions: answered, no money
+            text = f"{title} (hạn nhận {fmt_date(deadline)}): {n(c)} đề xuất đã trả lời."
+        else:
+            text = f"{title} (hạn nhận {fmt_date(deadline)}): {n(c)} đề xuất đã chi, tổng {money(s)}."
+        blocks.append(Block("bullet", text, link=requests_link(dot=cid, trang_thai=Status.DONE.value)))
+    return blocks
 
 
 def documents_part(start: dt.date, end: dt.date) -> list[Block]:
