@@ -61,7 +61,8 @@ def draft_sections(start: dt.date, end: dt.date) -> list[SectionDraft]:
 
 def prompts(start: dt.date, end: dt.date) -> list[Block]:
     """Suggestions for section IV from the records, each with the list it was drawn from: the
-    activities not done, the groups most often not on time, the kinds of support most requested."""
+    activities not done, the groups most often not on time, the kinds of request most often filed.
+    Judged as the records stand now: drafted after the period, a task still open is one not done."""
     check_period(start, end)
     out: list[Block] = []
     with urls():
@@ -92,7 +93,7 @@ def prompts(start: dt.date, end: dt.date) -> list[Block]:
         for kind, count in asked:
             if kind not in KINDS:
                 continue
-            out.append(Block("bullet", f"“{KINDS[kind].label}” được đề xuất nhiều: {n(count)} đề xuất trong kỳ; "
-                                       f"cần dự trù kinh phí, thủ tục cho năm học tới.",
+            out.append(Block("bullet", f"Trong kỳ có {n(count)} đề xuất “{KINDS[kind].label}”: cần dự trù "
+                                       f"kinh phí, thủ tục cho năm học tới.",
                              link=requests_link(loai=kind, gui_tu=iso(start), gui_den=iso(end))))
     return out

@@ -33,6 +33,7 @@ from ...requests.kinds import KINDS
 from ...requests.models import Campaign, MemberRequest
 from ...requests.payments import Payment
 from ...requests.states import Status
+from ...text import plain
 from ...tasks.models import Task, TaskEvent
 from ...tasks.outcomes import LATE, ON_TIME, OPEN, OUTCOME_LABELS, STOPPED, outcome_column
 from ..blocks import Block, Cell, SectionDraft, Table
@@ -128,7 +129,7 @@ def plans_part(start: dt.date, end: dt.date) -> list[Block]:
             blocks.append(Block("bullet", f"{name}: các hoạt động đến hạn trong kỳ chưa được giao việc trên hệ thống."))
         rows = []
         for period, slot in sorted(entry["periods"].items(), key=lambda item: (item[1]["first"], item[0])):
-            titles = "; ".join(slot["titles"] + slot["idle"])
+            titles = "; ".join(plain(t).strip().rstrip(".;").strip() for t in slot["titles"] + slot["idle"])
             if slot["outcomes"]:
                 rows.append((Cell(period or "—"), Cell(titles),
                              Cell(_result_text(slot["outcomes"], len(slot["idle"])),
@@ -217,8 +218,11 @@ def documents_part(start: dt.date, end: dt.date) -> list[Block]:
     docs = db.session.execute(
         sa.select(D.plan_id, D.number, D.issued_on, D.subject, D.kind)
         .where(D.issued_on.between(start, end)).order_by(D.issued_on, D.kind, D.seq, D.id)).all()
-    blocks = [Block("paragraph", f"Trong kỳ, Ban Chấp hành đã ban hành {n(len(docs))} văn bản"
-                                 + (":" if docs else "."), link=register_link(start, end))]
+    if not docs:
+        return [Block("paragraph", "Trong kỳ chưa có văn bản nào được ký ban hành trên hệ thống.",
+                      link=register_link(start, end))]
+    blocks = [Block("paragraph", f"Trong kỳ, Ban Chấp hành đã ban hành {n(len(docs))} văn bản:",
+                    link=register_link(start, end))]
     for plan_id, number, issued_on, subject, kind in docs:
         label = document_kind(_kind_key(kind)).label
         blocks.append(Block("bullet", f"{label} số {number} ngày {fmt_date(issued_on)}: {subject}.", level=1,
