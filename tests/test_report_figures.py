@@ -463,3 +463,22 @@ def test_one_draft_costs_a_bounded_number_of_queries(world):
         draft_sections(START, END)
         prompts(START, END)
     assert again["n"] == counted["n"]
+
+
+def test_the_lists_keep_the_report_filters_and_each_persons_view(world, signed_in, as_):
+    client = signed_in(world.u.chair)
+    results = _sections()[REPORT.sections[1]]
+    late = _line(results, "Hoàn thành trễ hạn:")
+    html = client.get(late.link).get_data(as_text=True)
+    # The filter bar carries them as hidden fields, so changing the group or the plan keeps them.
+    for name, value in (("tu", "2024-09-01"), ("den", "2025-05-31"), ("ket_qua", "tre_han")):
+        assert f'name="{name}" value="{value}"' in html
+    assert "Đang lọc theo số liệu báo cáo: hạn từ 01/09/2024 đến 31/05/2025, hoàn thành trễ hạn" in html
+    paid = _line(results, "Trong kỳ, công đoàn đã chi hỗ trợ")
+    assert 'name="chi_tu" value="2024-09-01"' in client.get(paid.link).get_data(as_text=True)
+    export = client.get(paid.link.replace("/de-xuat/tat-ca?", "/de-xuat/tat-ca.xlsx?"))
+    assert export.status_code == 200
+    # A group's member following the plan's link sees their own group's tasks only.
+    head = _line(results, "Kế hoạch số 01/KH-CĐ “Hoạt động Công đoàn năm học 2024 - 2025”")
+    member = as_(world.u.members[0])
+    assert _task_ids(member, head.link) == {world.tasks.on_time.id, world.tasks.stopped.id}
