@@ -390,6 +390,7 @@ def test_prompts_for_next_year(world, signed_in):
     not_done = next(b for b in found if "Lập danh sách đoàn viên khó khăn" in b.text)
     assert "(2 việc chưa xong)" in not_done.text
     assert _task_ids(client, not_done.link) == {t.stopped.id, t.open.id}
+    assert "hoạt động “Lập danh sách đoàn viên khó khăn”" in client.get(not_done.link).get_data(as_text=True)
     g1, g2, g3 = world.u.groups
     late = next(b for b in found if b.text.startswith(g2.name))
     assert f"{g2.name} có 2 việc không hoàn thành đúng hạn" in late.text
@@ -482,3 +483,14 @@ def test_the_lists_keep_the_report_filters_and_each_persons_view(world, signed_i
     head = _line(results, "Kế hoạch số 01/KH-CĐ “Hoạt động Công đoàn năm học 2024 - 2025”")
     member = as_(world.u.members[0])
     assert _task_ids(member, head.link) == {world.tasks.on_time.id, world.tasks.stopped.id}
+
+
+def test_an_activity_filter_never_names_a_draft_s_activity(world, signed_in):
+    from .plan_factories import make_plan
+    draft = make_plan(world.u.chair, "Dự thảo kín", schedule=[{"period": "9/2024", "activities": [
+        {"text": "Nội dung dự thảo chưa công bố", "groups": [], "due": "2024-09-10"}]}])
+    activity_id = db.session.execute(sa.text("SELECT id FROM schedule_activities WHERE plan_id = :p"),
+                                     {"p": draft.id}).scalar()
+    client = signed_in(world.u.members[0])
+    html = client.get(f"/viec/?hoat_dong={activity_id}").get_data(as_text=True)
+    assert "Nội dung dự thảo chưa công bố" not in html and "một hoạt động" in html

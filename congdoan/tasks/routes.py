@@ -22,7 +22,9 @@ from ..limits import int_arg, page_arg, parse_int
 from ..people.models import Group
 from ..permissions import Perm, has_permission, requires
 from ..plans.document import load_plan_tree
+from ..plans.models import ScheduleActivity
 from ..plans.routes import get_plan_or_404
+from ..text import plain
 from ..uploads.service import UploadError, allowed_label, send_stored_file
 from ..web import cached_url_for, render, wants_fragment
 from . import panels  # noqa: F401  (registers the home-page panel)
@@ -161,7 +163,10 @@ def report_filter_text(f: TaskFilter) -> str:
     if f.period:
         parts.append(f"thời gian “{f.period}”")
     if f.activity_id:
-        parts.append("một hoạt động của kế hoạch")
+        # Named only from a plan this person may read (an id of a draft's activity names nothing).
+        activity = db.session.get(ScheduleActivity, f.activity_id)
+        shown = activity is not None and activity.plan.can_view(current_user)
+        parts.append(f"hoạt động “{plain(activity.text)[:80]}”" if shown else "một hoạt động")
     if f.evidence:
         parts.append("có minh chứng")
     return ", ".join(parts)
