@@ -452,7 +452,7 @@ def test_one_draft_costs_a_bounded_number_of_queries(world):
     with count_queries() as counted:
         draft_sections(START, END)
         prompts(START, END)
-    assert counted["n"] <= 16, counted["n"]
+    assert counted["n"] == 16, counted["n"]      # docs/report-figures.md states it
     # More records of the same shapes do not add queries.
     u = world.u
     for i in range(5):
