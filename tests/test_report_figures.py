@@ -494,3 +494,13 @@ def test_an_activity_filter_never_names_a_draft_s_activity(world, signed_in):
     client = signed_in(world.u.members[0])
     html = client.get(f"/viec/?hoat_dong={activity_id}").get_data(as_text=True)
     assert "Nội dung dự thảo chưa công bố" not in html and "một hoạt động" in html
+
+
+def test_every_link_fits_a_report_line(world):
+    world.people.moved.left_reason = "chuyển công tác về Trường Trung học cơ sở Thành Tô theo quyết định của Ủy ban nhân dân quận, đồng thời tham gia sinh hoạt công đoàn tại đơn vị mới từ đầu học kỳ hai"
+    db.session.commit()
+    sections = draft_sections(START, END)
+    links = [b.link for s in sections for b in s.blocks] + [
+        c.link for s in sections for b in s.blocks if b.table for row in (*b.table.rows, b.table.total or ())
+        for c in row]
+    assert links and max(len(link) for link in links) <= 500

@@ -10,6 +10,7 @@ from ...errors import DomainError
 from ...money import fmt_number, fmt_vnd
 
 ONE_DAY = dt.timedelta(days=1)
+LINK_MAX = 500          # plan_lines.link is a String(500)
 
 
 def check_period(start: dt.date, end: dt.date) -> None:
@@ -49,6 +50,12 @@ def members_link(**args) -> str:
 
 def register_link(start: dt.date, end: dt.date) -> str:
     return url_for("figures.register", tu=iso(start), den=iso(end))
+
+
+def fit(link: str, wider: str) -> str:
+    """`link`, or the wider list `wider` when a long typed value (a leaving reason, a schedule
+    period in Vietnamese, percent-encoded) would not fit in a report line's link."""
+    return link if len(link) <= LINK_MAX else wider
 
 
 def n(value: int | None) -> str:

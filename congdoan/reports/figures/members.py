@@ -26,7 +26,7 @@ from ...extensions import db
 from ...people.models import Gender, Group, User, UserRole
 from ...people.roles import COMMITTEE_ROLES, Role
 from ..blocks import Block, Cell, SectionDraft, Table
-from .common import ONE_DAY, iso, members_link, n, two
+from .common import ONE_DAY, fit, iso, members_link, n, two
 
 FEMALE = Gender.FEMALE.value
 NO_GROUP = "Chưa xếp tổ"
@@ -104,7 +104,8 @@ def section(start: dt.date, end: dt.date) -> SectionDraft:
     for reason, c in reasons:
         blocks.append(Block("bullet", f"{(reason or NO_REASON)[:1].upper()}{(reason or NO_REASON)[1:]}: "
                                       f"{n(c)} đoàn viên.", level=1,
-                            link=members_link(roi_tu=iso(start), roi_den=iso(end), ly_do=reason or "")))
+                            link=fit(members_link(roi_tu=iso(start), roi_den=iso(end), ly_do=reason or ""),
+                                     members_link(roi_tu=iso(start), roi_den=iso(end)))))
     blocks.append(Block("bullet", f"Tổng số đoàn viên cuối kỳ (tính đến hết ngày {fmt_date(end)}): "
                                   f"{n(at_end)}, Nữ: {n(end_women)}.",
                         link=members_link(ngay=iso(end))))

@@ -37,7 +37,7 @@ from ...text import plain
 from ...tasks.models import Task, TaskEvent
 from ...tasks.outcomes import LATE, ON_TIME, OPEN, OUTCOME_LABELS, STOPPED, outcome_column
 from ..blocks import Block, Cell, SectionDraft, Table
-from .common import iso, money, n, register_link, requests_link, short, tasks_link
+from .common import fit, iso, money, n, register_link, requests_link, short, tasks_link
 
 NOTES_PER_PLAN = 3
 NOTES_READ = 60          # the latest notes read for all plans together (a bound, not a loop)
@@ -133,7 +133,8 @@ def plans_part(start: dt.date, end: dt.date) -> list[Block]:
             if slot["outcomes"]:
                 rows.append((Cell(period or "—"), Cell(titles),
                              Cell(_result_text(slot["outcomes"], len(slot["idle"])),
-                                  tasks_link(start, end, ke_hoach=plan_id, ky=period))))
+                                  fit(tasks_link(start, end, ke_hoach=plan_id, ky=period),
+                                      tasks_link(start, end, ke_hoach=plan_id)))))
             else:
                 rows.append((Cell(period or "—"), Cell(titles), Cell("Chưa giao việc trên hệ thống")))
         blocks.append(Block("table", table=Table(columns=("Tháng", "Hoạt động", "Kết quả"), rows=tuple(rows))))
