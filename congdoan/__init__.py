@@ -104,8 +104,9 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .requests.routes import bp as requests_bp
     from .tasks.routes import bp as tasks_bp
     from .finder.routes import bp as search_bp
+    from .reports.figures.lists import bp as figures_bp
     for bp in (auth_bp, home_bp, people_bp, offices_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp,
-               requests_bp, campaigns_bp, documents_bp, tasks_bp, jobs_bp, search_bp):
+               requests_bp, campaigns_bp, documents_bp, tasks_bp, jobs_bp, search_bp, figures_bp):
         app.register_blueprint(bp)
 
     register_template_helpers(app)

@@ -2,11 +2,13 @@
 the inboxes, filtered lists, counts for the home page."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
+from ..dates import LOCAL_TZ, parse_iso_date
 from ..extensions import db
 from ..limits import parse_int
 from ..people.models import Group, User
@@ -127,6 +129,12 @@ class Filters:
     status: str = ""
     campaign_id: int | None = None
     group_id: int | None = None
+    # The periods a year-end report's figures link with (congdoan/reports/figures): the day paid
+    # (the payment record's date) and the local day submitted, both inclusive.
+    paid_from: dt.date | None = None
+    paid_to: dt.date | None = None
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
 
     @classmethod
     def from_args(cls, args) -> "Filters":
@@ -135,13 +143,31 @@ class Filters:
         return cls(q=(args.get("q") or "").strip()[:100],
                    kind=kind if kind in KINDS else "",
                    status=status if status in {s.value for s in Status} or status == "open" else "",
-                   campaign_id=parse_int(args.get("dot")), group_id=parse_int(args.get("to")))
+                   campaign_id=parse_int(args.get("dot")), group_id=parse_int(args.get("to")),
+                   paid_from=_day(args.get("chi_tu")), paid_to=_day(args.get("chi_den")),
+                   submitted_from=_day(args.get("gui_tu")), submitted_to=_day(args.get("gui_den")))
 
     def args(self) -> dict:
         """The query-string arguments that reproduce these filters (for links and the export)."""
         out = {"q": self.q, "loai": self.kind, "trang_thai": self.status, "dot": self.campaign_id,
-               "to": self.group_id}
+               "to": self.group_id, **self.period_args()}
         return {k: v for k, v in out.items() if v not in (None, "")}
+
+    def period_args(self) -> dict:
+        out = {"chi_tu": self.paid_from, "chi_den": self.paid_to, "gui_tu": self.submitted_from,
+               "gui_den": self.submitted_to}
+        return {k: v.isoformat() for k, v in out.items() if v is not None}
+
+
+def _day(value) -> dt.date | None:
+    """A yyyy-mm-dd argument; anything else (or a year outside 1900-2100) leaves the filter off."""
+    day = parse_iso_date((value or "").strip()[:10])
+    return day if day is not None and 1900 <= day.year <= 2100 else None
+
+
+def local_day_start(day: dt.date) -> dt.datetime:
+    """The naive UTC instant a local (Vietnam) day begins, for columns stored as naive UTC."""
+    return dt.datetime.combine(day, dt.time(), LOCAL_TZ).astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def conditions(f: Filters) -> list:
@@ -160,6 +186,15 @@ def conditions(f: Filters) -> list:
         where.append(R.campaign_id == f.campaign_id)
     if f.group_id:
         where.append(R.group_id == f.group_id)
+    if f.paid_from or f.paid_to:
+        paid = [Payment.paid_on >= f.paid_from] if f.paid_from else []
+        if f.paid_to:
+            paid.append(Payment.paid_on <= f.paid_to)
+        where.append(R.id.in_(sa.select(Payment.request_id).where(*paid)))
+    if f.submitted_from:
+        where.append(R.submitted_at >= local_day_start(f.submitted_from))
+    if f.submitted_to:
+        where.append(R.submitted_at < local_day_start(f.submitted_to + dt.timedelta(days=1)))
     return where
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 
-from ..dates import local_today
+from ..dates import fmt_date, local_today
 from ..extensions import db
 from ..limits import page_arg, parse_int
 from ..money import fmt_vnd
@@ -277,7 +277,16 @@ def _filters_text(f: queries.Filters) -> str:
     if f.group_id:
         group = db.session.get(Group, f.group_id)
         parts.append(group.name if group else "tổ không tồn tại")
+    parts += _period_text("chi", f.paid_from, f.paid_to) + _period_text("gửi", f.submitted_from, f.submitted_to)
     return ", ".join(parts)
+
+
+def _period_text(verb: str, start, end) -> list[str]:
+    if start and end:
+        return [f"{verb} từ {fmt_date(start)} đến {fmt_date(end)}"]
+    if start:
+        return [f"{verb} từ {fmt_date(start)}"]
+    return [f"{verb} đến {fmt_date(end)}"] if end else []
 
 
 def detail_prefix() -> str:
@@ -291,7 +300,8 @@ def detail_prefix() -> str:
 def all_requests():
     f = queries.Filters.from_args(request.args)
     page, total = queries.table_page(f, _page_arg())
-    context = dict(page=page, f=f, total=total, detail_prefix=detail_prefix())
+    period = _period_text("chi", f.paid_from, f.paid_to) + _period_text("gửi", f.submitted_from, f.submitted_to)
+    context = dict(page=page, f=f, total=total, detail_prefix=detail_prefix(), period_text=", ".join(period))
     if request.headers.get("HX-Trigger") == "requests-filter" and wants_fragment():
         return render("requests/all.html", "requests/_all_table.html", **context)
     return render("requests/all.html", kinds=list(KINDS.values()), statuses=list(Status),

@@ -22,7 +22,9 @@ from ..limits import int_arg, page_arg, parse_int
 from ..people.models import Group
 from ..permissions import Perm, has_permission, requires
 from ..plans.document import load_plan_tree
+from ..plans.models import ScheduleActivity
 from ..plans.routes import get_plan_or_404
+from ..text import plain
 from ..uploads.service import UploadError, allowed_label, send_stored_file
 from ..web import cached_url_for, render, wants_fragment
 from . import panels  # noqa: F401  (registers the home-page panel)
@@ -31,6 +33,7 @@ from .cards import Card
 from .charts import assignee_chart, month_chart, status_chart
 from .forms import CorrectTaskForm, WithdrawTaskForm
 from .models import COMMITTEE, COMMITTEE_LABEL, STATUS_LABELS, Task, led_group_ids
+from .outcomes import OUTCOME_LABELS
 from .rules import month_label, parse_month
 from .services import STATUS_FILTERS, TaskFilter
 
@@ -63,12 +66,19 @@ def _assignee_arg(value: str | None) -> int | None:
 def _filter_from_args(*, assignee: int | None = None, default_status: str = "") -> TaskFilter:
     args = request.args
     status = args.get("trang_thai", default_status)
+    outcome = args.get("ket_qua", "")
     return TaskFilter(
         assignee=assignee if assignee is not None else _assignee_arg(args.get("to")),
         status=status if status in STATUS_FILTERS else "",
         plan_id=int_arg("ke_hoach"),
         month=parse_month(args.get("thang")),
-        day=parse_iso_date(args.get("ngay")))
+        day=parse_iso_date(args.get("ngay")),
+        due_from=parse_iso_date(args.get("tu")),
+        due_to=parse_iso_date(args.get("den")),
+        outcome=outcome if outcome in OUTCOME_LABELS else "",
+        period=(args.get("ky") or "").strip()[:100],
+        activity_id=int_arg("hoat_dong"),
+        evidence=args.get("minh_chung") == "1")
 
 
 def _assignee_choices() -> list[tuple[str, str]]:
@@ -101,7 +111,8 @@ def _list_context(f: TaskFilter, **extra) -> dict:
                 status_filters=STATUS_FILTERS, plans=services.plan_choices(current_user),
                 # A board is one assignee's: its filter bar has no assignee chooser to fill.
                 assignees=[] if extra.get("board") else _assignee_choices(), today=local_today(),
-                month_label=month_label, export_args=_export_args(f), **extra)
+                month_label=month_label, export_args=_export_args(f), report_args=report_filter_args(f),
+                report_text=report_filter_text(f), **extra)
 
 
 def _export_args(f: TaskFilter) -> dict:
@@ -116,7 +127,49 @@ def _export_args(f: TaskFilter) -> dict:
         args["thang"] = f"{f.month[0]:04d}-{f.month[1]:02d}"
     if f.day:
         args["ngay"] = f.day.isoformat()
+    args.update(report_filter_args(f))
     return args
+
+
+def report_filter_args(f: TaskFilter) -> dict:
+    """The query arguments of the filters a report's figures link with (hidden fields of the bar)."""
+    args = {}
+    if f.due_from:
+        args["tu"] = f.due_from.isoformat()
+    if f.due_to:
+        args["den"] = f.due_to.isoformat()
+    if f.outcome:
+        args["ket_qua"] = f.outcome
+    if f.period:
+        args["ky"] = f.period
+    if f.activity_id:
+        args["hoat_dong"] = f.activity_id
+    if f.evidence:
+        args["minh_chung"] = "1"
+    return args
+
+
+def report_filter_text(f: TaskFilter) -> str:
+    """The report filters in words, shown above the list ("" when none is set)."""
+    parts = []
+    if f.due_from and f.due_to:
+        parts.append(f"hạn từ {fmt_date(f.due_from)} đến {fmt_date(f.due_to)}")
+    elif f.due_from:
+        parts.append(f"hạn từ {fmt_date(f.due_from)}")
+    elif f.due_to:
+        parts.append(f"hạn đến {fmt_date(f.due_to)}")
+    if f.outcome:
+        parts.append(OUTCOME_LABELS[f.outcome].lower())
+    if f.period:
+        parts.append(f"thời gian “{f.period}”")
+    if f.activity_id:
+        # Named only from a plan this person may read (an id of a draft's activity names nothing).
+        activity = db.session.get(ScheduleActivity, f.activity_id)
+        shown = activity is not None and activity.plan.can_view(current_user)
+        parts.append(f"hoạt động “{plain(activity.text)[:80]}”" if shown else "một hoạt động")
+    if f.evidence:
+        parts.append("có minh chứng")
+    return ", ".join(parts)
 
 
 # --- lists ---------------------------------------------------------------------------------------
@@ -193,6 +246,7 @@ def export():
         parts.append(month_label(*f.month))
     if f.day:
         parts.append(f"ngày {fmt_date(f.day)}")
+    parts.append(report_filter_text(f))
     subtitle = f"{len(rows)} việc · xuất ngày {fmt_date(local_today())}" + \
         ("".join(f" · {p}" for p in parts if p))
     return xlsx_response(f"danh-sach-cong-viec-{local_today().isoformat()}", "DANH SÁCH CÔNG VIỆC", headers, rows,

@@ -4,6 +4,7 @@ whatever the number of tasks (aggregates in SQL, related rows loaded with the li
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -31,6 +32,7 @@ from . import cards, workflow
 from .cards import Card
 from .models import (COMMITTEE, COMMITTEE_LABEL, OPEN_STATUSES, STATUS_LABELS, EventKind, Task, TaskEvent,
                      TaskStatus, led_group_ids, visible_groups, visible_to)
+from .outcomes import OUTCOME_LABELS, outcome_clause
 from .rules import add_months, default_due, month_end
 
 PAGE_SIZE = 20          # task cards are large, with one-tap buttons: 20 a page reads well on a phone
@@ -356,9 +358,22 @@ class TaskFilter:
     plan_id: int | None = None
     month: tuple[int, int] | None = None
     day: dt.date | None = None
+    # The filters a year-end report's figures link with (congdoan/reports/figures): due dates in a
+    # range, an outcome (tasks/outcomes.py), one schedule period or activity, tasks with evidence.
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    outcome: str = ""
+    period: str = ""
+    activity_id: int | None = None
+    evidence: bool = False
 
     def without_status(self) -> "TaskFilter":
-        return TaskFilter(self.assignee, "", self.plan_id, self.month, self.day)
+        return dataclasses.replace(self, status="")
+
+    @property
+    def has_report_filters(self) -> bool:
+        return bool(self.due_from or self.due_to or self.outcome or self.period or self.activity_id
+                    or self.evidence)
 
 
 def _overdue(today: dt.date):
@@ -376,6 +391,18 @@ def _where(user, f: TaskFilter, today: dt.date) -> list:
         clauses.append(Task.due_date.between(first, month_end(*f.month)))
     if f.day is not None:
         clauses.append(Task.due_date == f.day)
+    if f.due_from is not None:
+        clauses.append(Task.due_date >= f.due_from)
+    if f.due_to is not None:
+        clauses.append(Task.due_date <= f.due_to)
+    if f.outcome in OUTCOME_LABELS:
+        clauses.append(outcome_clause(f.outcome))
+    if f.period:
+        clauses.append(Task.period == f.period)
+    if f.activity_id is not None:
+        clauses.append(Task.activity_id == f.activity_id)
+    if f.evidence:
+        clauses.append(sa.exists().where(TaskEvent.task_id == Task.id, TaskEvent.file_id.isnot(None)))
     if f.status == "chua_xong":
         clauses.append(Task.status != S.DONE.value)
     elif f.status == "qua_han":
@@ -446,7 +473,7 @@ def status_counts(user, f: TaskFilter, *, today: dt.date | None = None) -> Count
     """How many tasks match each status tab (one aggregate query, or none for a whole board)."""
     today = today or local_today()
     if (f.assignee is not None and f.plan_id is None and f.month is None and f.day is None
-            and _sees_all_of(user, f.assignee)):
+            and not f.has_report_filters and _sees_all_of(user, f.assignee)):
         return union_counts(today)[1].get(f.assignee, Counts())
     row = db.session.execute(sa.select(*_counts_columns(today)).select_from(Task)
                              .where(*_where(user, f.without_status(), today))).one()
