@@ -110,15 +110,15 @@ def _opening(start: dt.date, end: dt.date, union_name: str) -> str:
 def sections_for(start: dt.date, end: dt.date) -> list[SectionDraft]:
     """The report's sections counted from the records of the period (I–IV; I and II from the
     records). The only caller of figures.draft_sections: tests replace this function."""
-    from . import figures      # imported when used: figures.py reads every part of the app
-    return figures.draft_sections(start, end)
+    from .figures import draft_sections    # imported when used: figures.py reads every part of the app
+    return draft_sections(start, end)
 
 
 def prompts_for(start: dt.date, end: dt.date) -> list[Block]:
     """Suggestions for section IV drawn from the records ("Gợi ý từ số liệu"): shown beside the
     section while the report can be edited, never printed."""
-    from . import figures
-    return figures.prompts(start, end)
+    from .figures import prompts
+    return prompts(start, end)
 
 
 # --- drafting ------------------------------------------------------------------------------------
