@@ -100,9 +100,8 @@ def _opening(start: dt.date, end: dt.date, union_name: str) -> str:
     span = (f"năm học {year} - {year + 1}" if year is not None
             else f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}")
     who = union_name or "Công đoàn cơ sở"
-    return (f"Thực hiện chương trình, kế hoạch hoạt động công đoàn {span}, Ban Chấp hành {who} "
-            f"báo cáo kết quả hoạt động; trong {'năm học' if year is not None else 'thời gian'} qua, "
-            f"công đoàn đã đạt được những kết quả sau:")
+    return (f"Thực hiện chương trình, kế hoạch hoạt động công đoàn {span}, {who} "
+            f"đã đạt được những kết quả sau:")
 
 
 # --- the records (congdoan/reports/figures.py) ---------------------------------------------------
