@@ -224,7 +224,9 @@ def refresh_figures(report: Plan, *, actor: User, sections: Sequence[SectionDraf
     before the block; every other person's line (after the first figure line, or between figure
     lines) follows the block, in the order they were in. A section with no figure line yet gets its
     figures at the end. A section the drafts no longer name loses its figure lines only. Sections
-    the committee writes (drafts with from_records False) are never touched.
+    the committee writes (drafts with from_records False) are never touched. A figure line moved by
+    hand is still a figure line; one deleted by hand comes back with the next refresh (the records
+    still give it): to keep a figure out, rewrite it in one's own words instead.
 
     Refused: a report that is not a draft or returned (once submitted the version voted on is
     frozen), a person who may not edit it, a plan (only a report has figures)."""
