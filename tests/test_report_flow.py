@@ -346,6 +346,8 @@ def test_the_form_sent_twice_drafts_one_report(client, signed_in, records):
     assert first.status_code == 303 and second.status_code == 303
     assert second.headers["Location"] == first.headers["Location"]
     assert db.session.execute(sa.select(sa.func.count(Plan.id))).scalar() == 1
+    form = text_of(client.get("/bao-cao/moi"))          # the form names the report already drafted
+    assert "Báo cáo đã lập gần đây" in form and "Tổng kết hoạt động công đoàn năm học 2024 - 2025" in form
 
 
 def test_the_form_without_csrf_is_refused(client, signed_in, records):

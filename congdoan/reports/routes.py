@@ -124,7 +124,10 @@ def create():
             flash(f"Đã lập dự thảo “{report.subject}” từ số liệu của kỳ báo cáo. Hãy viết phần Đánh giá chung "
                   "và Phương hướng, xem lại từng số liệu rồi trình Ban Chấp hành.", "success")
             return redirect_to("plans.detail", plan_id=report.id)
-    return render("reports/create.html", form=form, today=today, status=422 if form.errors else 200)
+    # The reports already drafted, newest first: a second draft of the same year is then a choice.
+    existing = plan_services.list_plans(current_user, kind=REPORT.key)[0][:5]
+    return render("reports/create.html", form=form, today=today, existing=existing,
+                  status=422 if form.errors else 200)
 
 
 # --- "Cập nhật số liệu" --------------------------------------------------------------------------
