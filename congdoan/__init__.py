@@ -96,6 +96,7 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .notifications.routes import bp as notifications_bp
     from .organisation.routes import bp as organisation_bp
     from .plans.routes import bp as plans_bp
+    from .reports.routes import bp as reports_bp
     from .people.office_routes import bp as offices_bp
     from .people.routes import bp as people_bp
     from .requests import panels as _request_panels  # noqa: F401  (home-page panels)
@@ -106,7 +107,7 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .finder.routes import bp as search_bp
     from .reports.figures.lists import bp as figures_bp
     for bp in (auth_bp, home_bp, people_bp, offices_bp, organisation_bp, notifications_bp, plans_bp, approvals_bp,
-               requests_bp, campaigns_bp, documents_bp, tasks_bp, jobs_bp, search_bp, figures_bp):
+               requests_bp, campaigns_bp, documents_bp, tasks_bp, jobs_bp, search_bp, figures_bp, reports_bp):
         app.register_blueprint(bp)
 
     register_template_helpers(app)

@@ -118,6 +118,7 @@ def build_demo(app: Flask) -> Demo:
         requests.submit(member, KINDS["emulation"], {"title": "Lao động tiên tiến", "school_year": "2025 - 2026"})
         from congdoan.plans import services as plans
         copied = plans.copy_plan(example, actor=ha, shift=1)          # with its review list (soát lại)
+        report = _draft_report(chair)                                 # a report draft: tables, figures' links
         from congdoan.people import import_jobs
         from congdoan.people.member_import import ImportReport
         finished = import_jobs.MemberImport(created_by_id=_user("quantri").id, filename="danh-sach-lon.xlsx",
@@ -131,10 +132,33 @@ def build_demo(app: Flask) -> Demo:
                           upload=upload(png_bytes(40, 30), "anh-hop-to.png"))
     db.session.commit()
     demo = _ids(example=example, amendment=amendment, submitted=submitted, returned=returned, imported=imported,
-                copied=copied)
+                copied=copied, report=report)
     demo.imports = [finished.id]
     db.session.commit()      # no read transaction left open: the live server's writes must not wait on it
     return demo
+
+
+def _draft_report(chair):
+    """A year-end report drafted from hand-made sections (the shape congdoan/reports/figures.py
+    gives), so that the report's page (its tables, figure links, "Cập nhật số liệu") is crawled."""
+    import datetime as dt
+
+    from congdoan.reports.blocks import Block, Cell, SectionDraft, Table
+    from congdoan.reports.service import draft_report
+    table = Table(("Tổ công đoàn", "Số đoàn viên", "Nữ"),
+                  ((Cell("Tổ Khối 1"), Cell("12", "/quan-tri/nguoi-dung"), Cell("10")),
+                   (Cell("Tổ Văn phòng"), Cell("6", "/quan-tri/nguoi-dung"), Cell("4"))),
+                  total=(Cell("Tổng cộng"), Cell("18"), Cell("14")))
+    sections = [
+        SectionDraft("I. ĐẶC ĐIỂM TÌNH HÌNH", (Block("paragraph", "Cuối năm học công đoàn có 18 đoàn viên.",
+                                                      link="/quan-tri/nguoi-dung"), Block("table", table=table))),
+        SectionDraft("II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ", (Block("subsection", "Chăm lo đời sống đoàn viên"),
+                                                        Block("bullet", "Thăm hỏi 4 lượt, 2.000.000 đ.",
+                                                              link="/de-xuat/tat-ca"))),
+        SectionDraft("III. ĐÁNH GIÁ CHUNG", (Block("subsection", "Ưu điểm"),), from_records=False),
+        SectionDraft("IV. PHƯƠNG HƯỚNG NHIỆM VỤ NĂM HỌC TỚI", (), from_records=False),
+    ]
+    return draft_report(dt.date(2024, 8, 1), dt.date(2025, 7, 31), actor=chair, sections=sections)
 
 
 def _default_template() -> bytes:

@@ -155,6 +155,7 @@ OTHER_RULES = {  # not a change to this draft: each has its own rule and tests
     "tasks.assign",             # tasks from an approved plan
     "plans.copy_review_keep",   # "Giữ nguyên" on a copy's review list: Plan.can_edit, tested in test_copy_review
     "documents.send",           # Gửi văn bản of a signed plan (workflow.can_sign), tested in test_document_sending
+    "reports.refresh",          # "Cập nhật số liệu" of a report draft: Plan.can_edit, tested in test_report_flow
 }
 
 

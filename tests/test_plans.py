@@ -538,7 +538,7 @@ def test_the_preview_key_covers_everything_the_document_template_reads():
     names = jinja2.meta.find_undeclared_variables(current_app.jinja_env.parse(source))
     assert names <= {"plan", "doc", "org", "date_line"}
     assert set(re.findall(r"\bplan\.(\w+)", source)) == {"state", "doc_date"}
-    assert set(re.findall(r"\borg\.(\w+)", source)) == {"plan_symbol", "motto_line1", "motto_line2"}
+    assert set(re.findall(r"\borg\.(\w+)", source)) == {"plan_abbrev", "body_abbrev", "motto_line1", "motto_line2"}
 
 
 def test_plan_list_links_and_the_table_alone_for_the_filter_bar(client, signed_in, committee, chair):

@@ -371,10 +371,12 @@ def test_a_report_signed_prints_its_number_and_no_draft_mark():
     assert "Số: 01/BC-CĐ" in lines and "DỰ THẢO" not in lines
 
 
-@pytest.mark.parametrize("symbol, expected", [("KH-CĐ", "BC-CĐ"), ("KHCĐ-THTT", "BCCĐ-THTT"), ("CĐCS", "BC-CĐCS"),
-                                              ("", "BC")])
-def test_the_number_symbol_of_a_kind(symbol, expected):
-    assert number_symbol(symbol, REPORT) == expected and number_symbol(symbol, PLAN) == symbol
+@pytest.mark.parametrize("plan_abbrev, body_abbrev, expected", [
+    ("KH", "CĐ", "BC-CĐ"), ("KHCĐ", "THTT", "BCCĐ-THTT"), ("VB", "CĐCS", "BC-CĐCS"), ("KH", "", "BC"), ("", "", "BC")])
+def test_the_number_symbol_of_a_kind(plan_abbrev, body_abbrev, expected):
+    assert number_symbol(plan_abbrev, body_abbrev, REPORT) == expected
+    plan = f"{plan_abbrev}-{body_abbrev}" if plan_abbrev and body_abbrev else plan_abbrev or body_abbrev
+    assert number_symbol(plan_abbrev, body_abbrev, PLAN) == plan
 
 
 def test_columns_fill_the_line_and_a_figure_or_short_column_never_wraps():

@@ -1,22 +1,28 @@
 """Register numbers under concurrency: sign requests fired at the same instant from threads, each with
 its own client, app context, session and database connection, as with several server workers.
 
+Plans and reports (issue 19) are numbered in separate sequences, each gap-free under the same lock.
+
 Runs on whichever database the suite uses; `TEST_DATABASE_URL=postgresql://...` makes it the
 PostgreSQL proof (row lock on the counter, READ COMMITTED re-read), the default run the SQLite one
 (the single write lock, taken by the counter bump as the first write).
 """
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import sqlalchemy as sa
+from flask import current_app
 
 from congdoan.documents.models import DocumentCounter, SignedDocument
 from congdoan.extensions import db
 from congdoan.plans.models import Plan, PlanStatus
+from congdoan.reports.blocks import Block, SectionDraft
+from congdoan.reports.service import draft_report
 
 from .conftest import PASSWORD, login
-from .doc_factories import approved_plan, make_committee
+from .doc_factories import approve, approved_plan, make_committee
 
 WORKERS = 6
 
@@ -79,3 +85,32 @@ def test_one_plan_signed_by_several_at_once_is_issued_once(app):
     assert db.session.execute(sa.select(sa.func.count()).select_from(SignedDocument)).scalar() == 1
     # the refused signatures rolled their counter bump back: no number was used up
     assert db.session.execute(sa.select(DocumentCounter.seq)).scalar_one() == 1
+
+
+def test_plans_and_reports_signed_at_once_get_their_own_gap_free_sequences(app):
+    """Issue 19: each kind has its own register sequence per calendar year. Plans and reports signed
+    at the same instant: the plans get 01..n/KH-…, the reports 01..n/BC-…, no gap, no number twice."""
+    committee = make_committee()
+    half = WORKERS // 2
+    plans = [approved_plan(committee, f"Kế hoạch ký cùng báo cáo số {i} năm 2025") for i in range(half)]
+    reports = []
+    for i in range(half):
+        with current_app.test_request_context():
+            report = draft_report(dt.date(2020 + i, 8, 1), dt.date(2021 + i, 7, 31), actor=committee.chair,
+                                  sections=[SectionDraft("I. ĐẶC ĐIỂM TÌNH HÌNH",
+                                                         (Block("paragraph", f"Có {30 + i} đoàn viên."),))])
+        db.session.commit()
+        reports.append(approve(report, committee))
+    documents = [d for pair in zip(plans, reports) for d in pair]           # plan, report, plan, report, ...
+    clients = _chair_clients(app, committee, len(documents))
+    statuses = _fire(app, [(client, f"/ke-hoach/{doc.id}/ky-ban-hanh", token)
+                           for (client, token), doc in zip(clients, documents)])
+    assert statuses == [303] * len(documents)
+    rows = db.session.execute(sa.select(SignedDocument.kind, SignedDocument.seq, SignedDocument.number,
+                                        SignedDocument.plan_id).order_by(SignedDocument.kind, SignedDocument.seq)).all()
+    by_kind = {kind: [(r.seq, r.number) for r in rows if r.kind == kind] for kind in ("KH", "BC")}
+    assert by_kind["KH"] == [(n, f"{n:02d}/KH-CĐ") for n in range(1, half + 1)]
+    assert by_kind["BC"] == [(n, f"{n:02d}/BC-CĐ") for n in range(1, half + 1)]
+    assert {r.plan_id for r in rows if r.kind == "BC"} == {r.id for r in reports}
+    counters = dict(db.session.execute(sa.select(DocumentCounter.kind, DocumentCounter.seq)).all())
+    assert counters == {"KH": half, "BC": half}

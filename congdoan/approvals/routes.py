@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, flash, request
+from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 
 from ..errors import ValidationFailed
@@ -16,7 +16,8 @@ from ..plans.diff import diff_documents
 from ..plans.document import to_document
 from ..plans.models import PlanVersion
 from ..plans.routes import get_plan_or_404
-from ..plans.workflow import can
+from ..plans.kinds import by_abbreviation
+from ..plans.workflow import Noun, can, noun
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
 from . import panels  # noqa: F401  (registers the home-page panel)
@@ -68,8 +69,8 @@ def submit(plan_id: int):
         flash(exc.message, "warning")
         return redirect_to("plans.copy_review_list", plan_id=plan_id)
     db.session.commit()
-    flash(f"Đã trình Ban Chấp hành duyệt kế hoạch “{plan.subject}” (lần {round_.number}). "
-          "Kế hoạch được khóa trong khi biểu quyết.", "success")
+    flash(f"Đã trình Ban Chấp hành duyệt {noun(plan)} “{plan.subject}” (lần {round_.number}). "
+          f"{Noun(plan)} được khóa trong khi biểu quyết.", "success")
     return redirect_to("approvals.review", plan_id=plan.id)
 
 
@@ -96,7 +97,7 @@ def _panel_action(plan_id: int, act, fragment: str, done_message: str | None = N
     plan = get_plan_or_404(plan_id)
     if request.headers.get("HX-Request") != "true":
         if done_message:
-            flash(done_message.format(subject=plan.subject), "success")
+            flash(done_message.format(subject=plan.subject, noun=noun(plan)), "success")
         return redirect_to("approvals.review", plan_id=plan.id)
     return render("approvals/review.html", fragment,
                   **_review_context(plan, whole=not wants_fragment(), saved=bool(done_message)))
@@ -107,7 +108,7 @@ def _panel_action(plan_id: int, act, fragment: str, done_message: str | None = N
 def vote(plan_id: int):
     return _panel_action(plan_id, lambda plan: services.vote(
         plan, voter=current_user, choice=request.form.get("choice", ""), reason=request.form.get("reason", "")),
-        "approvals/_vote_answer.html", "Đã ghi nhận biểu quyết của bạn về kế hoạch “{subject}”.")
+        "approvals/_vote_answer.html", "Đã ghi nhận biểu quyết của bạn về {noun} “{subject}”.")
 
 
 @bp.route("/<int:plan_id>/gop-y", methods=["POST"])
@@ -131,7 +132,7 @@ def chair_return(plan_id: int):
         return render("approvals/review.html", status=422, **_review_context(plan, errors=exc.errors,
                                                                               values=request.form))
     db.session.commit()
-    flash(f"Đã trả lại kế hoạch “{plan.subject}” để người soạn sửa.", "success")
+    flash(f"Đã trả lại {noun(plan)} “{plan.subject}” để người soạn sửa.", "success")
     return redirect_to("plans.detail", plan_id=plan.id)
 
 
@@ -141,11 +142,47 @@ def amend(plan_id: int):
     plan = get_plan_or_404(plan_id)
     new = services.amend(plan, actor=current_user)
     db.session.commit()
-    flash(f"Đã tạo bản sửa đổi của kế hoạch “{plan.subject}”. Kế hoạch đã duyệt vẫn giữ nguyên cho đến khi "
-          "bản sửa đổi được duyệt.", "success")
+    flash(f"Đã tạo bản sửa đổi của {noun(plan)} “{plan.subject}”. {Noun(plan)} đã duyệt vẫn giữ nguyên cho "
+          "đến khi bản sửa đổi được duyệt.", "success")
     return redirect_to("plans.detail", plan_id=new.id)
+
+
+def _kind_label(abbreviation: str) -> str:
+    """"Kế hoạch", "Báo cáo" for a register's abbreviation ("KH", "BC"); "Văn bản" for one no longer declared."""
+    kind = by_abbreviation(abbreviation)
+    return kind.label if kind is not None else "Văn bản"
+
+
+def _doc_symbol(plan) -> str:
+    """The symbol after the number of a document of this plan's kind ("KH-CĐ", "BC-CĐ")."""
+    from ..documents.services import number_symbol
+    from ..organisation.models import Organisation
+    return number_symbol(Organisation.get(), plan.document_kind)
+
+
+def _table_of(line):
+    """A report's table line as columns and rows (congdoan/reports/blocks.Table)."""
+    from ..reports.blocks import Table
+    return Table.from_json(line.data or "{}")
+
+
+def inner_link(value: str | None) -> str:
+    """A figure's link as an href: a path inside the app ("/de-xuat/…"), else "" (never another site,
+    never a script)."""
+    value = (value or "").strip()
+    return value if value.startswith("/") and not value.startswith("//") and "\\" not in value else ""
+
+
+def kind_list_url(plan) -> str:
+    """The list a document belongs to: /ke-hoach for a plan, /bao-cao for a report."""
+    return url_for("reports.index") if plan.kind == "report" else url_for("plans.index")
 
 
 def register_template_helpers(app) -> None:
     app.jinja_env.globals["plan_can"] = lambda plan, action: can(plan, action, current_user)
+    app.jinja_env.globals["kind_label"] = _kind_label
+    app.jinja_env.globals["kind_list_url"] = kind_list_url
+    app.jinja_env.globals["doc_symbol"] = _doc_symbol
+    app.jinja_env.globals["table_of"] = _table_of
+    app.jinja_env.globals["inner_link"] = inner_link
     app.jinja_env.globals["RoundStatus"] = RoundStatus

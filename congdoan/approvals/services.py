@@ -1,5 +1,8 @@
 """Submitting a plan, voting, deciding, returning, amending; every move through plans.workflow.
 
+The same for every kind of document (a plan, a report: plans/kinds.py): same rules, same code; the
+messages name the kind (workflow.noun).
+
 Services flush; the view commits once. Refused (with a Vietnamese message, nothing changed):
 submitting a plan that is not a draft or returned, or someone else's draft; voting on a plan not
 under vote, without being on the committee, or against without a reason; the chair returning
@@ -28,7 +31,7 @@ from ..plans import services as plan_services
 from ..plans.document import load_plan_tree, to_document
 from ..plans.authors import plan_authors
 from ..plans.models import Plan, PlanStatus
-from ..plans.workflow import can, transition
+from ..plans.workflow import Noun, can, noun, transition
 from ..text import clean_text
 from .models import ApprovalRound, Choice, RoundComment, RoundStatus, Vote
 from .rules import decide
@@ -61,7 +64,7 @@ def rounds(plan: Plan) -> list[ApprovalRound]:
 def submit(plan: Plan, *, actor: User) -> ApprovalRound:
     """Freeze the current version and open a round of votes for the committee."""
     if plan.state in (PlanStatus.DRAFT, PlanStatus.RETURNED) and not plan.sections and not plan.bases:
-        raise DomainError("Kế hoạch còn trống: hãy soạn nội dung trước khi trình duyệt.")
+        raise DomainError(f"{Noun(plan)} còn trống: hãy soạn nội dung trước khi trình duyệt.")
     # A copied draft whose old years are not all looked at stays a draft (plans/copy_review.py).
     pending = copy_review.pending_count(plan.id) if can(plan, "submit", actor) else 0
     if pending:
@@ -82,7 +85,7 @@ def submit(plan: Plan, *, actor: User) -> ApprovalRound:
     db.session.flush()
     review_link = link("approvals.review", plan_id=plan.id)
     notify([m for m in committee_members() if m.id != actor.id], "plan_submitted",
-           f"Kế hoạch “{plan.subject}” chờ bạn biểu quyết (lần {number}).", review_link,
+           f"{Noun(plan)} “{plan.subject}” chờ bạn biểu quyết (lần {number}).", review_link,
            subject=f"[Công đoàn] Chờ duyệt: {plan.subject}")
     return round_
 
@@ -100,7 +103,7 @@ def vote(plan: Plan, *, voter: User, choice: str, reason: str = "") -> Vote:
         raise PermissionDenied("Chỉ Ủy viên Ban Chấp hành đương nhiệm mới được biểu quyết.")
     round_ = open_round(plan)
     if plan.state != PlanStatus.SUBMITTED or round_ is None:
-        raise DomainError(f"Kế hoạch không ở trạng thái chờ biểu quyết (hiện: “{plan.state.label}”).")
+        raise DomainError(f"{Noun(plan)} không ở trạng thái chờ biểu quyết (hiện: “{plan.state.label}”).")
     # First write of the transaction: serialises every vote of this round (row lock on PostgreSQL,
     # the single writer on SQLite), and refuses if the round was decided meanwhile.
     bumped = db.session.execute(
@@ -143,7 +146,7 @@ def vote(plan: Plan, *, voter: User, choice: str, reason: str = "") -> Vote:
 
 def _tell_authors_against(plan: Plan, round_: ApprovalRound, voter: User, reason: str) -> None:
     notify([a for a in plan_authors(plan) if a.id != voter.id], "vote_against",
-           f"{voter.full_name} không đồng ý kế hoạch “{plan.subject}” (lần trình {round_.number}). "
+           f"{voter.full_name} không đồng ý {noun(plan)} “{plan.subject}” (lần trình {round_.number}). "
            f"Lý do: {_short(reason)}", link("approvals.review", plan_id=plan.id),
            subject=f"[Công đoàn] Không đồng ý: {plan.subject}")
 
@@ -187,10 +190,10 @@ def chair_return(plan: Plan, *, actor: User, reason: str) -> ApprovalRound:
     if len(reason) > REASON_MAX:
         raise ValidationFailed({"return_reason": f"Lý do quá dài (tối đa {REASON_MAX} ký tự)."})
     if not actor.has_role(Role.CHAIR):
-        raise PermissionDenied("Chỉ Chủ tịch mới được trả lại kế hoạch khi đang biểu quyết.")
+        raise PermissionDenied(f"Chỉ Chủ tịch mới được trả lại {noun(plan)} khi đang biểu quyết.")
     round_ = open_round(plan)
     if plan.state != PlanStatus.SUBMITTED or round_ is None:
-        raise DomainError(f"Không thể trả lại: kế hoạch đang ở trạng thái “{plan.state.label}”.")
+        raise DomainError(f"Không thể trả lại: {noun(plan)} đang ở trạng thái “{plan.state.label}”.")
     _close(plan, round_, "return", f"Chủ tịch trả lại: {reason}", decided_by=actor)
     return round_
 
@@ -207,11 +210,11 @@ def _close(plan: Plan, round_: ApprovalRound, decision: str, note: str, *, decid
     recipients = [u for u in plan_authors(plan) + committee_and_officers() if acted is None or u.id != acted.id]
     plan_link = link("plans.detail", plan_id=plan.id)
     if decision == "approve":
-        notify(recipients, "plan_approved", f"Kế hoạch “{plan.subject}” đã được Ban Chấp hành duyệt. {note}",
+        notify(recipients, "plan_approved", f"{Noun(plan)} “{plan.subject}” đã được Ban Chấp hành duyệt. {note}",
                plan_link, subject=f"[Công đoàn] Đã duyệt: {plan.subject}")
     else:
         notify(recipients, "plan_returned",
-               f"Kế hoạch “{plan.subject}” bị trả lại để sửa (lần trình {round_.number}). {note}"
+               f"{Noun(plan)} “{plan.subject}” bị trả lại để sửa (lần trình {round_.number}). {note}"
                + _against_reasons(round_, decided_by), plan_link, subject=f"[Công đoàn] Trả lại: {plan.subject}")
 
 
@@ -238,18 +241,18 @@ def comment(plan: Plan, *, author: User, text: str, section: str = "") -> RoundC
         raise PermissionDenied("Chỉ Ủy viên Ban Chấp hành mới góp ý trong vòng biểu quyết.")
     round_ = open_round(plan)
     if round_ is None:
-        raise DomainError("Kế hoạch không ở trạng thái chờ biểu quyết.")
+        raise DomainError(f"{Noun(plan)} không ở trạng thái chờ biểu quyết.")
     sections = [s.title for s in plan.sections]
     section = clean_text(section)
     if section and section not in sections:
-        raise DomainError("Mục được chọn không có trong kế hoạch.")
+        raise DomainError(f"Mục được chọn không có trong {noun(plan)}.")
     item = RoundComment(round_id=round_.id, author_id=author.id, section=section, text=text)
     db.session.add(item)
     db.session.flush()
     record("plan_commented", plan, actor=author, summary=f"Góp ý{' mục ' + section if section else ''}",
            data={"round": round_.number, "section": section})
     notify([a for a in plan_authors(plan) if a.id != author.id], "plan_commented",
-           f"{author.full_name} góp ý kế hoạch “{plan.subject}”{f' (mục “{section}”)' if section else ''}: "
+           f"{author.full_name} góp ý {noun(plan)} “{plan.subject}”{f' (mục “{section}”)' if section else ''}: "
            f"{_short(text)}", link("approvals.review", plan_id=plan.id),
            subject=f"[Công đoàn] Góp ý: {plan.subject}")
     return item
@@ -259,19 +262,26 @@ def amend(plan: Plan, *, actor: User) -> Plan:
     """Start an amendment of an approved plan: a new draft with its content that must be approved
     again. The approved plan stays exactly as it was."""
     if plan.state not in (PlanStatus.APPROVED, PlanStatus.ISSUED):
-        raise DomainError("Chỉ sửa đổi được kế hoạch đã duyệt.")
+        raise DomainError(f"Chỉ sửa đổi được {noun(plan)} đã duyệt.")
     if not plan.can_amend(actor):
         raise PermissionDenied("Chỉ người soạn, Chủ tịch hoặc Phó Chủ tịch mới được khởi tạo bản sửa đổi.")
     pending = db.session.execute(sa.select(Plan).where(
         Plan.amends_plan_id == plan.id,
         Plan.status.in_([PlanStatus.DRAFT.value, PlanStatus.SUBMITTED.value, PlanStatus.RETURNED.value]))).scalar()
     if pending is not None:
-        raise DomainError(f"Đã có một bản sửa đổi đang soạn (kế hoạch số {pending.id}).")
-    doc = to_document(load_plan_tree(plan.id))
-    doc["date"] = None
-    new = plan_services.create_from_document(doc, actor=actor, summary=f"Bản sửa đổi của kế hoạch đã duyệt #{plan.id}")
+        raise DomainError(f"Đã có một bản sửa đổi đang soạn ({noun(plan)} số {pending.id}).")
+    if plan.document_kind.from_records:
+        # A report's lines carry where their figures came from (origin, link, table data): copied
+        # line by line, not through the document dict, so the amendment can still refresh them.
+        from ..reports.service import amend_report
+        new = amend_report(plan, actor=actor, summary=f"Bản sửa đổi của {noun(plan)} đã duyệt #{plan.id}")
+    else:
+        doc = to_document(load_plan_tree(plan.id))
+        doc["date"] = None
+        new = plan_services.create_from_document(doc, actor=actor,
+                                                 summary=f"Bản sửa đổi của {noun(plan)} đã duyệt #{plan.id}")
     new.amends_plan_id = plan.id
-    record("plan_amendment_started", plan, actor=actor, summary=f"Bắt đầu bản sửa đổi (kế hoạch #{new.id})",
+    record("plan_amendment_started", plan, actor=actor, summary=f"Bắt đầu bản sửa đổi ({noun(plan)} #{new.id})",
            data={"amendment": new.id})
     return new
 
@@ -299,7 +309,7 @@ def remind_overdue(now: dt.datetime | None = None) -> int:
         plan = db.session.get(Plan, round_.plan_id)
         votes_for, votes_against, members = counted_tally(round_)
         created = notify(chairs(), "vote_overdue",
-                         f"Quá hạn biểu quyết kế hoạch “{plan.subject}”: {votes_for} đồng ý, {votes_against} không "
+                         f"Quá hạn biểu quyết {noun(plan)} “{plan.subject}”: {votes_for} đồng ý, {votes_against} không "
                          f"đồng ý, {members - votes_for - votes_against} chưa biểu quyết.",
                          link("approvals.review", plan_id=plan.id),
                          subject=f"[Công đoàn] Quá hạn biểu quyết: {plan.subject}",

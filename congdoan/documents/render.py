@@ -280,9 +280,10 @@ def _upper(value: Any) -> str:
 def kind_symbol(org: dict, kind: DocumentKind) -> str:
     """The symbol after the number of a document of this kind: the setting org["number_symbol_<kind>"]
     when the caller gives one, else the plan's symbol (org["number_symbol"]) with the kind's
-    abbreviation at its head ("KH-CĐ" -> "BC-CĐ", congdoan.plans.kinds.number_symbol)."""
-    own = _line(org.get(f"number_symbol_{kind.key}")) if kind is not PLAN else ""
-    return own or number_symbol(_line(org.get("number_symbol")) or DEFAULT_NUMBER_SYMBOL, kind)
+    abbreviation at its head ("KH-CĐ" -> "BC-CĐ", congdoan.plans.kinds.number_symbol, read as one
+    abbreviation). The app's callers pass the kind's own (documents.services.render_org)."""
+    own = _line(org.get(f"number_symbol_{kind.key}"))
+    return own or number_symbol(_line(org.get("number_symbol")) or DEFAULT_NUMBER_SYMBOL, "", kind)
 
 
 def _number(doc: dict, org: dict, draft: bool) -> str:

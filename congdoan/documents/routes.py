@@ -84,8 +84,9 @@ def sign_page(plan_id: int):
     org = Organisation.get()
     return render("documents/sign.html", plan=plan, form=ActionForm(), org=org,
                   block=services.signature_block(plan, current_user, org),
-                  signature=services.signature_of(current_user), next_number=services.peek_next_number(org),
-                  has_seal=org.seal_sha256 is not None, template=services.active_template(org),
+                  signature=services.signature_of(current_user),
+                  next_number=services.peek_next_number(org, plan.document_kind),
+                  has_seal=org.seal_sha256 is not None, template=services.active_template(org) if plan.kind == "plan" else None,
                   today_line=date_line(plan.place, local_today()))
 
 
@@ -95,7 +96,7 @@ def sign(plan_id: int):
     plan = get_plan_or_404(plan_id)
     signed = services.sign_plan(plan, actor=current_user)
     db.session.commit()
-    flash(f"Đã ký ban hành kế hoạch số {signed.number}. Tệp đã ký được lưu cố định; "
+    flash(f"Đã ký ban hành {plan.document_kind.label.lower()} số {signed.number}. Tệp đã ký được lưu cố định; "
           f"mã xác thực {signed.verify_code}.", "success")
     return redirect_to("plans.detail", plan_id=plan_id)
 
@@ -302,7 +303,7 @@ def upload_seal():
         db.session.rollback()
         return _settings_again(seal_error=exc.message)
     db.session.commit()
-    flash("Đã lưu ảnh con dấu. Các kế hoạch ký từ nay có dấu; bản đã ký giữ nguyên.", "success")
+    flash("Đã lưu ảnh con dấu. Các văn bản ký từ nay có dấu; bản đã ký giữ nguyên.", "success")
     return redirect_to("organisation.settings", _anchor="con-dau")
 
 

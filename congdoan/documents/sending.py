@@ -114,7 +114,7 @@ def _check(plan: Plan, actor: User) -> SignedDocument:
         raise PermissionDenied("Chỉ Chủ tịch (hoặc Phó Chủ tịch được ủy quyền ký) mới được gửi văn bản.")
     signed = db.session.execute(sa.select(SignedDocument).where(SignedDocument.plan_id == plan.id)).scalar()
     if signed is None:
-        raise DomainError("Kế hoạch chưa được ký ban hành: chưa có văn bản để gửi.")
+        raise DomainError(f"{plan.document_kind.label} chưa được ký ban hành: chưa có văn bản để gửi.")
     return signed
 
 
@@ -143,7 +143,7 @@ def send_document(plan: Plan, choice: Choice, *, actor: User, note: str = "") ->
         raise ValidationFailed({"recipients": "Lựa chọn này không có người nhận nào (các tổ được chọn chưa có đoàn "
                                               "viên). Vui lòng chọn thêm người nhận."})
 
-    title = f"Kế hoạch số {signed.number} “{plan.subject}”"
+    title = f"{plan.document_kind.label} số {signed.number} “{plan.subject}”"
     if members:
         _tell_members([uid for uid, _ in members], plan, signed, actor)
     mails = [email for _, email in members if email] + addresses if mail_configured() else []
@@ -160,7 +160,7 @@ def send_document(plan: Plan, choice: Choice, *, actor: User, note: str = "") ->
 def _tell_members(user_ids: list[int], plan: Plan, signed: SignedDocument, actor: User) -> None:
     """One notification each, with the download link: one INSERT … SELECT (no mail: the mail with the
     file is queued apart)."""
-    message = (f"{actor.full_name} gửi bạn văn bản số {signed.number}: Kế hoạch “{plan.subject}”. "
+    message = (f"{actor.full_name} gửi bạn văn bản số {signed.number}: {plan.document_kind.label} “{plan.subject}”. "
                "Bấm để tải bản đã ký.")
     rows = sa.select(User.id, sa.literal("document_sent"), sa.literal(message),
                      sa.literal(link("documents.download_docx", plan_id=plan.id)), sa.literal(utcnow(), sa.DateTime)

@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -24,11 +25,13 @@ from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..finder.keys import plan_key
 from ..notifications.service import notify
-from ..organisation.models import NUMBER_MAX, SYMBOL_MAX, Organisation
+from ..organisation.models import NUMBER_MAX, SYMBOL_MAX, Organisation, plan_symbol
 from ..people.audiences import holders
 from ..people.models import User
 from ..people.roles import Role
 from ..plans.document import content_hash, document_of, to_document
+from ..plans import kinds
+from ..plans.kinds import PLAN, DocumentKind
 from ..plans.models import Plan, PlanStatus
 from ..plans.news import announce_issued
 from ..plans.workflow import can as plan_can
@@ -41,9 +44,10 @@ from .images import MAX_UPLOAD_BYTES as MAX_IMAGE_BYTES
 from .images import CheckedImage, ImageRefused, check_image
 from .models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature
 from .pdf_jobs import pdf_state, queue_pdf
-from .render import TemplateError, check_template, render_plan, renderer_fingerprint, template_digest
+from .render import (DEFAULT_TEMPLATE, TemplateError, check_template, render_plan, renderer_fingerprint,
+                     template_digest)
 
-KIND_PLAN = "KH"
+KIND_PLAN = PLAN.abbreviation        # the register's kind of a plan ("KH"); every kind: kinds.py
 
 # Verification codes: no 0/O, 1/I/L, so a code read aloud or typed from paper cannot be mistaken.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -91,10 +95,33 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_org(org: Organisation) -> dict:
-    """The settings the Word renderer reads."""
-    return {"number_symbol": org.plan_symbol, "motto_line1": org.motto_line1, "motto_line2": org.motto_line2,
-            "name": org.name}
+def number_symbol(org: Organisation, kind: DocumentKind = PLAN) -> str:
+    """The symbol after a document's number, per kind (docs/document-kinds.md).
+
+    A plan: exactly the settings' symbol ("KH-CĐ"). Another kind: the plan's symbol with its leading
+    plan abbreviation replaced by the kind's ("KH" -> "BC-CĐ", the demo's "KHCĐ" -> "BCCĐ-THTT"), so
+    that a union that writes its plans "KHCĐ" writes its reports the same way. When the union's plan
+    abbreviation does not start with "KH" there is nothing to replace: the kind's abbreviation and the
+    issuing body's ("BC-CĐ", or "BC" without one).
+    """
+    return kinds.number_symbol(org.plan_abbrev, org.body_abbrev, kind)
+
+
+def render_org(org: Organisation, kind: DocumentKind = PLAN) -> dict:
+    """The settings the Word renderer reads (the number's symbol is the kind's)."""
+    return {"number_symbol": number_symbol(org, kind), f"number_symbol_{kind.key}": number_symbol(org, kind),
+            "motto_line1": org.motto_line1,
+            "motto_line2": org.motto_line2, "name": org.name}
+
+
+def kind_template(kind: DocumentKind, org: Organisation | None = None) -> bytes | Path | None:
+    """The Word template a document of this kind is rendered with: for a plan, the union's own
+    template when one is active (None: the built-in one); for another kind its built-in file under
+    templates/docx/ (a union's uploaded template is a plan's and lacks the kind's parts)."""
+    if kind.key == PLAN.key:
+        return active_template_bytes(org)
+    path = DEFAULT_TEMPLATE.parent / kind.template
+    return path if path.exists() else None
 
 
 def _slug(text: str, limit: int = 60) -> str:
@@ -275,10 +302,11 @@ def set_sign_delegate(user_id: int | None, *, actor: User) -> bool:
                data={"delegate": None})
     else:
         record("sign_delegate_changed", org, actor=actor,
-               summary=f"Ủy quyền ký ban hành kế hoạch cho Phó Chủ tịch {delegate.full_name}",
+               summary=f"Ủy quyền ký ban hành văn bản cho Phó Chủ tịch {delegate.full_name}",
                data={"delegate": user_id})
         notify([delegate], "sign_delegated",
-               "Chủ tịch đã ủy quyền cho bạn ký ban hành các kế hoạch đã được Ban Chấp hành duyệt.",
+               "Chủ tịch đã ủy quyền cho bạn ký ban hành các văn bản (kế hoạch, báo cáo) đã được Ban Chấp "
+               "hành duyệt.",
                _path("plans.index"))
     return True
 
@@ -305,12 +333,12 @@ def next_seq(year: int, kind: str) -> int:
         .execution_options(synchronize_session=False)).scalar_one()
 
 
-def peek_next_number(org: Organisation | None = None) -> str:
-    """The number the next signature would get now (shown before signing; not reserved)."""
+def peek_next_number(org: Organisation | None = None, kind: DocumentKind = PLAN) -> str:
+    """The number the next signature of this kind would get now (shown before signing; not reserved)."""
     org = org or Organisation.get()
     seq = db.session.execute(sa.select(DocumentCounter.seq).where(
-        DocumentCounter.year == local_today().year, DocumentCounter.kind == KIND_PLAN)).scalar() or 0
-    return f"{seq + 1:02d}/{org.plan_symbol}"
+        DocumentCounter.year == local_today().year, DocumentCounter.kind == kind.abbreviation)).scalar() or 0
+    return f"{seq + 1:02d}/{number_symbol(org, kind)}"
 
 
 def new_verify_code() -> str:
@@ -335,20 +363,23 @@ def signature_block(plan: Plan, signer: User, org: Organisation) -> dict:
 
 
 def check_can_sign(plan: Plan, actor: User) -> None:
+    label = plan.document_kind.label
     if plan.state != PlanStatus.APPROVED:
         if plan.state == PlanStatus.ISSUED:
-            raise DomainError("Kế hoạch này đã được ký ban hành.")
-        raise DomainError(f"Chỉ ký ban hành được kế hoạch đã được Ban Chấp hành duyệt "
+            raise DomainError(f"{label} này đã được ký ban hành.")
+        raise DomainError(f"Chỉ ký ban hành được {label.lower()} đã được Ban Chấp hành duyệt "
                           f"(hiện: “{plan.state.label}”).")
     if not plan_can(plan, "sign", actor):
         raise PermissionDenied("Chỉ Chủ tịch, hoặc Phó Chủ tịch được Chủ tịch ủy quyền, "
-                               "mới được ký ban hành kế hoạch.")
+                               f"mới được ký ban hành {label.lower()}.")
 
 
 def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
-    """Sign and issue an approved plan: the next register number of the year, today's date (Asia/
-    Ho_Chi_Minh), the signer's signature image and the seal, a verification code and QR; the file is
-    rendered once and its bytes and SHA-256 stored; the plan moves to "Đã ban hành".
+    """Sign and issue an approved document of any kind (a plan, a report): the next register number
+    of the year for its kind ("05/KH-CĐ", "01/BC-CĐ": each kind counts from 01 every calendar year),
+    today's date (Asia/Ho_Chi_Minh), the signer's signature image and the seal, a verification code
+    and QR; the file is rendered once with the kind's template and its bytes and SHA-256 stored; the
+    document moves to "Đã ban hành".
 
     Refused: a plan that is not approved (or already issued), a signer who is neither the chair nor
     the delegated vice chair, a signer without a signature image, a template that fails to render.
@@ -361,17 +392,19 @@ def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
         raise DomainError("Bạn chưa có ảnh chữ ký. Hãy tải ảnh chữ ký lên ở trang “Chữ ký của tôi” "
                           "trước khi ký ban hành.")
     org = Organisation.get()
-    template = active_template_bytes(org)
+    kind = plan.document_kind
+    template = kind_template(kind, org)
     seal = org.seal_image if org.seal_sha256 else None
     image = signature.image
     today = local_today()
 
-    if len(org.plan_symbol) > SYMBOL_MAX:
+    symbol = number_symbol(org, kind)
+    if len(symbol) > SYMBOL_MAX:
         # Saved before the settings page checked it: refuse before a number is taken.
-        raise DomainError(f"Ký hiệu văn bản “{org.plan_symbol}” trong Cài đặt dài quá {SYMBOL_MAX} ký tự nên "
+        raise DomainError(f"Ký hiệu văn bản “{symbol}” trong Cài đặt dài quá {SYMBOL_MAX} ký tự nên "
                           "số văn bản không ghi được. Hãy rút gọn chữ viết tắt ở trang Cài đặt rồi ký lại.")
-    seq = next_seq(today.year, KIND_PLAN)        # first write: from here on, signers queue
-    number = f"{seq:02d}/{org.plan_symbol}"
+    seq = next_seq(today.year, kind.abbreviation)    # first write: from here on, signers of this kind queue
+    number = f"{seq:02d}/{symbol}"
     if len(number) > NUMBER_MAX:
         raise DomainError(f"Số văn bản “{number}” dài quá {NUMBER_MAX} ký tự. Hãy rút gọn ký hiệu văn bản "
                           "ở trang Cài đặt rồi ký lại.")
@@ -380,7 +413,7 @@ def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
     doc = to_document(plan)
     doc.update(number=number, date=today.isoformat(), signature=block)
     try:
-        data = render_plan(doc, org=render_org(org), draft=False, template=template, signature_image=image,
+        data = render_plan(doc, org=render_org(org, kind), draft=False, template=template, signature_image=image,
                            seal_image=seal, verify_code=code, verify_url=verify_url(code))
     except TemplateError as exc:
         raise DomainError(f"Không tạo được văn bản để ký: {exc}") from None
@@ -392,7 +425,7 @@ def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
                extra_values={"number": number, "doc_date": today, "sign_on_behalf": block["on_behalf"],
                              "signer_title": block["title"], "signer_name": block["name"],
                              "search_key": search_key, "search_text": plan_key(doc)})
-    signed = SignedDocument(plan_id=plan.id, year=today.year, kind=KIND_PLAN, seq=seq, number=number,
+    signed = SignedDocument(plan_id=plan.id, year=today.year, kind=kind.abbreviation, seq=seq, number=number,
                             issued_on=today, issued_at=utcnow(), signer_id=actor.id, signer_name=block["name"],
                             signer_title=block["title"], sign_on_behalf=block["on_behalf"],
                             subject=plan.subject, union_name=plan.union_name, verify_code=code,
@@ -418,7 +451,7 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def _filename(plan: Plan, number: str | None, ext: str, draft: bool) -> str:
     parts = (["du-thao"] if draft else []) + ([_slug(number, 20)] if number else []) + \
-        ["ke-hoach", _slug(plan.subject)]
+        [_slug(plan.document_kind.label), _slug(plan.subject)]
     return "-".join(parts) + "." + ext
 
 
@@ -431,10 +464,12 @@ def docx_cache() -> DocxCache:
                      max_bytes=int(config.get("DOCX_CACHE_MAX_BYTES", 64 * 1024 * 1024)))
 
 
-def _template_for_key(org: Organisation) -> str:
+def _template_for_key(org: Organisation, kind: DocumentKind = PLAN) -> str:
     """What identifies the template a render would use, without loading its bytes: the stored
     SHA-256 of the union's own template (its bytes never change: a new upload is a new row), or
-    the digest of the built-in file."""
+    the digest of the built-in file (of the kind's own file for a kind other than the plan)."""
+    if kind.key != PLAN.key:
+        return "built-in:" + template_digest(kind_template(kind, org))
     if org.plan_template_id is not None:
         digest = db.session.execute(sa.select(PlanTemplate.sha256)
                                     .where(PlanTemplate.id == org.plan_template_id)).scalar()
@@ -461,15 +496,15 @@ def plan_docx(plan: Plan) -> FileOut:
     if signed is not None:
         return FileOut(signed.docx, _filename(plan, signed.number, "docx", False), DOCX_MIME)
     draft = plan.state not in (PlanStatus.ISSUED, PlanStatus.ARCHIVED)   # an archived plan prints its own number
-    org = Organisation.get()
-    doc, settings = document_of(plan), render_org(org)
+    org, kind = Organisation.get(), plan.document_kind
+    doc, settings = document_of(plan), render_org(org, kind)
     name = _filename(plan, None if draft else plan.number, "docx", draft)
     cache = docx_cache()
-    key = draft_key(doc, settings, _template_for_key(org), draft)
+    key = draft_key(doc, settings, _template_for_key(org, kind), draft)
     data = cache.get(key)
     if data is None:
         try:
-            data = render_plan(doc, org=settings, draft=draft, template=active_template_bytes(org))
+            data = render_plan(doc, org=settings, draft=draft, template=kind_template(kind, org))
         except TemplateError as exc:
             raise DomainError(f"Không tạo được tệp Word: {exc}") from None
         cache.put(key, data)

@@ -61,8 +61,9 @@ def candidates(plan: Plan) -> list[User]:
 
 def _ensure_manager(plan: Plan, actor: User) -> None:
     if plan.state not in EDITABLE:
-        raise DomainError(f"Kế hoạch đang ở trạng thái “{plan.state.label}”: không thể thay đổi người cùng "
-                          f"soạn. Chỉ dự thảo hoặc kế hoạch bị trả lại mới thay đổi được.")
+        raise DomainError(f"{plan.document_kind.label} đang ở trạng thái “{plan.state.label}”: không thể thay đổi "
+                          f"người cùng soạn. Chỉ dự thảo hoặc {plan.document_kind.label.lower()} bị trả lại mới thay "
+                          "đổi được.")
     if not plan.can_manage_coeditors(actor):
         raise PermissionDenied(MANAGE_REFUSED)
 

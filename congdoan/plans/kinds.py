@@ -53,13 +53,19 @@ def by_abbreviation(abbreviation: str) -> DocumentKind | None:
     return next((kind for kind in KINDS.values() if kind.abbreviation == abbreviation), None)
 
 
-def number_symbol(plan_symbol: str, kind: DocumentKind) -> str:
-    """The symbol after the number of a document of `kind`, from the union's symbol of a plan (the
-    setting "KH-CĐ", "KHCĐ-THTT"): the plan's abbreviation at its head becomes the kind's ("BC-CĐ",
-    "BCCĐ-THTT"); a symbol that does not start with it gets the kind's in front ("BC-CĐCS")."""
-    symbol = plan_symbol or ""
-    if kind is PLAN or kind.key == PLAN.key:
-        return symbol
-    if symbol.startswith(PLAN.abbreviation):
-        return kind.abbreviation + symbol[len(PLAN.abbreviation):]
-    return f"{kind.abbreviation}-{symbol}" if symbol else kind.abbreviation
+def number_symbol(plan_abbrev: str, body_abbrev: str, kind: DocumentKind) -> str:
+    """The symbol after the number of a document of `kind` — the one rule (docs/document-kinds.md).
+
+    A plan: the union's settings as they are ("KH" + "CĐ" -> "KH-CĐ"). Another kind: the plan's
+    abbreviation with its leading "KH" replaced by the kind's, so that a union writing its plans "KHCĐ"
+    writes its reports the same way ("KHCĐ" + "THTT" -> "BCCĐ-THTT"); a plan abbreviation that does
+    not start with "KH" has nothing to replace: the kind's abbreviation and the issuing body's ("BC-CĐ").
+    """
+    plan_abbrev, body_abbrev = plan_abbrev or "", body_abbrev or ""
+    if kind.key == PLAN.key:
+        head = plan_abbrev
+    elif plan_abbrev.startswith(PLAN.abbreviation):
+        head = kind.abbreviation + plan_abbrev[len(PLAN.abbreviation):]
+    else:
+        head = kind.abbreviation
+    return f"{head}-{body_abbrev}" if head and body_abbrev else head or body_abbrev

@@ -30,6 +30,7 @@ from ..people.models import User
 from .authors import plan_authors
 from .models import Plan, PlanStatus
 from .news_models import PlanSeen
+from .workflow import Noun
 
 NEW_DAYS = 30
 KIND_NEW = "plan_new"
@@ -41,12 +42,12 @@ def announce_issued(plan: Plan, number: str, actor: User) -> int:
     Returns how many members were told in the app (besides the committee). Flushes, never commits."""
     plan_link = link("plans.detail", plan_id=plan.id)
     deciders = [u for u in committee_and_officers(excluding=actor) + plan_authors(plan) if u.id != actor.id]
-    notify(deciders, KIND_ISSUED, f"Kế hoạch “{plan.subject}” đã được ký ban hành, số {number}.", plan_link,
+    notify(deciders, KIND_ISSUED, f"{Noun(plan)} “{plan.subject}” đã được ký ban hành, số {number}.", plan_link,
                   subject=f"[Công đoàn] Ban hành: {number} {plan.subject}")
     skip = {actor.id} | {u.id for u in deciders}
     columns = ["user_id", "kind", "message", "link", "created_at", "dedup_key"]
     members = active_member_ids().where(User.id.not_in(sorted(skip))).add_columns(
-        sa.literal(KIND_NEW), sa.literal(f"Kế hoạch mới: {plan.subject} (Số {number})"), sa.literal(plan_link),
+        sa.literal(KIND_NEW), sa.literal(f"{Noun(plan)} mới: {plan.subject} (Số {number})"), sa.literal(plan_link),
         sa.literal(utcnow(), sa.DateTime), sa.literal(f"plan-new-{plan.id}"))
     result = db.session.execute(sa.insert(Notification).from_select(columns, members))
     _insert_seen(plan.id, actor.id)              # the signer has seen what they signed
@@ -54,13 +55,15 @@ def announce_issued(plan: Plan, number: str, actor: User) -> int:
 
 
 def new_plans_for(user) -> list[sa.Row]:
-    """(plan_id, subject, number, issued_on) of the plans issued in the last NEW_DAYS days that this
-    member has not opened, newest first: one indexed query."""
+    """(plan_id, subject, number, issued_on, kind) of the documents (plans, reports) issued in the last
+    NEW_DAYS days that this member has not opened, newest first: one indexed query. `kind` is the
+    register's abbreviation ("KH", "BC")."""
     cutoff = utcnow() - dt.timedelta(days=NEW_DAYS)
     seen = sa.select(PlanSeen.plan_id).where(PlanSeen.plan_id == SignedDocument.plan_id,
                                              PlanSeen.user_id == user.id)
     return db.session.execute(
-        sa.select(SignedDocument.plan_id, SignedDocument.subject, SignedDocument.number, SignedDocument.issued_on)
+        sa.select(SignedDocument.plan_id, SignedDocument.subject, SignedDocument.number, SignedDocument.issued_on,
+                  SignedDocument.kind)
         .where(SignedDocument.issued_at >= cutoff, ~seen.exists())
         .order_by(SignedDocument.issued_at.desc(), SignedDocument.id.desc())).all()
 

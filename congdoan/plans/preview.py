@@ -37,7 +37,7 @@ def document_html(plan: Plan, doc: dict, org) -> Markup:
     # with the plan's symbol gives the draft number ".../BC-CĐ"; its tables and the links of its
     # figures), whether the plan is public (the draft mark) and the three settings of the head.
     # Keep in step with the template.
-    key = hashlib.sha256(canonical({"doc": doc, "draft": draft, "symbol": org.plan_symbol,
+    key = hashlib.sha256(canonical({"doc": doc, "draft": draft, "symbol": [org.plan_abbrev, org.body_abbrev],
                                     "motto": [org.motto_line1, org.motto_line2]}).encode("utf-8")).hexdigest()
     with _lock:
         html = _cache.get(key)

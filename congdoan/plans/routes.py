@@ -21,6 +21,7 @@ from .diff import diff_documents
 from .document import document_of, load_plan_tree
 from .forms import ActionForm, CopyPlanForm, NewPlanForm
 from .numbering import LABEL_CHOICES, LEVEL_LABELS
+from .kinds import PLAN
 from .models import LINE_KIND_LABELS, STATUS_LABELS, Plan
 from .preview import document_html
 from .services import StaleEdit, ValidationFailed
@@ -49,6 +50,9 @@ def _editor_context(plan: Plan, **extra) -> dict:
         sa.select(Group).where(Group.active.is_(True)).order_by(Group.name_key)).scalars().all()
     if not wants_fragment():              # the whole page: the banner of a copy's review list
         extra = {**review_routes.banner_context(plan), **extra}
+    if plan.document_kind.from_records:   # a report: "Cập nhật số liệu" and the prompts beside section IV
+        from ..reports.routes import report_page_context
+        extra = {**report_page_context(plan), **extra}
     return dict(plan=plan, editable=plan.can_edit(current_user), groups=groups, line_kinds=LINE_KIND_LABELS,
                 line_levels=LEVEL_LABELS, line_label_styles=LABEL_CHOICES, action_form=ActionForm(), **extra)
 
@@ -88,7 +92,8 @@ def index():
     year = int_arg("nam", maximum=9999)
     author_id = int_arg("nguoi_soan")
     page = page_arg()
-    plans, total = services.list_plans(current_user, q=q, status=status, year=year, author_id=author_id, page=page)
+    plans, total = services.list_plans(current_user, q=q, status=status, year=year, author_id=author_id, page=page,
+                                       kind=PLAN.key)     # reports have their own list: /bao-cao
     # The filter bar asks (htmx) for the table alone: its menus are not re-rendered, not read either.
     table_only = request.headers.get("HX-Trigger") == "plan-filter" and wants_fragment()
     years, authors = ([], []) if table_only else services.filter_choices(current_user)
@@ -251,6 +256,7 @@ def edit_part(plan_id: int, kind: str, part_id: int):
     plan = get_plan_or_404(plan_id)
     services.ensure_editable(plan, current_user)
     item = services.get_part(plan, kind, part_id)
+    services.ensure_typed_line(kind, item)
     return render("plans/detail.html", f"plans/_{kind}.html",
                   **_editor_context(plan, item=item, edit_key=f"{kind}-{item.id}", values=None,
                                     **_parent_ctx(kind, item)))
@@ -332,6 +338,7 @@ def compare(plan_id: int):
 @once_per_submission
 def copy(plan_id: int):
     plan = get_plan_or_404(plan_id)
+    services.ensure_copyable(plan)
     form = CopyPlanForm()
     if form.validate_on_submit():
         shift = (form.years.data or 0) if form.shift_years.data else 0

@@ -5,6 +5,13 @@ changes to a plan that is not a draft (or returned for revision), changes by som
 does not name (its author, its co-editors, the chair, the vice chairs), empty or over-long text, a
 part that belongs to another plan, and a save made from a copy that someone else has changed
 meanwhile (StaleEdit, carrying what changed; plans/stale.py).
+
+The same services edit every kind of document (plans/kinds.py). What a kind lacks is refused here,
+not only hidden in the page: a schedule (rows, activities) in a kind without one, bases in a kind
+without them; a table of figures (a report's line of kind "table") is never typed in or edited
+inline, only moved or deleted; and a line drafted from the records becomes the person's own
+(origin "") the moment they change it, so that "Cập nhật số liệu" leaves it alone
+(congdoan/reports/service.py).
 """
 from __future__ import annotations
 
@@ -28,11 +35,14 @@ from ..finder.keys import plan_key
 from . import copy_review
 from .document import canonical, content_hash, fill_plan, guess_year, to_document
 from .numbering import clamp_level, typed_label, valid_label
-from .models import (EDITABLE, PUBLIC, LineKind, Plan, PlanBasis, PlanLine, PlanSection, PlanStatus, PlanVersion,
-                     ScheduleActivity, ScheduleRow)
+from .kinds import PLAN
+from .models import (EDITABLE, PUBLIC, LineKind, LineOrigin, Plan, PlanBasis, PlanLine, PlanSection, PlanStatus,
+                     PlanVersion, ScheduleActivity, ScheduleRow)
+from .workflow import Noun, noun
 from .stale import StaleEdit, check_rev as _check_rev, part_key as _part_key  # noqa: F401 (StaleEdit: for routes)
 from .year_shift import shift_document
 
+TYPED_LINE_KINDS = frozenset(k.value for k in LineKind if k != LineKind.TABLE)
 TEXT_MAX = 20_000          # one paragraph; a 10,000-character paragraph must fit
 SUBJECT_MAX = 500
 LABEL_MAX = 100
@@ -125,7 +135,7 @@ def check_part(kind: str, data: dict) -> dict:
         clean = {"title": strip_typed_marker("section", title)[0]}
     elif kind == "line":
         line_kind = data.get("kind") or LineKind.PARAGRAPH.value
-        if line_kind not in {k.value for k in LineKind}:
+        if line_kind not in TYPED_LINE_KINDS:      # a table comes from the records, never typed in
             errors["kind"] = "Kiểu dòng không hợp lệ."
         level = clamp_level(data.get("level"))
         text, marker = strip_typed_marker(line_kind, _text(data, "text", "nội dung", errors))
@@ -188,7 +198,7 @@ def get_part(plan: Plan, kind: str, part_id: int):
     """A part of this plan; refuses (without revealing anything) a part of another plan."""
     part = db.session.get(part_spec(kind).model, part_id)
     if part is None or part.plan_id != plan.id:
-        raise DomainError(f"Không tìm thấy {part_spec(kind).label} này trong kế hoạch "
+        raise DomainError(f"Không tìm thấy {part_spec(kind).label} này trong {noun(plan)} "
                           f"(có thể vừa bị người khác xóa). Hãy tải lại trang.")
     return part
 
@@ -228,8 +238,8 @@ EDIT_REFUSED = "Chỉ người soạn, người cùng soạn, Chủ tịch hoặ
 def ensure_editable(plan: Plan, actor: User) -> None:
     """The one gate of every change to a plan's content: its state, then Plan.can_edit."""
     if plan.state not in EDITABLE:
-        raise DomainError(f"Kế hoạch đang ở trạng thái “{plan.state.label}”: không thể sửa. "
-                          f"Chỉ dự thảo hoặc kế hoạch bị trả lại mới sửa được.")
+        raise DomainError(f"{Noun(plan)} đang ở trạng thái “{plan.state.label}”: không thể sửa. "
+                          f"Chỉ dự thảo hoặc {noun(plan)} bị trả lại mới sửa được.")
     if not plan.can_edit(actor):
         raise PermissionDenied(EDIT_REFUSED)
 
@@ -240,8 +250,29 @@ def _describe(kind: str, part) -> str:
     return text if len(text) <= 300 else text[:300] + "…"
 
 
+def ensure_kind_has(plan: Plan, kind: str) -> None:
+    """Refuses a part the document's kind does not have: a schedule (rows, activities) in a report,
+    "Căn cứ" in a kind without bases."""
+    document_kind = plan.document_kind
+    if kind in ("row", "activity") and not document_kind.has_schedule:
+        raise DomainError(f"{document_kind.label} không có lịch công tác.")
+    if kind == "basis" and not document_kind.has_bases:
+        raise DomainError(f"{document_kind.label} không có phần căn cứ.")
+
+
+TABLE_NOT_EDITABLE = ("Bảng số liệu được lập từ dữ liệu của phần mềm nên không sửa trực tiếp được. Bấm "
+                      "“Cập nhật số liệu” để lấy lại số mới, hoặc xóa bảng và viết thành dòng riêng.")
+
+
+def ensure_typed_line(kind: str, part) -> None:
+    """Refuses editing a table line inline (it is moved or deleted, never typed)."""
+    if kind == "line" and part.kind == LineKind.TABLE.value:
+        raise DomainError(TABLE_NOT_EDITABLE)
+
+
 def add_part(plan: Plan, kind: str, data: dict, *, actor: User, parent_id: int | None = None):
     ensure_editable(plan, actor)
+    ensure_kind_has(plan, kind)
     spec = part_spec(kind)
     parent = _parent(plan, kind, parent_id)
     clean = check_part(kind, data)
@@ -259,6 +290,7 @@ def update_part(plan: Plan, kind: str, part_id: int, rev, data: dict, *, actor: 
     ensure_editable(plan, actor)
     spec = part_spec(kind)
     part = get_part(plan, kind, part_id)
+    ensure_typed_line(kind, part)
     _check_rev(part, rev, spec.label, lambda p: _describe(kind, p))
     clean = check_part(kind, data)
     changed = False
@@ -267,6 +299,8 @@ def update_part(plan: Plan, kind: str, part_id: int, rev, data: dict, *, actor: 
             setattr(part, key, value)
             changed = True
     if changed:
+        if kind == "line" and part.origin == LineOrigin.RECORDS.value:
+            part.origin = LineOrigin.PERSON.value      # the person's words now: a refresh keeps them
         part.rev += 1
         db.session.flush()
         touch(plan, actor, f"Sửa {spec.label}: {_describe(kind, part)[:80]}", part=part)
@@ -406,7 +440,7 @@ def get_version(plan: Plan, number: int) -> PlanVersion:
     version = db.session.execute(
         sa.select(PlanVersion).where(PlanVersion.plan_id == plan.id, PlanVersion.number == number)).scalar()
     if version is None:
-        raise DomainError(f"Không có phiên bản số {number} của kế hoạch này.")
+        raise DomainError(f"Không có phiên bản số {number} của {noun(plan)} này.")
     return version
 
 
@@ -466,7 +500,8 @@ def copy_plan(source: Plan, *, actor: User, shift: int = 0) -> Plan:
     asked (year_shift.py), and what the move could not settle stored as the draft's review list
     (copy_review.py). The copy has no number and no date: those belong to its own issuing."""
     if not source.can_view(actor):
-        raise PermissionDenied("Bạn không có quyền xem kế hoạch này.")
+        raise PermissionDenied(f"Bạn không có quyền xem {noun(source)} này.")
+    ensure_copyable(source)
     if not actor.is_committee_member:
         raise PermissionDenied("Chỉ Ủy viên Ban Chấp hành mới được soạn kế hoạch.")
     if not -5 <= shift <= 5:
@@ -481,10 +516,18 @@ def copy_plan(source: Plan, *, actor: User, shift: int = 0) -> Plan:
     return plan
 
 
+def ensure_copyable(source: Plan) -> None:
+    """"Tạo bản mới" (a copy moved to the next year) is for a kind with a schedule (a plan); a report
+    is drafted from the records of its own period instead."""
+    if not source.document_kind.has_schedule or source.document_kind.from_records:
+        raise DomainError(f"{Noun(source)} được lập từ số liệu của từng kỳ, không tạo bản mới từ bản cũ: "
+                          f"hãy lập {noun(source)} mới cho kỳ cần báo cáo.")
+
+
 def delete_plan(plan: Plan, *, actor: User) -> None:
     if not plan.can_delete(actor):
         if plan.state != PlanStatus.DRAFT:
-            raise DomainError("Chỉ xóa được kế hoạch đang là dự thảo.")
+            raise DomainError(f"Chỉ xóa được {noun(plan)} đang là dự thảo.")
         raise PermissionDenied("Chỉ người soạn, Chủ tịch hoặc Phó Chủ tịch mới được xóa dự thảo này.")
     record("plan_deleted", plan, actor=actor, summary=f"Xóa dự thảo “{plan.subject}”")
     db.session.delete(plan)
@@ -528,10 +571,11 @@ class PlanSummary:
 
 
 def list_plans(user: User, *, q: str = "", status: str = "", year: int | None = None,
-               author_id: int | None = None, page: int = 1) -> tuple[list[PlanSummary], int]:
-    """One page of the plans this person may see, newest first, filtered and searched without
-    accents or case ("tet trung thu" finds "Tết Trung thu"). Returns (plans, total)."""
-    conditions = [c for c in [_visible(user)] if c is not None]
+               author_id: int | None = None, page: int = 1, kind: str = PLAN.key) -> tuple[list[PlanSummary], int]:
+    """One page of the documents of `kind` (plans by default, reports for /bao-cao) this person may
+    see, newest first, filtered and searched without accents or case ("tet trung thu" finds "Tết
+    Trung thu"). Returns (plans, total)."""
+    conditions = [c for c in [_visible(user)] if c is not None] + [Plan.kind == kind]
     words = starts_words(Plan.search_key, q)
     if words is not None:
         conditions.append(words)
@@ -550,10 +594,10 @@ def list_plans(user: User, *, q: str = "", status: str = "", year: int | None = 
     return [PlanSummary(*row) for row in rows], total
 
 
-def filter_choices(user: User) -> tuple[list[int], list[tuple[int, str]]]:
-    """The years and authors that occur among the visible plans (for the filter menus)."""
+def filter_choices(user: User, kind: str = PLAN.key) -> tuple[list[int], list[tuple[int, str]]]:
+    """The years and authors that occur among the visible documents of `kind` (for the filter menus)."""
     condition = _visible(user)
-    conditions = [condition] if condition is not None else []
+    conditions = ([condition] if condition is not None else []) + [Plan.kind == kind]
     years = db.session.execute(sa.select(Plan.year).where(*conditions).distinct()
                                .order_by(Plan.year.desc())).scalars().all()
     authors = db.session.execute(

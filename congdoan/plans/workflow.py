@@ -1,5 +1,8 @@
 """The life of a plan: one table of transitions and the one function that writes `plans.status`.
 
+Every kind of document (a plan, a report: plans/kinds.py) lives by this one table; the messages name
+the kind ("kế hoạch", "báo cáo") through `noun`.
+
     action    from                 to         who
     submit    draft, returned      submitted  those who manage the draft (Plan.can_manage: its author,
                                               the chair, a vice chair), never a co-editor
@@ -31,6 +34,16 @@ from ..people.roles import Role
 from .models import Plan, PlanStatus
 
 S = PlanStatus
+
+
+def noun(plan: Plan) -> str:
+    """The kind of the document as a sentence names it: "kế hoạch", "báo cáo"."""
+    return plan.document_kind.label.lower()
+
+
+def Noun(plan: Plan) -> str:  # noqa: N802  (the same word at the start of a sentence)
+    """"Kế hoạch", "Báo cáo"."""
+    return plan.document_kind.label
 
 
 def _manager(plan: Plan, user) -> bool:
@@ -87,16 +100,16 @@ def transition(plan: Plan, action: str, actor, *, summary: str = "", data: dict 
     if t is None:
         raise DomainError("Thao tác không hợp lệ.")
     if plan.state not in t.sources:
-        raise DomainError(f"Không thể {t.label}: kế hoạch đang ở trạng thái “{plan.state.label}”.")
+        raise DomainError(f"Không thể {t.label}: {noun(plan)} đang ở trạng thái “{plan.state.label}”.")
     if not t.allowed(plan, actor):
-        raise PermissionDenied(f"Bạn không có quyền {t.label} kế hoạch này.")
+        raise PermissionDenied(f"Bạn không có quyền {t.label} {noun(plan)} này.")
     old = plan.status
     values = {"status": t.target.value, "updated_at": utcnow(), **(extra_values or {})}
     result = db.session.execute(
         sa.update(Plan).where(Plan.id == plan.id, Plan.status == old).values(**values)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        raise DomainError("Kế hoạch vừa được người khác thay đổi trạng thái. Vui lòng tải lại trang.")
+        raise DomainError(f"{Noun(plan)} vừa được người khác thay đổi trạng thái. Vui lòng tải lại trang.")
     db.session.refresh(plan)
     record(t.audit_action, plan, actor=actor,
            summary=summary or f"{t.label[0].upper() + t.label[1:]}", data={"from": old, "to": t.target.value,

@@ -113,6 +113,8 @@ class ReviewLine:
 
 def check_can_assign(plan: Plan, actor: User) -> None:
     """Refuses anyone but the chair and vice chairs, and a plan not approved, issued or archived."""
+    if not plan.document_kind.has_schedule:        # a report: no schedule, nothing to hand out
+        raise DomainError(f"{plan.document_kind.label} không có lịch công tác nên không giao việc từ đây được.")
     if not actor.has_role(Role.CHAIR, Role.VICE_CHAIR):
         raise PermissionDenied("Chỉ Chủ tịch hoặc Phó Chủ tịch mới giao việc từ kế hoạch.")
     if plan.state not in PUBLIC:
