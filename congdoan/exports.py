@@ -14,6 +14,7 @@ give the same sheet.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import io
@@ -206,7 +207,7 @@ def write_xlsx(out, title: str, headers, rows: Iterable, totals: dict | Callable
     columns = _columns(headers)
     n = len(columns)
     rows = iter(rows)
-    sample = list(itertools.islice(rows, WIDTH_SAMPLE))
+    sample = collections.deque(itertools.islice(rows, WIDTH_SAMPLE))
     complete = len(sample) < WIDTH_SAMPLE
     widths = [len(c.label) for c in columns]
     for values in sample:
@@ -237,7 +238,9 @@ def write_xlsx(out, title: str, headers, rows: Iterable, totals: dict | Callable
             _header_look(cell)
             header.append(cell)
         lines.cells(header)
-        for values in itertools.chain(sample, rows):
+        while sample:                     # each measured row let go once written
+            lines.values(sample.popleft(), columns)
+        for values in rows:
             lines.values(values, columns)
         last_data = lines.number
         if callable(totals):

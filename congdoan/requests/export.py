@@ -7,8 +7,6 @@ workbook are ever all in memory. `python -m bench.campaign_export` measures it (
 """
 from __future__ import annotations
 
-import itertools
-
 import sqlalchemy as sa
 
 from ..dates import fmt_datetime, local_today, to_local, utcnow
@@ -73,13 +71,14 @@ def campaign_response(campaign: Campaign, user):
     kind = campaign.spec
     fields = [(f.name, f.type == DATE) for f in kind.fields]
     result = db.session.execute(campaign_query(campaign, user).execution_options(yield_per=BATCH))
-    batches = result.partitions()
-    first = next(batches, [])
+    waiting = [result.fetchmany(BATCH)]
+    listed = waiting[0][0].listed if waiting[0] else 0
     total = [0]
 
     def rows():
         n = 0
-        for batch in itertools.chain([first], batches):
+        batch = waiting.pop()
+        while batch:
             for (_, kind_code, status, details, submitted_at, amount, paid_at, note, requester, group, payment,
                  paid_on, voucher_year, voucher_seq, receiver, _) in batch:
                 n += 1
@@ -93,11 +92,13 @@ def campaign_response(campaign: Campaign, user):
                 yield ([n, requester, group or ""]
                        + [date_value(details.get(name)) if is_date else details.get(name) for name, is_date in fields]
                        + [status_label(status, kind_code), _local_date(submitted_at), approved, *paid, note])
+            batch = None                  # let go before the next is read: one batch in memory at a time
+            batch = result.fetchmany(BATCH)
 
     try:
         return xlsx_file_response(f"{campaign.title} {local_today().isoformat()}", campaign.title.upper(),
                                   campaign_headers(kind), rows(), totals=lambda: {AMOUNT: total[0]},
-                                  subtitle=_subtitle(first[0].listed if first else 0), sheet_name=kind.label)
+                                  subtitle=_subtitle(listed), sheet_name=kind.label)
     finally:
         result.close()
 
