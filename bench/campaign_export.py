@@ -112,6 +112,7 @@ def build(url: str, sizes: list[int]) -> dict[int, int]:
         # 50,000 members in 2,000 groups (scale 10); plans, tasks and other requests only a few.
         data.build({"plans": 20, "tasks": 200, "requests": 700},
                    password_hash=generate_password_hash(data.PASSWORD, "pbkdf2:sha256:1000"), scale=10)
+        _advance_sequences()
         people = db.session.execute(sa.text("SELECT count(*) FROM users")).scalar_one()
         groups = db.session.execute(sa.text("SELECT count(*) FROM groups")).scalar_one()
         rng = random.Random(20261207)
@@ -126,6 +127,19 @@ def build(url: str, sizes: list[int]) -> dict[int, int]:
     print(f"Built in {time.perf_counter() - started:.0f} s: {people} members, {groups} groups, campaigns "
           + ", ".join(f"{n} rows (id {i})" for n, i in ids.items() if n), flush=True)
     return ids
+
+
+def _advance_sequences() -> None:
+    """PostgreSQL: the builder inserts its ids itself, which leaves each table's sequence at 1; move them
+    past the rows so that the campaigns added here (and anything the app adds later) get free ids."""
+    from congdoan.extensions import db
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        if "id" in table.c:
+            db.session.execute(sa.text(
+                f"SELECT setval(seq, (SELECT coalesce(max(id), 0) + 1 FROM {table.name}), false) "
+                f"FROM pg_get_serial_sequence(:t, 'id') AS seq WHERE seq IS NOT NULL"), {"t": table.name})
 
 
 def _campaign(title: str) -> int:
