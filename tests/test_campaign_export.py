@@ -144,7 +144,9 @@ def test_the_list_is_one_statement_whatever_its_length(app, monkeypatch):
         with app.test_request_context(), count_queries() as counter:
             data = _body(export.campaign_response(campaign, c.accountant))
         counts.append(counter["n"])
-        assert len(_cells(data)) == 4 + size + 1
+        rows = _cells(data)
+        assert len(rows) == 4 + size + 1 and rows[1][0].startswith(f"{size} đề xuất ·")
+        assert [r[0] for r in rows[4:-1]] == list(range(1, size + 1))
     assert counts == [1, 1]
 
 

@@ -58,7 +58,9 @@ def campaign_query(campaign: Campaign, user):
     statement, so the count printed above the list is that of the rows under it even while members file."""
     R = MemberRequest
     where = [R.campaign_id == campaign.id, R.status != Status.WITHDRAWN.value, visible_to(user)]
-    listed = sa.select(sa.func.count()).select_from(R).where(*where).scalar_subquery().label("listed")
+    # Its own member_requests, never the row's: computed once (uncorrelated) in the statement's snapshot.
+    listed = (sa.select(sa.func.count()).select_from(R).where(*where).correlate(None)
+              .scalar_subquery().label("listed"))
     return (sa.select(R.id, R.kind, R.status, R.details, R.submitted_at, R.amount_approved, R.paid_at,
                       R.decision_note, User.full_name, Group.name, Payment.request_id, Payment.paid_on,
                       Payment.voucher_year, Payment.voucher_seq, Payment.receiver, listed)
