@@ -1,7 +1,8 @@
 """A campaign's list exported to Excel at factory scale (issue 20 point 3): time and memory of the
 accountant's export of a campaign of 2,000 and of 20,000 requests, in-process and over HTTP.
 
-    python -m bench.campaign_export [--db sqlite|postgresql] [--rows 2000 20000] [--fresh] [--port 5107]
+    python -m bench.campaign_export [--db sqlite|postgresql] [--rows 2000 20000] [--repeat 3] [--fresh]
+                                    [--port 5107] [--no-http]
 
 The data set is a factory union (50,000 members in 2,000 groups, from bench/data.py's builder with few
 plans and tasks) with one campaign per size, each holding that many requests to export (every state but
@@ -21,7 +22,11 @@ connection), so that its peak is the export's:
   process's resident memory (the peak RSS, VmHWM, reset before the export, minus the RSS before it).
 - over HTTP: gunicorn with one sync worker on --port, the accountant signed in with the sign-in form;
   time to the first byte of the body and total time seen by the client, the worker's CPU time (a
-  PostgreSQL server's not counted) and its RSS growth measured the same way. The file is then opened with openpyxl to check its rows and total.
+  PostgreSQL server's not counted) and its RSS growth measured the same way. The file is then opened
+  with openpyxl to check its rows and total.
+
+The report is printed and written to bench-out/campaign-export-<db>.md; the figures are in docs/speed.md
+("Campaign export at factory scale").
 
 Target: 20,000 rows in under 10 s, and a peak that does not grow with the number of rows.
 """
