@@ -56,4 +56,5 @@ def test_the_request_exports_write_dates_in_vietnam_time(client):
         response = client.get(url)
         assert response.status_code == 200, url
         dates = _dates(_cells(response.get_data()))
+        response.close()        # the campaign's list is sent from a temporary file, closed with the response
         assert LOCAL.date() in dates and STORED.date() not in dates, (url, dates)

@@ -129,5 +129,4 @@ def reopen(campaign_id: int):
 @requires(Perm.REQUESTS_REVIEW)
 def export_list(campaign_id: int):
     campaign = get_campaign_or_404(campaign_id)
-    requests_ = db.session.execute(queries.campaign_requests(campaign)).scalars().all()
-    return export.campaign_response(campaign, requests_)
+    return export.campaign_response(campaign, current_user)
