@@ -22,6 +22,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Chỉ tạo dữ liệu mẫu khi cơ sở dữ liệu chưa có ai.")
     def seed_demo(if_empty: bool):
         """Tạo dữ liệu mẫu: công đoàn Trường Tiểu học Thành Tô."""
+        from .demo.past_report import seed_past_report
         from .demo.past_year import seed_past_year
         from .demo.seed import seed_approval, seed_plans, seed_signature, seed_tasks, seed_union
         from .people.models import User
@@ -36,6 +37,7 @@ def register_cli(app: Flask) -> None:
             created["tasks"] = seed_tasks()
             past = seed_past_year()
             created.update(past.created if past is not None else {})
+            created["past_report"] = seed_past_report(past)
             db.session.commit()
         if not any(created.values()):
             click.echo("Dữ liệu mẫu đã có sẵn: không thay đổi gì.")
