@@ -60,6 +60,7 @@ def _saved_to():
         ("CampaignForm", "title"): (Campaign.title, requests.TITLE_MAX),
         ("NewPlanForm", "subject"): (Plan.subject, plans.SUBJECT_MAX),
         ("NewPlanForm", "period"): (Plan.period, plans.LABEL_MAX),
+        ("LeaveForm", "left_other"): (User.left_reason, people.LEAVE_REASON_MAX),
     }
     for name in ("name", "upper_union", "place_name", "plan_abbrev", "body_abbrev", "sign_on_behalf",
                  "chair_title", "vice_chair_title", "motto_line1", "motto_line2"):
@@ -79,6 +80,9 @@ NOT_BOUNDED = {
     ("CorrectTaskForm", "note"), ("CorrectTaskForm", "reason"),     # Text (task events)
     ("WithdrawTaskForm", "version"), ("WithdrawTaskForm", "withdraw_reason"),
     ("SendForm", "addresses"), ("SendForm", "note"),                # parsed, checked (sending.py); job JSON
+    ("PersonForm", "birth_date"), ("PersonForm", "joined_on"),      # dates (people.services)
+    ("LeaveForm", "left_on"),                                       # a date
+    ("NewReportForm", "start"), ("NewReportForm", "end"),           # dates (reports.service.check_period)
 }
 
 

@@ -327,32 +327,38 @@ def test_a_private_request_keeps_its_words_out_of_the_audit_trail(client, signed
 def test_the_migration_gives_requests_paid_before_it_a_record(app, tmp_path):
     """Paid requests of an older database get a record: the date they were marked paid in Vietnam
     time, numbers in the order they were paid within each year, the member as the receiver."""
-    from flask_migrate import upgrade
+    from flask_migrate import downgrade, upgrade
 
     from congdoan import create_app
     from congdoan.config import TestConfig
     folder = tmp_path / "old"
     old = create_app(TestConfig, instance_path=str(folder), SQLALCHEMY_DATABASE_URI="sqlite:///" + str(folder / "c.sqlite"))
     with old.app_context():
-        upgrade(revision="0025_search_text")   # the revision before the payment records
-        # the requests as the app paid them before: the status, paid_at and paid_by only
+        # The people and requests are made by today's models (which know today's columns), then the
+        # schema goes back to the revision before the payment records, keeping the rows.
+        upgrade()
         c = cast()
         reqs = [request_in(c, "approved") for _ in range(3)]
         unpaid = request_in(c, "approved")
+        db.session.commit()
+        req_ids, unpaid_id, accountant_id = [r.id for r in reqs], unpaid.id, c.accountant.id
+        db.session.remove()
+        downgrade(revision="0025_search_text")
+        # the requests as the app paid them before: the status, paid_at and paid_by only
         times = [dt.datetime(2025, 12, 31, 17, 30),     # 00:30 on 1 January 2026 in Vietnam
                  dt.datetime(2025, 12, 31, 16, 30),     # 23:30 on 31 December 2025
                  dt.datetime(2025, 12, 31, 18, 0)]
-        for req, when in zip(reqs, times):
+        for req_id, when in zip(req_ids, times):
             db.session.execute(sa.text("UPDATE member_requests SET status = 'done', paid_at = :t, paid_by_id = :u "
-                                       "WHERE id = :id"), {"t": when, "u": c.accountant.id, "id": req.id})
+                                       "WHERE id = :id"), {"t": when, "u": accountant_id, "id": req_id})
         db.session.commit()
         upgrade()
         rows = db.session.execute(sa.text("SELECT request_id, paid_on, voucher_year, voucher_seq, receiver, "
                                           "recorded_by_id FROM request_payments ORDER BY request_id")).all()
         assert [(r[0], str(r[1]), r[2], r[3], r[4], r[5]) for r in rows] == [
-            (reqs[0].id, "2026-01-01", 2026, 1, "Nguyễn Thị Thanh", c.accountant.id),
-            (reqs[1].id, "2025-12-31", 2025, 1, "Nguyễn Thị Thanh", c.accountant.id),
-            (reqs[2].id, "2026-01-01", 2026, 2, "Nguyễn Thị Thanh", c.accountant.id)]
-        assert unpaid.id not in [r[0] for r in rows]
+            (req_ids[0], "2026-01-01", 2026, 1, "Nguyễn Thị Thanh", accountant_id),
+            (req_ids[1], "2025-12-31", 2025, 1, "Nguyễn Thị Thanh", accountant_id),
+            (req_ids[2], "2026-01-01", 2026, 2, "Nguyễn Thị Thanh", accountant_id)]
+        assert unpaid_id not in [r[0] for r in rows]
         db.session.remove()
         db.engine.dispose()
