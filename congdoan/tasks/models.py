@@ -221,6 +221,27 @@ class TaskEvent(db.Model):
         return STATUS_LABELS.get(self.to_status or "", "")
 
 
+class TaskCount(db.Model):
+    """The tracking pages' counts, kept up to date at write time: see tasks/counts.py."""
+    __tablename__ = "task_counts"
+
+    scope: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
+    key: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    total: Mapped[int] = mapped_column(sa.Integer, default=0)
+    done: Mapped[int] = mapped_column(sa.Integer, default=0)
+    in_progress: Mapped[int] = mapped_column(sa.Integer, default=0)
+    blocked: Mapped[int] = mapped_column(sa.Integer, default=0)
+    not_started: Mapped[int] = mapped_column(sa.Integer, default=0)
+    overdue: Mapped[int] = mapped_column(sa.Integer, default=0)
+    as_of: Mapped[dt.date | None] = mapped_column(sa.Date)      # the union row: the day `overdue` is counted for
+
+    __table_args__ = (
+        sa.CheckConstraint("scope IN ('p', 'a', 'u')", name="known_scope"),
+        # The overview's groups needing attention: the most overdue first, read in order.
+        sa.Index("ix_task_counts_attention", "scope", "overdue"),
+    )
+
+
 # The tracking pages (counts, and the overview's and a plan's progress page's content) are kept per
 # process until a task, a plan or a group changes (congdoan/changes.py). One counter for the three:
 # writers of several of them never wait on two counters in opposite orders.
