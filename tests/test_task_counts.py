@@ -300,3 +300,50 @@ def test_two_writers_counting_the_same_rows_at_once_queue(app, u, monkeypatch):
     db.session.expire_all()
     assert _kept()[("p", plan.id)].blocked == 2 and _kept()[("a", g1)].blocked == 2
     assert_agree()
+
+
+def _old_overview(today: dt.date) -> dict:
+    """The overview as it was computed before the counts were kept: aggregates over every task."""
+    from congdoan.plans.models import Plan
+    columns = counts.count_columns(today)
+    by_plan = {r[0]: counts.counts_of(r[1:]) for r in db.session.execute(
+        sa.select(Task.plan_id, *columns).group_by(Task.plan_id))}
+    by_assignee = {r[0]: counts.counts_of(r[1:]) for r in db.session.execute(
+        sa.select(Task.assignee, *columns).group_by(Task.assignee))}
+    handed = sa.exists().where(Task.plan_id == Plan.id)
+    recent = db.session.execute(sa.select(Plan).where(handed).order_by(Plan.year.desc(), Plan.id.desc())
+                                .limit(services.OVERVIEW_PLANS)).scalars().all()
+    waiting = db.session.execute(sa.select(Plan).where(Plan.status.in_(["approved", "issued"]), ~handed)
+                                 .order_by(Plan.updated_at.desc(), Plan.id.desc()).limit(20)).scalars().all()
+    return {"plans": [(p.id, by_plan[p.id]) for p in recent], "plans_total": len(by_plan),
+            "by_assignee": [(a.assignee, a.counts) for a in services._named(
+                services.needing_attention(by_assignee.items(), services.OVERVIEW_GROUPS))],
+            "groups_total": len(by_assignee), "waiting": [p.id for p in waiting]}
+
+
+def test_the_overview_shows_what_the_aggregates_over_every_task_showed(u, monkeypatch):
+    from congdoan.plans.models import Plan
+    monkeypatch.setattr(services, "OVERVIEW_PLANS", 2)
+    monkeypatch.setattr(services, "OVERVIEW_GROUPS", 2)
+    g1, g2, g3 = (g.id for g in u.groups)
+    plans = [_plan(u, [f"Việc {i} một", f"Việc {i} hai"], due=f"2024-{i + 9:02d}-20") for i in range(4)]
+    hand_out(plans[0], u.chair, {f"Việc 0": [g1, g2]})
+    hand_out(plans[1], u.chair, {f"Việc 1 một": [g3, 0]})
+    made = hand_out(plans[3], u.chair, {f"Việc 3": [g2, g3]})
+    workflow.change_status(made[0], "done", u.chair, shown="not_started", note="Xong")
+    db.session.commit()
+    # plans[2] is approved and not handed out: it waits, with those the factories left.
+    for day in (dt.date(2024, 9, 1), dt.date(2024, 10, 21), dt.date(2025, 1, 1)):
+        data = services.overview(u.chair, today=day)
+        got = {"plans": [(p.id, c) for p, c in data["plans"]], "plans_total": data["plans_total"],
+               "by_assignee": [(a.assignee, a.counts) for a in data["by_assignee"]],
+               "groups_total": data["groups_total"], "waiting": [p.id for p in data["waiting"]]}
+        assert got == _old_overview(day)
+        assert plans[2].id in got["waiting"] and plans[0].id not in got["waiting"]
+    assert len(services.overview(u.chair)["by_assignee"]) == 2
+    # More than a screenful waiting: the newest 20, as before.
+    for i in range(22):
+        _plan(u, [f"Việc chờ {i}"])
+    assert [p.id for p in services.overview(u.chair)["waiting"]] == _old_overview(dt.date(2024, 12, 1))["waiting"]
+    assert len(_old_overview(dt.date(2024, 12, 1))["waiting"]) == 20
+    assert db.session.query(Plan).count() > 20

@@ -130,6 +130,11 @@ def having_tasks(scope: str) -> sa.Select:
     return sa.select(T.c.key).where(T.c.scope == scope)
 
 
+def has_tasks(plan_id_column):
+    """EXISTS: this plan has tasks (its row in task_counts, one primary-key probe)."""
+    return sa.exists().where(T.c.scope == PLAN, T.c.key == plan_id_column)
+
+
 def read(scope: str, keys, today: dt.date | None = None) -> dict[int, Counts]:
     """The counts of these plans (scope PLAN) or assignees (ASSIGNEE) that have tasks, on `today`:
     one statement (two on a day the rows were not counted for)."""

@@ -242,6 +242,13 @@ class TaskCount(db.Model):
     )
 
 
+# The tracking overview reads the plans table in two orders and stops after a screenful: the newest
+# plans that have tasks (by year, then id), and the approved or issued plans nobody has handed out
+# yet (by status, then the time they last changed). Declared here, beside the overview's counts.
+sa.Index("ix_plans_year_id", Plan.year, Plan.id)
+sa.Index("ix_plans_status_updated_at", Plan.status, Plan.updated_at)
+
+
 # The tracking pages (counts, and the overview's and a plan's progress page's content) are kept per
 # process until a task, a plan or a group changes (congdoan/changes.py). One counter for the three:
 # writers of several of them never wait on two counters in opposite orders.

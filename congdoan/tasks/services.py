@@ -538,13 +538,12 @@ def overview(user, *, today: dt.date | None = None) -> dict:
     (the totals say how many more there are; each group's board and the task list show the rest)."""
     today = today or local_today()
     all_visible = _sees_all_of(user, COMMITTEE)
-    handed = sa.exists().where(Task.plan_id == Plan.id)
     if all_visible:
         # The union's counts kept at write time (tasks/counts.py): the newest plans that have
         # tasks, the assignees needing attention most, each list cut in SQL.
         plans_total, groups_total = counts.scope_totals()
         recent = db.session.execute(
-            sa.select(Plan).where(Plan.id.in_(counts.having_tasks(counts.PLAN)))
+            sa.select(Plan).where(counts.has_tasks(Plan.id))
             .order_by(Plan.year.desc(), Plan.id.desc()).limit(OVERVIEW_PLANS)).scalars().all()
         plan_counts_by_id = counts.read(counts.PLAN, [p.id for p in recent], today)
         attention = counts.needing_attention(OVERVIEW_GROUPS, today)
@@ -561,11 +560,23 @@ def overview(user, *, today: dt.date | None = None) -> dict:
         attention = needing_attention(assignee_counts.items(), OVERVIEW_GROUPS)
     plan_counts = [(p, plan_counts_by_id[p.id]) for p in recent if p.id in plan_counts_by_id]
     by_assignee = _named(attention)
-    waiting = db.session.execute(
-        sa.select(Plan).where(Plan.status.in_([s.value for s in PUBLIC if s != PlanStatus.ARCHIVED]), ~handed)
-        .order_by(Plan.updated_at.desc()).limit(20)).scalars().all()
+    waiting = _waiting_plans(20)
     return {"plans": plan_counts, "plans_total": plans_total, "by_assignee": by_assignee,
             "groups_total": groups_total, "waiting": waiting}
+
+
+def _waiting_plans(limit: int) -> list[Plan]:
+    """The approved or issued plans nobody has handed out yet, the most recently changed first: for
+    each status, its newest such plans read in order (ix_plans_status_updated_at) and cut at `limit`,
+    then the two short lists merged."""
+    newest = [sa.select(Plan.id, Plan.updated_at)
+              .where(Plan.status == status, ~counts.has_tasks(Plan.id))
+              .order_by(Plan.updated_at.desc()).limit(limit).subquery()
+              for status in sorted(s.value for s in PUBLIC if s != PlanStatus.ARCHIVED)]
+    merged = sa.union_all(*(sa.select(n.c.id, n.c.updated_at) for n in newest)).subquery()
+    return db.session.execute(
+        sa.select(Plan).join(merged, merged.c.id == Plan.id)
+        .order_by(merged.c.updated_at.desc(), Plan.id.desc()).limit(limit)).scalars().all()
 
 
 CALENDAR_PER_DAY = 4

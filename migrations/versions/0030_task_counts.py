@@ -1,5 +1,6 @@
 """task counts: the tracking pages' counts per plan, per assignee and for the whole union, kept up to
-date at write time (congdoan/tasks/counts.py), counted here once from the existing tasks
+date at write time (congdoan/tasks/counts.py), counted here once from the existing tasks; and two
+indexes on plans the tracking overview reads in order (congdoan/tasks/models.py)
 
 Revision ID: 0030_task_counts
 Revises: 0029_line_weight
@@ -31,6 +32,8 @@ def upgrade():
         sa.PrimaryKeyConstraint('scope', 'key', name=op.f('pk_task_counts')),
     )
     op.create_index('ix_task_counts_attention', 'task_counts', ['scope', 'overdue'], unique=False)
+    op.create_index('ix_plans_year_id', 'plans', ['year', 'id'], unique=False)
+    op.create_index('ix_plans_status_updated_at', 'plans', ['status', 'updated_at'], unique=False)
     _count(op.get_bind(), counts)
 
 
@@ -58,5 +61,7 @@ def _count(bind, counts) -> None:
 
 
 def downgrade():
+    op.drop_index('ix_plans_status_updated_at', table_name='plans')
+    op.drop_index('ix_plans_year_id', table_name='plans')
     op.drop_index('ix_task_counts_attention', table_name='task_counts')
     op.drop_table('task_counts')
