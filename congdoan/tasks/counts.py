@@ -28,6 +28,7 @@ rows it read the same way, in one query over that window.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, fields
 
 import sqlalchemy as sa
@@ -287,9 +288,28 @@ def _after_transaction_end(session: Session, transaction) -> None:
         session.info.pop(_MARKS, None)
 
 
+@functools.cache
+def _writes() -> dict:
+    """The write path's statements, built once (building a dozen expressions cost more CPU than
+    running them); only their parameters change."""
+    today, key = sa.bindparam("today", type_=sa.Date), sa.bindparam("b_key", type_=sa.Integer)
+    row = sa.and_(T.c.scope == sa.bindparam("b_scope"), T.c.key == key)
+    union = sa.and_(T.c.scope == UNION, T.c.key == 0)
+    return {
+        "lock": sa.select(T.c.as_of).where(union).with_for_update(),
+        "count": {column.key: sa.select(*count_columns(today)).select_from(Task).where(column == key)
+                  for column in (Task.plan_id, Task.assignee)},
+        "stored": sa.select(*COLUMNS).where(row),
+        "update": T.update().where(row),            # SET: the columns named by the parameters
+        "delete": T.delete().where(row),
+        "add_to_union": T.update().where(union).values({n: T.c[n] + sa.bindparam(f"d_{n}", type_=sa.Integer)
+                                                         for n in NAMES}),
+    }
+
+
 def _lock_union(conn, today: dt.date) -> dt.date:
     """Lock the union row (creating it if need be) and return the day its overdue counts are for."""
-    select = sa.select(T.c.as_of).where(T.c.scope == UNION, T.c.key == 0).with_for_update()
+    select = _writes()["lock"]
     row = conn.execute(select).first()
     if row is None:
         insert = _insert_ignore(conn).values(scope=UNION, key=0, as_of=today,
@@ -308,23 +328,22 @@ def _insert_ignore(conn):
 
 
 def _count(conn, column, key: int, today: dt.date) -> Counts:
-    query = sa.select(*count_columns(today)).select_from(Task).where(column == key)
-    return counts_of(conn.execute(query).one())
+    return counts_of(conn.execute(_writes()["count"][column.key], {"b_key": key, "today": today}).one())
 
 
 def _store(conn, scope: str, key: int, new: Counts, old: Counts | None) -> None:
-    where = sa.and_(T.c.scope == scope, T.c.key == key)
+    where = {"b_scope": scope, "b_key": key}
     if new.total == 0:
         if old is not None:
-            conn.execute(T.delete().where(where))
+            conn.execute(_writes()["delete"], where)
     elif old is None:
-        conn.execute(T.insert().values(scope=scope, key=key, **vars(new)))
+        conn.execute(T.insert(), {"scope": scope, "key": key, "as_of": None, **vars(new)})
     elif new != old:
-        conn.execute(T.update().where(where).values(**vars(new)))
+        conn.execute(_writes()["update"], {**where, **vars(new)})
 
 
 def _stored(conn, scope: str, key: int) -> Counts | None:
-    row = conn.execute(sa.select(*COLUMNS).where(T.c.scope == scope, T.c.key == key)).first()
+    row = conn.execute(_writes()["stored"], {"b_scope": scope, "b_key": key}).first()
     return counts_of(row) if row is not None else None
 
 
@@ -347,8 +366,7 @@ def apply(conn, plans, assignees, *, everything: bool = False, today: dt.date | 
     for assignee in sorted(assignees):
         _store(conn, ASSIGNEE, assignee, _count(conn, Task.assignee, assignee, today), _stored(conn, ASSIGNEE, assignee))
     if change != Counts():
-        conn.execute(T.update().where(T.c.scope == UNION, T.c.key == 0)
-                     .values(**{name: T.c[name] + getattr(change, name) for name in NAMES}))
+        conn.execute(_writes()["add_to_union"], {f"d_{name}": getattr(change, name) for name in NAMES})
 
 
 def _move_day(conn, as_of: dt.date, today: dt.date) -> None:
