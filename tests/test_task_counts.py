@@ -57,6 +57,7 @@ def assert_agree(today: dt.date | None = None) -> None:
     assignees = [k for s, k in fresh if s == "a"]
     assert counts.read(counts.ASSIGNEE, assignees, today) == {k: c for (s, k), c in fresh.items() if s == "a"}
     assert counts.union(today) == fresh.get(("u", 0), counts.Counts())
+    assert counts.scope_totals() == (sum(s == "p" for s, _ in fresh), sum(s == "a" for s, _ in fresh))
 
 
 def _plan(u, texts: list[str], due: str = "2024-10-31"):

@@ -72,6 +72,7 @@ class Counts:
 
 
 NAMES = tuple(f.name for f in fields(Counts))
+ROWS = ("plan_rows", "assignee_rows")       # the union row's numbers of plan and assignee rows
 
 
 T = TaskCount.__table__
@@ -173,10 +174,10 @@ def union(today: dt.date | None = None) -> Counts:
 
 
 def scope_totals() -> tuple[int, int]:
-    """How many plans and how many assignees have tasks."""
-    rows = dict(db.session.execute(sa.select(T.c.scope, sa.func.count()).where(T.c.scope.in_([PLAN, ASSIGNEE]))
-                                   .group_by(T.c.scope)).all())
-    return rows.get(PLAN, 0), rows.get(ASSIGNEE, 0)
+    """How many plans and how many assignees have tasks (kept in the union row)."""
+    row = db.session.execute(sa.select(T.c.plan_rows, T.c.assignee_rows)
+                             .where(T.c.scope == UNION, T.c.key == 0)).first()
+    return (row[0] or 0, row[1] or 0) if row is not None else (0, 0)
 
 
 def needing_attention(limit: int, today: dt.date | None = None) -> list[tuple[int, Counts]]:
@@ -303,7 +304,7 @@ def _writes() -> dict:
         "update": T.update().where(row),            # SET: the columns named by the parameters
         "delete": T.delete().where(row),
         "add_to_union": T.update().where(union).values({n: T.c[n] + sa.bindparam(f"d_{n}", type_=sa.Integer)
-                                                         for n in NAMES}),
+                                                         for n in (*NAMES, *ROWS)}),
     }
 
 
@@ -313,7 +314,7 @@ def _lock_union(conn, today: dt.date) -> dt.date:
     row = conn.execute(select).first()
     if row is None:
         insert = _insert_ignore(conn).values(scope=UNION, key=0, as_of=today,
-                                             **{name: 0 for name in NAMES})
+                                             **{name: 0 for name in (*NAMES, *ROWS)})
         conn.execute(insert)
         row = conn.execute(select).first()
     return row[0] or today
@@ -331,15 +332,19 @@ def _count(conn, column, key: int, today: dt.date) -> Counts:
     return counts_of(conn.execute(_writes()["count"][column.key], {"b_key": key, "today": today}).one())
 
 
-def _store(conn, scope: str, key: int, new: Counts, old: Counts | None) -> None:
+def _store(conn, scope: str, key: int, new: Counts, old: Counts | None) -> int:
+    """Write a row's new counts; returns how the number of rows of its scope moved (-1, 0, 1)."""
     where = {"b_scope": scope, "b_key": key}
     if new.total == 0:
         if old is not None:
             conn.execute(_writes()["delete"], where)
+            return -1
     elif old is None:
         conn.execute(T.insert(), {"scope": scope, "key": key, "as_of": None, **vars(new)})
+        return 1
     elif new != old:
         conn.execute(_writes()["update"], {**where, **vars(new)})
+    return 0
 
 
 def _stored(conn, scope: str, key: int) -> Counts | None:
@@ -357,16 +362,18 @@ def apply(conn, plans, assignees, *, everything: bool = False, today: dt.date | 
         return
     if as_of != today:
         _move_day(conn, as_of, today)
-    change = Counts()
+    change, rows = Counts(), {"plan_rows": 0, "assignee_rows": 0}
     for plan_id in sorted(plans):
         old = _stored(conn, PLAN, plan_id)
         new = _count(conn, Task.plan_id, plan_id, today)
-        _store(conn, PLAN, plan_id, new, old)
+        rows["plan_rows"] += _store(conn, PLAN, plan_id, new, old)
         change = change.plus(new).plus(old or Counts(), -1)
     for assignee in sorted(assignees):
-        _store(conn, ASSIGNEE, assignee, _count(conn, Task.assignee, assignee, today), _stored(conn, ASSIGNEE, assignee))
-    if change != Counts():
-        conn.execute(_writes()["add_to_union"], {f"d_{name}": getattr(change, name) for name in NAMES})
+        new = _count(conn, Task.assignee, assignee, today)
+        rows["assignee_rows"] += _store(conn, ASSIGNEE, assignee, new, _stored(conn, ASSIGNEE, assignee))
+    if change != Counts() or any(rows.values()):
+        conn.execute(_writes()["add_to_union"], {**{f"d_{name}": getattr(change, name) for name in NAMES},
+                                                 **{f"d_{name}": n for name, n in rows.items()}})
 
 
 def _move_day(conn, as_of: dt.date, today: dt.date) -> None:
@@ -395,8 +402,10 @@ def rebuild(conn, today: dt.date | None = None) -> int:
     _lock_union(conn, today)
     fresh = _fresh(conn, today)
     conn.execute(T.delete().where(T.c.scope != UNION))
-    conn.execute(T.update().where(T.c.scope == UNION, T.c.key == 0)
-                 .values(as_of=today, **vars(fresh.pop((UNION, 0)))))
+    union = fresh.pop((UNION, 0))
+    conn.execute(T.update().where(T.c.scope == UNION, T.c.key == 0).values(
+        as_of=today, plan_rows=sum(s == PLAN for s, _ in fresh), assignee_rows=sum(s == ASSIGNEE for s, _ in fresh),
+        **vars(union)))
     rows = [{"scope": scope, "key": key, "as_of": None, **vars(counts)} for (scope, key), counts in fresh.items()]
     if rows:
         conn.execute(T.insert(), rows)
@@ -422,8 +431,24 @@ def check(conn, today: dt.date | None = None) -> list[str]:
     problems = []
     for where in sorted(set(fresh) | set(stored)):
         want, have = fresh.get(where, empty), stored.get(where, empty)
-        if where[0] != UNION and want == empty and where not in stored:
-            continue
         if want != have:
-            problems.append(f"{where[0]}{where[1]}: lưu {have}, đếm lại {want}")
+            problems.append(f"{_label(*where)}: đang lưu {_said(have)}; đếm lại được {_said(want)}.")
+    kept_rows = conn.execute(sa.select(*(T.c[n] for n in ROWS)).where(T.c.scope == UNION, T.c.key == 0)).first()
+    want_rows = (sum(s == PLAN for s, _ in stored), sum(s == ASSIGNEE for s, _ in stored))
+    if kept_rows is not None and tuple(n or 0 for n in kept_rows) != want_rows:
+        problems.append(f"Toàn công đoàn: ghi {kept_rows[0] or 0} kế hoạch và {kept_rows[1] or 0} tổ có việc; "
+                        f"thực có {want_rows[0]} kế hoạch và {want_rows[1]} tổ.")
     return problems
+
+
+def _label(scope: str, key: int) -> str:
+    if scope == UNION:
+        return "Toàn công đoàn"
+    if scope == PLAN:
+        return f"Kế hoạch #{key}"
+    return "Ban Chấp hành" if key == 0 else f"Tổ #{key}"
+
+
+def _said(c: Counts) -> str:
+    return (f"{c.total} việc ({c.done} hoàn thành, {c.in_progress} đang thực hiện, {c.blocked} vướng mắc, "
+            f"{c.not_started} chưa bắt đầu; {c.overdue} quá hạn)")

@@ -233,7 +233,10 @@ class TaskCount(db.Model):
     blocked: Mapped[int] = mapped_column(sa.Integer, default=0)
     not_started: Mapped[int] = mapped_column(sa.Integer, default=0)
     overdue: Mapped[int] = mapped_column(sa.Integer, default=0)
-    as_of: Mapped[dt.date | None] = mapped_column(sa.Date)      # the union row: the day `overdue` is counted for
+    # The union row only: the day `overdue` is counted for, and how many plan and assignee rows there are.
+    as_of: Mapped[dt.date | None] = mapped_column(sa.Date)
+    plan_rows: Mapped[int | None] = mapped_column(sa.Integer)
+    assignee_rows: Mapped[int | None] = mapped_column(sa.Integer)
 
     __table_args__ = (
         sa.CheckConstraint("scope IN ('p', 'a', 'u')", name="known_scope"),

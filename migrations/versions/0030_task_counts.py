@@ -28,6 +28,8 @@ def upgrade():
         sa.Column('not_started', sa.Integer(), nullable=False),
         sa.Column('overdue', sa.Integer(), nullable=False),
         sa.Column('as_of', sa.Date(), nullable=True),
+        sa.Column('plan_rows', sa.Integer(), nullable=True),
+        sa.Column('assignee_rows', sa.Integer(), nullable=True),
         sa.CheckConstraint("scope IN ('p', 'a', 'u')", name=op.f('ck_task_counts_known_scope')),
         sa.PrimaryKeyConstraint('scope', 'key', name=op.f('pk_task_counts')),
     )
@@ -52,11 +54,13 @@ def _count(bind, counts) -> None:
     rows = []
     for scope, column in (('p', tasks.c.plan_id), ('a', tasks.c.assignee)):
         for r in bind.execute(sa.select(column, *columns).group_by(column)):
-            rows.append({'scope': scope, 'key': r[0], 'as_of': None, **dict(zip(names, r[1:]))})
+            rows.append({'scope': scope, 'key': r[0], 'as_of': None, 'plan_rows': None, 'assignee_rows': None,
+                         **dict(zip(names, r[1:]))})
     if not rows:
         return                  # no task yet: the first writer makes the union's row (an empty database stays empty)
     total = bind.execute(sa.select(*columns).select_from(tasks)).one()
-    rows.append({'scope': 'u', 'key': 0, 'as_of': today, **dict(zip(names, total))})
+    rows.append({'scope': 'u', 'key': 0, 'as_of': today, 'plan_rows': sum(r['scope'] == 'p' for r in rows),
+                 'assignee_rows': sum(r['scope'] == 'a' for r in rows), **dict(zip(names, total))})
     op.bulk_insert(counts, rows)
 
 
