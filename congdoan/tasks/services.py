@@ -413,7 +413,10 @@ def status_counts(user, f: TaskFilter, *, today: dt.date | None = None) -> Count
     today = today or local_today()
     if (f.assignee is not None and f.plan_id is None and f.month is None and f.day is None
             and _sees_all_of(user, f.assignee)):
-        return counts.read(counts.ASSIGNEE, [f.assignee], today).get(f.assignee, Counts())
+        # One row of the counts kept at write time; kept per process too while no task changes
+        # (a page reread between writes then reads nothing: the counter comes with the user).
+        return remembered("tracking", ("board_counts", f.assignee, today),
+                          lambda: counts.read(counts.ASSIGNEE, [f.assignee], today).get(f.assignee, Counts()))
     row = db.session.execute(sa.select(*count_columns(today)).select_from(Task)
                              .where(*_where(user, f.without_status(), today))).one()
     return counts_of(row)
@@ -675,7 +678,9 @@ def home_summary(user, *, today: dt.date | None = None) -> dict | None:
     rows = []
     urgent = []
     # Their assignees' rows and the union's, kept at write time (tasks/counts.py): one statement.
-    counted, union = counts.read_with_union(mine, today) if is_assigner else (counts.read(counts.ASSIGNEE, mine, today), None)
+    # (kept per process too while no task changes, as a board's counts)
+    counted, union = remembered("tracking", ("home_counts", tuple(mine), is_assigner, today), lambda: (
+        counts.read_with_union(mine, today) if is_assigner else (counts.read(counts.ASSIGNEE, mine, today), None)))
     if mine:
         rows = [AssigneeCount(a, assignee_name(a, groups), counted[a]) for a in mine if a in counted]
         rows.sort(key=lambda a: (a.assignee == COMMITTEE, a.name))
