@@ -199,7 +199,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--check", "only_check", is_flag=True,
                   help="Chỉ so số đếm đang lưu với số đếm lại, không sửa gì (mã thoát 1 khi lệch).")
     def tasks_recount(only_check: bool):
-        """Đếm lại số việc theo kế hoạch, theo tổ và toàn công đoàn (bảng task_counts) từ danh sách việc."""
+        """Đếm lại số việc theo kế hoạch, theo tổ và toàn công đoàn (số đếm các trang theo dõi dùng)."""
         from .tasks import counts
         connection = db.session.connection()
         problems = counts.check(connection)
@@ -208,7 +208,8 @@ def register_cli(app: Flask) -> None:
             if problems:
                 for line in problems[:50]:
                     click.echo(line)
-                raise click.ClickException(f"Số đếm việc lệch ở {len(problems)} dòng: chạy `flask tasks recount` để sửa.")
+                raise click.ClickException(
+                    f"Số đếm việc lệch ở {len(problems)} dòng: chạy lại lệnh này, không chỉ so sánh, để đếm lại.")
             click.echo("Số đếm việc khớp với danh sách việc.")
             return
         rows = counts.rebuild(connection)
