@@ -274,8 +274,6 @@ def _on_execute(state) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
-    if _MARKS not in session.info:
-        return
     if session.new or session.dirty or session.deleted:
         session.flush()                        # the commit's own flush would come after this hook
     marks = session.info.pop(_MARKS, None)
