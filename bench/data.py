@@ -202,7 +202,23 @@ def build(sizes: dict[str, int] | None = None, *, password_hash: str, scale: int
     # And the tracking pages' counts (congdoan/tasks/counts.py), as `flask tasks recount` does.
     from congdoan.tasks.counts import rebuild
     rebuild(db.session.connection())
+    _advance_sequences()
     return counts
+
+
+def _advance_sequences() -> None:
+    """The rows above were inserted with their ids given. SQLite's next id is max(id) + 1 anyway;
+    PostgreSQL's sequences do not move, so without this every request filed or task made during the run
+    collided with row 1 (the mixed run on PostgreSQL once reported 114 errors and 0 requests filed)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or pk[0].name != "id" or not isinstance(pk[0].type, sa.Integer):
+            continue
+        db.session.execute(sa.text(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
 
 
 # The first CHANGEABLE tasks are "not started" and assigned to groups: the status-change benchmark
