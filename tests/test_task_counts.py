@@ -349,3 +349,12 @@ def test_the_overview_shows_what_the_aggregates_over_every_task_showed(u, monkey
     assert [p.id for p in services.overview(u.chair)["waiting"]] == _old_overview(dt.date(2024, 12, 1))["waiting"]
     assert len(_old_overview(dt.date(2024, 12, 1))["waiting"]) == 20
     assert db.session.query(Plan).count() > 20
+
+
+def test_the_bench_bulk_load_leaves_the_counts_right():
+    """The bench inserts tasks with Core, past the session: it recounts them after, as the CLI does."""
+    from bench import data
+    data.build({"people": 40, "groups": 4, "plans": 4, "tasks": 40, "requests": 4}, password_hash="x")
+    db.session.commit()
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Task)).scalar() > 0
+    assert_agree()
