@@ -199,6 +199,9 @@ def build(sizes: dict[str, int] | None = None, *, password_hash: str, scale: int
     # Bulk inserts skip the writers that keep the search texts: rebuild them as the migration does.
     from congdoan.finder.reindex import reindex
     reindex(db.session.connection())
+    # And the tracking pages' counts (congdoan/tasks/counts.py), as `flask tasks recount` does.
+    from congdoan.tasks.counts import rebuild
+    rebuild(db.session.connection())
     _advance_sequences()
     return counts
 

@@ -2,11 +2,17 @@
 print milliseconds per request, queries per request and the share spent in SQL.
 
     python -m bench.profile [--db sqlite|postgresql] [--n 50] [--scale N] [--cprofile PATH-SUBSTRING] [--cold]
+                            [--sql] [--explain]
 
 --cold measures each page right after a write, as a worker serves it in real use: before every measured
 request a real task status change (the board's one-tap POST, as the chair) is committed, and only the
 page's own request is timed. Without it a page is measured over and over with nothing changing, which
 is the best case of everything a worker keeps.
+
+--sql prints each statement of one request of each page with its time (right after a write with --cold);
+--explain prints the plan the database chose for each of its SELECTs beside it (SQLite: EXPLAIN QUERY
+PLAN; PostgreSQL: EXPLAIN ANALYZE, with the rows each step really read): what shows that a page's cost
+is bounded by an index rather than by the size of a table.
 
 Run `make bench` (or `python -m bench.run`) once first: it builds bench-out/bench.sqlite (or the
 congdoan_bench PostgreSQL database) that this reads. Nothing is measured against a target here; this
@@ -40,6 +46,7 @@ def main() -> int:
     parser.add_argument("--only", default="", help="measure only the pages whose path contains this text")
     parser.add_argument("--path", action="append", default=[], help="measure this GET path as the chair instead")
     parser.add_argument("--sql", action="store_true", help="print the statements of one request of each page")
+    parser.add_argument("--explain", action="store_true", help="with --sql: the plan of each SELECT too")
     parser.add_argument("--cold", action="store_true",
                         help="commit a task status change before every measured request (its cost not counted)")
     args = parser.parse_args()
@@ -65,6 +72,8 @@ def main() -> int:
         seconds = time.perf_counter() - conn.info.pop("started")
         if sql.get("log") is not None:
             sql["log"].append((statement, seconds))
+            if args.explain and statement.lstrip()[:6].upper() == "SELECT":
+                sql["log"].append(("", _explain(conn, statement, parameters)))
             if os.environ.get("TRACE") and re.search(os.environ["TRACE"], statement):
                 # Where a statement comes from: TRACE=regex prints the project's frames that sent it.
                 frames = [f for f in traceback.extract_stack() if "/congdoan/" in f.filename]
@@ -109,10 +118,15 @@ def main() -> int:
 
         response = call(0)
         assert response.status_code in (200, 204), (path, response.status_code)
-        if args.sql:   # the statements of a second (warm) request, each with its time
+        if args.sql:   # the statements of a second request (after a write with --cold), each with its time
+            if writes is not None and method == "GET":
+                next(writes)
             sql["log"] = []
             call(args.n + 1 if free else 0)
             for statement, seconds in sql.pop("log"):
+                if not statement:          # the plan of the statement above
+                    print("\n".join(f"                 {line}" for line in seconds))
+                    continue
                 print(f"    {seconds * 1000:6.2f} ms  " + " ".join(statement.split())[:220])
         sql["log"] = None
         profiler = cProfile.Profile() if args.cprofile and args.cprofile in path else None
@@ -148,6 +162,19 @@ def main() -> int:
             if os.environ.get("CALLERS"):
                 stats.print_callers(os.environ["CALLERS"])
     return 0
+
+
+def _explain(conn, statement: str, parameters) -> list[str]:
+    """The plan of a SELECT just run, on the same connection (PostgreSQL: run again under ANALYZE)."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        if conn.dialect.name == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + statement, parameters)
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+        return [f"{'  ' * (row[1] > 0)}{row[3]}" for row in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def _writer(app, chair, ids: dict):

@@ -1,7 +1,10 @@
 """Change counters: one number per kind of data, raised in the same transaction as every write to it.
 
-A worker process may keep what it computed from that data (the counts behind the tracking pages)
-for as long as the number has not moved: reading one row is far cheaper than aggregating 30,000.
+A worker process may keep what it computed from that data (the tracking overview's and a plan's
+progress page's HTML, a board's plan filter, the request panels' counts) for as long as the number
+has not moved. What this keeps is lost at every write of its kind anywhere, so it only spares the
+pages people reread between writes: the tracking counts themselves are kept at write time instead
+(congdoan/tasks/counts.py), so that a page's cost right after a write does not grow with the union.
 
 Raising is automatic for the tables registered with `watch()`: an ORM flush that adds, changes or
 deletes one of their objects, and an ORM-enabled INSERT/UPDATE/DELETE executed through the session (the task

@@ -200,6 +200,28 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Đã gửi {sent} lời nhắc việc." if sent else "Không có lời nhắc việc mới nào cần gửi hôm nay.")
 
+    @tasks.command("recount")
+    @click.option("--check", "only_check", is_flag=True,
+                  help="Chỉ so số đếm đang lưu với số đếm lại, không sửa gì (mã thoát 1 khi lệch).")
+    def tasks_recount(only_check: bool):
+        """Đếm lại số việc theo kế hoạch, theo tổ và toàn công đoàn (số đếm các trang theo dõi dùng)."""
+        from .tasks import counts
+        connection = db.session.connection()
+        problems = counts.check(connection)
+        if only_check:
+            db.session.rollback()
+            if problems:
+                for line in problems[:50]:
+                    click.echo(line)
+                raise click.ClickException(
+                    f"Số đếm việc lệch ở {len(problems)} dòng: chạy lại lệnh này, không chỉ so sánh, để đếm lại.")
+            click.echo("Số đếm việc khớp với danh sách việc.")
+            return
+        rows = counts.rebuild(connection)
+        db.session.commit()
+        click.echo(f"Đã đếm lại số việc ({rows} dòng); {len(problems)} dòng đã lệch trước đó." if problems
+                   else f"Đã đếm lại số việc ({rows} dòng); không có dòng nào lệch.")
+
     app.cli.add_command(tasks)
 
     submissions = click.Group("submissions", help="Mã gửi biểu mẫu một lần (chống tạo trùng khi gửi lại).")

@@ -123,7 +123,8 @@ def correct(task: Task, change: Correction, *, actor: User, version: str) -> Tas
     done = db.session.execute(_guarded(sa.update(Task), task, version)
                               .values(due_date=due, note=note, updated_at=now,
                                       search_text=task_key(task.title, note, task.result_note))
-                              .execution_options(synchronize_session=False))
+                              .execution_options(synchronize_session=False,
+                                                 task_counts=[(task.plan_id, task.assignee)]))
     db.session.refresh(task)
     if done.rowcount != 1:                                    # someone came first since the check
         raise StaleError(_stale_message(task))
@@ -164,7 +165,7 @@ def withdraw(task: Task, *, actor: User, version: str, reason: str) -> None:
         _guarded(sa.delete(Task), task, version)
         .where(Task.status == TaskStatus.NOT_STARTED.value,
                ~sa.exists().where(TaskEvent.task_id == Task.id, TaskEvent.kind != EventKind.CREATED.value))
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False, task_counts=[(task.plan_id, task.assignee)]))
     if gone.rowcount != 1:
         raise StaleError("Việc này vừa được cập nhật nên chưa thu hồi. Hãy xem lại trạng thái mới của việc.")
     label = task.assignee_label

@@ -221,7 +221,39 @@ class TaskEvent(db.Model):
         return STATUS_LABELS.get(self.to_status or "", "")
 
 
-# The tracking pages (counts, and the overview's and a plan's progress page's content) are kept per
-# process until a task, a plan or a group changes (congdoan/changes.py). One counter for the three:
-# writers of several of them never wait on two counters in opposite orders.
+class TaskCount(db.Model):
+    """The tracking pages' counts, kept up to date at write time: see tasks/counts.py."""
+    __tablename__ = "task_counts"
+
+    scope: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
+    key: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    total: Mapped[int] = mapped_column(sa.Integer, default=0)
+    done: Mapped[int] = mapped_column(sa.Integer, default=0)
+    in_progress: Mapped[int] = mapped_column(sa.Integer, default=0)
+    blocked: Mapped[int] = mapped_column(sa.Integer, default=0)
+    not_started: Mapped[int] = mapped_column(sa.Integer, default=0)
+    overdue: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # The union row only: the day `overdue` is counted for, and how many plan and assignee rows there are.
+    as_of: Mapped[dt.date | None] = mapped_column(sa.Date)
+    plan_rows: Mapped[int | None] = mapped_column(sa.Integer)
+    assignee_rows: Mapped[int | None] = mapped_column(sa.Integer)
+
+    __table_args__ = (
+        sa.CheckConstraint("scope IN ('p', 'a', 'u')", name="known_scope"),
+        # The overview's groups needing attention: the most overdue first, read in order.
+        sa.Index("ix_task_counts_attention", "scope", "overdue"),
+    )
+
+
+# The tracking overview reads the plans table in two orders and stops after a screenful: the newest
+# plans that have tasks (by year, then id), and the approved or issued plans nobody has handed out
+# yet (by status, then the time they last changed). Declared here, beside the overview's counts.
+sa.Index("ix_plans_year_id", Plan.year, Plan.id)
+sa.Index("ix_plans_status_updated_at", Plan.status, Plan.updated_at)
+
+
+# The overview's and a plan's progress page's content, a plan's progress counts and a board's plan
+# filter are kept per process until a task, a plan or a group changes (congdoan/changes.py). One
+# counter for the three: writers of several of them never wait on two counters in opposite orders.
+# (The tracking counts are kept at write time in task_counts: tasks/counts.py.)
 watch("tracking", Task, Plan, Group)

@@ -28,8 +28,9 @@ from ..people.roles import COMMITTEE_ROLES, Role
 from ..plans.models import PUBLIC, Plan, PlanStatus, ScheduleActivity, ScheduleRow
 from ..text import clean_text
 from ..uploads.service import IMAGES_AND_PDF, MB, save_upload
-from . import cards, workflow
+from . import cards, counts, workflow
 from .cards import Card
+from .counts import Counts, count_columns, counts_of
 from .models import (COMMITTEE, COMMITTEE_LABEL, OPEN_STATUSES, STATUS_LABELS, EventKind, Task, TaskEvent,
                      TaskStatus, led_group_ids, visible_groups, visible_to)
 from .outcomes import OUTCOME_LABELS, outcome_clause
@@ -435,51 +436,19 @@ def _changed_by_name() -> tuple:
     return (who.lazyload(User.role_rows), who.lazyload(User.led_groups))
 
 
-def _counts_columns(today: dt.date):
-    def count_if(condition):
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-    return [sa.func.count().label("total"),
-            count_if(Task.status == S.DONE.value).label("done"),
-            count_if(Task.status == S.IN_PROGRESS.value).label("in_progress"),
-            count_if(Task.status == S.BLOCKED.value).label("blocked"),
-            count_if(Task.status == S.NOT_STARTED.value).label("not_started"),
-            count_if(_overdue(today)).label("overdue")]
-
-
-@dataclass(frozen=True)
-class Counts:
-    total: int = 0
-    done: int = 0
-    in_progress: int = 0
-    blocked: int = 0
-    not_started: int = 0
-    overdue: int = 0
-
-    @property
-    def open(self) -> int:
-        return self.total - self.done
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
-
-    def for_filter(self, key: str) -> int:
-        return {"": self.total, "chua_xong": self.open, "qua_han": self.overdue}.get(key, getattr(self, key, 0))
-
-
-def _counts(row) -> Counts:
-    return Counts(*(int(v or 0) for v in row))
-
-
 def status_counts(user, f: TaskFilter, *, today: dt.date | None = None) -> Counts:
-    """How many tasks match each status tab (one aggregate query, or none for a whole board)."""
+    """How many tasks match each status tab: one aggregate query, or for a whole board one row of the
+    counts kept at write time (tasks/counts.py)."""
     today = today or local_today()
     if (f.assignee is not None and f.plan_id is None and f.month is None and f.day is None
             and not f.has_report_filters and _sees_all_of(user, f.assignee)):
-        return union_counts(today)[1].get(f.assignee, Counts())
-    row = db.session.execute(sa.select(*_counts_columns(today)).select_from(Task)
+        # One row of the counts kept at write time; kept per process too while no task changes
+        # (a page reread between writes then reads nothing: the counter comes with the user).
+        return remembered("tracking", ("board_counts", f.assignee, today),
+                          lambda: counts.read(counts.ASSIGNEE, [f.assignee], today).get(f.assignee, Counts()))
+    row = db.session.execute(sa.select(*count_columns(today)).select_from(Task)
                              .where(*_where(user, f.without_status(), today))).one()
-    return _counts(row)
+    return counts_of(row)
 
 
 def sees_everything(user) -> bool:
@@ -494,19 +463,6 @@ def _sees_all_of(user, assignee: int) -> bool:
     if user.is_committee_member:
         return True
     return assignee != COMMITTEE and assignee in (led_group_ids(user) | {user.group_id})
-
-
-def union_counts(today: dt.date) -> tuple[dict[int, Counts], dict[int, Counts]]:
-    """Every task counted by plan and by assignee: two aggregates over the whole table, kept in this
-    process until a task changes (congdoan/changes.py) or the day turns (overdue moves at midnight)."""
-    def compute():
-        columns = _counts_columns(today)
-        by_plan = {r[0]: _counts(r[1:]) for r in db.session.execute(
-            sa.select(Task.plan_id, *columns).group_by(Task.plan_id))}
-        by_assignee = {r[0]: _counts(r[1:]) for r in db.session.execute(
-            sa.select(Task.assignee, *columns).group_by(Task.assignee))}
-        return by_plan, by_assignee
-    return remembered("tracking", ("union_counts", today), compute)
 
 
 def _group_names(ids) -> dict[int, Group]:
@@ -575,14 +531,14 @@ def plan_progress(plan: Plan, *, today: dt.date | None = None, groups_limit: int
     today = today or local_today()
 
     def compute():
-        columns = _counts_columns(today)
+        columns = count_columns(today)
         where = Task.plan_id == plan.id
-        totals = _counts(db.session.execute(sa.select(*columns).select_from(Task).where(where)).one())
+        totals = counts_of(db.session.execute(sa.select(*columns).select_from(Task).where(where)).one())
         year = sa.extract("year", Task.due_date)
         month = sa.extract("month", Task.due_date)
-        by_month = tuple(MonthCount(int(r[0]), int(r[1]), _counts(r[2:])) for r in db.session.execute(
+        by_month = tuple(MonthCount(int(r[0]), int(r[1]), counts_of(r[2:])) for r in db.session.execute(
             sa.select(year, month, *columns).where(where).group_by(year, month).order_by(year, month)))
-        by_assignee = tuple((r[0], _counts(r[1:])) for r in db.session.execute(
+        by_assignee = tuple((r[0], counts_of(r[1:])) for r in db.session.execute(
             sa.select(Task.assignee, *columns).where(where).group_by(Task.assignee)))
         return totals, by_month, by_assignee
 
@@ -615,25 +571,44 @@ def overview(user, *, today: dt.date | None = None) -> dict:
     today = today or local_today()
     all_visible = _sees_all_of(user, COMMITTEE)
     if all_visible:
-        plan_counts_by_id, assignee_counts = union_counts(today)
+        # The union's counts kept at write time (tasks/counts.py): the newest plans that have
+        # tasks, the assignees needing attention most, each list cut in SQL.
+        plans_total, groups_total = counts.scope_totals()
+        recent = db.session.execute(
+            sa.select(Plan).where(counts.has_tasks(Plan.id))
+            .order_by(Plan.year.desc(), Plan.id.desc()).limit(OVERVIEW_PLANS)).scalars().all()
+        plan_counts_by_id = counts.read(counts.PLAN, [p.id for p in recent], today)
+        attention = counts.needing_attention(OVERVIEW_GROUPS, today)
     else:
-        columns = _counts_columns(today)
-        plan_counts_by_id = {r[0]: _counts(r[1:]) for r in db.session.execute(
+        columns = count_columns(today)
+        plan_counts_by_id = {r[0]: counts_of(r[1:]) for r in db.session.execute(
             sa.select(Task.plan_id, *columns).where(visible_to(user)).group_by(Task.plan_id))}
-        assignee_counts = {r[0]: _counts(r[1:]) for r in db.session.execute(
+        assignee_counts = {r[0]: counts_of(r[1:]) for r in db.session.execute(
             sa.select(Task.assignee, *columns).where(visible_to(user)).group_by(Task.assignee))}
-    handed = sa.exists().where(Task.plan_id == Plan.id)
-    recent = sa.select(Plan).order_by(Plan.year.desc(), Plan.id.desc()).limit(OVERVIEW_PLANS)
-    recent = recent.where(handed) if all_visible else recent.where(Plan.id.in_(list(plan_counts_by_id)))
-    recent = db.session.execute(recent).scalars().all() if plan_counts_by_id else []
+        recent = sa.select(Plan).order_by(Plan.year.desc(), Plan.id.desc()).limit(OVERVIEW_PLANS)
+        recent = db.session.execute(recent.where(Plan.id.in_(list(plan_counts_by_id)))).scalars().all() \
+            if plan_counts_by_id else []
+        plans_total, groups_total = len(plan_counts_by_id), len(assignee_counts)
+        attention = needing_attention(assignee_counts.items(), OVERVIEW_GROUPS)
     plan_counts = [(p, plan_counts_by_id[p.id]) for p in recent if p.id in plan_counts_by_id]
-    plans_total = len(plan_counts_by_id)
-    by_assignee = _named(needing_attention(assignee_counts.items(), OVERVIEW_GROUPS))
-    waiting = db.session.execute(
-        sa.select(Plan).where(Plan.status.in_([s.value for s in PUBLIC if s != PlanStatus.ARCHIVED]), ~handed)
-        .order_by(Plan.updated_at.desc()).limit(20)).scalars().all()
+    by_assignee = _named(attention)
+    waiting = _waiting_plans(20)
     return {"plans": plan_counts, "plans_total": plans_total, "by_assignee": by_assignee,
-            "groups_total": len(assignee_counts), "waiting": waiting}
+            "groups_total": groups_total, "waiting": waiting}
+
+
+def _waiting_plans(limit: int) -> list[Plan]:
+    """The approved or issued plans nobody has handed out yet, the most recently changed first: for
+    each status, its newest such plans read in order (ix_plans_status_updated_at) and cut at `limit`,
+    then the two short lists merged."""
+    newest = [sa.select(Plan.id, Plan.updated_at)
+              .where(Plan.status == status, ~counts.has_tasks(Plan.id))
+              .order_by(Plan.updated_at.desc()).limit(limit).subquery()
+              for status in sorted(s.value for s in PUBLIC if s != PlanStatus.ARCHIVED)]
+    merged = sa.union_all(*(sa.select(n.c.id, n.c.updated_at) for n in newest)).subquery()
+    return db.session.execute(
+        sa.select(Plan).join(merged, merged.c.id == Plan.id)
+        .order_by(merged.c.updated_at.desc(), Plan.id.desc()).limit(limit)).scalars().all()
 
 
 CALENDAR_PER_DAY = 4
@@ -731,16 +706,17 @@ def home_summary(user, *, today: dt.date | None = None) -> dict | None:
     groups = {g.id: g for g in user.led_groups}
     rows = []
     urgent = []
-    counted = union_counts(today)[1]
+    # Their assignees' rows and the union's, kept at write time (tasks/counts.py): one statement.
+    # (kept per process too while no task changes, as a board's counts)
+    counted, union = remembered("tracking", ("home_counts", tuple(mine), is_assigner, today), lambda: (
+        counts.read_with_union(mine, today) if is_assigner else (counts.read(counts.ASSIGNEE, mine, today), None)))
     if mine:
         rows = [AssigneeCount(a, assignee_name(a, groups), counted[a]) for a in mine if a in counted]
         rows.sort(key=lambda a: (a.assignee == COMMITTEE, a.name))
         urgent = [UrgentTask(id, title, name or COMMITTEE_LABEL, due, status, STATUS_LABELS[status], due < today)
                   for id, title, name, due, status in db.session.execute(
                       _urgent_query(), {"mine": mine, "limit": HOME_LIMIT})]
-    union_overdue = None
-    if is_assigner:
-        union_overdue = sum(c.overdue for c in counted.values())
+    union_overdue = union.overdue if union is not None else None
     if not rows and not is_assigner:
         return None
     return {"rows": rows, "urgent": urgent, "union_overdue": union_overdue, "today": today}

@@ -121,7 +121,9 @@ def change_status(task: Task, target: str, actor: User, *, shown: str, note: str
         values.update(result_note="", done_at=None, search_text=task_key(task.title, task.note, ""))
     row = db.session.execute(
         sa.update(Task).where(Task.id == task.id, Task.status == shown).values(**values)
-        .returning(*Task.__table__.columns).execution_options(synchronize_session=False)).one_or_none()
+        .returning(*Task.__table__.columns)
+        # Where the task is counted (tasks/counts.py recounts them at commit).
+        .execution_options(synchronize_session=False, task_counts=[(task.plan_id, task.assignee)])).one_or_none()
     if row is None:
         # Someone else's change committed between our read and our write.
         db.session.refresh(task)
