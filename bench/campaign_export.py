@@ -2,7 +2,7 @@
 accountant's export of a campaign of 2,000 and of 20,000 requests, in-process and over HTTP.
 
     python -m bench.campaign_export [--db sqlite|postgresql] [--rows 2000 20000] [--repeat 3] [--fresh]
-                                    [--port 5107] [--no-http]
+                                    [--port 5107] [--no-http] [--list]
 
 The data set is a factory union (50,000 members in 2,000 groups, from bench/data.py's builder with few
 plans and tasks) with one campaign per size, each holding that many requests to export (every state but
@@ -237,7 +237,11 @@ def _median(runs: list[dict]) -> dict:
     return out
 
 
-def child(url: str, campaign_id: int, empty_id: int, repeat: int) -> None:
+CAMPAIGN_PATH = "/dot-tiep-nhan/{id}/danh-sach.xlsx"
+LIST_PATH = "/de-xuat/tat-ca.xlsx?dot={id}"      # the accountant's filtered list: the same rows, another route
+
+
+def child(url: str, campaign_id: int, empty_id: int, repeat: int, path: str = CAMPAIGN_PATH) -> None:
     """In-process measure, in its own process: prints one JSON line."""
     os.environ["DATABASE_URL"] = url
     import gc
@@ -255,7 +259,7 @@ def child(url: str, campaign_id: int, empty_id: int, repeat: int) -> None:
 
     def export(campaign: int) -> dict:
         started, cpu = time.perf_counter(), time.process_time()
-        response = client.get(f"/dot-tiep-nhan/{campaign}/danh-sach.xlsx", buffered=False)
+        response = client.get(path.format(id=campaign), buffered=False)
         assert response.status_code == 200, response.status_code
         first, size = None, 0
         for chunk in response.response:
@@ -284,9 +288,9 @@ def child(url: str, campaign_id: int, empty_id: int, repeat: int) -> None:
     print(json.dumps(result))
 
 
-def in_process(url: str, campaign_id: int, empty_id: int, repeat: int) -> dict:
+def in_process(url: str, campaign_id: int, empty_id: int, repeat: int, path: str = CAMPAIGN_PATH) -> dict:
     result = subprocess.run([sys.executable, "-m", "bench.campaign_export", "--child", url, str(campaign_id),
-                             str(empty_id), str(repeat)], capture_output=True, text=True, cwd=ROOT,
+                             str(empty_id), str(repeat), path], capture_output=True, text=True, cwd=ROOT,
                             env={**os.environ, "RATELIMIT_ENABLED": "0"})
     line = next((l for l in result.stdout.splitlines() if l.startswith("{")), None)
     if line is None:
@@ -373,10 +377,12 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=5107)
     parser.add_argument("--no-http", action="store_true", help="only the in-process measure")
     parser.add_argument("--repeat", type=int, default=3, help="exports of each list (the median is shown)")
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--list", action="store_true",
+                        help="also the accountant's filtered list of the same requests (/de-xuat/tat-ca.xlsx?dot=), in-process")
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], int(args.child[1]), int(args.child[2]), int(args.child[3]))
+        child(args.child[0], int(args.child[1]), int(args.child[2]), int(args.child[3]), args.child[4])
         return 0
     OUT.mkdir(exist_ok=True)
     url = database_url(args.db)
@@ -393,6 +399,11 @@ def main() -> int:
         lines.append(f"| {n:,} | in-process | {r['ttfb']:.2f} | {r['total']:.2f} | {r['cpu']:.2f} | "
                      f"{r['bytes'] / 1e6:.2f} | {r['traced_peak_mb']:.1f} | {r['rss_growth_mb']:.1f} | |")
         print(lines[-1], flush=True)
+        if args.list:
+            r = in_process(url, ids[n], ids[0], args.repeat, LIST_PATH)
+            lines.append(f"| {n:,} | in-process, filtered list | {r['ttfb']:.2f} | {r['total']:.2f} | {r['cpu']:.2f} | "
+                         f"{r['bytes'] / 1e6:.2f} | {r['traced_peak_mb']:.1f} | {r['rss_growth_mb']:.1f} | |")
+            print(lines[-1], flush=True)
     if not args.no_http:
         server = serve(url, args.port)
         try:

@@ -54,6 +54,15 @@ def _campaign(c):
     return campaign
 
 
+def _approved(req):
+    return req.amount_approved if req.status in export.COUNTED else None
+
+
+def _paid(req) -> list:
+    paid = req.payment
+    return [paid.paid_on, paid.voucher, paid.receiver] if paid is not None else [export._local_date(req.paid_at), "", ""]
+
+
 def _before(campaign):
     """The file the export made before it was streamed: the campaign page's requests as ORM objects,
     their cells built by the former code, written by the in-memory writer."""
@@ -61,10 +70,10 @@ def _before(campaign):
     requests_ = db.session.execute(queries.campaign_requests(campaign)).scalars().all()
     rows = [[n, req.requester.full_name, req.group.name if req.group else ""]
             + [date_value(req.details.get(f.name)) if f.type == DATE else req.details.get(f.name) for f in kind.fields]
-            + [req.status_label, export._local_date(req.submitted_at), export._approved(req), *export._paid(req),
+            + [req.status_label, export._local_date(req.submitted_at), _approved(req), *_paid(req),
                req.decision_note]
             for n, req in enumerate(requests_, start=1)]
-    total = sum(export._approved(r) or 0 for r in requests_)
+    total = sum(_approved(r) or 0 for r in requests_)
     return exports.xlsx_bytes(campaign.title.upper(), export.campaign_headers(kind), rows, totals={export.AMOUNT: total},
                               subtitle=export._subtitle(len(requests_)), sheet_name=kind.label)
 
@@ -176,3 +185,35 @@ def test_an_export_that_fails_halfway_sends_no_file_and_leaves_none(client, sign
     assert calls["n"] == 3
     assert openpyxl_writer.ALL_TEMP_FILES == left_before
     assert not [p for p in openpyxl_writer.ALL_TEMP_FILES if os.path.exists(p)]
+
+
+def test_the_filtered_list_is_one_statement_whatever_its_length(client, signed_in, monkeypatch):
+    """The accountant's filtered list (/de-xuat/tat-ca.xlsx) may be every request of a factory union
+    (200,000 at SCALE=10): one statement (rows, names, payment and count together) read in batches and
+    written row by row, as the campaign's list is; never every request loaded first and its groups,
+    campaigns and payments after."""
+    import sqlalchemy as sa
+    monkeypatch.setattr(export, "BATCH", 5)
+    c = cast()
+    campaign = _campaign(c)
+    for _ in range(9):
+        submit(c.member, "hardship")
+    signed_in(c.accountant)
+    seen = []
+
+    def listen(conn, cursor, statement, *args):
+        if any(t in statement for t in ("member_requests", "request_payments", "FROM campaigns", "FROM groups")):
+            seen.append(statement)
+
+    for url, expected in (("/de-xuat/tat-ca.xlsx?trang_thai=done", 1), ("/de-xuat/tat-ca.xlsx", 14)):
+        seen.clear()
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            response = client.get(url)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)
+        assert len(seen) == 1, seen
+        rows = _cells(_body(response))
+        assert rows[1][0].startswith(f"{expected} đề xuất ·")
+        assert [r[0] for r in rows[4:-1]] == list(range(1, expected + 1)) and rows[-1][0] == "Tổng cộng"
+    assert {r[5] for r in rows[4:-1]} == {campaign.title, None}

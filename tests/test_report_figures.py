@@ -477,8 +477,8 @@ def test_the_lists_keep_the_report_filters_and_each_persons_view(world, signed_i
     assert "Đang lọc theo số liệu báo cáo: hạn từ 01/09/2024 đến 31/05/2025, hoàn thành trễ hạn" in html
     paid = _line(results, "Trong kỳ, công đoàn đã chi hỗ trợ")
     assert 'name="chi_tu" value="2024-09-01"' in client.get(paid.link).get_data(as_text=True)
-    export = client.get(paid.link.replace("/de-xuat/tat-ca?", "/de-xuat/tat-ca.xlsx?"))
-    assert export.status_code == 200
+    with client.get(paid.link.replace("/de-xuat/tat-ca?", "/de-xuat/tat-ca.xlsx?")) as export:
+        assert export.status_code == 200
     # A group's member following the plan's link sees their own group's tasks only.
     head = _line(results, "Kế hoạch số 01/KH-CĐ “Hoạt động Công đoàn năm học 2024 - 2025”")
     member = as_(world.u.members[0])

@@ -186,7 +186,8 @@ def test_the_full_export_carries_the_payment_record(client, signed_in):
     c = cast()
     _campaign(c)
     signed_in(c.accountant)
-    sheet = load_workbook(io.BytesIO(client.get("/de-xuat/tat-ca.xlsx?trang_thai=done").data)).active
+    with client.get("/de-xuat/tat-ca.xlsx?trang_thai=done") as response:     # a file sent from disk: closed
+        sheet = load_workbook(io.BytesIO(response.data)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     header = next(i for i, row in enumerate(rows) if row[0] == "STT")
     names = rows[header]

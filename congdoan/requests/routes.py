@@ -312,9 +312,7 @@ def all_requests():
 @requires(Perm.REQUESTS_REVIEW)
 def export_all():
     f = queries.Filters.from_args(request.args)
-    requests_ = db.session.execute(queries.filtered(f, newest_first=False)
-                                   .options(selectinload(MemberRequest.payment))).scalars().all()
-    return export.list_response("DANH SÁCH ĐỀ XUẤT CỦA ĐOÀN VIÊN", requests_, _filters_text(f))
+    return export.list_response("DANH SÁCH ĐỀ XUẤT CỦA ĐOÀN VIÊN", queries.conditions(f), _filters_text(f))
 
 
 # The payment form and the signing lists add their routes to this blueprint and the campaigns one.
