@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import threading
+import time
 
 import pytest
 from werkzeug.serving import make_server
@@ -287,3 +288,15 @@ def sign_in(page, email: str, password: str):
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def wait_until(page, expression: str, timeout: float = 10) -> None:
+    """page.wait_for_function, polled from here: Playwright's in-page polling compiles the predicate
+    with eval, which the app's CSP (script-src 'self') refuses whenever the first check is false (seen
+    under load: "EvalError ... 'unsafe-eval' is not an allowed source"). page.evaluate is not subject
+    to the page's CSP, so the same check asked every 50 ms never trips it."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.05)

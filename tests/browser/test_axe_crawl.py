@@ -13,8 +13,10 @@ from playwright.sync_api import Error as PlaywrightError, expect
 
 from tests import crawl
 
+from .conftest import wait_until
+
 AXE_BY_TEST = "window.__axeByTest = true;"
-SETTLED = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 TIMINGS: dict[str, float] = {}
 
 
@@ -38,7 +40,7 @@ def _sign_in(page, local: str | None) -> None:
 
 
 def _axe(page, where: str) -> list[str]:
-    page.wait_for_function(SETTLED)
+    wait_until(page, SETTLED)
     return [f"{where}: {line}" for line in page.evaluate("window.__axeFindings()")]
 
 
@@ -90,7 +92,7 @@ VIEWPORTS = {"1366": dict(width=1366, height=900), "390": dict(width=390, height
 
 
 def _settle(page) -> None:
-    page.wait_for_function(SETTLED)
+    wait_until(page, SETTLED)
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
