@@ -99,10 +99,10 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     from .reports.routes import bp as reports_bp
     from .people.office_routes import bp as offices_bp
     from .people.routes import bp as people_bp
-    from .requests import panels as _request_panels  # noqa: F401  (home-page panels)
+    from .member_requests import panels as _request_panels  # noqa: F401  (home-page panels)
     from .plans import news as _plan_news  # noqa: F401  (home-page panel: new plans)
-    from .requests.campaign_routes import bp as campaigns_bp
-    from .requests.routes import bp as requests_bp
+    from .member_requests.campaign_routes import bp as campaigns_bp
+    from .member_requests.routes import bp as requests_bp
     from .tasks.routes import bp as tasks_bp
     from .finder.routes import bp as search_bp
     from .reports.figures.lists import bp as figures_bp

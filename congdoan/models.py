@@ -8,8 +8,8 @@ from .plans.models import Plan, PlanBasis, PlanEditor, PlanLine, PlanSection, Pl
 from .plans.copy_review import CopyReviewItem  # noqa: F401
 from .approvals.models import ApprovalRound, RoundComment, Vote  # noqa: F401
 from .uploads.models import StoredFile  # noqa: F401
-from .requests.models import Campaign, MemberRequest, RequestEvent, RequestFile  # noqa: F401
-from .requests.payments import Payment  # noqa: F401
+from .member_requests.models import Campaign, MemberRequest, RequestEvent, RequestFile  # noqa: F401
+from .member_requests.payments import Payment  # noqa: F401
 from .documents.models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature  # noqa: F401
 from .tasks.models import Task, TaskEvent  # noqa: F401
 from .changes import ChangeCounter  # noqa: F401

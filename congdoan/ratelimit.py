@@ -81,7 +81,7 @@ LIMITS: dict[str, tuple[Rule, ...]] = {
     "people.import_file": (Rule("10 per minute; 100 per hour", key="person", methods=("POST",)),),
     "people.reset_password": (Rule("30 per minute", key="person"),),
     "tasks.export": (Rule("20 per minute; 300 per hour", key="person"),),
-    "requests.export_all": (Rule("20 per minute; 300 per hour", key="person"),),
+    "member_requests.export_all": (Rule("20 per minute; 300 per hour", key="person"),),
     "campaigns.export_list": (Rule("20 per minute; 300 per hour", key="person"),),
 }
 

@@ -8,7 +8,7 @@ union, the union in bold with a short line; the national motto); the title and t
 table whose header row repeats on every page and whose rows never split across pages, fixed column
 widths filling the 17 cm between the margins; a total row, the amount in words, the place and date,
 and three signatures (Người lập, Kế toán, Chủ tịch). The shared formatting helpers are those of
-build_plan_template.py; the values come from congdoan.requests.signing_list.context().
+build_plan_template.py; the values come from congdoan.member_requests.signing_list.context().
 """
 from __future__ import annotations
 

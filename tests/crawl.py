@@ -47,9 +47,9 @@ NOT_PAGES = {"static", "home.favicon", "home.healthz"}
 # checked on their own, and axe checks them inside the page that loads them.
 FRAGMENT_ONLY = {"notifications.bell", "documents.pdf_status"}
 # Files, not pages: exports, downloads, images (their words are checked by the words crawl).
-FILES = {"requests.evidence", "tasks.evidence", "documents.my_signature_image", "documents.seal_image",
+FILES = {"member_requests.evidence", "tasks.evidence", "documents.my_signature_image", "documents.seal_image",
          "documents.download_docx", "documents.download_pdf", "documents.download_template",
-         "documents.download_default_template", "campaigns.export_list", "requests.export_all", "tasks.export",
+         "documents.download_default_template", "campaigns.export_list", "member_requests.export_all", "tasks.export",
          "people.import_sample", "campaigns.signing_list_file"}
 # The same page as the plan's with nothing open (the editor open is plans.edit_part).
 SAME_AS_PLAN_PAGE = {"plans.part", "plans.fixed_part"}
@@ -90,8 +90,8 @@ def build_demo(app: Flask) -> Demo:
     from congdoan.demo.seed import EXAMPLE_SUBJECT
     from congdoan.documents import services as documents
     from congdoan.plans.models import Plan, PlanStatus
-    from congdoan.requests import services as requests
-    from congdoan.requests.kinds import KINDS
+    from congdoan.member_requests import services as requests
+    from congdoan.member_requests.kinds import KINDS
     from congdoan.tasks import services as tasks
     from congdoan.tasks.models import Task
     from tests.plan_factories import make_plan
@@ -170,8 +170,8 @@ def _ids(**named) -> Demo:
     from congdoan.documents.models import PlanTemplate, SignedDocument
     from congdoan.people.models import Group, User
     from congdoan.plans.models import Plan, PlanBasis, PlanLine, PlanSection, ScheduleActivity, ScheduleRow
-    from congdoan.requests.kinds import KINDS
-    from congdoan.requests.models import Campaign, MemberRequest, RequestFile
+    from congdoan.member_requests.kinds import KINDS
+    from congdoan.member_requests.models import Campaign, MemberRequest, RequestFile
     from congdoan.tasks.models import Task, TaskEvent
 
     demo = Demo()
@@ -232,9 +232,9 @@ ID_TABLE = {
     "plans.compare": _plans,
     "plans.copy": lambda d: [{"plan_id": d.plans["example"]}],
     "approvals.review": _plans,
-    "requests.create": lambda d: [{"slug": s} for s in d.request_kinds],
-    "requests.detail": lambda d: [{"request_id": i} for i in d.requests.values()],
-    "requests.evidence": lambda d: [{"request_id": r, "file_id": f} for r, f in d.request_files],
+    "member_requests.create": lambda d: [{"slug": s} for s in d.request_kinds],
+    "member_requests.detail": lambda d: [{"request_id": i} for i in d.requests.values()],
+    "member_requests.evidence": lambda d: [{"request_id": r, "file_id": f} for r, f in d.request_files],
     "campaigns.detail": lambda d: [{"campaign_id": i} for i in d.campaigns],
     "campaigns.edit": lambda d: [{"campaign_id": i} for i in d.campaigns],
     "campaigns.export_list": lambda d: [{"campaign_id": i} for i in d.campaigns],
@@ -252,7 +252,7 @@ ID_TABLE = {
     "tasks.progress": _plans,
     "tasks.assign": _plans,
     "tasks.correct": lambda d: [{"task_id": i} for i in d.tasks[:2]],
-    "requests.pay": lambda d: [{"request_id": i} for i in d.requests.values()],
+    "member_requests.pay": lambda d: [{"request_id": i} for i in d.requests.values()],
     "campaigns.signing_list_file": lambda d: [{"campaign_id": i, "fmt": f} for i in d.campaigns for f in ("docx", "xlsx")],
     "documents.send_page": lambda d: [{"plan_id": d.plans["example"]}],
     "plans.copy_review_list": lambda d: [{"plan_id": d.plans["copied"]}],

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from congdoan.dates import local_today
 from congdoan.extensions import db
-from congdoan.requests import services, workflow
-from congdoan.requests.kinds import KINDS
-from congdoan.requests.models import Campaign, MemberRequest
+from congdoan.member_requests import services, workflow
+from congdoan.member_requests.kinds import KINDS
+from congdoan.member_requests.models import Campaign, MemberRequest
 
 from .conftest import make_group, make_user
 from .samples import EXE, HTML, PDF, jpeg_bytes, png_bytes, upload  # noqa: F401  (re-exported)

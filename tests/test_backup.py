@@ -24,7 +24,7 @@ from congdoan.documents import services as doc_services
 from congdoan.documents.models import SignedDocument
 from congdoan.extensions import db
 from congdoan.people.models import User
-from congdoan.requests.models import MemberRequest
+from congdoan.member_requests.models import MemberRequest
 from congdoan.uploads.models import StoredFile
 
 from . import reqkit

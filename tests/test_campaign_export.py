@@ -15,8 +15,8 @@ from openpyxl.worksheet import _writer as openpyxl_writer
 
 from congdoan import exports
 from congdoan.extensions import db
-from congdoan.requests import export, queries
-from congdoan.requests.kinds import DATE, date_value
+from congdoan.member_requests import export, queries
+from congdoan.member_requests.kinds import DATE, date_value
 
 from .conftest import text_of
 from .test_exports import sheet_facts

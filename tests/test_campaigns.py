@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 from congdoan.dates import fmt_date, local_today
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
-from congdoan.requests import services
-from congdoan.requests.kinds import KINDS
-from congdoan.requests.models import Campaign, MemberRequest
-from congdoan.requests.services import CampaignClosed
+from congdoan.member_requests import services
+from congdoan.member_requests.kinds import KINDS
+from congdoan.member_requests.models import Campaign, MemberRequest
+from congdoan.member_requests.services import CampaignClosed
 from congdoan.uploads.models import StoredFile
 
 from .conftest import text_of

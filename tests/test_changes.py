@@ -14,7 +14,7 @@ from congdoan.tasks import services, workflow
 from congdoan.tasks.models import Task
 from congdoan.web import cached_url_for
 
-from congdoan.requests import services as request_services
+from congdoan.member_requests import services as request_services
 
 from .conftest import text_of
 from .reqkit import act, cast, make_campaign, submit

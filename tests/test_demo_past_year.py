@@ -14,7 +14,7 @@ from congdoan.documents.models import SignedDocument
 from congdoan.extensions import db
 from congdoan.people.models import User
 from congdoan.plans.models import Plan, PlanStatus
-from congdoan.requests.models import Campaign, MemberRequest
+from congdoan.member_requests.models import Campaign, MemberRequest
 from congdoan.tasks.models import Task, TaskEvent
 
 

@@ -50,8 +50,8 @@ def _saved_to():
     from congdoan.people.models import Group, User
     from congdoan.plans import services as plans
     from congdoan.plans.models import Plan
-    from congdoan.requests import services as requests
-    from congdoan.requests.models import Campaign
+    from congdoan.member_requests import services as requests
+    from congdoan.member_requests.models import Campaign
     table = {
         ("PersonForm", "full_name"): (User.full_name, people.NAME_MAX),
         ("PersonForm", "email"): (User.email, 254),
@@ -124,11 +124,11 @@ def test_plan_editor_limits_fit_the_plan_columns():
         assert limit <= column.property.columns[0].type.length, column
 
 
-@pytest.mark.parametrize("kind_code", sorted(__import__("congdoan.requests.kinds", fromlist=["KINDS"]).KINDS))
+@pytest.mark.parametrize("kind_code", sorted(__import__("congdoan.member_requests.kinds", fromlist=["KINDS"]).KINDS))
 def test_request_kind_fields_fit_what_keeps_them(kind_code):
     """Request details are JSON (TEXT); the summary column is cut to its length when built."""
-    from congdoan.requests.kinds import KINDS, TEXT, TEXTAREA
-    from congdoan.requests.models import MemberRequest
+    from congdoan.member_requests.kinds import KINDS, TEXT, TEXTAREA
+    from congdoan.member_requests.models import MemberRequest
     kind = KINDS[kind_code]
     details = {f.name: "x" * max(f.max_len, 2000) if f.type in (TEXT, TEXTAREA) else None for f in kind.fields}
     assert len(kind.summary_of(details)) <= MemberRequest.summary.property.columns[0].type.length

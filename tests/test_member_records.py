@@ -115,8 +115,8 @@ def _leave(client, user: User, **values):
 
 
 def test_leaving_records_the_day_and_reason_deactivates_and_ends_sessions(app, client, admin):
-    from congdoan.requests import services as requests
-    from congdoan.requests.kinds import KINDS
+    from congdoan.member_requests import services as requests
+    from congdoan.member_requests.kinds import KINDS
     group = make_group("Tổ Khối 1")
     user = make_user("Phạm Văn Long", email="long@thanhto.demo", group=group, leads=group)
     user.joined_on = dt.date(2010, 9, 1)
@@ -134,7 +134,7 @@ def test_leaving_records_the_day_and_reason_deactivates_and_ends_sessions(app, c
     assert not user.active and user.session_version == version + 1
     assert db.session.get(Group, group.id).leader_id is None          # the group waits for a new leader
     assert user.group_id == group.id                                   # the records count them in their group
-    from congdoan.requests.models import MemberRequest
+    from congdoan.member_requests.models import MemberRequest
     assert db.session.get(MemberRequest, request.id).requester_id == user.id      # history kept
     entry = db.session.execute(sa.select(AuditEntry).where(AuditEntry.action == "person_left")).scalar_one()
     assert entry.object_id == user.id and json.loads(entry.data)["left_reason"] == "Nghỉ hưu"

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from congdoan.dates import fmt_date, local_today
 from congdoan.extensions import db
-from congdoan.requests.models import MemberRequest
-from congdoan.requests.payments import Payment
+from congdoan.member_requests.models import MemberRequest
+from congdoan.member_requests.payments import Payment
 
 from .conftest import PASSWORD, login
 from .reqkit import cast, request_in

@@ -12,9 +12,9 @@ from congdoan.audit.models import AuditEntry
 from congdoan.dates import fmt_date, local_today
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
-from congdoan.requests import payments, workflow
-from congdoan.requests.models import MemberRequest
-from congdoan.requests.payments import Payment
+from congdoan.member_requests import payments, workflow
+from congdoan.member_requests.models import MemberRequest
+from congdoan.member_requests.payments import Payment
 
 from .conftest import text_of
 from .reqkit import act, cast, request_in, submit

@@ -19,9 +19,9 @@ from congdoan.people.models import User
 from congdoan.plans.kinds import REPORT
 from congdoan.reports.blocks import Table
 from congdoan.reports.figures import draft_sections, prompts
-from congdoan.requests import workflow as request_workflow
-from congdoan.requests.models import MemberRequest
-from congdoan.requests.payments import PaymentInput
+from congdoan.member_requests import workflow as request_workflow
+from congdoan.member_requests.models import MemberRequest
+from congdoan.member_requests.payments import PaymentInput
 from congdoan.tasks import services as task_services
 from congdoan.tasks.models import Task
 

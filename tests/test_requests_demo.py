@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from congdoan.dates import local_today
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
-from congdoan.requests.models import Campaign, MemberRequest, RequestEvent
+from congdoan.member_requests.models import Campaign, MemberRequest, RequestEvent
 from congdoan.uploads.models import StoredFile
 from congdoan.uploads.service import path_of
 
@@ -16,7 +16,7 @@ def test_demo_has_an_open_campaign_and_requests_in_every_state(runner):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "campaigns=1" in first.output and "requests=9" in first.output
-    from congdoan.demo.requests import CAMPAIGN_TITLE
+    from congdoan.demo.member_requests import CAMPAIGN_TITLE
     campaign = db.session.execute(sa.select(Campaign).where(Campaign.title == CAMPAIGN_TITLE)).scalar_one()
     assert campaign.is_open(local_today()) and campaign.kind == "child_award"
     # The past school year's requests (congdoan/demo/past_year.py) are all decided: paid or refused.

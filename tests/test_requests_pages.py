@@ -9,8 +9,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from congdoan.extensions import db
-from congdoan.requests.kinds import KINDS
-from congdoan.requests.models import MemberRequest, RequestFile
+from congdoan.member_requests.kinds import KINDS
+from congdoan.member_requests.models import MemberRequest, RequestFile
 from congdoan.uploads.models import StoredFile
 
 from .conftest import make_group, make_user, text_of

@@ -11,9 +11,9 @@ from werkzeug.test import encode_multipart
 
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
-from congdoan.requests.kinds import KINDS
-from congdoan.requests.models import MemberRequest
-from congdoan.requests.queries import visible_to
+from congdoan.member_requests.kinds import KINDS
+from congdoan.member_requests.models import MemberRequest
+from congdoan.member_requests.queries import visible_to
 
 from .conftest import text_of
 from .reqkit import SAMPLE, act, cast, png_bytes

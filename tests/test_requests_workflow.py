@@ -10,9 +10,9 @@ from congdoan.dates import fmt_date, local_today
 from congdoan.errors import PermissionDenied, StaleError
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
-from congdoan.requests import workflow
-from congdoan.requests.models import MemberRequest, RequestEvent
-from congdoan.requests.states import Status
+from congdoan.member_requests import workflow
+from congdoan.member_requests.models import MemberRequest, RequestEvent
+from congdoan.member_requests.states import Status
 
 from .conftest import text_of
 from .reqkit import ACTOR_OF, act, cast, request_in, submit
@@ -244,11 +244,11 @@ def test_workflow_is_the_only_writer_of_the_status_column():
     pattern = re.compile(r"(\.status\s*=[^=]|\bstatus\s*=\s*(?:Status\.|[\"'](?:submitted|returned|confirmed|queried|"
                          r"approved|refused|done|withdrawn)[\"']|t\.target))")
     for path in pathlib.Path("congdoan").rglob("*.py"):
-        if path.name == "workflow.py" and path.parent.name == "requests":
+        if path.name == "workflow.py" and path.parent.name == "member_requests":
             continue
         source = path.read_text()
         # Other areas have their own state machines (plans, approval rounds) with their own single writer.
-        if path.parent.name != "requests" and "MemberRequest" not in source:
+        if path.parent.name != "member_requests" and "MemberRequest" not in source:
             continue
         for number, line in enumerate(source.splitlines(), start=1):
             if pattern.search(line) and not line.lstrip().startswith("#"):

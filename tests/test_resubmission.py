@@ -21,7 +21,7 @@ from congdoan.people.models import Group, User
 from congdoan.plans import services as plan_services
 from congdoan.documents.models import PlanTemplate
 from congdoan.plans.models import Plan, PlanBasis
-from congdoan.requests.models import Campaign, MemberRequest, RequestFile
+from congdoan.member_requests.models import Campaign, MemberRequest, RequestFile
 from congdoan.submissions.models import FormSubmission
 
 from .conftest import login, make_group, make_user, text_of

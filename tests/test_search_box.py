@@ -15,7 +15,7 @@ from congdoan.finder.keys import key_of, query_words
 from congdoan.finder.reindex import reindex
 from congdoan.plans import services as plan_services
 from congdoan.plans.models import Plan, PlanLine, PlanStatus
-from congdoan.requests.models import MemberRequest
+from congdoan.member_requests.models import MemberRequest
 from congdoan.tasks import corrections, workflow
 from congdoan.tasks.corrections import Correction
 from congdoan.tasks.models import Task
@@ -289,8 +289,8 @@ def test_rebuilding_the_search_texts_gives_what_the_writers_wrote(runner):
 
 
 def make_campaign_and_requests(u):
-    from congdoan.requests import services
-    from congdoan.requests.kinds import KINDS
+    from congdoan.member_requests import services
+    from congdoan.member_requests.kinds import KINDS
     services.submit(u.members[0], KINDS["hardship"], {"reason": "Nhà bị tốc mái", "amount": "3.000.000"}, [])
     services.submit(u.members[1], KINDS["suggestion"], {"subject": "Giờ sinh hoạt", "content": "Dời sang thứ Năm"}, [])
 

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from congdoan.extensions import db
-from congdoan.requests import services as request_services
-from congdoan.requests.kinds import KINDS
+from congdoan.member_requests import services as request_services
+from congdoan.member_requests.kinds import KINDS
 from congdoan.tasks import corrections
 from congdoan.tasks.corrections import Correction
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from congdoan.dates import fmt_date, local_today
 from congdoan.money import vnd_in_words
-from congdoan.requests.kinds import KINDS
+from congdoan.member_requests.kinds import KINDS
 
 from .conftest import text_of
 from .reqkit import act, cast, make_campaign, submit

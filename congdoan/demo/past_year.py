@@ -273,9 +273,9 @@ def _tasks(plan, people: dict[str, User], year: int) -> int:
 
 def _requests(people: dict[str, User], year: int) -> int:
     """The year's requests, each filed, confirmed, decided and paid on its own days."""
-    from ..requests import services, workflow
-    from ..requests.kinds import KINDS
-    from .requests import _certificate, _photo as certificate_photo
+    from ..member_requests import services, workflow
+    from ..member_requests.kinds import KINDS
+    from .member_requests import _certificate, _photo as certificate_photo
 
     chair, vice, accountant = people["chutich"], people["phochutich"], people["ketoan"]
     count = 0

@@ -16,7 +16,7 @@ from ..people.models import Group, User
 from ..people.roles import OFFICES, Role
 from ..text import fold
 from . import union
-from .requests import seed_requests
+from .member_requests import seed_requests
 
 
 def seed_union(password_method: str) -> dict[str, int]:

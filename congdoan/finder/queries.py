@@ -25,9 +25,9 @@ from ..people.models import Group, User
 from ..permissions import Perm, has_permission
 from ..plans.models import Plan, PlanStatus, PlanVersion
 from ..plans.services import visible_plans
-from ..requests.kinds import kind_of
-from ..requests.models import MemberRequest, status_label
-from ..requests.queries import visible_to as requests_visible_to
+from ..member_requests.kinds import kind_of
+from ..member_requests.models import MemberRequest, status_label
+from ..member_requests.queries import visible_to as requests_visible_to
 from ..tasks.models import COMMITTEE_LABEL, STATUS_LABELS as TASK_STATUS_LABELS, Task
 from ..tasks.models import visible_to as tasks_visible_to
 from ..text import plain
@@ -182,7 +182,7 @@ def _requests(user, words, limit, offset) -> tuple[int, list[Hit]]:
         spec = kind_of(kind)
         title = spec.label + (f": {summary}" if summary else "")
         shown = request_texts(spec.label, summary, spec.display(details or {}))[2:]
-        out.append(Hit(mark(title, words), cached_url_for("requests.detail", request_id=request_id),
+        out.append(Hit(mark(title, words), cached_url_for("member_requests.detail", request_id=request_id),
                        [requester, status_label(status, kind), f"Gửi {_date(submitted_at)}"],
                        snippet(shown, words)))
     return (rows[0][0] if rows else 0), out

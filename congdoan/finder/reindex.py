@@ -37,7 +37,7 @@ def _batches(connection, query):
 
 def reindex(connection) -> dict[str, int]:
     """Recompute search_text of every plan, task and request. Returns how many of each."""
-    from ..requests.kinds import KINDS         # labels and display of the answers; no models
+    from ..member_requests.kinds import KINDS         # labels and display of the answers; no models
     counts = {"plans": 0, "tasks": 0, "requests": 0}
 
     plans = _table("plans", "id", "version_count", "type_name", "subject", "period", "number", "sign_on_behalf",

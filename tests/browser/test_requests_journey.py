@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from congdoan.dates import local_today
 from congdoan.extensions import db
-from congdoan.requests.models import MemberRequest
+from congdoan.member_requests.models import MemberRequest
 
 from ..conftest import PASSWORD, make_group, make_user
 from ..samples import png_bytes

@@ -22,10 +22,10 @@ import sqlalchemy as sa
 from ...extensions import db
 from ...people.models import Group
 from ...plans.kinds import REPORT
-from ...requests.kinds import KINDS
-from ...requests.models import MemberRequest
-from ...requests.queries import local_day_start
-from ...requests.states import Status
+from ...member_requests.kinds import KINDS
+from ...member_requests.models import MemberRequest
+from ...member_requests.queries import local_day_start
+from ...member_requests.states import Status
 from ...tasks.models import Task, TaskStatus
 from ...tasks.outcomes import NOT_ON_TIME, outcome_clause
 from ..blocks import Block, SectionDraft

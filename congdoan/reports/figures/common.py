@@ -41,7 +41,7 @@ def tasks_link(start: dt.date, end: dt.date, **args) -> str:
 
 
 def requests_link(**args) -> str:
-    return url_for("requests.all_requests", **{k: v for k, v in args.items() if v is not None})
+    return url_for("member_requests.all_requests", **{k: v for k, v in args.items() if v is not None})
 
 
 def members_link(**args) -> str:

@@ -29,10 +29,10 @@ from ...extensions import db
 from ...people.models import Group
 from ...plans.kinds import PLAN, kind_of as document_kind
 from ...plans.models import PUBLIC, Plan, ScheduleActivity, ScheduleRow
-from ...requests.kinds import KINDS
-from ...requests.models import Campaign, MemberRequest
-from ...requests.payments import Payment
-from ...requests.states import Status
+from ...member_requests.kinds import KINDS
+from ...member_requests.models import Campaign, MemberRequest
+from ...member_requests.payments import Payment
+from ...member_requests.states import Status
 from ...text import plain
 from ...tasks.models import Task, TaskEvent
 from ...tasks.outcomes import LATE, ON_TIME, OPEN, OUTCOME_LABELS, STOPPED, outcome_column

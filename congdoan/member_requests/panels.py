@@ -23,7 +23,7 @@ def leader_inbox(user):
     if not has_permission(user, Perm.REQUESTS_CONFIRM):
         return None
     (waiting,) = queries.counts(queries.leader_waiting_where(user))
-    return Panel("requests/_home_leader.html", {"waiting": waiting}, order=10)
+    return Panel("member_requests/_home_leader.html", {"waiting": waiting}, order=10)
 
 
 @provider
@@ -32,7 +32,7 @@ def committee_inbox(user):
         return None
     waiting, orphans = remembered("requests", ("committee_inbox",), lambda: tuple(
         queries.counts([R.status == Status.CONFIRMED.value], queries.without_leader_where())))
-    return Panel("requests/_home_committee.html", {"waiting": waiting, "orphans": orphans}, order=12)
+    return Panel("member_requests/_home_committee.html", {"waiting": waiting, "orphans": orphans}, order=12)
 
 
 @provider
@@ -41,7 +41,7 @@ def payment_inbox(user):
         return None
     waiting, total = remembered("requests", ("payment_inbox",),
                                 lambda: queries.totals(R.status == Status.APPROVED.value))
-    return Panel("requests/_home_payment.html", {"waiting": waiting, "total": total}, order=14)
+    return Panel("member_requests/_home_payment.html", {"waiting": waiting, "total": total}, order=14)
 
 
 @dataclass(frozen=True)
@@ -78,4 +78,4 @@ def my_requests(user):
     if recent:
         (answer,) = queries.counts([R.requester_id == user.id,
                                     R.status.in_([s.value for s in WAITING_FOR_REQUESTER])])
-    return Panel("requests/_home_mine.html", {"recent": recent, "answer": answer}, order=30)
+    return Panel("member_requests/_home_mine.html", {"recent": recent, "answer": answer}, order=30)

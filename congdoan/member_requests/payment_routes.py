@@ -38,7 +38,7 @@ def _pay_transition(req):
 def _form(req, *, values, errors, proposed: str, status: int = 200, retarget: bool = False):
     view = _view()
     context = dict(r=req, values=values, errors=errors, proposed=proposed, view=view)
-    response = render("requests/payment.html", "requests/_payment_form.html", status=status, **context)
+    response = render("member_requests/payment.html", "member_requests/_payment_form.html", status=status, **context)
     if retarget and wants_fragment():
         # The form posts to replace the whole request (or card); with errors only the form is redrawn.
         response.headers["HX-Retarget"] = f"#pay-form-{req.id}{'-card' if view else ''}"
@@ -78,10 +78,10 @@ def pay(request_id: int):
         context = dict(r=req, action_form=ActionForm(formdata=None), evidence_form=EvidenceForm(formdata=None),
                        errors={}, values={}, done_message=message)
         if _view() == "card":
-            return render("requests/detail.html", "requests/_inbox_card.html", card_actions=True, **context)
-        return render("requests/detail.html", "requests/_request.html", **context)
+            return render("member_requests/detail.html", "member_requests/_inbox_card.html", card_actions=True, **context)
+        return render("member_requests/detail.html", "member_requests/_request.html", **context)
     flash(message, "success")
-    return redirect_to("requests.detail", request_id=req.id)
+    return redirect_to("member_requests.detail", request_id=req.id)
 
 
 def done_message(req) -> str:
@@ -109,14 +109,14 @@ def correct_payment(request_id: int):
         db.session.rollback()
         context.update(fix_errors=exc.errors, fix_values=values)
         if wants_fragment():
-            return render("requests/detail.html", "requests/_request.html", **context)
-        return render("requests/detail.html", status=422, **context)
+            return render("member_requests/detail.html", "member_requests/_request.html", **context)
+        return render("member_requests/detail.html", status=422, **context)
     db.session.commit()
     message = f"Đã sửa thông tin chi của đề xuất “{req.title}”: phiếu chi {req.payment.voucher}."
     if wants_fragment():
-        return render("requests/detail.html", "requests/_request.html", done_message=message, **context)
+        return render("member_requests/detail.html", "member_requests/_request.html", done_message=message, **context)
     flash(message, "success")
-    return redirect_to("requests.detail", request_id=req.id)
+    return redirect_to("member_requests.detail", request_id=req.id)
 
 
 # --- a campaign's signing list -----------------------------------------------------------------------

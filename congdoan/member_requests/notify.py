@@ -42,7 +42,7 @@ def _name(req) -> str:
 
 
 def after_start(req) -> None:
-    link = path_for("requests.detail", request_id=req.id)
+    link = path_for("member_requests.detail", request_id=req.id)
     who = req.requester.full_name
     if req.state == Status.SUBMITTED:
         notify([req.group.leader], "request_to_confirm",
@@ -61,7 +61,7 @@ def _paid_text(req) -> str:
 
 
 def after_transition(req, t, actor, event) -> None:
-    link = path_for("requests.detail", request_id=req.id)
+    link = path_for("member_requests.detail", request_id=req.id)
     action, note = t.action, event.note
     by = actor.full_name
     to_requester = {

@@ -24,7 +24,7 @@ from .services import CampaignClosed
 from .states import Status, WAITING_FOR_REQUESTER
 from .workflow import InvalidInput
 
-bp = Blueprint("requests", __name__, url_prefix="/de-xuat")
+bp = Blueprint("member_requests", __name__, url_prefix="/de-xuat")
 
 # What was done, naming the request it was done to ({what}: its kind and summary, in quotes).
 DONE_MESSAGES = {
@@ -83,7 +83,7 @@ def _page_arg() -> int:
 @requires(Perm.SIGNED_IN)
 def index():
     page = queries.paginate(queries.mine(current_user), _page_arg())
-    return render("requests/index.html", page=page, waiting_states=WAITING_FOR_REQUESTER)
+    return render("member_requests/index.html", page=page, waiting_states=WAITING_FOR_REQUESTER)
 
 
 @bp.route("/moi")
@@ -91,7 +91,7 @@ def index():
 def new():
     campaigns = queries.open_campaigns(local_today())
     open_kinds = {c.kind for c in campaigns}
-    return render("requests/new.html", kinds=list(KINDS.values()), campaigns=campaigns, open_kinds=open_kinds)
+    return render("member_requests/new.html", kinds=list(KINDS.values()), campaigns=campaigns, open_kinds=open_kinds)
 
 
 def _campaign_from_args() -> Campaign | None:
@@ -112,7 +112,7 @@ def create(slug: str):
     if campaign is None and kind.campaign_only:
         matching = [c for c in queries.open_campaigns(local_today()) if c.kind == kind.code]
         if matching:
-            return redirect(url_for("requests.create", slug=slug, dot=matching[0].id))
+            return redirect(url_for("member_requests.create", slug=slug, dot=matching[0].id))
     form = request_form(kind)
     if campaign is not None and request.method == "GET":
         form.campaign_id.data = campaign.id
@@ -143,11 +143,11 @@ def create(slug: str):
         else:
             db.session.commit()
             flash(f"Đã gửi đề xuất “{kind.label}”. {req.status_label}.", "success")
-            return redirect_to("requests.detail", request_id=req.id)
+            return redirect_to("member_requests.detail", request_id=req.id)
     elif closed and request.method == "GET":
         status = 200
     route = workflow.first_stop(kind, current_user)
-    return render("requests/form.html", kind=kind, form=form, campaign=campaign, closed=closed, route=route,
+    return render("member_requests/form.html", kind=kind, form=form, campaign=campaign, closed=closed, route=route,
                   status=status)
 
 
@@ -162,7 +162,7 @@ def _detail_context(req: MemberRequest, *, errors=None, values=None) -> dict:
 @requires(Perm.SIGNED_IN)
 def detail(request_id: int):
     req = get_request_or_404(request_id)
-    return render("requests/detail.html", "requests/_request.html", **_detail_context(req))
+    return render("member_requests/detail.html", "member_requests/_request.html", **_detail_context(req))
 
 
 @bp.route("/<int:request_id>/thao-tac/<action>", methods=["POST"])
@@ -184,20 +184,20 @@ def act(request_id: int, action: str):
         context = _detail_context(req, errors={action: exc.errors}, values=values)
         if wants_fragment():
             # 200 so htmx swaps the form back in place with its messages.
-            fragment = "requests/_inbox_card.html" if as_card else "requests/_request.html"
-            return render("requests/detail.html", fragment, card_actions=True, **context)
-        return render("requests/detail.html", status=422, **context)
+            fragment = "member_requests/_inbox_card.html" if as_card else "member_requests/_request.html"
+            return render("member_requests/detail.html", fragment, card_actions=True, **context)
+        return render("member_requests/detail.html", status=422, **context)
     db.session.commit()
     if wants_fragment():
         if as_card:
-            return render("requests/detail.html", "requests/_inbox_card.html", card_actions=True,
+            return render("member_requests/detail.html", "member_requests/_inbox_card.html", card_actions=True,
                           done_message=done_message(action, req), **_detail_context(req))
-        return render("requests/detail.html", "requests/_request.html", done_message=done_message(action, req),
+        return render("member_requests/detail.html", "member_requests/_request.html", done_message=done_message(action, req),
                       **_detail_context(req))
     flash(done_message(action, req), "success")
     if req.can_view(current_user):
-        return redirect_to("requests.detail", request_id=req.id)
-    return redirect_to("requests.index")
+        return redirect_to("member_requests.detail", request_id=req.id)
+    return redirect_to("member_requests.index")
 
 
 @bp.route("/<int:request_id>/minh-chung", methods=["POST"])
@@ -213,11 +213,11 @@ def add_evidence(request_id: int):
     except (InvalidInput, UploadError) as exc:
         db.session.rollback()
         message = exc.errors["evidence"] if isinstance(exc, InvalidInput) else exc.message
-        return render("requests/detail.html", status=exc.status,
+        return render("member_requests/detail.html", status=exc.status,
                       **_detail_context(req, errors={"evidence": {"evidence": message}}))
     db.session.commit()
     flash(f"Đã bổ sung {added} tệp minh chứng cho đề xuất “{req.title}”.", "success")
-    return redirect_to("requests.detail", request_id=req.id)
+    return redirect_to("member_requests.detail", request_id=req.id)
 
 
 @bp.route("/<int:request_id>/minh-chung/<int:file_id>")
@@ -238,7 +238,7 @@ def leader_inbox():
     page = queries.paginate(queries.leader_waiting(current_user).options(selectinload(MemberRequest.files)),
                             _page_arg())
     handled = db.session.execute(queries.leader_handled(current_user).limit(10)).scalars().all()
-    return render("requests/inbox_leader.html", page=page, handled=handled, action_form=ActionForm(formdata=None),
+    return render("member_requests/inbox_leader.html", page=page, handled=handled, action_form=ActionForm(formdata=None),
                   card_actions=True, errors={}, values={})
 
 
@@ -248,7 +248,7 @@ def committee_inbox():
     page = queries.paginate(queries.with_status(Status.CONFIRMED), _page_arg())
     queried = db.session.execute(queries.with_status(Status.QUERIED).limit(50)).scalars().all()
     orphans = db.session.execute(queries.without_leader(limit=50)).scalars().all()
-    return render("requests/inbox_committee.html", page=page, queried=queried, orphans=orphans,
+    return render("member_requests/inbox_committee.html", page=page, queried=queried, orphans=orphans,
                   action_form=ActionForm(formdata=None), errors={}, values={})
 
 
@@ -257,7 +257,7 @@ def committee_inbox():
 def payment_inbox():
     waiting, total = queries.totals(MemberRequest.status == Status.APPROVED.value)
     page = queries.paginate(queries.with_status(Status.APPROVED), _page_arg(), total=waiting)
-    return render("requests/inbox_payment.html", page=page, total=total, recent=payments.recent(10),
+    return render("member_requests/inbox_payment.html", page=page, total=total, recent=payments.recent(10),
                   action_form=ActionForm(formdata=None), card_actions=True, errors={}, values={})
 
 
@@ -292,7 +292,7 @@ def _period_text(verb: str, start, end) -> list[str]:
 def detail_prefix() -> str:
     """The address of a request's page without its id: a list joins the two instead of building each
     row's link with url_for."""
-    return url_for("requests.detail", request_id=0).removesuffix("0")
+    return url_for("member_requests.detail", request_id=0).removesuffix("0")
 
 
 @bp.route("/tat-ca")
@@ -303,8 +303,8 @@ def all_requests():
     period = _period_text("chi", f.paid_from, f.paid_to) + _period_text("gửi", f.submitted_from, f.submitted_to)
     context = dict(page=page, f=f, total=total, detail_prefix=detail_prefix(), period_text=", ".join(period))
     if request.headers.get("HX-Trigger") == "requests-filter" and wants_fragment():
-        return render("requests/all.html", "requests/_all_table.html", **context)
-    return render("requests/all.html", kinds=list(KINDS.values()), statuses=list(Status),
+        return render("member_requests/all.html", "member_requests/_all_table.html", **context)
+    return render("member_requests/all.html", kinds=list(KINDS.values()), statuses=list(Status),
                   groups=queries.group_choices(), campaigns=queries.campaign_choices(), **context)
 
 

@@ -14,9 +14,9 @@ from werkzeug.datastructures import FileStorage
 from ..dates import local_today
 from ..extensions import db
 from ..people.models import User
-from ..requests import services, workflow
-from ..requests.kinds import KINDS, current_school_year
-from ..requests.models import Campaign
+from ..member_requests import services, workflow
+from ..member_requests.kinds import KINDS, current_school_year
+from ..member_requests.models import Campaign
 from . import union
 
 CAMPAIGN_TITLE = "Khen thưởng con đoàn viên có thành tích học tập dịp Tết Trung thu"
