@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..dates import local_today
 from ..extensions import db
+from ..pagination import paginate
 from ..limits import page_arg
 from ..permissions import Perm, has_permission, requires
 from ..submissions.service import once_per_submission
@@ -34,8 +35,8 @@ def index():
     today = local_today()
     manage = has_permission(current_user, Perm.CAMPAIGNS_MANAGE) or has_permission(current_user, Perm.REQUESTS_REVIEW)
     if manage:
-        page = queries.paginate(sa.select(Campaign).order_by(Campaign.deadline.desc(), Campaign.id.desc()),
-                                page_arg())
+        page = paginate(sa.select(Campaign).order_by(Campaign.deadline.desc(), Campaign.id.desc()),
+                        page_arg(), queries.PAGE_SIZE)
         campaigns = page.items
     else:
         page = None
@@ -70,7 +71,7 @@ def detail(campaign_id: int):
     page = total = None
     if reviewer:
         query = queries.campaign_requests(campaign)
-        page = queries.paginate(query, page_arg(), size=50)
+        page = paginate(query, page_arg(), size=50)
         total = queries.approved_total(query)
     mine = db.session.execute(queries.mine(current_user).where(queries.R.campaign_id == campaign.id)).scalars().all()
     return render("campaigns/detail.html", campaign=campaign, page=page, total=total, mine=mine,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 from ..dates import LOCAL_TZ, parse_iso_date
 from ..extensions import db
 from ..limits import parse_int
+from ..pagination import Page, clamp
 from ..people.models import Group, User
 from ..search import starts_words
 from .kinds import KINDS, PUBLIC_KINDS
@@ -43,28 +44,6 @@ def _with_people(query):
     return query.options(selectinload(R.group), selectinload(R.campaign), lazyload(R.events),
                          joinedload(R.requester).lazyload(User.role_rows),
                          joinedload(R.requester).lazyload(User.led_groups))
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    pages: int
-
-
-def _clamp(total: int, page: int, size: int) -> tuple[int, int]:
-    pages = max((total + size - 1) // size, 1)
-    return min(max(page, 1), pages), pages
-
-
-def paginate(query, page: int, size: int = PAGE_SIZE, *, total: int | None = None) -> Page:
-    """One page of `query`'s objects; `total` when the caller already counted them."""
-    if total is None:
-        total = count(query)
-    page, pages = _clamp(total, page, size)
-    items = db.session.execute(query.limit(size).offset((page - 1) * size)).scalars().all() if total else []
-    return Page(items, total, page, pages)
 
 
 def mine(user):
@@ -249,12 +228,8 @@ def table_page(f: Filters, page: int, size: int = PAGE_SIZE) -> tuple[Page, int]
     """The page of the full list that `f` selects, and the approved total of all it selects."""
     where = conditions(f)
     total, money = totals(*where)
-    page, pages = _clamp(total, page, size)
+    page, pages = clamp(total, page, size)
     return Page(rows(*where, page=page, size=size) if total else [], total, page, pages), money
-
-
-def count(query) -> int:
-    return db.session.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar() or 0
 
 
 def approved_total(query) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..dates import fmt_date, local_today
 from ..extensions import db
+from ..pagination import paginate
 from ..limits import page_arg, parse_int
 from ..money import fmt_vnd
 from ..people.models import Group
@@ -82,7 +83,7 @@ def _page_arg() -> int:
 @bp.route("/")
 @requires(Perm.SIGNED_IN)
 def index():
-    page = queries.paginate(queries.mine(current_user), _page_arg())
+    page = paginate(queries.mine(current_user), _page_arg(), queries.PAGE_SIZE)
     return render("member_requests/index.html", page=page, waiting_states=WAITING_FOR_REQUESTER)
 
 
@@ -235,8 +236,8 @@ def evidence(request_id: int, file_id: int):
 @requires(Perm.REQUESTS_CONFIRM)
 def leader_inbox():
     # The cards show each request's evidence: load it for the page at once.
-    page = queries.paginate(queries.leader_waiting(current_user).options(selectinload(MemberRequest.files)),
-                            _page_arg())
+    page = paginate(queries.leader_waiting(current_user).options(selectinload(MemberRequest.files)),
+                    _page_arg(), queries.PAGE_SIZE)
     handled = db.session.execute(queries.leader_handled(current_user).limit(10)).scalars().all()
     return render("member_requests/inbox_leader.html", page=page, handled=handled, action_form=ActionForm(formdata=None),
                   card_actions=True, errors={}, values={})
@@ -245,7 +246,7 @@ def leader_inbox():
 @bp.route("/cho-duyet")
 @requires(Perm.REQUESTS_DECIDE)
 def committee_inbox():
-    page = queries.paginate(queries.with_status(Status.CONFIRMED), _page_arg())
+    page = paginate(queries.with_status(Status.CONFIRMED), _page_arg(), queries.PAGE_SIZE)
     queried = db.session.execute(queries.with_status(Status.QUERIED).limit(50)).scalars().all()
     orphans = db.session.execute(queries.without_leader(limit=50)).scalars().all()
     return render("member_requests/inbox_committee.html", page=page, queried=queried, orphans=orphans,
@@ -256,7 +257,7 @@ def committee_inbox():
 @requires(Perm.REQUESTS_PAY)
 def payment_inbox():
     waiting, total = queries.totals(MemberRequest.status == Status.APPROVED.value)
-    page = queries.paginate(queries.with_status(Status.APPROVED), _page_arg(), total=waiting)
+    page = paginate(queries.with_status(Status.APPROVED), _page_arg(), queries.PAGE_SIZE, total=waiting)
     return render("member_requests/inbox_payment.html", page=page, total=total, recent=payments.recent(10),
                   action_form=ActionForm(formdata=None), card_actions=True, errors={}, values={})
 

@@ -1,0 +1,43 @@
+"""One page of a list: the one pagination every list page uses (requests, plans, tasks, search, figures).
+
+A page number out of range is clamped to the nearest page, so a stale link (the list shrank) still shows
+something; `total` may be passed when the caller has already counted the rows (a count kept at write time,
+or one COUNT shared with a summary)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from .extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    pages: int
+
+
+def count(query: sa.Select) -> int:
+    """How many rows `query` gives, counted without its ORDER BY."""
+    return db.session.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+
+
+def clamp(total: int, page: int, size: int) -> tuple[int, int]:
+    """(the page to show, the number of pages) for `total` rows, `size` a page."""
+    pages = max((total + size - 1) // size, 1)
+    return min(max(page, 1), pages), pages
+
+
+def paginate(query: sa.Select, page: int, size: int, *, total: int | None = None, scalars: bool = True) -> Page:
+    """One page of `query`'s rows (its ORM objects when `scalars`); `total` when the caller already counted them."""
+    if total is None:
+        total = count(query)
+    page, pages = clamp(total, page, size)
+    items: list = []
+    if total:
+        result = db.session.execute(query.limit(size).offset((page - 1) * size))
+        items = list(result.scalars().all() if scalars else result.all())
+    return Page(items, total, page, pages)
