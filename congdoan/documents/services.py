@@ -551,4 +551,4 @@ def compare_file(signed: SignedDocument, data: bytes) -> str | None:
 
 
 # Word import lives in plan_import.py; these names stay importable from here.
-from .plan_import import import_plan, import_report  # noqa: E402,F401
+from .word_import import import_plan, import_report  # noqa: E402,F401
