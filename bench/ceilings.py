@@ -149,8 +149,8 @@ def run_case(kind: str, path: str) -> dict:
         def work():
             return f"{len(read_rows('ds.xlsx', data))} dòng"
     elif kind == "docx":
-        from congdoan.documents.importer import ImportFailed as Refused
-        from congdoan.documents.importer import import_plan_docx
+        from congdoan.documents.word_import import ImportFailed as Refused
+        from congdoan.documents.word_import import import_plan_docx
 
         def work():
             doc = import_plan_docx(data).document

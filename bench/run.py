@@ -216,7 +216,7 @@ def sign_in_all(base: str, ids: dict) -> dict[str, "Session"]:
 def medians() -> dict[str, float]:
     """Median of 20: rendering the largest plan to .docx, importing the example Word plan."""
     from congdoan import create_app
-    from congdoan.documents.importer import import_plan_docx
+    from congdoan.documents.word_import import import_plan_docx
     from congdoan.documents.render import render_plan
     from congdoan.plans.document import load_plan_tree, to_document
 

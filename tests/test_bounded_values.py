@@ -108,8 +108,8 @@ def test_download_names_are_bounded_safe_and_keep_vietnamese(client, signed_in):
 def test_a_word_file_with_overlong_lines_imports_cut_to_the_columns_with_a_note(client, signed_in, monkeypatch):
     """Whatever a Word file holds, the plan's columns take it: each line is cut to its column and
     the import report says so (the importer itself is tested on real files in test_docx_import)."""
-    from congdoan.documents import plan_import as doc_services   # where the upload meets the importer
-    from congdoan.documents.importer import ImportResult
+    from congdoan.documents.word_import import store as doc_services   # where the upload meets the importer
+    from congdoan.documents.word_import import ImportResult
     from congdoan.plans.services import new_document
     committee = make_committee()
     doc = new_document("Hoạt động Công đoàn " + "và phong trào thi đua của đoàn viên " * 20, "")

@@ -14,7 +14,7 @@ import pytest
 
 from congdoan.documents import ceilings
 from congdoan.documents import render as R
-from congdoan.documents.importer import ImportFailed, import_plan_docx
+from congdoan.documents.word_import import ImportFailed, import_plan_docx
 from congdoan.documents.render import TemplateError, check_template
 
 from .doc_factories import example_docx

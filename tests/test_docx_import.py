@@ -21,7 +21,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 
 from congdoan.dates import date_line, parse_iso_date
-from congdoan.documents.importer import ImportFailed, ImportResult, import_plan_docx
+from congdoan.documents.word_import import ImportFailed, ImportResult, import_plan_docx
 from congdoan.demo import EXAMPLE_DOCX
 from congdoan.text import plain, roman
 

@@ -17,7 +17,7 @@ from docx import Document
 from docx.enum.text import WD_UNDERLINE
 
 from congdoan.documents import services as S
-from congdoan.documents.importer import import_plan_docx
+from congdoan.documents.word_import import import_plan_docx
 from congdoan.documents.render import docx_text
 from congdoan.extensions import db
 from congdoan.plans.numbering import labels

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from congdoan.documents import legacy_doc, pdf
+from congdoan.documents import pdf
+from congdoan.documents.word_import import legacy as legacy_doc
 from congdoan.documents import services as S
 from congdoan.errors import ValidationFailed
 from congdoan.extensions import db

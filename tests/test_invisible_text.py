@@ -96,7 +96,7 @@ def test_member_import_names_lose_their_overrides(client, signed_in):
 def test_a_word_import_loses_the_overrides_in_its_text():
     import docx
     from congdoan.demo import EXAMPLE_DOCX
-    from congdoan.documents.importer import import_plan_docx
+    from congdoan.documents.word_import import import_plan_docx
     document = docx.Document(str(EXAMPLE_DOCX))
     touched = 0
     for para in document.paragraphs:

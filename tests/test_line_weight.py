@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from docx import Document
 
 from congdoan.documents import services as S
-from congdoan.documents.importer import import_plan_docx
+from congdoan.documents.word_import import import_plan_docx
 from congdoan.extensions import db
 from congdoan.plans import services as P
 from congdoan.plans.diff import diff_documents

@@ -8,7 +8,7 @@ import io
 from docx import Document
 
 from congdoan.documents import services as S
-from congdoan.documents.importer import import_plan_docx
+from congdoan.documents.word_import import import_plan_docx
 from congdoan.documents.render import rich
 from congdoan.extensions import db
 from congdoan.plans.diff import diff_documents

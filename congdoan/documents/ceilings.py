@@ -13,7 +13,7 @@ import zipfile
 
 from congdoan.archives import ArchiveRefused, check_directory, mb, stream_xml
 
-# Import of a plan (the upload itself is at most 20 MB: importer.MAX_BYTES)
+# Import of a plan (the upload itself is at most 20 MB: word_import.MAX_BYTES)
 MAX_IMPORT_PART = 16 * 1024 * 1024    # one XML part the importer parses (document, styles, numbering)
 MAX_IMPORT_TOTAL = 200 * 1024 * 1024  # every part, pictures included (those are never expanded)
 MAX_MEMBERS = 2_000

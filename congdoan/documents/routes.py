@@ -19,7 +19,8 @@ from ..plans.routes import get_plan_or_404
 from ..submissions.service import once_per_submission
 from ..text import file_name
 from ..web import redirect_to, render
-from . import ceilings, import_modes, services
+from . import ceilings, services
+from .word_import import modes as import_modes
 from . import pdf as pdf_tools
 from .forms import ImportForm, SealForm, SignatureForm, TemplateForm, VerifyFileForm
 from .render import DEFAULT_TEMPLATE

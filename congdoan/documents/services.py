@@ -550,5 +550,5 @@ def compare_file(signed: SignedDocument, data: bytes) -> str | None:
     return None
 
 
-# Word import lives in plan_import.py; these names stay importable from here.
-from .plan_import import import_plan, import_report  # noqa: E402,F401
+# Word import lives in word_import/ (store.py); these names stay importable from here.
+from .word_import import import_plan, import_report  # noqa: E402,F401

@@ -1,11 +1,26 @@
-"""The import report as a checklist: each line links to the part of the new draft it concerns.
+"""Step 5 of a Word import: the report shown to the user, as a checklist where each line links to the
+part of the new draft it concerns.
 
-The importer says, for each report line, which part of the document it was reading (a header field,
-a section, a line, a schedule row, the closing block: ImportResult.where, as indexes into the
-document). Once the draft is written, those indexes name rows with ids, and the plan page has an
-anchor for each (`line-12`, `section-3`, `row-5`, `activity-9`, `plan-header`, …).
+The builder writes each report line with the part of the document it was reading (a header field,
+a section, a line, a schedule row, the closing block: _Report.where, then ImportResult.where, as
+indexes into the document). Once the draft is written, those indexes name rows with ids, and the plan
+page has an anchor for each (`line-12`, `section-3`, `row-5`, `activity-9`, `plan-header`, …).
 """
 from __future__ import annotations
+
+
+class _Report(list):
+    """The report lines, each remembered with the part being read when it was written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.place: tuple | None = None
+        self.where: list[tuple | None] = []
+
+    def append(self, text: str, where: tuple | None = ...) -> None:  # type: ignore[override]
+        super().append(text)
+        self.where.append(self.place if where is ... else where)
+
 
 _FIXED = {"header": "plan-header", "closing": "plan-closing", "schedule": "plan-schedule",
           "bases": "plan-bases"}

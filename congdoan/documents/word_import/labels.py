@@ -17,7 +17,7 @@ from congdoan.plans.numbering import BULLET_MARKS, MAX_LEVEL
 # Symbol and Wingdings characters are written in the private use area (U+F020-U+F0FF, the font's
 # own code plus F000: "\uf0b7" is Symbol's bullet, "\uf02b" a "+" as LibreOffice saves it).
 _WORD_BULLETS = {"\xb7": "•", "v": "❖", "o": "○", "§": "▪", "Ø": "➢", "ü": "✓", "¨": "•", "●": "•",
-                 "·": "•", "–": "-", "—": "-", "■": "▪", "◦": "○", "►": "➢", "□": "▪", "Ÿ": "•"}
+                 "–": "-", "—": "-", "■": "▪", "◦": "○", "►": "➢", "□": "▪", "Ÿ": "•"}
 
 
 def bullet_label(mark: str) -> str:

@@ -7,7 +7,7 @@ LibreOffice (the soffice already used for PDF, congdoan/documents/pdf.py) conver
 temporary folder with its own profile and lock, a time limit and a size check on the result; the
 .docx it writes then passes every ceiling of the importer (docs/input-ceilings.md).
 
-The conversion runs in the request: it takes about 1.5 s for a long plan (bench/legacy_doc.py,
+The conversion runs in the request: it takes about 1.5 s for a long plan (bench/ceilings.py,
 docs/input-ceilings.md), well under the ~3 s past which the background worker would be worth
 its extra step (the person would otherwise wait on a "being converted" page for the same time).
 """
@@ -18,7 +18,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from . import pdf
+from .. import pdf
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _WORD_STREAM = "WordDocument".encode("utf-16-le")      # the directory entry of a Word 97-2003 file

@@ -1,25 +1,27 @@
-"""Import of a Word plan into the database: the upload (converted from .doc or RTF when it is one),
-read by the importer, completed for the chosen way in (import_modes), stored as a new plan with
-the report kept in the audit trail (shown on the report page)."""
+"""A Word import as the site runs it: the upload (converted from .doc or RTF
+when it is one, legacy.py) read into a plan document (pipeline.py), completed for the chosen way in
+(modes.py), stored as a new plan with the report kept in the audit trail; and that report read back
+for the report page (report.py gives each line its link)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..audit.service import entries_for, record
-from ..extensions import db
-from ..errors import PermissionDenied, ValidationFailed
-from ..people.models import Group, User
-from ..plans.models import Plan
-from ..text import clean_text, file_name, fit, fold, plain
-from . import import_modes, legacy_doc
-from .import_report import anchors as report_anchors
-from .importer import ImportFailed, ImportResult, import_plan_docx
+from ...audit.service import entries_for, record
+from ...extensions import db
+from ...errors import PermissionDenied, ValidationFailed
+from ...people.models import Group, User
+from ...plans.models import Plan
+from ...text import clean_text, file_name, fit, fold, plain
+from . import legacy, modes
+from .pipeline import import_plan_docx
+from .report import anchors as report_anchors
+from .result import ImportFailed, ImportResult
 
 
 def import_plan(data: bytes, filename: str, *, actor: User,
-                mode: str = import_modes.DRAFT) -> tuple[Plan, ImportResult]:
+                mode: str = modes.DRAFT) -> tuple[Plan, ImportResult]:
     """A plan from an uploaded Word file (.docx; .doc and RTF converted by LibreOffice), with the
-    report of what was not understood and the list of fields filled or kept (import_modes):
+    report of what was not understood and the list of fields filled or kept (modes.py):
     mode "draft" makes a new draft of this union, "archive" keeps an issued plan as it was
     (status archived: its own number, never in the register).
 
@@ -27,17 +29,17 @@ def import_plan(data: bytes, filename: str, *, actor: User,
     plan (not Word, too large, too much text, encrypted, damaged, a .doc where LibreOffice is
     missing, without a subject).
     """
-    from ..plans.document import fit_document
-    from ..plans.services import create_from_document, new_document
+    from ...plans.document import fit_document
+    from ...plans.services import create_from_document, new_document
 
     if not actor.is_committee_member:
         raise PermissionDenied("Chỉ Ủy viên Ban Chấp hành mới được nhập kế hoạch.")
-    if mode not in import_modes.MODES:
+    if mode not in modes.MODES:
         raise ValidationFailed({"mode": "Vui lòng chọn cách nhập: dự thảo mới hoặc lưu trữ kế hoạch đã ban hành."})
     try:
-        converted = legacy_doc.to_docx(data)
+        converted = legacy.to_docx(data)
         result = import_plan_docx(converted)
-    except (ImportFailed, legacy_doc.LegacyRefused) as exc:
+    except (ImportFailed, legacy.LegacyRefused) as exc:
         raise ValidationFailed({"file": str(exc)}) from None
     doc = result.document
     if not clean_text(doc.get("subject")):
@@ -48,13 +50,13 @@ def import_plan(data: bytes, filename: str, *, actor: User,
         raise ValidationFailed({"file": "Không tìm thấy trích yếu (tên kế hoạch) trong tệp: cần dòng "
                                         "“KẾ HOẠCH” và tên kế hoạch ngay dưới."})
     defaults = new_document(doc["subject"], doc.get("period") or "")
-    fields = import_modes.apply(doc, mode, defaults)
+    fields = modes.apply(doc, mode, defaults)
     for text, where in unknown_groups(doc):
         result.report.append(text)
         result.where.append(where)
     result.report.extend(fit_document(doc))
     name = file_name(filename, 200, default="ke-hoach.docx")
-    archived = mode == import_modes.ARCHIVE
+    archived = mode == modes.ARCHIVE
     plan = create_from_document(doc, actor=actor, archived=archived,
                                 summary=(f"Lưu trữ kế hoạch đã ban hành từ tệp Word “{name}”" if archived
                                          else f"Nhập từ tệp Word “{name}”"))

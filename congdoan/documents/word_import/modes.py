@@ -8,14 +8,14 @@
   written, nothing of them filled from the settings (what the file lacks stays empty and is
   listed); the plan is born archived (read-only, never in this year's register).
 
-Pure functions on the plan document (docs/plan-document.md); services.import_plan calls them.
+Pure functions on the plan document (docs/plan-document.md); store.import_plan calls them.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from ..dates import fmt_date
-from ..text import clean_text
+from ...dates import fmt_date
+from ...text import clean_text
 
 DRAFT = "draft"
 ARCHIVE = "archive"
