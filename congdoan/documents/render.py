@@ -36,6 +36,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText
 
 from congdoan.dates import date_line, fmt_date, parse_iso_date
 from congdoan.documents import ceilings
+from congdoan.images import TooManyPixels, open_image
 from congdoan.documents.sandbox import LimitedSandbox, TemplateLimit, render_budget
 from congdoan.plans.kinds import KINDS, PLAN, DocumentKind, kind_of, number_symbol
 from congdoan.plans.numbering import clamp_level, labels, own_weight
@@ -173,13 +174,12 @@ def _open_image(data: bytes, what: str):
     from PIL import Image, ImageOps
 
     try:
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > 40_000_000:  # checked before decoding: no memory bomb
-            raise ImageError(f"Ảnh {what} quá lớn ({image.width}×{image.height} điểm ảnh).")
+        image = open_image(data)   # the pixel ceiling is checked before decoding: no memory bomb
         image.draft("RGB", (_MAX_PX, _MAX_PX))  # JPEG: decode a phone photo at reduced size
         image.load()
-    except ImageError:
-        raise
+    except TooManyPixels as exc:
+        raise ImageError(f"Ảnh {what} quá lớn ({exc.size} điểm ảnh)." if exc.size
+                         else f"Ảnh {what} quá lớn.") from None
     except Exception as exc:  # PIL raises many kinds; the user only needs to know it failed
         raise ImageError(f"Không đọc được ảnh {what}: tệp không phải ảnh PNG/JPEG hợp lệ.") from exc
     image = ImageOps.exif_transpose(image)
