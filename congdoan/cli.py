@@ -171,7 +171,7 @@ def register_cli(app: Flask) -> None:
     @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
     def plans_export(plan_id: int, out: Path):
         """Xuất kế hoạch ra Word: bản đã ký nếu đã ban hành, nếu không là bản dự thảo."""
-        from .documents.services import plan_docx
+        from .documents.stored_files import plan_docx
         from .errors import DomainError
         from .plans.document import load_plan_tree
         plan = load_plan_tree(plan_id)

@@ -13,7 +13,7 @@ import zlib
 import pytest
 
 from congdoan.documents.images import ImageRefused, check_image
-from congdoan.documents.render import ImageError, stamp_image
+from congdoan.documents.stamps import ImageError, stamp_image
 from congdoan.images import MAX_PIXELS
 from congdoan.uploads.service import UploadError, save_upload
 

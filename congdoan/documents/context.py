@@ -57,7 +57,6 @@ REQUIRED_PLACEHOLDERS: tuple[str, ...] = (
 )
 
 
-
 def required_placeholders(kind: DocumentKind) -> tuple[str, ...]:
     """The names the template of a kind must use: a kind without bases or schedule has no place for them."""
     unused = (() if kind.has_bases else ("bases",)) + (() if kind.has_schedule else ("schedule_title", "schedule"))
@@ -170,7 +169,6 @@ def _sections(doc: dict) -> list[dict]:
             "lines": lines,
         })
     return sections
-
 
 
 def _schedule(doc: dict) -> list[dict]:
