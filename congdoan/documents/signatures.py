@@ -1,5 +1,5 @@
 """A person's own signature image and the union's seal: stored checked and re-encoded (images.py),
-printed on the documents they sign (stamps.py)."""
+printed on the documents they sign (stamps.py). Flush only; the view commits."""
 from __future__ import annotations
 
 from ..audit.service import record

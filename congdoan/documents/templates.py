@@ -1,5 +1,5 @@
 """The Word template of each kind: the union's own plan template (uploaded, checked, chosen, deleted) or the
-built-in file under templates/docx/."""
+built-in file under templates/docx/. Flush only; the view commits."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +15,7 @@ from ..plans.kinds import PLAN, DocumentKind
 from ..text import file_name
 from .ceilings import MAX_TEMPLATE_UPLOAD
 from .models import PlanTemplate
-from .render import DEFAULT_TEMPLATE, TemplateError, check_template
+from .render import TemplateError, builtin_template, check_template
 from .verification import sha256_hex
 
 MAX_TEMPLATE_BYTES = MAX_TEMPLATE_UPLOAD
@@ -49,7 +49,7 @@ def kind_template(kind: DocumentKind, org: Organisation | None = None) -> bytes 
     templates/docx/ (a union's uploaded template is a plan's and lacks the kind's parts)."""
     if kind.key == PLAN.key:
         return active_template_bytes(org)
-    path = DEFAULT_TEMPLATE.parent / kind.template
+    path = builtin_template(kind)
     return path if path.exists() else None
 
 
