@@ -198,7 +198,7 @@ def _app_import(data: bytes, name: str):
         upgrade()
 
     def work():
-        from congdoan.documents.services import import_plan
+        from congdoan.documents.word_import import import_plan
         from congdoan.organisation.models import Organisation
         from congdoan.people.models import User
         from congdoan.plans.document import document_of

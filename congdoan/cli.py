@@ -139,7 +139,7 @@ def register_cli(app: Flask) -> None:
     def plans_import(file: Path, author_email: str | None, archive: bool):
         """Nhập một kế hoạch Word (.docx, .doc) thành dự thảo mới (hoặc lưu trữ, --archive); in ra số
         hiệu (id) của kế hoạch."""
-        from .documents.services import import_plan
+        from .documents.word_import import import_plan
         from .errors import DomainError
         from .people.models import User, UserRole
         from .people.roles import Role
@@ -171,7 +171,7 @@ def register_cli(app: Flask) -> None:
     @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
     def plans_export(plan_id: int, out: Path):
         """Xuất kế hoạch ra Word: bản đã ký nếu đã ban hành, nếu không là bản dự thảo."""
-        from .documents.services import plan_docx
+        from .documents.stored_files import plan_docx
         from .errors import DomainError
         from .plans.document import load_plan_tree
         plan = load_plan_tree(plan_id)

@@ -7,7 +7,7 @@ The template follows the layout of Nghị định 30/2020/NĐ-CP (Phụ lục I)
 centred in the top margin except on page 1. Every piece of formatting lives in a named paragraph style
 ("KH ...") so that a person can open the file in Word or LibreOffice and adjust a style without touching
 the docxtpl tags. The tags ({{ }}, {%p %}, {%tr %}) use the context built by
-congdoan.documents.render.build_context; gray 9 pt paragraphs are template instructions that disappear
+congdoan.documents.context.build_context; gray 9 pt paragraphs are template instructions that disappear
 when the plan is rendered.
 """
 from __future__ import annotations
@@ -466,8 +466,8 @@ def add_opening(doc) -> None:
 
 def add_sections(doc) -> None:
     """The numbered sections and their lines; a table line is a finished Word table that replaces
-    its paragraph ({{p }}: congdoan.documents.render.WordTable). A first-level item followed by its
-    content, and a paragraph followed by a table, keep with the next line (render.py sets keep_next):
+    its paragraph ({{p }}: congdoan.documents.word_table.WordTable). A first-level item followed by its
+    content, and a paragraph followed by a table, keep with the next line (context.py sets keep_next):
     a heading or "... như sau:" never stands alone at the foot of a page."""
     tag(doc, "{%p for section in sections %}")
     tag(doc, "{%p if section.heading %}")

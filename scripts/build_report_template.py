@@ -5,7 +5,7 @@ Run:  .venv/bin/python scripts/build_report_template.py
 The same layout as the plan's (scripts/build_plan_template.py, whose parts this script puts together):
 Nghị định 30/2020/NĐ-CP, A4, the two-column header with "Số: 01/BC-CĐ" and the place and date,
 "BÁO CÁO" and the subject, the opening, the sections I, II, ... whose lines may be tables of figures
-(finished Word tables from congdoan.documents.render.WordTable: header row repeated on every page),
+(finished Word tables from congdoan.documents.word_table.WordTable: header row repeated on every page),
 then "Nơi nhận" and the signature block. A report has no legal bases ("Căn cứ ...") and no schedule.
 Its styles are the plan's, named "BC - ..." so that a person editing this file in Word sees whose
 they are (docs/document-kinds.md).

@@ -88,7 +88,8 @@ def build_demo(app: Flask) -> Demo:
     assert result.exit_code == 0, result.output
     from congdoan.approvals import services as approvals
     from congdoan.demo.seed import EXAMPLE_SUBJECT
-    from congdoan.documents import services as documents
+    from congdoan.documents import word_import as documents
+    from congdoan.documents import signing, templates
     from congdoan.plans.models import Plan, PlanStatus
     from congdoan.member_requests import services as requests
     from congdoan.member_requests.kinds import KINDS
@@ -100,7 +101,7 @@ def build_demo(app: Flask) -> Demo:
     chair, vice, ha, hung = _user("chutich"), _user("phochutich"), _user("ha.le"), _user("hung.do")
     with app.test_request_context():
         example = db.session.execute(sa.select(Plan).where(Plan.subject == EXAMPLE_SUBJECT)).scalar_one()
-        documents.sign_plan(example, actor=chair)
+        signing.sign_plan(example, actor=chair)
         amendment = approvals.amend(example, actor=chair)
         submitted = make_plan(ha, "Kế hoạch tổ chức Ngày Nhà giáo Việt Nam 20/11")
         approvals.submit(submitted, actor=ha)
@@ -111,7 +112,7 @@ def build_demo(app: Flask) -> Demo:
         approvals.chair_return(returned, actor=chair, reason="Lịch thi đấu trùng lịch kiểm tra học kỳ.")
         from congdoan.demo import EXAMPLE_DOCX
         imported, _report = documents.import_plan(EXAMPLE_DOCX.read_bytes(), "ke-hoach-cu.docx", actor=ha)
-        documents.upload_template("mau-truong.docx", _default_template(), actor=chair)
+        templates.upload_template("mau-truong.docx", _default_template(), actor=chair)
         member, other = _user("thanh.nguyen"), _user("hong.le")
         requests.submit(other, KINDS["maternity"], {"birth_date": "2026-10-10", "leave_from": "2026-10-01",
                                                       "leave_to": "2027-03-31"})

@@ -9,7 +9,7 @@ from flask import current_app
 from PIL import Image, ImageDraw
 
 from congdoan.approvals.services import submit, vote
-from congdoan.documents import services as doc_services
+from congdoan.documents import signatures
 from congdoan.extensions import db
 from congdoan.people.models import User
 from congdoan.plans.models import Plan, PlanStatus
@@ -35,7 +35,7 @@ def make_committee(*, signature: bool = True) -> Committee:
     vice = make_user("Trần Văn Minh", email="phochutich@thu.demo", roles=["vice_chair", "committee"])
     members = [make_user(f"Ủy Viên {i}", email=f"uyvien{i}@thu.demo", roles=["committee"]) for i in range(1, 6)]
     if signature:
-        doc_services.save_signature(chair, png())
+        signatures.save_signature(chair, png())
         db.session.commit()
     return Committee(chair, vice, members)
 

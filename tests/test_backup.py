@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from congdoan import create_app
 from congdoan.audit.models import AuditEntry
 from congdoan.config import TestConfig
-from congdoan.documents import services as doc_services
+from congdoan.documents import signatures, signing
 from congdoan.documents.models import SignedDocument
 from congdoan.extensions import db
 from congdoan.people.models import User
@@ -92,10 +92,10 @@ def _a_union_with_everything():
     """Members' requests with evidence files, a signed plan (its Word bytes in the database), a
     signature image and a seal: what a union cannot re-create."""
     committee = make_committee()
-    doc_services.save_seal(png(color=(200, 0, 0)), actor=committee.chair)
+    signatures.save_seal(png(color=(200, 0, 0)), actor=committee.chair)
     db.session.commit()
     plan = approved_plan(committee)
-    doc_services.sign_plan(plan, actor=committee.chair)
+    signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     c = reqkit.cast(chair=committee.chair)
     for _ in range(3):
@@ -325,7 +325,7 @@ def test_a_corrupted_archive_is_refused_before_anything_is_written(app, runner, 
 
 def test_restore_names_a_signed_document_whose_bytes_no_longer_match(app, runner, fresh_instance, tmp_path):
     committee = make_committee()
-    doc_services.sign_plan(approved_plan(committee), actor=committee.chair)
+    signing.sign_plan(approved_plan(committee), actor=committee.chair)
     db.session.commit()
     # Bytes changed behind the app's back (a disk error, a hand edit): the backup carries them as
     # they are, and the restore says which document no longer matches its SHA-256.

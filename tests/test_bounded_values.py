@@ -88,7 +88,7 @@ def test_download_names_are_bounded_safe_and_keep_vietnamese(client, signed_in):
     assert not set('\\/:*?"<>|;') & set(name)
     assert file_name("..\u202e\x00") == "tep"
     from congdoan.documents.models import PlanTemplate
-    from congdoan.documents.services import upload_template
+    from congdoan.documents.templates import upload_template
     from congdoan.documents.render import DEFAULT_TEMPLATE
     committee = make_committee()
     long_name = "Mẫu kế hoạch của công đoàn trường " * 8 + "\u202e.docx"

@@ -13,7 +13,7 @@ import zipfile
 import pytest
 
 from congdoan.documents import ceilings
-from congdoan.documents import render as R
+from congdoan.documents import render
 from congdoan.documents.word_import import ImportFailed, import_plan_docx
 from congdoan.documents.render import TemplateError, check_template
 
@@ -107,7 +107,7 @@ def test_the_example_plan_still_imports(example):
 
 
 def test_a_template_zip_bomb_is_refused_before_docxtpl_loads_it():
-    template = R.DEFAULT_TEMPLATE.read_bytes()
+    template = render.DEFAULT_TEMPLATE.read_bytes()
     bomb = rebuilt(template, {"word/document.xml": text_document(2000, 50_000)})
     with pytest.raises(TemplateError, match="giải nén"):
         check_template(bomb)

@@ -1,8 +1,9 @@
 """Issue 15 point 8: the pixel ceilings of uploaded images exist and are checked before decoding.
 
 A PNG header can declare 10,000 × 10,000 pixels in a file of a few dozen bytes; decoding it would
-take 300 MB. Signature and seal images (25 M pixels), the stamp composed at render (40 M) and
-request/task evidence (60 M) are refused from the header alone.
+take 300 MB. Every image is opened by congdoan.images.open_image with one ceiling (60 M pixels, above
+the largest phone photo people send): signature and seal images, the stamp composed at render and
+request/task evidence are refused from the header alone.
 """
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import zlib
 
 import pytest
 
-from congdoan.documents.images import MAX_PIXELS, ImageRefused, check_image
-from congdoan.documents.render import ImageError, stamp_image
-from congdoan.uploads.service import MAX_PIXELS as EVIDENCE_MAX_PIXELS
+from congdoan.documents.images import ImageRefused, check_image
+from congdoan.documents.stamps import ImageError, stamp_image
+from congdoan.images import MAX_PIXELS
 from congdoan.uploads.service import UploadError, save_upload
 
 from .samples import upload
@@ -29,7 +30,7 @@ def png_header(width: int, height: int) -> bytes:
 
 
 def test_a_signature_declaring_too_many_pixels_is_refused_from_its_header():
-    assert MAX_PIXELS == 25_000_000
+    assert MAX_PIXELS == 60_000_000
     with pytest.raises(ImageRefused, match="quá nhiều điểm ảnh"):
         check_image(png_header(10_000, 10_000), "chữ ký")
 
@@ -40,6 +41,6 @@ def test_a_stored_image_declaring_too_many_pixels_is_refused_at_render():
 
 
 def test_evidence_declaring_too_many_pixels_is_refused(app):
-    assert EVIDENCE_MAX_PIXELS == 60_000_000
+    assert MAX_PIXELS == 60_000_000
     with pytest.raises(UploadError, match="quá lớn"):
         save_upload(upload(png_header(10_000, 10_000), "anh.png"))

@@ -14,7 +14,7 @@ from docx import Document
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from congdoan.documents import render as R
+from congdoan.documents import render
 from congdoan.documents import sandbox
 from congdoan.documents.models import PlanTemplate
 from congdoan.documents.render import TemplateError, check_template, render_plan
@@ -26,7 +26,7 @@ from .plan_factories import make_plan
 
 
 def template_with(text: str) -> bytes:
-    document = Document(str(R.DEFAULT_TEMPLATE))
+    document = Document(str(render.DEFAULT_TEMPLATE))
     anchor = [p for p in document.paragraphs if "{{ type_name }}" in p.text][0]
     anchor.insert_paragraph_before(text)
     out = io.BytesIO()
@@ -72,10 +72,10 @@ def test_a_costly_template_is_refused_at_upload(jinja, named):
 
 
 def test_harmless_arithmetic_and_filters_still_work():
-    data = render_plan(R.SAMPLE_PLAN, org={}, draft=True, template=template_with(
+    data = render_plan(render.SAMPLE_PLAN, org={}, draft=True, template=template_with(
         "{{ '.' * 20 }}{{ 2 ** 10 }}{{ recipients|join('; ') }}{{ subject|replace('năm', 'NĂM')|upper }}"
         "{% for i in range(3) %}[{{ i + 1 }}]{% endfor %}{{ '%02d' % 7 }}{{ subject.upper() }}"))
-    text = "\n".join(R.docx_text(data))
+    text = "\n".join(render.docx_text(data))
     assert "...................." in text and "1024" in text and "Như trên;; Lưu: VT." in text
     assert "[1][2][3]" in text and "07" in text and "HOẠT ĐỘNG CÔNG ĐOÀN NĂM HỌC" in text
 
@@ -83,23 +83,23 @@ def test_harmless_arithmetic_and_filters_still_work():
 def test_a_stored_costly_template_is_stopped_at_render_with_a_message():
     template = template_with("{{ subject * 1500 }}")
     with pytest.raises(TemplateError, match="tối đa 1.000"):
-        render_plan(R.SAMPLE_PLAN, org={}, draft=True, template=template)
+        render_plan(render.SAMPLE_PLAN, org={}, draft=True, template=template)
     with pytest.raises(TemplateError, match="quá nhiều lần"):
-        render_plan(R.SAMPLE_PLAN, org={}, draft=True, template=template_with(NESTED))
+        render_plan(render.SAMPLE_PLAN, org={}, draft=True, template=template_with(NESTED))
 
 
 def test_a_render_past_its_time_is_stopped_by_the_sandbox(monkeypatch):
     # A deadline already passed: the sandbox looks at the clock every 1,024 steps and stops.
     monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.0)
     with pytest.raises(TemplateError, match="quá lâu"):
-        render_plan(R.SAMPLE_PLAN, org={}, draft=True,
+        render_plan(render.SAMPLE_PLAN, org={}, draft=True,
                     template=template_with("{% for i in range(5000) %}{% endfor %}"))
 
 
 def test_a_render_writing_too_much_is_stopped(monkeypatch):
     monkeypatch.setattr(sandbox, "MAX_OUTPUT", 10_000)
     with pytest.raises(TemplateError, match="quá lớn"):
-        render_plan(R.SAMPLE_PLAN, org={}, draft=True)
+        render_plan(render.SAMPLE_PLAN, org={}, draft=True)
 
 
 def _upload(client, data: bytes):

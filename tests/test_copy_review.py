@@ -6,7 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from congdoan.documents.services import import_plan
+from congdoan.documents.word_import import import_plan
 from congdoan.extensions import db
 from congdoan.plans import copy_review, services
 from congdoan.plans.copy_review import CopyReviewItem

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from congdoan.audit.service import verify_chain
 from congdoan.dates import LOCAL_TZ, clock_at, local_today, to_local
-from congdoan.documents import services as documents
+from congdoan.documents import signing
 from congdoan.documents.models import SignedDocument
 from congdoan.extensions import db
 from congdoan.people.models import User
@@ -37,7 +37,7 @@ def _sign_example(app):
     chair = db.session.execute(sa.select(User).where(User.email == "chutich@thanhto.demo")).scalar_one()
     example = db.session.execute(sa.select(Plan).where(Plan.subject == EXAMPLE_SUBJECT)).scalar_one()
     with app.test_request_context():
-        signed = documents.sign_plan(example, actor=chair)
+        signed = signing.sign_plan(example, actor=chair)
     db.session.commit()
     return signed
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from congdoan.audit.models import AuditEntry
 from congdoan.documents import sending
-from congdoan.documents import services as S
+from congdoan.documents import signing
 from congdoan.errors import PermissionDenied, ValidationFailed
 from congdoan.extensions import db
 from congdoan.jobs.models import Job
@@ -35,7 +35,7 @@ def issued():
     make_user("Đã Nghỉ", email="nghi@thu.demo", group=g1, active=False)
     accountant = make_user("Phạm Thị Lan", email="ketoan@thu.demo", roles=["accountant"])
     plan = approved_plan(committee)
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     return dict(committee=committee, plan=plan, signed=signed, g1=g1, g2=g2, first=first, second=second,
                 accountant=accountant)

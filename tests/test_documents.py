@@ -16,8 +16,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from congdoan.audit.models import AuditEntry
-from congdoan.documents import render as R
-from congdoan.documents import services as S
+from congdoan.documents import context, render, signatures, signing, stored_files, templates, verification
 from congdoan.documents.models import DocumentCounter, PlanTemplate, SignedDocument, UserSignature
 from congdoan.dates import fmt_date
 from congdoan.documents.images import ImageRefused, check_image
@@ -101,13 +100,13 @@ def test_chair_signs_an_approved_plan(client, signed_in):
     assert response.status_code == 303
     db.session.expire_all()
     plan = db.session.get(Plan, plan.id)
-    today = S.local_today()
+    today = signing.local_today()
     assert plan.state == PlanStatus.ISSUED and plan.number == "01/KH-CĐ" and plan.doc_date == today
     assert plan.signer_name == "Nguyễn Thị Hoa" and plan.signer_title == "CHỦ TỊCH"
     signed = stored(plan.id)
     assert (signed.number, signed.year, signed.seq, signed.kind) == ("01/KH-CĐ", today.year, 1, "KH")
     assert signed.sha256 == hashlib.sha256(signed.docx).hexdigest() and signed.size == len(signed.docx)
-    assert len(signed.verify_code) == 10 and set(signed.verify_code) <= set(S.CODE_ALPHABET)
+    assert len(signed.verify_code) == 10 and set(signed.verify_code) <= set(verification.CODE_ALPHABET)
 
     text = lines(signed.docx)
     assert "DỰ THẢO" not in text
@@ -136,19 +135,19 @@ def test_downloads_return_the_stored_bytes_whatever_changes_later(client, signed
     signed = stored(plan.id)
 
     renders = []
-    monkeypatch.setattr(S, "render_plan", lambda *a, **k: renders.append(1) or b"")
+    monkeypatch.setattr(stored_files, "render_plan", lambda *a, **k: renders.append(1) or b"")
     first = client.get(f"/ke-hoach/{plan.id}/tai-ve.docx")
     # settings, the template, the seal and the signer's image all change afterwards
     org = Organisation.get_for_update()
     org.name, org.motto_line2, org.plan_abbrev = "CÔNG ĐOÀN KHÁC", "Tiêu ngữ khác", "KHX"
     db.session.commit()
-    S.save_seal(png(color=(200, 0, 0)), actor=committee.chair)
-    S.save_signature(committee.chair, png(color=(0, 120, 0)))
-    template = Document(str(R.DEFAULT_TEMPLATE))
+    signatures.save_seal(png(color=(200, 0, 0)), actor=committee.chair)
+    signatures.save_signature(committee.chair, png(color=(0, 120, 0)))
+    template = Document(str(render.DEFAULT_TEMPLATE))
     template.paragraphs[0].insert_paragraph_before("Mẫu mới")
     buffer = io.BytesIO()
     template.save(buffer)
-    S.upload_template("moi.docx", buffer.getvalue(), actor=committee.chair)
+    templates.upload_template("moi.docx", buffer.getvalue(), actor=committee.chair)
     db.session.commit()
     second = client.get(f"/ke-hoach/{plan.id}/tai-ve.docx")
     assert renders == []                                     # rendered once, at signing
@@ -162,12 +161,12 @@ def test_numbers_follow_each_other_and_restart_each_year(monkeypatch):
     plans = [approved_plan(committee, f"Kế hoạch số {i} năm 2025") for i in range(3)]
     numbers = []
     for plan in plans[:2]:
-        numbers.append(S.sign_plan(plan, actor=committee.chair).number)
+        numbers.append(signing.sign_plan(plan, actor=committee.chair).number)
         db.session.commit()
-    next_year = dt.date(S.local_today().year + 1, 1, 2)
-    monkeypatch.setattr(S, "local_today", lambda: next_year)
-    assert S.peek_next_number() == "01/KH-CĐ"
-    numbers.append(S.sign_plan(plans[2], actor=committee.chair).number)
+    next_year = dt.date(signing.local_today().year + 1, 1, 2)
+    monkeypatch.setattr(signing, "local_today", lambda: next_year)
+    assert signing.peek_next_number() == "01/KH-CĐ"
+    numbers.append(signing.sign_plan(plans[2], actor=committee.chair).number)
     db.session.commit()
     assert numbers == ["01/KH-CĐ", "02/KH-CĐ", "01/KH-CĐ"]
     assert db.session.get(Plan, plans[2].id).doc_date == next_year
@@ -177,7 +176,7 @@ def test_numbers_follow_each_other_and_restart_each_year(monkeypatch):
 def test_a_refused_signature_uses_up_no_number(client, signed_in):
     committee = make_committee()
     issued = approved_plan(committee)
-    S.sign_plan(issued, actor=committee.chair)
+    signing.sign_plan(issued, actor=committee.chair)
     db.session.commit()
     signed_in(committee.chair)
     again = sign_via_page(client, issued.id)
@@ -186,13 +185,13 @@ def test_a_refused_signature_uses_up_no_number(client, signed_in):
     refused = sign_via_page(client, draft.id)
     assert refused.status_code == 409 and "đã được Ban Chấp hành duyệt" in text_of(refused)
     assert db.session.execute(sa.select(DocumentCounter.seq)).scalar_one() == 1
-    assert S.peek_next_number() == "02/KH-CĐ"
+    assert signing.peek_next_number() == "02/KH-CĐ"
 
 
 def test_only_the_chair_or_the_delegated_vice_chair_signs(client, signed_in):
     committee = make_committee()
     plan = approved_plan(committee)
-    S.save_signature(committee.vice, png())
+    signatures.save_signature(committee.vice, png())
     db.session.commit()
     # a committee member has no signing permission at all
     signed_in(committee.members[0])
@@ -233,9 +232,9 @@ def test_delegation_is_the_chairs_alone(client, signed_in):
     signed_in(admin)
     assert "Ủy quyền ký" not in text_of(client.get("/cai-dat/"))
     with pytest.raises(PermissionDenied):
-        S.set_sign_delegate(committee.vice.id, actor=admin)
+        signing.set_sign_delegate(committee.vice.id, actor=admin)
     with pytest.raises(ValidationFailed):
-        S.set_sign_delegate(committee.members[0].id, actor=committee.chair)   # not a vice chair
+        signing.set_sign_delegate(committee.members[0].id, actor=committee.chair)   # not a vice chair
 
 
 def test_signing_needs_a_signature_image(client, signed_in):
@@ -251,9 +250,9 @@ def test_signing_needs_a_signature_image(client, signed_in):
 
 def test_seal_is_stamped_over_the_signature():
     committee = make_committee()
-    S.save_seal(jpeg(), actor=committee.chair)
+    signatures.save_seal(jpeg(), actor=committee.chair)
     plan = approved_plan(committee)
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     assert len(media(signed.docx)) == 2              # one stamp image (signature + seal) and the QR
 
@@ -262,7 +261,7 @@ def test_issuing_notifies_the_committee():
     from congdoan.notifications.models import Notification
     committee = make_committee()
     plan = approved_plan(committee)
-    S.sign_plan(plan, actor=committee.chair)
+    signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     notes = db.session.execute(sa.select(Notification).where(Notification.kind == "plan_issued")).scalars().all()
     assert {n.user_id for n in notes} == {u.id for u in committee.everyone} - {committee.chair.id}
@@ -273,7 +272,7 @@ def test_issuing_notifies_the_committee():
 def test_public_verification_page_shows_facts_not_content(client, signed_in):
     committee = make_committee()
     plan = approved_plan(committee)
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     page = client.get(f"/xac-thuc/{signed.verify_code}")             # anonymous visitor
     assert page.status_code == 200
@@ -292,7 +291,7 @@ def test_public_verification_page_shows_facts_not_content(client, signed_in):
 def test_uploading_a_file_tells_whether_it_is_the_signed_one(client):
     committee = make_committee()
     plan = approved_plan(committee)
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     url = f"/xac-thuc/{signed.verify_code}"
 
@@ -303,19 +302,19 @@ def test_uploading_a_file_tells_whether_it_is_the_signed_one(client):
     changed = bytearray(signed.docx)
     changed[-30] ^= 1
     assert "KHÔNG khớp với bản gốc" in text_of(check(bytes(changed)))
-    draft = S.plan_docx(make_plan(committee.chair)).data
+    draft = stored_files.plan_docx(make_plan(committee.chair)).data
     assert "KHÔNG khớp với bản gốc" in text_of(check(draft))
-    too_big = check(b"x" * (S.MAX_VERIFY_BYTES + 1))
+    too_big = check(b"x" * (verification.MAX_VERIFY_BYTES + 1))
     assert too_big.status_code == 422 and "quá lớn" in text_of(too_big)
     assert check(b"", "").status_code == 422
 
 
 def test_pdf_unavailable_is_explained_instead_of_a_button(client, signed_in, monkeypatch):
     reason = "Máy chủ chưa cài LibreOffice (soffice) nên chưa xuất được PDF; vẫn tải được bản Word (.docx)."
-    monkeypatch.setattr(S.pdf_tools, "pdf_available", lambda: (False, reason))
+    monkeypatch.setattr(stored_files.pdf_tools, "pdf_available", lambda: (False, reason))
     committee = make_committee()
     plan = approved_plan(committee)
-    S.sign_plan(plan, actor=committee.chair)
+    signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     signed_in(committee.members[0])
     page = client.get(f"/ke-hoach/{plan.id}")
@@ -405,7 +404,7 @@ def test_the_chair_sets_the_seal_and_an_admin_cannot(client, signed_in):
 # ----------------------------------------------------------------------------------- templates
 
 def template_with(text: str, *, drop: str | None = None) -> bytes:
-    document = Document(str(R.DEFAULT_TEMPLATE))
+    document = Document(str(render.DEFAULT_TEMPLATE))
     anchor = [p for p in document.paragraphs if "{{ type_name }}" in p.text][0]
     anchor.insert_paragraph_before(text)
     if drop:
@@ -434,7 +433,7 @@ def test_union_replaces_the_template_and_goes_back_to_the_default(client, signed
     assert "LOGO CÔNG ĐOÀN" not in lines(client.get(f"/ke-hoach/{plan.id}/tai-ve.docx").data)
     assert client.post_form(f"/cai-dat/mau-van-ban/{active.id}/xoa").status_code == 303
     assert db.session.execute(sa.select(PlanTemplate)).first() is None
-    assert client.get("/cai-dat/mau-van-ban/mac-dinh/tai-ve").data == R.DEFAULT_TEMPLATE.read_bytes()
+    assert client.get("/cai-dat/mau-van-ban/mac-dinh/tai-ve").data == render.DEFAULT_TEMPLATE.read_bytes()
 
 
 def test_a_template_without_a_required_placeholder_is_refused_by_name(client, signed_in):
@@ -452,10 +451,10 @@ def test_a_template_without_a_required_placeholder_is_refused_by_name(client, si
 
 def test_the_active_template_cannot_be_deleted():
     chair = make_user(roles=["chair", "committee"])
-    template = S.upload_template("a.docx", template_with("A"), actor=chair)
+    template = templates.upload_template("a.docx", template_with("A"), actor=chair)
     db.session.commit()
     with pytest.raises(DomainError, match="đang được dùng"):
-        S.delete_template(template.id, actor=chair)
+        templates.delete_template(template.id, actor=chair)
 
 
 # -------------------------------------------------------------------------------------- import
@@ -520,7 +519,7 @@ def test_cli_import_and_export(runner, tmp_path):
     assert runner.invoke(args=["plans", "export", str(plan_id), str(out)]).exit_code == 0
     assert lines(out.read_bytes())[0] == "DỰ THẢO"
     approve(plan, committee)
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     exported = tmp_path / "signed.docx"
     assert runner.invoke(args=["plans", "export", str(plan_id), str(exported)]).exit_code == 0
@@ -539,18 +538,18 @@ def test_seed_demo_approves_the_example_and_gives_the_chair_a_signature(runner):
     second = runner.invoke(args=["seed-demo"])
     assert "không thay đổi gì" in second.output
     # signing works out of the box, with the demo union's own symbol
-    signed = S.sign_plan(example, actor=chair)
+    signed = signing.sign_plan(example, actor=chair)
     db.session.commit()
     assert signed.number == "01/KHCĐ-THTT"
 
 
 def test_every_required_placeholder_has_a_vietnamese_label():
-    assert set(S.PLACEHOLDER_LABELS) == set(R.REQUIRED_PLACEHOLDERS)
+    assert set(templates.PLACEHOLDER_LABELS) == set(context.REQUIRED_PLACEHOLDERS)
 
 
 def test_delegation_survives_a_settings_form_without_the_field(client, signed_in):
     committee = make_committee()
-    S.set_sign_delegate(committee.vice.id, actor=committee.chair)
+    signing.set_sign_delegate(committee.vice.id, actor=committee.chair)
     db.session.commit()
     signed_in(committee.chair)
     org = Organisation.get()

@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from docx import Document
 
 from congdoan.documents import cache as cache_module
-from congdoan.documents import render as R
-from congdoan.documents import services as S
+from congdoan.documents import context, render, stored_files, templates
 from congdoan.documents.render import docx_text
 from congdoan.extensions import db
 from congdoan.organisation.models import Organisation
@@ -36,13 +35,13 @@ def cache_dir(app, tmp_path, monkeypatch):
 def renders(monkeypatch):
     """The renders actually run (the real renderer, counted)."""
     calls = []
-    real = S.render_plan
+    real = stored_files.render_plan
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(S, "render_plan", counting)
+    monkeypatch.setattr(stored_files, "render_plan", counting)
     return calls
 
 
@@ -72,8 +71,8 @@ def test_a_second_download_is_not_rendered_again(client, signed_in, chair, cache
     text = lines(second)
     assert text[0] == "DỰ THẢO" and "Số: .../KH-CĐ" in text and "- Dòng một." in text
     # the file is kept under the key of its content: any worker process reading the folder finds it
-    assert S.docx_cache().get(S.draft_key(
-        S.document_of(plan), S.render_org(Organisation.get()), S._template_for_key(Organisation.get()),
+    assert stored_files.docx_cache().get(stored_files.draft_key(
+        stored_files.document_of(plan), context.render_org(Organisation.get()), stored_files._template_for_key(Organisation.get()),
         True)) == first
 
 
@@ -129,7 +128,7 @@ def test_a_change_of_the_settings_renders_again(client, signed_in, chair, cache_
 
 
 def _template_with(text: str) -> bytes:
-    document = Document(str(R.DEFAULT_TEMPLATE))
+    document = Document(str(render.DEFAULT_TEMPLATE))
     document.paragraphs[0].insert_paragraph_before(text)
     out = io.BytesIO()
     document.save(out)
@@ -140,16 +139,16 @@ def test_a_change_of_the_template_renders_again(client, signed_in, chair, cache_
     plan = make_plan(chair)
     signed_in(chair)
     built_in = download(client, plan.id)
-    S.upload_template("rieng.docx", _template_with("LOGO CÔNG ĐOÀN"), actor=chair)
+    templates.upload_template("rieng.docx", _template_with("LOGO CÔNG ĐOÀN"), actor=chair)
     db.session.commit()
     renders.clear()
     own = download(client, plan.id)
     assert renders == [1] and "LOGO CÔNG ĐOÀN" in lines(own)
-    S.upload_template("khac.docx", _template_with("MẪU KHÁC"), actor=chair)
+    templates.upload_template("khac.docx", _template_with("MẪU KHÁC"), actor=chair)
     db.session.commit()
     other = download(client, plan.id)
     assert renders == [1, 1] and "MẪU KHÁC" in lines(other) and "LOGO CÔNG ĐOÀN" not in lines(other)
-    S.use_template(None, actor=chair)
+    templates.use_template(None, actor=chair)
     db.session.commit()
     assert download(client, plan.id) == built_in and len(renders) == 2     # kept from the first download
 
@@ -158,10 +157,10 @@ def test_a_new_renderer_renders_again(client, signed_in, chair, cache_dir, rende
     plan = make_plan(chair)
     signed_in(chair)
     download(client, plan.id)
-    monkeypatch.setattr(S, "renderer_fingerprint", lambda: "another version of the renderer")
+    monkeypatch.setattr(stored_files, "renderer_fingerprint", lambda: "another version of the renderer")
     download(client, plan.id)
     assert len(renders) == 2
-    assert R.renderer_fingerprint() == R.renderer_fingerprint() and len(R.renderer_fingerprint()) == 64
+    assert render.renderer_fingerprint() == render.renderer_fingerprint() and len(render.renderer_fingerprint()) == 64
 
 
 def test_a_damaged_or_missing_file_is_rendered_again(client, signed_in, chair, cache_dir, renders):

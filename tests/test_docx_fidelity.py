@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from docx import Document
 
 from congdoan.documents import pdf as pdf_tools
-from congdoan.documents import services as S
+from congdoan.documents import signing, stored_files
+from congdoan.documents import word_import as S
 from congdoan.documents.render import docx_text
 from congdoan.extensions import db
 from congdoan.people.models import User
@@ -56,7 +57,7 @@ def test_signed_example_keeps_every_paragraph_and_schedule_row(runner, sample_by
     chair = db.session.execute(sa.select(User).where(User.email == "chutich@thanhto.demo")).scalar_one()
     plan = db.session.execute(sa.select(Plan).where(Plan.subject == "Hoạt động Công đoàn năm học 2023 - 2024")
                               ).scalar_one()
-    signed = S.sign_plan(plan, actor=chair)
+    signed = signing.sign_plan(plan, actor=chair)
     db.session.commit()
 
     exported = nonempty(signed.docx)
@@ -76,7 +77,7 @@ def test_import_then_export_keeps_all_the_text(sample_bytes):
     plan, result = S.import_plan(sample_bytes, SAMPLE.name, actor=committee.chair)
     db.session.commit()
     assert result.stats["schedule_rows"] == 12
-    draft = S.plan_docx(plan).data
+    draft = stored_files.plan_docx(plan).data
     exported = nonempty(draft)
     assert exported[0] == "DỰ THẢO" and "Số: .../KH-CĐ" in exported   # a draft never shows a number
     sources = [t for t in source_paragraphs(sample_bytes) if not t.startswith("Số:")]
@@ -86,7 +87,7 @@ def test_import_then_export_keeps_all_the_text(sample_bytes):
 
     # and once approved and signed, nothing of the imported text is lost either
     approve(plan, committee)
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     signed_text = nonempty(signed.docx)
     today_line = next(t for t in signed_text if t.startswith("Thành Tô, ngày"))
@@ -101,14 +102,14 @@ def test_import_then_export_keeps_all_the_text(sample_bytes):
     (dt.date(2026, 12, 24), "Hà Nội, ngày 24 tháng 12 năm 2026"),
 ])
 def test_signed_date_line_follows_the_leading_zero_rule(monkeypatch, day, expected):
-    monkeypatch.setattr(S, "local_today", lambda: day)
+    monkeypatch.setattr(signing, "local_today", lambda: day)
     committee = make_committee()
     doc = new_document("Kế hoạch ngày tháng", "")
     doc.update(place="Hà Nội", bases=["Căn cứ Điều lệ Công đoàn Việt Nam;"])
     plan = create_from_document(doc, actor=committee.chair, summary="Tạo (thử)")
     db.session.commit()
     approve(plan, committee)
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     assert expected in nonempty(signed.docx)
     assert signed.issued_on == day
 
@@ -154,7 +155,7 @@ def test_hostile_plan_signs_reopens_and_converts_to_pdf(client, signed_in, runne
                                  actor=committee.chair)
     db.session.commit()
     approve(plan, committee)
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
 
     document = Document(io.BytesIO(signed.docx))                  # python-docx reopens it

@@ -18,10 +18,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from PIL import Image, ImageDraw
 
-from congdoan.documents import render as R
+from congdoan.documents import context, render, stamps
 from congdoan.documents.pdf import PdfError, convert_to_pdf, pdf_available
+from congdoan.documents.context import REQUIRED_PLACEHOLDERS
 from congdoan.documents.render import (
-    REQUIRED_PLACEHOLDERS,
     TemplateError,
     check_template,
     docx_text,
@@ -161,7 +161,7 @@ def draft_docx() -> bytes:
 # --------------------------------------------------------------------------------- the template
 
 def test_template_layout_follows_nd30():
-    doc = Document(str(R.DEFAULT_TEMPLATE))
+    doc = Document(str(render.DEFAULT_TEMPLATE))
     section = doc.sections[0]
 
     def mm(length):  # Word stores twips: compare to a tenth of a millimetre
@@ -194,17 +194,17 @@ def test_template_layout_follows_nd30():
 
 
 def test_template_tags_are_plain_and_alone():
-    xml = document_xml(R.DEFAULT_TEMPLATE.read_bytes())
+    xml = document_xml(render.DEFAULT_TEMPLATE.read_bytes())
     assert not re.search("[“”‘’]", "".join(re.findall(r"\{[{%].*?[%}]\}", xml)))
-    doc = Document(str(R.DEFAULT_TEMPLATE))
+    doc = Document(str(render.DEFAULT_TEMPLATE))
     for para in doc.paragraphs:
         if "{%p" in para.text or "{%tr" in para.text:
             assert re.fullmatch(r"\{%(p|tr) [^%]*%\}", para.text), para.text
 
 
 def test_built_template_passes_check():
-    assert check_template(R.DEFAULT_TEMPLATE) == []
-    assert check_template(R.DEFAULT_TEMPLATE.read_bytes()) == []
+    assert check_template(render.DEFAULT_TEMPLATE) == []
+    assert check_template(render.DEFAULT_TEMPLATE.read_bytes()) == []
 
 
 # ---------------------------------------------------------------------------------- rendering
@@ -333,8 +333,8 @@ def test_empty_signature_line_is_dropped():
 def test_build_context_formats_everything_in_python(final_docx):
     from docxtpl import DocxTemplate
 
-    tpl = DocxTemplate(str(R.DEFAULT_TEMPLATE))
-    ctx = R.build_context(sample_plan(), tpl, org=ORG, draft=False)
+    tpl = DocxTemplate(str(render.DEFAULT_TEMPLATE))
+    ctx = context.build_context(sample_plan(), tpl, org=ORG, draft=False)
     assert set(REQUIRED_PLACEHOLDERS) <= set(ctx)
     assert ctx["date_line"] == "Thành Tô, ngày 05 tháng 9 năm 2023"
     assert [s["heading"] for s in ctx["sections"]] == ["I. MỤC ĐÍCH, YÊU CẦU:",
@@ -372,7 +372,7 @@ def test_signature_alone_and_no_images_by_default(final_docx):
 
 
 def test_unreadable_image_is_refused_in_vietnamese():
-    with pytest.raises(R.ImageError, match="chữ ký"):
+    with pytest.raises(stamps.ImageError, match="chữ ký"):
         render_plan(sample_plan(), org=ORG, draft=False, signature_image=b"not an image")
 
 
@@ -456,7 +456,7 @@ def test_pdf_unavailable_is_explained(monkeypatch):
 # ------------------------------------------------------------------------------ check_template
 
 def _template_without(tag: str) -> bytes:
-    doc = Document(str(R.DEFAULT_TEMPLATE))
+    doc = Document(str(render.DEFAULT_TEMPLATE))
     for para in doc.paragraphs:
         if tag in para.text:
             para._p.getparent().remove(para._p)
@@ -469,7 +469,7 @@ def _template_without(tag: str) -> bytes:
 
 
 def _template_with(text: str) -> bytes:
-    doc = Document(str(R.DEFAULT_TEMPLATE))
+    doc = Document(str(render.DEFAULT_TEMPLATE))
     anchor = [p for p in doc.paragraphs if "{{ type_name }}" in p.text][0]
     anchor.insert_paragraph_before(text)
     out = io.BytesIO()
@@ -541,7 +541,7 @@ def test_the_plan_template_places_a_table_line_as_a_word_table():
 def test_a_union_template_without_the_table_branch_prints_the_table_as_lines():
     """A union's own plan template made before tables existed: the table's rows come out as plain
     paragraphs ("a | b") rather than nothing, and the file is still valid."""
-    old = Document(str(R.DEFAULT_TEMPLATE))
+    old = Document(str(render.DEFAULT_TEMPLATE))
     paragraphs = old.paragraphs
     start = [i for i, p in enumerate(paragraphs) if p.text == '{%p if line.kind == "table" %}'][0]
     for para in paragraphs[start:start + 2]:

@@ -15,7 +15,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from congdoan.audit.models import AuditEntry
-from congdoan.documents import services as S
+from congdoan.documents import signing, stored_files
+from congdoan.documents import word_import as S
 from congdoan.errors import DomainError, PermissionDenied, ValidationFailed
 from congdoan.extensions import db
 from congdoan.plans import services as plan_services
@@ -82,7 +83,7 @@ def test_an_issued_plan_is_archived_as_it_was(client, signed_in):
     # the printed page and the Word file carry its own number, no draft mark
     preview = text_of(client.get(f"/ke-hoach/{plan.id}/xem-truoc"))
     assert "12/KH-CĐ" in preview and "DỰ THẢO" not in preview
-    word = S.plan_docx(plan)
+    word = stored_files.plan_docx(plan)
     assert "12" in word.filename and "du-thao" not in word.filename
 
 
@@ -120,7 +121,7 @@ def test_archiving_number_12_never_touches_this_years_register():
     db.session.commit()
     assert archived.number == "12/KH-CĐ"
     plan = approved_plan(committee)
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     assert signed.seq == 1 and signed.number.startswith("01/")
     assert db.session.get(Plan, archived.id).number == "12/KH-CĐ"

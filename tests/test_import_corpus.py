@@ -16,7 +16,8 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_UNDERLINE
 
-from congdoan.documents import services as S
+from congdoan.documents import stored_files
+from congdoan.documents import word_import as S
 from congdoan.documents.word_import import import_plan_docx
 from congdoan.documents.render import docx_text
 from congdoan.extensions import db
@@ -79,7 +80,7 @@ def round_trip(built: Built, name: str) -> tuple[object, bytes]:
     committee = make_committee()
     plan, result = S.import_plan(built.data, f"{name}.docx", actor=committee.chair)
     db.session.commit()
-    return result, S.plan_docx(plan).data
+    return result, stored_files.plan_docx(plan).data
 
 
 def check_export(built: Built, exported: bytes) -> None:

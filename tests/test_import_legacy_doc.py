@@ -22,7 +22,7 @@ from werkzeug.test import encode_multipart
 
 from congdoan.documents import pdf
 from congdoan.documents.word_import import legacy as legacy_doc
-from congdoan.documents import services as S
+from congdoan.documents import word_import as S
 from congdoan.errors import ValidationFailed
 from congdoan.extensions import db
 from congdoan.plans.models import Plan, PlanStatus

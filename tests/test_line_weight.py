@@ -9,7 +9,8 @@ import json
 import sqlalchemy as sa
 from docx import Document
 
-from congdoan.documents import services as S
+from congdoan.documents import stored_files
+from congdoan.documents import word_import as S
 from congdoan.documents.word_import import import_plan_docx
 from congdoan.extensions import db
 from congdoan.plans import services as P
@@ -61,7 +62,7 @@ def test_upright_items_in_preview_editor_and_word_file(client, signed_in):
     assert 'class="body b">3.' not in html
     editor = client.get(f"/ke-hoach/{plan.id}").get_data(as_text=True)
     assert '<div class="doc-text">3. Kinh phí</div>' in editor
-    exported = Document(io.BytesIO(S.plan_docx(plan).data))
+    exported = Document(io.BytesIO(stored_files.plan_docx(plan).data))
     paragraph = next(p for p in exported.paragraphs if p.text.startswith("3. Kinh phí"))
     assert [(r.text, effective(r, paragraph, "bold")) for r in paragraph.runs if r.text] == \
         [("3. ", False), ("Kinh phí", False)]

@@ -7,7 +7,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from congdoan.documents import services as S
+from congdoan.documents import signing
 from congdoan.documents.models import SignedDocument
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
@@ -24,7 +24,7 @@ from .test_query_counts import count_queries
 def test_home_panel_lists_new_plans_until_the_member_opens_them(union, client, signed_in):  # noqa: F811
     committee, accountant, plain, gone = union
     plan = approved_plan(committee)
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     member = plain[0]
     signed_in(member)
@@ -47,9 +47,9 @@ def test_home_panel_lists_new_plans_until_the_member_opens_them(union, client, s
 def test_home_panel_keeps_only_the_last_30_days(union):  # noqa: F811
     committee, accountant, plain, gone = union
     older = approved_plan(committee, subject="Kế hoạch tháng trước")
-    S.sign_plan(older, actor=committee.chair)
+    signing.sign_plan(older, actor=committee.chair)
     newer = approved_plan(committee, subject="Kế hoạch tuần này")
-    S.sign_plan(newer, actor=committee.chair)
+    signing.sign_plan(newer, actor=committee.chair)
     db.session.commit()
     db.session.execute(sa.update(SignedDocument).where(SignedDocument.plan_id == older.id)
                        .values(issued_at=SignedDocument.issued_at - dt.timedelta(days=31)))
@@ -60,7 +60,7 @@ def test_home_panel_keeps_only_the_last_30_days(union):  # noqa: F811
 def test_home_panel_is_one_query(union):  # noqa: F811
     committee, accountant, plain, gone = union
     for i in range(3):
-        S.sign_plan(approved_plan(committee, subject=f"Kế hoạch {i}"), actor=committee.chair)
+        signing.sign_plan(approved_plan(committee, subject=f"Kế hoạch {i}"), actor=committee.chair)
     db.session.commit()
     member = db.session.get(User, plain[0].id)             # loaded before counting, as the page has it
     with count_queries() as counter:

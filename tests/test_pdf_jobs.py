@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from congdoan.documents import pdf as pdf_tools
-from congdoan.documents import services as S
+from congdoan.documents import signing
 from congdoan.documents.models import SignedDocument
 from congdoan.dates import utcnow
 from congdoan.extensions import db
@@ -76,7 +76,7 @@ def test_signing_and_downloading_never_convert_inside_the_request(client, signed
 def test_the_page_polls_until_the_pdf_is_ready(client, signed_in, runner, converter):
     committee = make_committee()
     plan = approved_plan(committee)
-    S.sign_plan(plan, actor=committee.chair)
+    signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     signed_in(committee.members[0])
     html = client.get(f"/ke-hoach/{plan.id}").get_data(as_text=True)
@@ -96,7 +96,7 @@ def test_a_conversion_that_fails_for_good_is_explained_without_libreoffice_words
     committee = make_committee()
     admin = make_user("Ngô Văn Tuấn", roles=["admin"])
     plan = approved_plan(committee)
-    S.sign_plan(plan, actor=committee.chair)
+    signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     converter.fail = 100
     from congdoan.jobs.models import Job
@@ -146,7 +146,7 @@ def test_a_worker_killed_during_a_conversion_leaves_the_job_to_the_next_one(app,
     monkeypatch.setenv("CONGDOAN_SOFFICE", str(slow))
     committee = make_committee()
     plan = approved_plan(committee)
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     env = dict(os.environ, DATABASE_URL=url, INSTANCE_PATH=app.instance_path, CONGDOAN_SOFFICE=str(slow))

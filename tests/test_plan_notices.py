@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from congdoan.approvals import services as approvals
-from congdoan.documents import services as S
+from congdoan.documents import signing
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
 from congdoan.people.audiences import committee_and_officers
@@ -133,7 +133,7 @@ def test_issue_tells_the_committee_once_and_every_other_member_of_the_new_plan(u
     committee, accountant, plain, gone = union
     plan = approved_plan(committee)
     before = db.session.execute(sa.select(sa.func.count()).select_from(Notification)).scalar()
-    signed = S.sign_plan(plan, actor=committee.chair)
+    signed = signing.sign_plan(plan, actor=committee.chair)
     db.session.commit()
     deciders = ({u.id for u in committee.everyone} | {accountant.id}) - {committee.chair.id}
     assert told("plan_issued") == sorted(deciders)
@@ -172,7 +172,7 @@ def test_issue_to_5000_members_is_one_insert_in_the_signing_transaction(union):
     sa.event.listen(db.engine, "after_cursor_execute", after)
     try:
         started = time.perf_counter()
-        S.sign_plan(plan, actor=committee.chair)
+        signing.sign_plan(plan, actor=committee.chair)
         db.session.commit()
         elapsed = time.perf_counter() - started
     finally:

@@ -16,7 +16,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from congdoan.documents import render as R
+from congdoan.documents import context, render, word_table
 from congdoan.documents.render import docx_text, render_plan
 from congdoan.extensions import db
 from congdoan.plans import services
@@ -229,7 +229,7 @@ def _figure_tables(document):
 
 
 def test_the_report_template_has_the_national_layout_and_no_bases_or_schedule():
-    path = R.builtin_template(REPORT)
+    path = render.builtin_template(REPORT)
     assert path.name == "bao-cao.docx" and path.exists()
     template = Document(str(path))
     section = template.sections[0]
@@ -240,8 +240,8 @@ def test_the_report_template_has_the_national_layout_and_no_bases_or_schedule():
     xml = _xml(path.read_bytes())
     assert "bases" not in xml and "schedule" not in xml and "Tháng" not in xml
     from docxtpl import DocxTemplate
-    used = DocxTemplate(str(path)).get_undeclared_template_variables(R.jinja_env())
-    assert set(R.required_placeholders(REPORT)) <= used <= set(R.CONTEXT_NAMES)
+    used = DocxTemplate(str(path)).get_undeclared_template_variables(render.jinja_env())
+    assert set(context.required_placeholders(REPORT)) <= used <= set(context.CONTEXT_NAMES)
     for para in template.paragraphs:
         if "{%p" in para.text or "{{p" in para.text:
             assert re.fullmatch(r"\{(%p [^%]*%|\{p [^}]*\})\}", para.text), para.text
@@ -285,7 +285,7 @@ def test_report_tables_are_real_word_tables(report_docx):
         borders = table._tbl.tblPr.find(qn("w:tblBorders"))
         assert {b.get(qn("w:val")) for b in borders} == {"single"} and len(borders) == 6
         widths = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
-        assert sum(widths) == R.TEXT_WIDTH_TWIPS
+        assert sum(widths) == word_table.TEXT_WIDTH_TWIPS
         for tc in table._tbl.iter(qn("w:tc")):
             assert tc.findall(qn("w:p"))
     total = support.rows[-1]
@@ -328,7 +328,7 @@ def test_table_text_is_escaped_and_cannot_reach_the_template(chair):
 
 
 def test_a_report_always_uses_its_own_template_and_symbol():
-    union_template = Document(str(R.DEFAULT_TEMPLATE))
+    union_template = Document(str(render.DEFAULT_TEMPLATE))
     anchor = [p for p in union_template.paragraphs if "{{ type_name }}" in p.text][0]
     anchor.insert_paragraph_before("Mẫu riêng của công đoàn")
     out = io.BytesIO()
@@ -342,8 +342,8 @@ def test_a_report_always_uses_its_own_template_and_symbol():
                                                         draft=True))
     assert "Số: .../BC-CĐCS" in docx_text(render_plan(sample_report(), org={**ORG, "number_symbol_report": "BC-CĐCS"},
                                                       draft=True))
-    assert R.template_for(sample_report(), b"union") == R.builtin_template(REPORT)
-    assert R.template_for({"kind": "plan"}, b"union") == b"union" and R.template_for({}) == R.DEFAULT_TEMPLATE
+    assert render.template_for(sample_report(), b"union") == render.builtin_template(REPORT)
+    assert render.template_for({"kind": "plan"}, b"union") == b"union" and render.template_for({}) == render.DEFAULT_TEMPLATE
 
 
 def test_a_report_has_no_place_for_bases_or_a_schedule_even_when_its_document_holds_them():
@@ -381,8 +381,8 @@ def test_the_number_symbol_of_a_kind(plan_abbrev, body_abbrev, expected):
 
 def test_columns_fill_the_line_and_a_figure_or_short_column_never_wraps():
     laid = layout(sample_report()["sections"][1]["lines"][2]["table"])
-    widths = column_widths(laid, R.TEXT_WIDTH_TWIPS, em=260, padding=174)
-    assert sum(widths) == R.TEXT_WIDTH_TWIPS
+    widths = column_widths(laid, word_table.TEXT_WIDTH_TWIPS, em=260, padding=174)
+    assert sum(widths) == word_table.TEXT_WIDTH_TWIPS
     stt, month, activity, result, group = widths
     def need(text, bold=False):
         return round(text_width(text, bold=bold) * 260) + 174

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from congdoan.approvals import services as approvals
-from congdoan.documents import services as docs
+from congdoan.documents import context, signing
 from congdoan.documents.models import SignedDocument
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
@@ -447,7 +447,7 @@ def test_the_symbol_of_each_kind(plan_abbrev, body_abbrev, plan_symbol, report_s
     org = Organisation.get_for_update()
     org.plan_abbrev, org.body_abbrev = plan_abbrev, body_abbrev
     db.session.commit()
-    assert docs.number_symbol(org, PLAN) == plan_symbol == org.plan_symbol
-    assert docs.number_symbol(org, REPORT) == report_symbol
-    assert docs.peek_next_number(org, REPORT) == f"01/{report_symbol}"
-    assert docs.peek_next_number(org) == f"01/{plan_symbol}"
+    assert context.number_symbol(org, PLAN) == plan_symbol == org.plan_symbol
+    assert context.number_symbol(org, REPORT) == report_symbol
+    assert signing.peek_next_number(org, REPORT) == f"01/{report_symbol}"
+    assert signing.peek_next_number(org) == f"01/{plan_symbol}"

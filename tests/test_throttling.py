@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from congdoan.documents import services as S
+from congdoan.documents import signing
 from congdoan.extensions import db
 from congdoan.ratelimit import LIMITS, wait_in_words
 
@@ -34,7 +34,7 @@ def test_guessed_verification_codes_are_throttled_per_client(app):
     """A code that is not found counts as a guess: 10 a minute from one address, then 429 for that
     address; a real code read again and again counts only towards the page's larger limit."""
     committee = make_committee()
-    signed = S.sign_plan(approved_plan(committee), actor=committee.chair)
+    signed = signing.sign_plan(approved_plan(committee), actor=committee.chair)
     db.session.commit()
     guesser = _client(app, "10.1.0.4")
     assert set(_statuses(lambda: guesser.get("/xac-thuc/KHONGCO1234"), 10)) == {404}
@@ -47,7 +47,7 @@ def test_guessed_verification_codes_are_throttled_per_client(app):
 
 def test_the_verification_upload_is_throttled_per_client(app):
     committee = make_committee()
-    signed = S.sign_plan(approved_plan(committee), actor=committee.chair)
+    signed = signing.sign_plan(approved_plan(committee), actor=committee.chair)
     db.session.commit()
     url = f"/xac-thuc/{signed.verify_code}"
     visitor = _client(app, "10.1.0.3")

@@ -7,9 +7,10 @@ import io
 
 from docx import Document
 
-from congdoan.documents import services as S
+from congdoan.documents import stored_files
+from congdoan.documents import word_import as S
 from congdoan.documents.word_import import import_plan_docx
-from congdoan.documents.render import rich
+from congdoan.documents.rich_text import rich
 from congdoan.extensions import db
 from congdoan.plans.diff import diff_documents
 from congdoan.text import Run, fold, inline_html, parse_inline, plain, runs_to_markup
@@ -87,7 +88,7 @@ def test_imported_underline_shows_in_preview_and_word_file(client, signed_in):
     assert '<p class="body b">1. <u>Tuyên truyền</u> về an toàn lao động</p>' in html
     editor = client.get(f"/ke-hoach/{plan.id}").get_data(as_text=True)
     assert "<strong>2.</strong> <strong>Tập huấn</strong> cho an toàn" in editor
-    exported = Document(io.BytesIO(S.plan_docx(plan).data))
+    exported = Document(io.BytesIO(stored_files.plan_docx(plan).data))
     runs = {run.text: bool(run.font.underline) for p in exported.paragraphs for run in p.runs}
     assert runs["Luật An toàn, vệ sinh lao động"] is True
     assert runs["Căn cứ "] is False

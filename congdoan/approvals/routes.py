@@ -155,7 +155,7 @@ def _kind_label(abbreviation: str) -> str:
 
 def _doc_symbol(plan) -> str:
     """The symbol after the number of a document of this plan's kind ("KH-CĐ", "BC-CĐ")."""
-    from ..documents.services import number_symbol
+    from ..documents.context import number_symbol
     from ..organisation.models import Organisation
     return number_symbol(Organisation.get(), plan.document_kind)
 

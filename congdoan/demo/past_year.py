@@ -161,7 +161,7 @@ def _plan(example, people: dict[str, User], year: int):
     """The example copied to the year (as a committee member copies last year's plan), approved by the
     committee in late August and signed by the chair on 08/09 of the year."""
     from ..approvals import services as approvals
-    from ..documents.services import sign_plan
+    from ..documents.signing import sign_plan
     from ..plans.document import shift_years, to_document
     from ..plans.services import create_from_document
     from .seed import APPROVERS, EXAMPLE_FIRST_YEAR

@@ -162,7 +162,7 @@ def seed_approval() -> int:
 def seed_signature() -> int:
     """Give the demo chair a drawn signature image so signing works out of the box."""
     from ..documents.models import UserSignature
-    from ..documents.services import save_signature
+    from ..documents.signatures import save_signature
 
     chair = db.session.execute(sa.select(User).where(User.email == union.email("chutich"))).scalar()
     if chair is None or db.session.get(UserSignature, chair.id) is not None:

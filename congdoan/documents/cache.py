@@ -1,8 +1,9 @@
 """Rendered Word files kept on disk, shared by every worker process, bounded in number and size.
 
-A draft plan is rendered with docxtpl on download (~25 ms for a large plan) although its content
-rarely changes between downloads. The caller names each file by a SHA-256 key of everything the
-output depends on (services.plan_docx); the same key always means the same document, so entries
+What it earns: a draft is downloaded again and again while its content rarely changes; a hit reads
+one file instead of a docxtpl render (about 12 ms for a typical plan, ~25 ms for a large one), and
+every worker process shares it. The caller names each file by a SHA-256 key of everything the
+output depends on (stored_files.plan_docx); the same key always means the same document, so entries
 are never invalidated, only pruned: the least recently used go first once there are more than
 `max_files` or they hold more than `max_bytes`.
 
@@ -11,7 +12,7 @@ whole file or none. Its first bytes are a marker and the SHA-256 of the rest: a 
 damaged file is treated as missing (and removed), never served. Every failure of the disk (full,
 read-only, removed meanwhile) counts as a miss; the caller renders and the download still works.
 
-Pure Python, no Flask: services.py reads the directory and limits from the app config.
+Pure Python, no Flask: stored_files.py reads the directory and limits from the app config.
 """
 from __future__ import annotations
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import warnings
 from dataclasses import dataclass
 
+from ..images import MAX_PIXELS, TooManyPixels, open_image
+
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024     # a scanned signature or seal is well under 1 MB
-MAX_PIXELS = 25_000_000                # refused before decoding: no decompression bomb
 MIN_SIDE = 40                          # smaller cannot be printed legibly
 STORED_MAX_SIDE = 1200                 # about 70 mm at 430 dpi: more than the print needs
 
@@ -36,7 +36,7 @@ def check_image(data: bytes, what: str) -> CheckedImage:
     file that is not a PNG or JPEG by content, a broken image, one too small to print or with too
     many pixels.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import ImageOps, UnidentifiedImageError
 
     if not data:
         raise ImageRefused(f"Chưa chọn tệp ảnh {what}.")
@@ -46,26 +46,21 @@ def check_image(data: bytes, what: str) -> CheckedImage:
     too_many = (f"Ảnh {what} có quá nhiều điểm ảnh (tối đa {MAX_PIXELS // 1_000_000} triệu điểm ảnh; "
                 "chữ ký hoặc con dấu chỉ cần khoảng 1 triệu).")
     try:
-        with warnings.catch_warnings():
-            # the header alone is read here; our own ceiling below is lower than Pillow's
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
+        probe = open_image(data)                 # the header alone: nothing decoded yet
         kind = probe.format
         width, height = probe.size
-    except Image.DecompressionBombError:
-        raise ImageRefused(too_many) from None
+    except TooManyPixels as exc:
+        raise ImageRefused(f"{too_many[:-1]} Ảnh này có {exc.size}." if exc.size else too_many) from None
     except (UnidentifiedImageError, OSError, ValueError):
         raise ImageRefused(f"Tệp ảnh {what} không phải ảnh PNG hoặc JPEG.") from None
     if kind not in ("PNG", "JPEG"):
         raise ImageRefused(f"Ảnh {what} phải là PNG hoặc JPEG (tệp này là {kind or 'định dạng khác'}).")
-    if width * height > MAX_PIXELS:
-        raise ImageRefused(f"{too_many[:-1]} Ảnh này có {width}×{height}.")
     if min(width, height) < MIN_SIDE:
         raise ImageRefused(f"Ảnh {what} quá nhỏ ({width}×{height} điểm ảnh); "
                            f"cần ít nhất {MIN_SIDE} điểm ảnh mỗi chiều.")
     try:
         probe.verify()                           # checksums and structure, without decoding
-        image = Image.open(io.BytesIO(data))     # verify() leaves the object unusable
+        image = open_image(data)                 # verify() leaves the object unusable
         image.draft("RGB", (STORED_MAX_SIDE, STORED_MAX_SIDE))
         image.load()
         image = ImageOps.exif_transpose(image)

@@ -77,7 +77,7 @@ def _make_pdf(payload: dict) -> None:
         data = pdf_tools.convert_to_pdf(docx, timeout=CONVERT_TIMEOUT)
     except pdf_tools.PdfError as exc:
         raise RuntimeError(str(exc)) from None
-    from .services import sha256_hex
+    from .verification import sha256_hex
     db.session.execute(
         sa.update(SignedDocument).where(SignedDocument.id == signed_id, SignedDocument.pdf_sha256.is_(None))
         .values(pdf=data, pdf_sha256=sha256_hex(data), pdf_at=utcnow())

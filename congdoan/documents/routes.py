@@ -19,7 +19,7 @@ from ..plans.routes import get_plan_or_404
 from ..submissions.service import once_per_submission
 from ..text import file_name
 from ..web import redirect_to, render
-from . import ceilings, services
+from . import ceilings, pdf_jobs, signatures, signing, stored_files, templates, verification, word_import
 from .word_import import modes as import_modes
 from . import pdf as pdf_tools
 from .forms import ImportForm, SealForm, SignatureForm, TemplateForm, VerifyFileForm
@@ -28,7 +28,7 @@ from .render import DEFAULT_TEMPLATE
 bp = Blueprint("documents", __name__)
 
 
-def _send(file: services.FileOut):
+def _send(file: stored_files.FileOut):
     response = send_file(io.BytesIO(file.data), mimetype=file.mimetype, as_attachment=True,
                          download_name=file_name(file.filename), conditional=False, etag=False, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
@@ -48,13 +48,13 @@ def _read(storage, limit: int) -> tuple[bytes, str]:
 @requires(Perm.PLANS_VIEW)
 def download_docx(plan_id: int):
     plan = get_plan_or_404(plan_id, tree=False)     # plan_docx reads the parts it needs itself
-    return _send(services.plan_docx(plan))
+    return _send(stored_files.plan_docx(plan))
 
 
 def _signed_or_404(plan_id: int):
     """The plan the reader may see and its signed document; 404 for a plan never signed."""
     plan = get_plan_or_404(plan_id, tree=False)
-    signed = services.signed_for(plan.id)
+    signed = stored_files.signed_for(plan.id)
     if signed is None:
         abort(404)
     return plan, signed
@@ -64,7 +64,7 @@ def _signed_or_404(plan_id: int):
 @requires(Perm.PLANS_VIEW)
 def download_pdf(plan_id: int):
     _plan, signed = _signed_or_404(plan_id)
-    return _send(services.signed_pdf(signed))   # the stored file; made by the worker, never here
+    return _send(stored_files.signed_pdf(signed))   # the stored file; made by the worker, never here
 
 
 @bp.route("/ke-hoach/<int:plan_id>/trang-thai-pdf")
@@ -81,13 +81,14 @@ def pdf_status(plan_id: int):
 @requires(Perm.PLANS_SIGN)
 def sign_page(plan_id: int):
     plan = get_plan_or_404(plan_id, tree=False)
-    services.check_can_sign(plan, current_user)
+    signing.check_can_sign(plan, current_user)
     org = Organisation.get()
     return render("documents/sign.html", plan=plan, form=ActionForm(), org=org,
-                  block=services.signature_block(plan, current_user, org),
-                  signature=services.signature_of(current_user),
-                  next_number=services.peek_next_number(org, plan.document_kind),
-                  has_seal=org.seal_sha256 is not None, template=services.active_template(org) if plan.kind == "plan" else None,
+                  block=signing.signature_block(plan, current_user, org),
+                  signature=signatures.signature_of(current_user),
+                  next_number=signing.peek_next_number(org, plan.document_kind),
+                  has_seal=org.seal_sha256 is not None,
+                  template=templates.active_template(org) if plan.kind == "plan" else None,
                   today_line=date_line(plan.place, local_today()))
 
 
@@ -95,7 +96,7 @@ def sign_page(plan_id: int):
 @requires(Perm.PLANS_SIGN)
 def sign(plan_id: int):
     plan = get_plan_or_404(plan_id)
-    signed = services.sign_plan(plan, actor=current_user)
+    signed = signing.sign_plan(plan, actor=current_user)
     db.session.commit()
     flash(f"Đã ký ban hành {plan.document_kind.label.lower()} số {signed.number}. Tệp đã ký được lưu cố định; "
           f"mã xác thực {signed.verify_code}.", "success")
@@ -109,7 +110,7 @@ def sign(plan_id: int):
 def verify_lookup():
     raw = request.args.get("ma")
     if raw is not None:
-        code = services.normalise_code(raw)
+        code = verification.normalise_code(raw)
         if code:
             return redirect_to("documents.verify", code=code)
     return render("documents/verify_lookup.html", raw=raw or "")
@@ -118,19 +119,19 @@ def verify_lookup():
 @bp.route("/xac-thuc/<code>", methods=["GET", "POST"])
 @public
 def verify(code: str):
-    signed = services.find_by_code(code)
+    signed = verification.find_by_code(code)
     if signed is None:
         return render("documents/verify.html", signed=None, code=code[:32], form=None, status=404)
     form = VerifyFileForm()
     result = error = None
     if form.validate_on_submit():
-        data, _ = _read(form.file.data, services.MAX_VERIFY_BYTES)
+        data, _ = _read(form.file.data, verification.MAX_VERIFY_BYTES)
         if not data:
             error = "Vui lòng chọn tệp cần kiểm tra."
-        elif len(data) > services.MAX_VERIFY_BYTES:
+        elif len(data) > verification.MAX_VERIFY_BYTES:
             error = "Tệp quá lớn để kiểm tra (tối đa 15 MB). Văn bản gốc đã ký nhỏ hơn nhiều."
         else:
-            result = services.compare_file(signed, data) or "mismatch"
+            result = verification.compare_file(signed, data) or "mismatch"
     return render("documents/verify.html", signed=signed, code=signed.verify_code, form=form, result=result,
                   error=error, status=422 if error else 200)
 
@@ -145,12 +146,12 @@ def import_word():
     error = None
     mode = request.form.get("mode", import_modes.DRAFT) if request.method == "POST" else import_modes.DRAFT
     if form.validate_on_submit():
-        data, filename = _read(form.file.data, services.MAX_IMPORT_BYTES)
+        data, filename = _read(form.file.data, word_import.MAX_BYTES)
         if not data:
             error = "Vui lòng chọn tệp kế hoạch Word (.docx hoặc .doc) để tải lên."
         else:
             try:
-                plan, _ = services.import_plan(data, filename, actor=current_user, mode=mode)
+                plan, _ = word_import.import_plan(data, filename, actor=current_user, mode=mode)
             except ValidationFailed as exc:
                 db.session.rollback()
                 error = exc.message
@@ -174,7 +175,7 @@ def import_word():
 @requires(Perm.PLANS_VIEW)
 def import_report(plan_id: int):
     plan = get_plan_or_404(plan_id, tree=False)
-    report = services.import_report(plan)
+    report = word_import.import_report(plan)
     if report is None:
         abort(404)
     return render("documents/import_report.html", plan=plan, report=report)
@@ -188,9 +189,9 @@ def my_signature():
     form = SignatureForm()
     error = None
     if form.validate_on_submit():
-        data, _ = _read(form.image.data, services.MAX_IMAGE_BYTES)
+        data, _ = _read(form.image.data, signatures.MAX_IMAGE_BYTES)
         try:
-            services.save_signature(current_user, data)
+            signatures.save_signature(current_user, data)
         except ValidationFailed as exc:
             db.session.rollback()
             error = exc.message
@@ -199,13 +200,13 @@ def my_signature():
             flash("Đã lưu ảnh chữ ký. Ảnh này được đặt vào các văn bản bạn ký từ nay.", "success")
             return redirect_to("documents.my_signature")
     return render("documents/signature.html", form=form, action_form=ActionForm(), error=error,
-                  signature=services.signature_of(current_user), status=422 if error else 200)
+                  signature=signatures.signature_of(current_user), status=422 if error else 200)
 
 
 @bp.route("/ca-nhan/chu-ky/xoa", methods=["POST"])
 @requires(Perm.SIGNED_IN)
 def delete_my_signature():
-    services.delete_signature(current_user)
+    signatures.delete_signature(current_user)
     db.session.commit()
     flash("Đã xóa ảnh chữ ký.", "success")
     return redirect_to("documents.my_signature")
@@ -214,7 +215,7 @@ def delete_my_signature():
 @bp.route("/ca-nhan/chu-ky/anh.png")
 @requires(Perm.SIGNED_IN)
 def my_signature_image():
-    signature = services.signature_of(current_user)
+    signature = signatures.signature_of(current_user)
     if signature is None:
         abort(404)
     return _image(signature.image)
@@ -241,9 +242,9 @@ def upload_template():
     form = TemplateForm()
     if not form.validate_on_submit():
         abort(400)
-    data, filename = _read(form.template.data, services.MAX_TEMPLATE_BYTES)
+    data, filename = _read(form.template.data, templates.MAX_TEMPLATE_BYTES)
     try:
-        template = services.upload_template(filename, data, actor=current_user)
+        template = templates.upload_template(filename, data, actor=current_user)
     except ValidationFailed as exc:
         db.session.rollback()
         return _settings_again(template_error=exc.message)
@@ -258,8 +259,8 @@ def upload_template():
 def use_template():
     raw = request.form.get("template_id", "")
     template_id = parse_int(raw, 0) if raw.isdigit() else None
-    services.use_template(template_id, actor=current_user)
-    name = services.template_name(template_id)
+    templates.use_template(template_id, actor=current_user)
+    name = templates.template_name(template_id)
     db.session.commit()
     flash(f"Đã dùng mẫu Word “{name}” cho kế hoạch từ nay." if name else "Đã dùng lại mẫu Word mặc định.", "success")
     return redirect_to("organisation.settings", _anchor="mau-word")
@@ -268,8 +269,8 @@ def use_template():
 @bp.route("/cai-dat/mau-van-ban/<int:template_id>/xoa", methods=["POST"])
 @requires(Perm.SETTINGS_EDIT)
 def delete_template(template_id: int):
-    name = services.template_name(template_id)
-    services.delete_template(template_id, actor=current_user)
+    name = templates.template_name(template_id)
+    templates.delete_template(template_id, actor=current_user)
     db.session.commit()
     flash(f"Đã xóa mẫu Word “{name}”.", "success")
     return redirect_to("organisation.settings", _anchor="mau-word")
@@ -282,13 +283,14 @@ def download_template(template_id: int):
     template = db.session.get(PlanTemplate, template_id)
     if template is None:
         abort(404)
-    return _send(services.FileOut(template.data, template.filename, services.DOCX_MIME))
+    return _send(stored_files.FileOut(template.data, template.filename, stored_files.DOCX_MIME))
 
 
 @bp.route("/cai-dat/mau-van-ban/mac-dinh/tai-ve")
 @requires(Perm.SETTINGS_EDIT)
 def download_default_template():
-    return _send(services.FileOut(DEFAULT_TEMPLATE.read_bytes(), "mau-ke-hoach-mac-dinh.docx", services.DOCX_MIME))
+    return _send(stored_files.FileOut(DEFAULT_TEMPLATE.read_bytes(), "mau-ke-hoach-mac-dinh.docx",
+                                      stored_files.DOCX_MIME))
 
 
 @bp.route("/cai-dat/con-dau", methods=["POST"])
@@ -297,9 +299,9 @@ def upload_seal():
     form = SealForm()
     if not form.validate_on_submit():
         abort(400)
-    data, _ = _read(form.seal.data, services.MAX_IMAGE_BYTES)
+    data, _ = _read(form.seal.data, signatures.MAX_IMAGE_BYTES)
     try:
-        services.save_seal(data, actor=current_user)
+        signatures.save_seal(data, actor=current_user)
     except ValidationFailed as exc:
         db.session.rollback()
         return _settings_again(seal_error=exc.message)
@@ -311,7 +313,7 @@ def upload_seal():
 @bp.route("/cai-dat/con-dau/xoa", methods=["POST"])
 @requires(Perm.SIGNING_MANAGE)
 def remove_seal():
-    services.remove_seal(actor=current_user)
+    signatures.remove_seal(actor=current_user)
     db.session.commit()
     flash("Đã gỡ ảnh con dấu.", "success")
     return redirect_to("organisation.settings", _anchor="con-dau")
@@ -330,13 +332,13 @@ def _pdf_context(signed) -> dict:
     """The PDF's state for the page; its last error only for those who manage background jobs."""
     if signed is None:
         return {"pdf": None, "pdf_detail": ""}
-    state = services.pdf_state(signed)
+    state = pdf_jobs.pdf_state(signed)
     return {"pdf": state, "pdf_detail": state.detail if has_permission(current_user, Perm.JOBS_MANAGE) else ""}
 
 
 def plan_files_context(plan: Plan) -> dict:
     """What the plan page's status bar needs to offer the files and the signing button."""
-    signed = services.signed_for(plan.id)
+    signed = stored_files.signed_for(plan.id)
     return {"signed": signed, **_pdf_context(signed),
             "is_issued": plan.state in (PlanStatus.ISSUED, PlanStatus.ARCHIVED),
             "verify_link": url_for("documents.verify", code=signed.verify_code) if signed else None,

@@ -206,7 +206,7 @@ def sendings(plan: Plan) -> list[dict]:
 
 @handler(KIND, title="gửi văn bản đã ký qua thư điện tử", max_attempts=MAX_ATTEMPTS, lease_seconds=120)
 def _send(payload: dict) -> None:
-    from .services import plan_docx, signed_pdf     # the stored bytes, never a new render
+    from .stored_files import plan_docx, signed_pdf     # the stored bytes, never a new render
     signed = db.session.get(SignedDocument, payload["signed_id"])
     if signed is None:
         raise Permanent("Văn bản đã ký không còn trong cơ sở dữ liệu.")

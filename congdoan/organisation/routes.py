@@ -18,7 +18,7 @@ FIELDS = ("name", "upper_union", "place_name", "plan_abbrev", "body_abbrev", "si
 
 
 def _form(org: Organisation) -> OrganisationForm:
-    from ..documents.services import vice_chairs
+    from ..documents.signing import vice_chairs
     form = OrganisationForm(obj=org)
     if has_permission(current_user, Perm.SIGNING_MANAGE):
         form.sign_delegate_id.choices = [("", "Không ủy quyền: chỉ Chủ tịch ký")] + [
@@ -31,7 +31,7 @@ def _form(org: Organisation) -> OrganisationForm:
 def settings_page(form: OrganisationForm | None = None, *, status: int = 200, **extra):
     """The settings page with its document parts (template, seal), e.g. again with an error."""
     from ..documents.forms import SealForm, TemplateForm
-    from ..documents.services import active_template, list_templates
+    from ..documents.templates import active_template, list_templates
     from ..plans.forms import ActionForm
     org = Organisation.get()
     return render("organisation/settings.html", form=form or _form(org), template_form=TemplateForm(),
@@ -67,7 +67,7 @@ def settings():
                    data=changes)
         delegated = False
         if "sign_delegate_id" in form:
-            from ..documents.services import set_sign_delegate
+            from ..documents.signing import set_sign_delegate
             raw = form.sign_delegate_id.data or ""
             try:
                 delegated = set_sign_delegate(parse_int(raw, 0) if raw.isdigit() else None,

@@ -3,7 +3,7 @@ figures ("Cập nhật số liệu") without touching what the committee wrote.
 
 A report is a document of the kind "report" (congdoan/plans/kinds.py): once drafted it is edited,
 versioned, voted, signed and verified by the same services as a plan (plans/services.py,
-approvals/services.py, documents/services.py). What is its own is here:
+approvals/services.py, documents/signing.py). What is its own is here:
 
 - draft_report(start, end, actor=, sections=) writes a new draft from SectionDraft values
   (congdoan/reports/blocks.py): the header as a new plan gets it from the settings, "BÁO CÁO", the

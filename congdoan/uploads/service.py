@@ -12,7 +12,6 @@ import hashlib
 import os
 import secrets
 import tempfile
-import warnings
 
 from flask import abort, current_app, send_file
 from sqlalchemy import event
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import DomainError
 from ..extensions import db
+from ..images import MAX_PIXELS, TooManyPixels, open_image
 from ..text import clean_text, file_name
 from .models import StoredFile
 
@@ -33,8 +33,6 @@ IMAGES_AND_PDF = IMAGES | {"application/pdf"}
 TYPE_NAMES = {"image/jpeg": "JPG", "image/png": "PNG", "image/webp": "WebP", "application/pdf": "PDF"}
 
 _CHUNK = 64 * 1024
-# Pillow refuses images above this many pixels (a tiny file can decode to gigabytes).
-MAX_PIXELS = 60_000_000
 
 
 class UploadError(DomainError):
@@ -88,20 +86,12 @@ def path_of(stored: StoredFile) -> str:
 
 
 def _check_image(path: str, name: str) -> None:
-    from PIL import Image
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                if image.width * image.height > MAX_PIXELS:
-                    raise UploadError(f"Ảnh “{name}” có kích thước quá lớn ({image.width}×{image.height} điểm ảnh; "
-                                      f"tối đa {MAX_PIXELS // 1_000_000} triệu điểm ảnh).")
-                image.verify()
-    except UploadError:
-        raise
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        # Pillow's own ceiling (about 89 M pixels), reached before ours could be read
-        raise UploadError(f"Ảnh “{name}” có kích thước quá lớn (tối đa {MAX_PIXELS // 1_000_000} triệu "
+        with open_image(path) as image:
+            image.verify()
+    except TooManyPixels as exc:
+        size = f"{exc.size} điểm ảnh; " if exc.size else ""
+        raise UploadError(f"Ảnh “{name}” có kích thước quá lớn ({size}tối đa {MAX_PIXELS // 1_000_000} triệu "
                           "điểm ảnh).") from None
     except Exception:   # Pillow raises many types for broken input; all mean "not a usable image"
         raise UploadError(f"Tệp “{name}” không phải là ảnh hợp lệ hoặc đã bị hỏng. "
