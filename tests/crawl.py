@@ -92,7 +92,7 @@ def build_demo(app: Flask) -> Demo:
     from congdoan.plans.models import Plan, PlanStatus
     from congdoan.member_requests import services as requests
     from congdoan.member_requests.kinds import KINDS
-    from congdoan.tasks import services as tasks
+    from congdoan.tasks import operations as tasks
     from congdoan.tasks.models import Task
     from tests.plan_factories import make_plan
     from tests.samples import png_bytes, upload

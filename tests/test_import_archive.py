@@ -20,7 +20,7 @@ from congdoan.errors import DomainError, PermissionDenied, ValidationFailed
 from congdoan.extensions import db
 from congdoan.plans import services as plan_services
 from congdoan.plans.models import Plan, PlanStatus
-from congdoan.tasks import services as task_services
+from congdoan.tasks import operations as task_services
 
 from .conftest import make_user, text_of
 from .doc_factories import approved_plan, example_docx, make_committee

@@ -217,7 +217,7 @@ def _outcome(i: int) -> str:
 
 def _tasks(plan, people: dict[str, User], year: int) -> int:
     from ..plans.document import load_plan_tree
-    from ..tasks import services as tasks
+    from ..tasks import operations as tasks
     from ..tasks.models import Task
     from .seed import BCH, DEMO_ASSIGNMENTS
 

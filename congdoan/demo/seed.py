@@ -331,7 +331,7 @@ def seed_tasks(today: dt.date | None = None) -> int:
     again changes nothing. Returns tasks created."""
     from ..plans.document import load_plan_tree
     from ..plans.models import Plan, PlanStatus
-    from ..tasks import services as tasks
+    from ..tasks import operations as tasks
     from ..tasks.models import Task
 
     today = today or local_today()
