@@ -163,7 +163,7 @@ def _plan(example, people: dict[str, User], year: int):
     from ..approvals import services as approvals
     from ..documents.services import sign_plan
     from ..plans.document import shift_years, to_document
-    from ..plans.services import create_from_document
+    from ..plans.creating import create_from_document
     from .seed import APPROVERS, EXAMPLE_FIRST_YEAR
 
     chair = people["chutich"]

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..people.models import Group, User
 from ..permissions import Perm, has_permission
 from ..plans.models import Plan, PlanStatus, PlanVersion
-from ..plans.services import visible_plans
+from ..plans.queries import visible_plans
 from ..member_requests.kinds import kind_of
 from ..member_requests.models import MemberRequest, status_label
 from ..member_requests.queries import visible_to as requests_visible_to
