@@ -83,8 +83,8 @@ def test_editing_the_line_or_deleting_it_resolves_it_and_keep_resolves_one(examp
     first, second, third = items[:3]
     part = plan_editing.get_part(copy, first.part_kind, first.part_id)
     plan_editing.update_part(copy, first.part_kind, part.id, part.rev, {"text": part.text + " (đã sửa)",
-                                                                     "kind": getattr(part, "kind", None)},
-                         actor=author)
+                                                                         "kind": getattr(part, "kind", None)},
+                             actor=author)
     part = plan_editing.get_part(copy, second.part_kind, second.part_id)
     plan_editing.delete_part(copy, second.part_kind, part.id, part.rev, actor=author)
     copy_review.keep(copy, third.id, actor=author)
@@ -188,7 +188,7 @@ def test_the_opening_and_the_header_are_reviewed_and_resolved_by_their_editors(a
     plan_editing.update_opening(copy, copy.rev, {"opening": copy.opening.replace("79", "80")}, actor=author)
     assert (header.open, opening.resolution) == (True, "edited")
     plan_editing.update_header(copy, copy.rev, {"subject": copy.subject.replace("94", "95"), "type_name": "KẾ HOẠCH",
-                                             "union_name": copy.union_name or "CĐCS Trường Tiểu học Thành Tô"},
-                           actor=author)
+                                                 "union_name": copy.union_name or "CĐCS Trường Tiểu học Thành Tô"},
+                               actor=author)
     db.session.commit()
     assert copy_review.pending_count(copy.id) == 0 and copy.subject.endswith("95 năm ngày thành lập Công đoàn")

@@ -149,9 +149,9 @@ def test_hostile_plan_signs_reopens_and_converts_to_pdf(client, signed_in, runne
     header = {name: getattr(plan, name) for name in ("type_name", "period", "place", "upper_union",
                                                       "union_name", "schedule_title")}
     plan_editing.update_header(plan, plan.rev, {**header, "subject": "Kế hoạch " + HOSTILE + CONTROL + " kết thúc"},
-                                actor=committee.chair)
+                               actor=committee.chair)
     plan_editing.update_opening(plan, plan.rev, {"opening": "Mở đầu\x00\x07 có ký tự điều khiển\x1f"},
-                                 actor=committee.chair)
+                                actor=committee.chair)
     db.session.commit()
     approve(plan, committee)
     signed = S.sign_plan(plan, actor=committee.chair)

@@ -484,7 +484,7 @@ def test_document_of_equals_to_document_whatever_the_plan_holds(committee):
     assert document_of(tree)["schedule"][1]["activities"][0]["groups"] == ["Tổ A", "Tổ Bê"]
     plan_editing.move_part(tree, "section", tree.sections[1].id, "up", actor=committee)
     plan_editing.add_part(tree, "activity", {"text": "Thêm", "group_ids": [str(b.id)]}, actor=committee,
-                      parent_id=tree.rows[0].id)
+                          parent_id=tree.rows[0].id)
     db.session.commit()
     db.session.expire_all()
     tree = load_plan_tree(plan.id)

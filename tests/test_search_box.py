@@ -104,7 +104,7 @@ def test_a_plan_edited_is_found_by_its_new_text_and_not_its_old(client, signed_i
     plan = make_plan(chair, "Kế hoạch thử", sections=SECTIONS)
     line = db.session.execute(sa.select(PlanLine).where(PlanLine.plan_id == plan.id)).scalar_one()
     plan_editing.update_part(plan, "line", line.id, line.rev, {"kind": "paragraph", "text": "Tổ chức văn nghệ"},
-                              actor=chair)
+                             actor=chair)
     db.session.commit()
     signed_in(chair)
     assert area_count(page_of(client, "van nghe"), "Kế hoạch") == 1

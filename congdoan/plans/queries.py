@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..pagination import paginate
 from ..people.models import User
 from ..search import starts_words
 from .kinds import PLAN
@@ -63,12 +64,11 @@ def list_plans(user: User, *, q: str = "", status: str = "", year: int | None = 
     if author_id:
         conditions.append(Plan.author_id == author_id)
     total = db.session.execute(sa.select(sa.func.count(Plan.id)).where(*conditions)).scalar()
-    rows = db.session.execute(
-        sa.select(Plan.id, Plan.status, Plan.type_name, Plan.subject, Plan.number, Plan.updated_at, User.full_name)
-        .join(User, User.id == Plan.author_id).where(*conditions)
-        .order_by(Plan.updated_at.desc(), Plan.id.desc())
-        .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
-    return [PlanSummary(*row) for row in rows], total
+    query = (sa.select(Plan.id, Plan.status, Plan.type_name, Plan.subject, Plan.number, Plan.updated_at, User.full_name)
+             .join(User, User.id == Plan.author_id).where(*conditions)
+             .order_by(Plan.updated_at.desc(), Plan.id.desc()))
+    found = paginate(query, page, PAGE_SIZE, total=total, scalars=False, clamp_page=False)
+    return [PlanSummary(*row) for row in found.items], total
 
 
 def filter_choices(user: User, kind: str = PLAN.key) -> tuple[list[int], list[tuple[int, str]]]:

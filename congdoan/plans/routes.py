@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..limits import int_arg, page_arg, parse_int
 from ..organisation.models import Organisation
+from ..pagination import clamp
 from ..people.models import Group
 from ..permissions import Perm, requires
 from ..submissions.service import once_per_submission
@@ -94,14 +95,14 @@ def index():
     author_id = int_arg("nguoi_soan")
     page = page_arg()
     plans, total = queries.list_plans(current_user, q=q, status=status, year=year, author_id=author_id, page=page,
-                                       kind=PLAN.key)     # reports have their own list: /bao-cao
+                                      kind=PLAN.key)     # reports have their own list: /bao-cao
     # The filter bar asks (htmx) for the table alone: its menus are not re-rendered, not read either.
     table_only = request.headers.get("HX-Trigger") == "plan-filter" and wants_fragment()
     years, authors = ([], []) if table_only else queries.filter_choices(current_user)
     coedited = ([] if table_only or not current_user.is_committee_member
                 else coeditors.drafts_coedited_by(current_user))
     context = dict(plans=plans, total=total, q=q, status_filter=status, year=year, author_id=author_id, page=page,
-                   pages=max((total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1), years=years,
+                   pages=clamp(total, page, queries.PAGE_SIZE)[1], years=years,
                    authors=authors, coedited=coedited, statuses=STATUS_LABELS,
                    detail_url=_link_maker("plans.detail", "plan_id"))
     if table_only:

@@ -16,6 +16,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..forms import Form
 from ..limits import int_arg, page_arg
+from ..pagination import clamp
 from ..permissions import Perm, requires
 from ..plans import queries as plan_queries
 from ..plans.kinds import REPORT
@@ -85,11 +86,11 @@ def index():
     year = int_arg("nam", maximum=9999)
     page = page_arg()
     reports, total = plan_queries.list_plans(current_user, q=q, status=status, year=year, page=page,
-                                              kind=REPORT.key)
+                                             kind=REPORT.key)
     table_only = request.headers.get("HX-Trigger") == "report-filter" and wants_fragment()
     years = [] if table_only else plan_queries.filter_choices(current_user, REPORT.key)[0]
     context = dict(reports=reports, total=total, q=q, status_filter=status, year=year, page=page,
-                   pages=max((total + plan_queries.PAGE_SIZE - 1) // plan_queries.PAGE_SIZE, 1), years=years,
+                   pages=clamp(total, page, plan_queries.PAGE_SIZE)[1], years=years,
                    statuses={s: label for s, label in STATUS_LABELS.items() if s.value != "archived"},
                    detail_url=_link_maker("plans.detail", "plan_id"))
     if table_only:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from ..changes import remembered
 from ..dates import local_today
 from ..extensions import db
+from ..pagination import paginate
 from ..people.models import Group, User
 from ..plans.models import PUBLIC, Plan, PlanStatus
 from . import cards, counts
@@ -136,9 +137,8 @@ def task_cards(user, f: TaskFilter, *, page: int = 1, today: dt.date | None = No
     where = filter_clauses(user, f, today)
     if total is None:
         total = db.session.execute(sa.select(sa.func.count()).select_from(Task).where(*where)).scalar() or 0
-    rows = db.session.execute(
-        cards.joined(sa.select(*cards.columns())).where(*where).order_by(Task.due_date, Task.id)
-        .offset((max(page, 1) - 1) * page_size).limit(page_size)) if total else []
+    query = cards.joined(sa.select(*cards.columns())).where(*where).order_by(Task.due_date, Task.id)
+    rows = paginate(query, page, page_size, total=total, scalars=False, clamp_page=False).items
     return cards.from_rows(rows, user, today), total
 
 

@@ -14,6 +14,7 @@ from ..dates import fmt_date, local_today, parse_iso_date
 from ..exports import Column, xlsx_response
 from ..extensions import db
 from ..limits import int_arg, page_arg, parse_int
+from ..pagination import clamp
 from ..people.models import Group
 from ..permissions import Perm, has_permission, requires
 from ..plans.models import ScheduleActivity
@@ -95,7 +96,7 @@ def _list_context(f: TaskFilter, **extra) -> dict:
     # The tab's count is the list's total: the list need not count again.
     tasks, total = queries.task_cards(current_user, f, page=page, total=counts.for_filter(f.status))
     return dict(tasks=tasks, total=total, page=page,
-                pages=max((total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1), f=f, counts=counts,
+                pages=clamp(total, page, queries.PAGE_SIZE)[1], f=f, counts=counts,
                 tabs=TABS, tab_url=lambda key: _url_with(trang_thai=key, trang=None),
                 page_url=lambda n: _url_with(trang=n), list_url=request.full_path.rstrip("?"),
                 status_filters=STATUS_FILTERS, plans=queries.plan_choices(current_user),

@@ -69,7 +69,7 @@ def update(task_id: int):
     target = form.get("to_status", "")
     try:
         event = operations.update_task(task, actor=current_user, shown=form.get("from_status", ""), target=target,
-                                     note=form.get("note", ""), upload=request.files.get("evidence"))
+                                       note=form.get("note", ""), upload=request.files.get("evidence"))
     except (StaleError, ValidationFailed, UploadError) as exc:
         db.session.rollback()
         return _card_again(task_id, target, exc)

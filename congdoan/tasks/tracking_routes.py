@@ -61,9 +61,9 @@ def progress(plan_id: int):
 
     def body() -> str:
         progress = queries.plan_progress(plan, today=today,
-                                          groups_limit=None if all_groups else queries.OVERVIEW_GROUPS)
+                                         groups_limit=None if all_groups else queries.OVERVIEW_GROUPS)
         overdue, overdue_total = queries.task_cards(current_user, TaskFilter(plan_id=plan.id, status="qua_han"),
-                                                     page_size=20, today=today)
+                                                    page_size=20, today=today)
         span = task_calendar.month_range_of_plan(plan.id)
         return render_template(
             "tasks/_progress.html", plan=plan, progress=progress, overdue=overdue, overdue_total=overdue_total,
