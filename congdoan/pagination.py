@@ -31,13 +31,16 @@ def clamp(total: int, page: int, size: int) -> tuple[int, int]:
     return min(max(page, 1), pages), pages
 
 
-def paginate(query: sa.Select, page: int, size: int, *, total: int | None = None, scalars: bool = True) -> Page:
-    """One page of `query`'s rows (its ORM objects when `scalars`); `total` when the caller already counted them."""
+def paginate(query: sa.Select, page: int, size: int, *, total: int | None = None, scalars: bool = True,
+             clamp_page: bool = True) -> Page:
+    """One page of `query`'s rows (its ORM objects when `scalars`); `total` when the caller already counted them.
+    Without `clamp_page`, a page past the last keeps its number and shows no rows (the plan and task lists)."""
     if total is None:
         total = count(query)
-    page, pages = clamp(total, page, size)
+    shown, pages = clamp(total, page, size)
+    page = shown if clamp_page else max(page, 1)
     items: list = []
-    if total:
+    if total and page <= pages:
         result = db.session.execute(query.limit(size).offset((page - 1) * size))
         items = list(result.scalars().all() if scalars else result.all())
     return Page(items, total, page, pages)

@@ -93,7 +93,7 @@ def build_demo(app: Flask) -> Demo:
     from congdoan.plans.models import Plan, PlanStatus
     from congdoan.member_requests import services as requests
     from congdoan.member_requests.kinds import KINDS
-    from congdoan.tasks import services as tasks
+    from congdoan.tasks import operations as tasks
     from congdoan.tasks.models import Task
     from tests.plan_factories import make_plan
     from tests.samples import png_bytes, upload
@@ -117,8 +117,8 @@ def build_demo(app: Flask) -> Demo:
         requests.submit(other, KINDS["maternity"], {"birth_date": "2026-10-10", "leave_from": "2026-10-01",
                                                       "leave_to": "2027-03-31"})
         requests.submit(member, KINDS["emulation"], {"title": "Lao động tiên tiến", "school_year": "2025 - 2026"})
-        from congdoan.plans import services as plans
-        copied = plans.copy_plan(example, actor=ha, shift=1)          # with its review list (soát lại)
+        from congdoan.plans import creating as plan_creating
+        copied = plan_creating.copy_plan(example, actor=ha, shift=1)          # with its review list (soát lại)
         report = _draft_report(chair)                                 # a report draft: tables, figures' links
         from congdoan.people import import_jobs
         from congdoan.people.member_import import ImportReport

@@ -10,7 +10,7 @@ from congdoan.approvals import services as approvals
 from congdoan.extensions import db
 from congdoan.plans.document import load_plan_tree
 from congdoan.plans.models import Plan, PlanStatus
-from congdoan.tasks import services as tasks
+from congdoan.tasks import operations as tasks
 from congdoan.tasks.models import Task
 
 from .conftest import make_group, make_user

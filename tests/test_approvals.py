@@ -168,8 +168,8 @@ def test_returned_by_votes_then_resubmitted_in_a_new_round(committee, author):
     first = db.session.execute(sa.select(ApprovalRound)).scalar_one()
     assert first.status == "returned" and "không đủ" in first.decision_note
     # The author revises: editable again, then a second round with the votes of the first kept.
-    from congdoan.plans import services as plan_services
-    plan_services.add_part(plan, "basis", {"text": "Căn cứ dự toán kinh phí năm 2025;"}, actor=author)
+    from congdoan.plans import editing as plan_editing
+    plan_editing.add_part(plan, "basis", {"text": "Căn cứ dự toán kinh phí năm 2025;"}, actor=author)
     services.submit(plan, actor=author)
     db.session.commit()
     rounds = services.rounds(plan)

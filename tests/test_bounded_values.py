@@ -110,7 +110,7 @@ def test_a_word_file_with_overlong_lines_imports_cut_to_the_columns_with_a_note(
     the import report says so (the importer itself is tested on real files in test_docx_import)."""
     from congdoan.documents.word_import import store as doc_services   # where the upload meets the importer
     from congdoan.documents.word_import import ImportResult
-    from congdoan.plans.services import new_document
+    from congdoan.plans.creating import new_document
     committee = make_committee()
     doc = new_document("Hoạt động Công đoàn " + "và phong trào thi đua của đoàn viên " * 20, "")
     doc.update(type_name="KẾ HOẠCH " * 20, place="Thành Tô " * 20, union_name="CĐCS " * 60,

@@ -10,7 +10,7 @@ from congdoan import changes
 from congdoan.extensions import db
 from congdoan.people.models import Group
 from congdoan.plans.models import Plan
-from congdoan.tasks import services, workflow
+from congdoan.tasks import queries, workflow
 from congdoan.tasks.models import Task
 from congdoan.web import cached_url_for
 
@@ -111,7 +111,7 @@ def test_a_refused_change_leaves_the_counts_alone(client, as_, u):
 
 
 def test_progress_shows_the_groups_needing_attention_then_all_on_request(client, signed_in, u):
-    groups = [Group(name=f"Tổ {i:02d}", name_key=f"to {i:02d}") for i in range(services.OVERVIEW_GROUPS + 5)]
+    groups = [Group(name=f"Tổ {i:02d}", name_key=f"to {i:02d}") for i in range(queries.OVERVIEW_GROUPS + 5)]
     db.session.add_all(groups)
     db.session.flush()
     plan = approved_plan(u, "Kế hoạch nhiều tổ", schedule=[
@@ -120,7 +120,7 @@ def test_progress_shows_the_groups_needing_attention_then_all_on_request(client,
     db.session.commit()
     signed_in(u.chair)
     html = client.get(f"/viec/ke-hoach/{plan.id}").get_data(as_text=True)
-    assert html.count('class="chart chart-group"') == services.OVERVIEW_GROUPS
+    assert html.count('class="chart chart-group"') == queries.OVERVIEW_GROUPS
     assert f"Xem tất cả {len(groups)} tổ" in html
     html = client.get(f"/viec/ke-hoach/{plan.id}?cac_to=tat_ca").get_data(as_text=True)
     assert html.count('class="chart chart-group"') == len(groups)

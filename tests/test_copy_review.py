@@ -8,7 +8,9 @@ import sqlalchemy as sa
 
 from congdoan.documents.word_import import import_plan
 from congdoan.extensions import db
-from congdoan.plans import copy_review, services
+from congdoan.plans import copy_review
+from congdoan.plans import creating as plan_creating
+from congdoan.plans import editing as plan_editing
 from congdoan.plans.copy_review import CopyReviewItem
 from congdoan.plans.document import load_plan_tree, to_document
 from congdoan.plans.models import Plan, PlanStatus
@@ -43,7 +45,7 @@ def _all_text(doc: dict) -> list[str]:
 
 
 def test_copying_the_real_plan_moves_its_school_year_everywhere_and_lists_what_is_left(example, author):
-    copy = services.copy_plan(example, actor=author, shift=1)
+    copy = plan_creating.copy_plan(example, actor=author, shift=1)
     db.session.commit()
     doc = to_document(load_plan_tree(copy.id))
     school_year = re.compile(r"2023\s*[-–—]\s*2024")
@@ -70,21 +72,21 @@ def test_copying_the_real_plan_moves_its_school_year_everywhere_and_lists_what_i
 
 
 def test_a_copy_without_moving_the_years_has_nothing_to_review(example, author):
-    copy = services.copy_plan(example, actor=author, shift=0)
+    copy = plan_creating.copy_plan(example, actor=author, shift=0)
     assert _items(copy.id) == []
 
 
 def test_editing_the_line_or_deleting_it_resolves_it_and_keep_resolves_one(example, author):
-    copy = services.copy_plan(example, actor=author, shift=1)
+    copy = plan_creating.copy_plan(example, actor=author, shift=1)
     db.session.commit()
     items = [i for i in _items(copy.id) if i.part_kind in ("line", "activity")]
     first, second, third = items[:3]
-    part = services.get_part(copy, first.part_kind, first.part_id)
-    services.update_part(copy, first.part_kind, part.id, part.rev, {"text": part.text + " (đã sửa)",
-                                                                     "kind": getattr(part, "kind", None)},
-                         actor=author)
-    part = services.get_part(copy, second.part_kind, second.part_id)
-    services.delete_part(copy, second.part_kind, part.id, part.rev, actor=author)
+    part = plan_editing.get_part(copy, first.part_kind, first.part_id)
+    plan_editing.update_part(copy, first.part_kind, part.id, part.rev, {"text": part.text + " (đã sửa)",
+                                                                         "kind": getattr(part, "kind", None)},
+                             actor=author)
+    part = plan_editing.get_part(copy, second.part_kind, second.part_id)
+    plan_editing.delete_part(copy, second.part_kind, part.id, part.rev, actor=author)
     copy_review.keep(copy, third.id, actor=author)
     db.session.commit()
     assert (first.resolution, second.resolution, third.resolution) == ("edited", "deleted", "kept")
@@ -93,7 +95,7 @@ def test_editing_the_line_or_deleting_it_resolves_it_and_keep_resolves_one(examp
 
 
 def test_only_who_may_edit_the_draft_sees_and_acts_on_the_list(client, signed_in, as_, example, author):
-    copy = services.copy_plan(example, actor=author, shift=1)
+    copy = plan_creating.copy_plan(example, actor=author, shift=1)
     db.session.commit()
     item = _items(copy.id)[0]
     other = make_user("Đỗ Văn Hùng", roles=["committee"])
@@ -138,7 +140,7 @@ def test_submitting_is_refused_until_the_list_is_gone_through(client, signed_in,
 
 
 def test_a_keep_names_what_was_kept_and_what_is_left(client, signed_in, example, author):
-    copy = services.copy_plan(example, actor=author, shift=1)
+    copy = plan_creating.copy_plan(example, actor=author, shift=1)
     db.session.commit()
     item = next(i for i in _items(copy.id) if any(f["fragment"] == "79 năm" for f in i.findings))
     total = copy_review.pending_count(copy.id)
@@ -158,17 +160,17 @@ def test_a_plan_that_was_never_copied_submits_as_before(client, signed_in, autho
 
 
 def test_deleting_a_section_or_a_schedule_row_resolves_the_rows_of_what_it_held(example, author):
-    copy = services.copy_plan(example, actor=author, shift=1)
+    copy = plan_creating.copy_plan(example, actor=author, shift=1)
     db.session.commit()
     line_item = next(i for i in _items(copy.id) if i.part_kind == "line")
     activity_item = next(i for i in _items(copy.id) if i.part_kind == "activity")
-    section = services.get_part(copy, "line", line_item.part_id).section
-    row = services.get_part(copy, "activity", activity_item.part_id).row
+    section = plan_editing.get_part(copy, "line", line_item.part_id).section
+    row = plan_editing.get_part(copy, "activity", activity_item.part_id).row
     before = copy_review.pending_count(copy.id)
     inside = [i for i in _items(copy.id) if (i.part_kind == "line" and i.part_id in {x.id for x in section.lines})
               or (i.part_kind == "activity" and i.part_id in {x.id for x in row.activities})]
-    services.delete_part(copy, "section", section.id, section.rev, actor=author)
-    services.delete_part(copy, "row", row.id, row.rev, actor=author)
+    plan_editing.delete_part(copy, "section", section.id, section.rev, actor=author)
+    plan_editing.delete_part(copy, "row", row.id, row.rev, actor=author)
     db.session.commit()
     assert {i.resolution for i in inside} == {"deleted"}
     assert copy_review.pending_count(copy.id) == before - len(inside)
@@ -177,16 +179,16 @@ def test_deleting_a_section_or_a_schedule_row_resolves_the_rows_of_what_it_held(
 def test_the_opening_and_the_header_are_reviewed_and_resolved_by_their_editors(author):
     source = make_plan(author, "Kế hoạch năm học 2023 - 2024 chào mừng 94 năm ngày thành lập Công đoàn",
                        opening="Năm học 2023 – 2024 chào mừng kỷ niệm 79 năm ngày thành lập QĐNDVN.")
-    copy = services.copy_plan(source, actor=author, shift=1)
+    copy = plan_creating.copy_plan(source, actor=author, shift=1)
     db.session.commit()
     assert copy.opening == "Năm học 2024 – 2025 chào mừng kỷ niệm 79 năm ngày thành lập QĐNDVN."
     header, opening = _items(copy.id)
     assert (header.part_kind, header.part_id, header.findings[0]["suggestion"]) == ("header", None, "95 năm")
     assert (opening.part_kind, opening.findings[0]["fragment"]) == ("opening", "79 năm")
-    services.update_opening(copy, copy.rev, {"opening": copy.opening.replace("79", "80")}, actor=author)
+    plan_editing.update_opening(copy, copy.rev, {"opening": copy.opening.replace("79", "80")}, actor=author)
     assert (header.open, opening.resolution) == (True, "edited")
-    services.update_header(copy, copy.rev, {"subject": copy.subject.replace("94", "95"), "type_name": "KẾ HOẠCH",
-                                             "union_name": copy.union_name or "CĐCS Trường Tiểu học Thành Tô"},
-                           actor=author)
+    plan_editing.update_header(copy, copy.rev, {"subject": copy.subject.replace("94", "95"), "type_name": "KẾ HOẠCH",
+                                                 "union_name": copy.union_name or "CĐCS Trường Tiểu học Thành Tô"},
+                               actor=author)
     db.session.commit()
     assert copy_review.pending_count(copy.id) == 0 and copy.subject.endswith("95 năm ngày thành lập Công đoàn")

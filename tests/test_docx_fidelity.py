@@ -23,8 +23,8 @@ from congdoan.documents.render import docx_text
 from congdoan.extensions import db
 from congdoan.people.models import User
 from congdoan.plans.models import Plan
-from congdoan.plans import services as plan_services
-from congdoan.plans.services import create_from_document, new_document
+from congdoan.plans import editing as plan_editing
+from congdoan.plans.creating import create_from_document, new_document
 
 from .doc_factories import approve, example_docx, make_committee
 from .test_docx_import import assert_in_order, key, source_paragraphs
@@ -149,10 +149,10 @@ def test_hostile_plan_signs_reopens_and_converts_to_pdf(client, signed_in, runne
     # control characters come in as a person would type or paste them: through the editing services
     header = {name: getattr(plan, name) for name in ("type_name", "period", "place", "upper_union",
                                                       "union_name", "schedule_title")}
-    plan_services.update_header(plan, plan.rev, {**header, "subject": "Kế hoạch " + HOSTILE + CONTROL + " kết thúc"},
+    plan_editing.update_header(plan, plan.rev, {**header, "subject": "Kế hoạch " + HOSTILE + CONTROL + " kết thúc"},
+                               actor=committee.chair)
+    plan_editing.update_opening(plan, plan.rev, {"opening": "Mở đầu\x00\x07 có ký tự điều khiển\x1f"},
                                 actor=committee.chair)
-    plan_services.update_opening(plan, plan.rev, {"opening": "Mở đầu\x00\x07 có ký tự điều khiển\x1f"},
-                                 actor=committee.chair)
     db.session.commit()
     approve(plan, committee)
     signed = signing.sign_plan(plan, actor=committee.chair)

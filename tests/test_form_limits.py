@@ -48,7 +48,7 @@ def _saved_to():
     from congdoan.organisation.models import Organisation
     from congdoan.people import services as people
     from congdoan.people.models import Group, User
-    from congdoan.plans import services as plans
+    from congdoan.plans import checks as plan_checks
     from congdoan.plans.models import Plan
     from congdoan.member_requests import services as requests
     from congdoan.member_requests.models import Campaign
@@ -58,8 +58,8 @@ def _saved_to():
         ("PersonForm", "phone"): (User.phone, 16),            # "+" and at most 15 digits, normalised
         ("GroupForm", "name"): (Group.name, people.GROUP_NAME_MAX),
         ("CampaignForm", "title"): (Campaign.title, requests.TITLE_MAX),
-        ("NewPlanForm", "subject"): (Plan.subject, plans.SUBJECT_MAX),
-        ("NewPlanForm", "period"): (Plan.period, plans.LABEL_MAX),
+        ("NewPlanForm", "subject"): (Plan.subject, plan_checks.SUBJECT_MAX),
+        ("NewPlanForm", "period"): (Plan.period, plan_checks.LABEL_MAX),
         ("LeaveForm", "left_other"): (User.left_reason, people.LEAVE_REASON_MAX),
     }
     for name in ("name", "upper_union", "place_name", "plan_abbrev", "body_abbrev", "sign_on_behalf",
@@ -113,13 +113,13 @@ def test_every_form_string_field_is_accounted_for_and_fits_its_column():
 
 
 def test_plan_editor_limits_fit_the_plan_columns():
-    from congdoan.plans import services
+    from congdoan.plans import checks as plan_checks
     from congdoan.plans.models import Plan, PlanSection, ScheduleRow
-    pairs = [(services.SUBJECT_MAX, Plan.subject), (services.SUBJECT_MAX, Plan.schedule_title),
-             (services.SUBJECT_MAX, PlanSection.title), (services.LABEL_MAX, Plan.type_name),
-             (services.LABEL_MAX, Plan.period), (services.LABEL_MAX, Plan.place),
-             (services.LABEL_MAX, Plan.sign_on_behalf), (services.LABEL_MAX, Plan.signer_title),
-             (services.LABEL_MAX, ScheduleRow.period)]
+    pairs = [(plan_checks.SUBJECT_MAX, Plan.subject), (plan_checks.SUBJECT_MAX, Plan.schedule_title),
+             (plan_checks.SUBJECT_MAX, PlanSection.title), (plan_checks.LABEL_MAX, Plan.type_name),
+             (plan_checks.LABEL_MAX, Plan.period), (plan_checks.LABEL_MAX, Plan.place),
+             (plan_checks.LABEL_MAX, Plan.sign_on_behalf), (plan_checks.LABEL_MAX, Plan.signer_title),
+             (plan_checks.LABEL_MAX, ScheduleRow.period)]
     for limit, column in pairs:
         assert limit <= column.property.columns[0].type.length, column
 

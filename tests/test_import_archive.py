@@ -19,9 +19,11 @@ from congdoan.documents import signing, stored_files
 from congdoan.documents import word_import as S
 from congdoan.errors import DomainError, PermissionDenied, ValidationFailed
 from congdoan.extensions import db
-from congdoan.plans import services as plan_services
+from congdoan.plans import creating as plan_creating
+from congdoan.plans import editing as plan_editing
+from congdoan.plans import queries as plan_queries
 from congdoan.plans.models import Plan, PlanStatus
-from congdoan.tasks import services as task_services
+from congdoan.tasks import operations as task_services
 
 from .conftest import make_user, text_of
 from .doc_factories import approved_plan, example_docx, make_committee
@@ -103,7 +105,7 @@ def test_an_archived_plan_is_read_only(client, signed_in):
     db.session.commit()
     assert not plan.can_edit(committee.chair) and not plan.can_delete(committee.chair)
     with pytest.raises(DomainError, match="Lưu trữ"):
-        plan_services.ensure_editable(plan, committee.chair)
+        plan_editing.ensure_editable(plan, committee.chair)
     signed_in(committee.chair)
     response = client.post_form(f"/ke-hoach/{plan.id}/header", {"subject": "Khác", "rev": plan.rev})
     assert response.status_code == 409
@@ -137,7 +139,7 @@ def test_members_find_archived_plans_under_the_archive_filter(client, signed_in)
     listed = text_of(client.get("/ke-hoach/?trang_thai=archived"))
     assert "Lưu trữ" in listed and f"/ke-hoach/{archived.id}" in client.get("/ke-hoach/?trang_thai=archived").text
     assert f"/ke-hoach/{draft.id}\"" not in client.get("/ke-hoach/?trang_thai=archived").text
-    plans, total = plan_services.list_plans(member, q="01/KHCĐ")
+    plans, total = plan_queries.list_plans(member, q="01/KHCĐ")
     assert [p.id for p in plans] == [archived.id]
     assert client.get(f"/ke-hoach/{archived.id}").status_code == 200
 
@@ -146,7 +148,7 @@ def test_a_new_draft_and_tasks_come_from_an_archived_plan():
     committee = make_committee()
     archived, _ = S.import_plan(EXAMPLE, "cu.docx", actor=committee.chair, mode="archive")
     db.session.commit()
-    copy = plan_services.copy_plan(archived, actor=committee.vice, shift=3)
+    copy = plan_creating.copy_plan(archived, actor=committee.vice, shift=3)
     db.session.commit()
     assert copy.state == PlanStatus.DRAFT and copy.number is None and copy.source_plan_id == archived.id
     assert copy.subject == "Hoạt động Công đoàn năm học 2026 - 2027"

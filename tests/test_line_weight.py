@@ -13,7 +13,8 @@ from congdoan.documents import stored_files
 from congdoan.documents import word_import as S
 from congdoan.documents.word_import import import_plan_docx
 from congdoan.extensions import db
-from congdoan.plans import services as P
+from congdoan.plans import creating as plan_creating
+from congdoan.plans import versions as plan_versions
 from congdoan.plans.diff import diff_documents
 from congdoan.plans.document import content_hash, document_of, to_document
 from congdoan.plans.models import Plan, PlanLine, PlanVersion
@@ -88,7 +89,7 @@ def test_weight_is_kept_by_write_back_versions_copies_and_text_edits(client, sig
     line = plan.sections[1].lines[2]
     assert (line.text, line.weight) == ("Kinh phí", "normal")
     assert _lines(document_of(plan), 1)[2]["weight"] == "normal" == _lines(to_document(plan), 1)[2]["weight"]
-    version = json.loads(P.versions(plan)[0].content)
+    version = json.loads(plan_versions.versions(plan)[0].content)
     assert _lines(version, 1)[2]["weight"] == "normal"
     # The editor saves the text (and kind, level, label) it shows; the line keeps its weight.
     signed_in(committee.chair)
@@ -98,7 +99,7 @@ def test_weight_is_kept_by_write_back_versions_copies_and_text_edits(client, sig
     assert r.status_code == 200 and '<div class="doc-text">3. Kinh phí đi lại</div>' in r.get_data(as_text=True)
     line = db.session.get(PlanLine, line.id)
     assert (line.text, line.weight) == ("Kinh phí đi lại", "normal")
-    copy = P.copy_plan(db.session.get(Plan, plan.id), actor=committee.chair, shift=1)
+    copy = plan_creating.copy_plan(db.session.get(Plan, plan.id), actor=committee.chair, shift=1)
     db.session.commit()
     assert [l.weight for l in copy.sections[1].lines] == ["normal", "normal", "normal", "", "", ""]
 

@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from congdoan.audit.models import AuditEntry
 from congdoan.extensions import db
 from congdoan.organisation.models import Organisation
-from congdoan.plans import services
+from congdoan.plans import creating as plan_creating
+from congdoan.plans import editing as plan_editing
+from congdoan.plans import queries as plan_queries
 from congdoan.plans.document import load_plan_tree, shift_years, to_document
 from congdoan.plans.models import Plan, PlanBasis, PlanLine, PlanStatus, PlanVersion, ScheduleRow
 
@@ -364,7 +366,7 @@ def test_copy_to_next_year_shifts_years(client, signed_in, committee):
 
 def test_copy_without_shift_keeps_everything(committee):
     source = make_plan(committee, "Kế hoạch 2024")
-    copy = services.copy_plan(source, actor=committee, shift=0)
+    copy = plan_creating.copy_plan(source, actor=committee, shift=0)
     a, b = to_document(source), to_document(copy)
     a.pop("date"), b.pop("date")
     assert a == b
@@ -480,9 +482,9 @@ def test_document_of_equals_to_document_whatever_the_plan_holds(committee):
     tree = load_plan_tree(plan.id)
     assert document_of(tree) == to_document(tree)
     assert document_of(tree)["schedule"][1]["activities"][0]["groups"] == ["Tổ A", "Tổ Bê"]
-    services.move_part(tree, "section", tree.sections[1].id, "up", actor=committee)
-    services.add_part(tree, "activity", {"text": "Thêm", "group_ids": [str(b.id)]}, actor=committee,
-                      parent_id=tree.rows[0].id)
+    plan_editing.move_part(tree, "section", tree.sections[1].id, "up", actor=committee)
+    plan_editing.add_part(tree, "activity", {"text": "Thêm", "group_ids": [str(b.id)]}, actor=committee,
+                          parent_id=tree.rows[0].id)
     db.session.commit()
     db.session.expire_all()
     tree = load_plan_tree(plan.id)
@@ -492,7 +494,7 @@ def test_document_of_equals_to_document_whatever_the_plan_holds(committee):
     # a report: its kind and period, table lines (no text, their Table JSON), origins and links
     from congdoan.reports.blocks import Cell, Table
     from .report_samples import sample_report
-    report = services.create_from_document(sample_report(), actor=committee, summary="Báo cáo")
+    report = plan_creating.create_from_document(sample_report(), actor=committee, summary="Báo cáo")
     db.session.commit()
     tree = load_plan_tree(report.id)
     assert document_of(tree) == to_document(tree) == sample_report()
@@ -561,20 +563,20 @@ def test_plan_list_links_and_the_table_alone_for_the_filter_bar(client, signed_i
 
 
 def test_plan_list_total_on_every_page(committee, monkeypatch):
-    monkeypatch.setattr(services, "PAGE_SIZE", 2)
+    monkeypatch.setattr(plan_queries, "PAGE_SIZE", 2)
     for i in range(5):
         make_plan(committee, f"Kế hoạch số {i} năm 2025")
     seen = []
     for page in (1, 2, 3, 4, 9):
-        plans, total = services.list_plans(committee, page=page)
+        plans, total = plan_queries.list_plans(committee, page=page)
         assert total == 5, page
         seen += [p.subject for p in plans]
     assert seen == [f"Kế hoạch số {i} năm 2025" for i in reversed(range(5))]
-    assert services.list_plans(committee, q="so 3")[1] == 1
-    assert services.list_plans(committee, q="khong co")[1] == 0
-    assert services.list_plans(committee, q="khong co", page=2)[1] == 0
-    monkeypatch.setattr(services, "PAGE_SIZE", 5)
-    assert services.list_plans(committee)[1] == 5 and services.list_plans(committee, page=2)[1] == 5
+    assert plan_queries.list_plans(committee, q="so 3")[1] == 1
+    assert plan_queries.list_plans(committee, q="khong co")[1] == 0
+    assert plan_queries.list_plans(committee, q="khong co", page=2)[1] == 0
+    monkeypatch.setattr(plan_queries, "PAGE_SIZE", 5)
+    assert plan_queries.list_plans(committee)[1] == 5 and plan_queries.list_plans(committee, page=2)[1] == 5
 
 
 def test_version_history_shows_text_not_markup(client, signed_in, committee):

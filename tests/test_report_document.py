@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from congdoan.documents import context, render, word_table
 from congdoan.documents.render import docx_text, render_plan
 from congdoan.extensions import db
-from congdoan.plans import services
+from congdoan.plans import creating as plan_creating
 from congdoan.plans.diff import diff_documents
 from congdoan.plans.document import canonical, content_hash, document_of, load_plan_tree, to_document
 from congdoan.plans.kinds import PLAN, REPORT, number_symbol
@@ -42,7 +42,7 @@ def chair():
 
 
 def _report(author, doc: dict | None = None):
-    plan = services.create_from_document(doc or sample_report(), actor=author, summary="Lập báo cáo (thử)")
+    plan = plan_creating.create_from_document(doc or sample_report(), actor=author, summary="Lập báo cáo (thử)")
     db.session.commit()
     return load_plan_tree(plan.id)
 

@@ -22,7 +22,7 @@ from congdoan.reports.figures import draft_sections, prompts
 from congdoan.member_requests import workflow as request_workflow
 from congdoan.member_requests.models import MemberRequest
 from congdoan.member_requests.payments import PaymentInput
-from congdoan.tasks import services as task_services
+from congdoan.tasks import operations as task_services
 from congdoan.tasks.models import Task
 
 from .conftest import make_user

@@ -232,15 +232,15 @@ def test_refresh_keeps_a_persons_lines_before_and_after_the_figures():
     report = service.draft_report(START, END, actor=committee.chair, sections=sections())
     db.session.commit()
     first = report.sections[1]
-    from congdoan.plans import services as plan_services
-    intro = plan_services.add_part(report, "line", {"kind": "paragraph", "text": "Lời dẫn của Ban Chấp hành."},
-                                   actor=committee.chair, parent_id=first.id)
-    plan_services.move_part(report, "line", intro.id, "up", actor=committee.chair)
-    plan_services.move_part(report, "line", intro.id, "up", actor=committee.chair)
-    plan_services.move_part(report, "line", intro.id, "up", actor=committee.chair)   # first in the section
-    between = plan_services.add_part(report, "line", {"kind": "bullet", "text": "Ghi chú giữa các số liệu."},
-                                     actor=committee.chair, parent_id=first.id)
-    plan_services.move_part(report, "line", between.id, "up", actor=committee.chair)  # between two figures
+    from congdoan.plans import editing as plan_editing
+    intro = plan_editing.add_part(report, "line", {"kind": "paragraph", "text": "Lời dẫn của Ban Chấp hành."},
+                                  actor=committee.chair, parent_id=first.id)
+    plan_editing.move_part(report, "line", intro.id, "up", actor=committee.chair)
+    plan_editing.move_part(report, "line", intro.id, "up", actor=committee.chair)
+    plan_editing.move_part(report, "line", intro.id, "up", actor=committee.chair)   # first in the section
+    between = plan_editing.add_part(report, "line", {"kind": "bullet", "text": "Ghi chú giữa các số liệu."},
+                                    actor=committee.chair, parent_id=first.id)
+    plan_editing.move_part(report, "line", between.id, "up", actor=committee.chair)  # between two figures
     db.session.commit()
     service.refresh_figures(report, actor=committee.chair, sections=sections(visits=20))
     db.session.commit()

@@ -18,7 +18,7 @@ from congdoan.approvals.models import RoundComment
 from congdoan.dates import local_today, utcnow
 from congdoan.extensions import db
 from congdoan.people.models import Group, User
-from congdoan.plans import services as plan_services
+from congdoan.plans import creating as plan_creating
 from congdoan.documents.models import PlanTemplate
 from congdoan.plans.models import Plan, PlanBasis
 from congdoan.member_requests.models import Campaign, MemberRequest, RequestFile
@@ -291,13 +291,13 @@ def test_two_sendings_at_once_make_one_plan(app, monkeypatch):
         login(c, author)
     token = token_of(clients[0].get("/ke-hoach/moi"))
     both_looked = threading.Barrier(2, timeout=20)
-    real = plan_services.create_plan
+    real = plan_creating.create_plan
 
     def create_when_both_have_looked(*args, **kwargs):
         both_looked.wait()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(plan_services, "create_plan", create_when_both_have_looked)
+    monkeypatch.setattr(plan_creating, "create_plan", create_when_both_have_looked)
     body = {"subject": "Hội thao chào mừng 22/12", "period": "Tháng 12/2026", "submission_token": token}
     answers: list = [None, None]
 

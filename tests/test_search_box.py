@@ -13,7 +13,7 @@ from congdoan.extensions import db
 from congdoan.finder.highlight import hits, mark, snippet
 from congdoan.finder.keys import key_of, query_words
 from congdoan.finder.reindex import reindex
-from congdoan.plans import services as plan_services
+from congdoan.plans import editing as plan_editing
 from congdoan.plans.models import Plan, PlanLine, PlanStatus
 from congdoan.member_requests.models import MemberRequest
 from congdoan.tasks import corrections, workflow
@@ -103,8 +103,8 @@ def test_a_plan_edited_is_found_by_its_new_text_and_not_its_old(client, signed_i
     chair = make_user("Nguyễn Thị Hoa", roles=["chair", "committee"])
     plan = make_plan(chair, "Kế hoạch thử", sections=SECTIONS)
     line = db.session.execute(sa.select(PlanLine).where(PlanLine.plan_id == plan.id)).scalar_one()
-    plan_services.update_part(plan, "line", line.id, line.rev, {"kind": "paragraph", "text": "Tổ chức văn nghệ"},
-                              actor=chair)
+    plan_editing.update_part(plan, "line", line.id, line.rev, {"kind": "paragraph", "text": "Tổ chức văn nghệ"},
+                             actor=chair)
     db.session.commit()
     signed_in(chair)
     assert area_count(page_of(client, "van nghe"), "Kế hoạch") == 1

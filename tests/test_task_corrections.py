@@ -14,7 +14,7 @@ from congdoan.audit.service import verify_chain
 from congdoan.errors import DomainError, PermissionDenied, StaleError, ValidationFailed
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
-from congdoan.tasks import corrections, services, workflow
+from congdoan.tasks import corrections, operations, workflow
 from congdoan.tasks.corrections import Correction
 from congdoan.tasks.models import Task, TaskEvent
 
@@ -124,7 +124,7 @@ def test_a_task_someone_worked_on_is_not_withdrawn(u, work):
         workflow.change_status(task, "in_progress", u.leaders[0], shown="not_started")
         workflow.change_status(task, "not_started", u.leaders[0], shown="in_progress")
     else:
-        services.update_task(task, actor=u.leaders[0], shown="not_started", note="Đã liên hệ")
+        operations.update_task(task, actor=u.leaders[0], shown="not_started", note="Đã liên hệ")
     db.session.commit()
     assert not corrections.can_withdraw(task)
     with pytest.raises(DomainError, match="không thu hồi được"):

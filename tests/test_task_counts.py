@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from congdoan.extensions import db
-from congdoan.tasks import corrections, counts, services, workflow
+from congdoan.tasks import corrections, counts, operations, queries, workflow
 from congdoan.tasks.models import Task, TaskCount
 
 from .task_factories import approved_plan, hand_out, make_union
@@ -79,11 +79,11 @@ def test_every_kind_of_task_write_keeps_the_counts(u):
     task = made[0]
     for target, note in (("in_progress", ""), ("blocked", "Chờ"), ("in_progress", ""), ("done", "Xong"),
                          ("in_progress", ""), ("not_started", ""), ("done", "Xong luôn")):
-        services.update_task(task, actor=u.chair, shown=task.status, target=target, note=note)
+        operations.update_task(task, actor=u.chair, shown=task.status, target=target, note=note)
         db.session.commit()
         assert_agree()
     # A progress note: no count moves (and the counts stay right).
-    services.update_task(made[1], actor=u.chair, shown=made[1].status, note="Đang liên hệ")
+    operations.update_task(made[1], actor=u.chair, shown=made[1].status, note="Đang liên hệ")
     assert_agree()
     # A correction: a new due date moves a task in or out of overdue.
     task = made[2]
@@ -185,9 +185,9 @@ def test_the_day_turning_moves_overdue_for_readers_and_writers(u, monkeypatch):
     assert_agree(later)
     # The overview's ranking, in SQL on the right day, in Python on another: the same order.
     ranked = counts.needing_attention(25, later)
-    assert ranked == services.needing_attention(list(counts.read(counts.ASSIGNEE, [g1, g2, 0], later).items()), 25)
+    assert ranked == queries.needing_attention(list(counts.read(counts.ASSIGNEE, [g1, g2, 0], later).items()), 25)
     assert [a for a, _ in counts.needing_attention(25, first)] == [
-        a for a, _ in services.needing_attention(list(counts.read(counts.ASSIGNEE, [g1, g2, 0], first).items()), 25)]
+        a for a, _ in queries.needing_attention(list(counts.read(counts.ASSIGNEE, [g1, g2, 0], first).items()), 25)]
 
 
 def test_recount_command_repairs_and_checks(u, runner):
@@ -314,19 +314,19 @@ def _old_overview(today: dt.date) -> dict:
         sa.select(Task.assignee, *columns).group_by(Task.assignee))}
     handed = sa.exists().where(Task.plan_id == Plan.id)
     recent = db.session.execute(sa.select(Plan).where(handed).order_by(Plan.year.desc(), Plan.id.desc())
-                                .limit(services.OVERVIEW_PLANS)).scalars().all()
+                                .limit(queries.OVERVIEW_PLANS)).scalars().all()
     waiting = db.session.execute(sa.select(Plan).where(Plan.status.in_(["approved", "issued"]), ~handed)
                                  .order_by(Plan.updated_at.desc(), Plan.id.desc()).limit(20)).scalars().all()
     return {"plans": [(p.id, by_plan[p.id]) for p in recent], "plans_total": len(by_plan),
-            "by_assignee": [(a.assignee, a.counts) for a in services._named(
-                services.needing_attention(by_assignee.items(), services.OVERVIEW_GROUPS))],
+            "by_assignee": [(a.assignee, a.counts) for a in queries._named(
+                queries.needing_attention(by_assignee.items(), queries.OVERVIEW_GROUPS))],
             "groups_total": len(by_assignee), "waiting": [p.id for p in waiting]}
 
 
 def test_the_overview_shows_what_the_aggregates_over_every_task_showed(u, monkeypatch):
     from congdoan.plans.models import Plan
-    monkeypatch.setattr(services, "OVERVIEW_PLANS", 2)
-    monkeypatch.setattr(services, "OVERVIEW_GROUPS", 2)
+    monkeypatch.setattr(queries, "OVERVIEW_PLANS", 2)
+    monkeypatch.setattr(queries, "OVERVIEW_GROUPS", 2)
     g1, g2, g3 = (g.id for g in u.groups)
     plans = [_plan(u, [f"Việc {i} một", f"Việc {i} hai"], due=f"2024-{i + 9:02d}-20") for i in range(4)]
     hand_out(plans[0], u.chair, {f"Việc 0": [g1, g2]})
@@ -336,17 +336,17 @@ def test_the_overview_shows_what_the_aggregates_over_every_task_showed(u, monkey
     db.session.commit()
     # plans[2] is approved and not handed out: it waits, with those the factories left.
     for day in (dt.date(2024, 9, 1), dt.date(2024, 10, 21), dt.date(2025, 1, 1)):
-        data = services.overview(u.chair, today=day)
+        data = queries.overview(u.chair, today=day)
         got = {"plans": [(p.id, c) for p, c in data["plans"]], "plans_total": data["plans_total"],
                "by_assignee": [(a.assignee, a.counts) for a in data["by_assignee"]],
                "groups_total": data["groups_total"], "waiting": [p.id for p in data["waiting"]]}
         assert got == _old_overview(day)
         assert plans[2].id in got["waiting"] and plans[0].id not in got["waiting"]
-    assert len(services.overview(u.chair)["by_assignee"]) == 2
+    assert len(queries.overview(u.chair)["by_assignee"]) == 2
     # More than a screenful waiting: the newest 20, as before.
     for i in range(22):
         _plan(u, [f"Việc chờ {i}"])
-    assert [p.id for p in services.overview(u.chair)["waiting"]] == _old_overview(dt.date(2024, 12, 1))["waiting"]
+    assert [p.id for p in queries.overview(u.chair)["waiting"]] == _old_overview(dt.date(2024, 12, 1))["waiting"]
     assert len(_old_overview(dt.date(2024, 12, 1))["waiting"]) == 20
     assert db.session.query(Plan).count() > 20
 

@@ -18,7 +18,7 @@ from congdoan.extensions import db
 from congdoan.notifications.models import Notification
 from congdoan.plans.document import load_plan_tree
 from congdoan.plans.models import PlanStatus
-from congdoan.tasks import services, workflow
+from congdoan.tasks import operations, queries, workflow
 from congdoan.tasks.models import Task, TaskEvent
 from congdoan.tasks.rules import period_end
 from congdoan.uploads.models import StoredFile
@@ -140,7 +140,7 @@ def test_a_change_writes_history_and_the_audit_chain(u):
     workflow.change_status(task, "in_progress", u.leaders[0], shown="not_started", note="Bắt đầu")
     workflow.change_status(task, "done", u.leaders[0], shown="in_progress", note="Xong rồi")
     db.session.commit()
-    events = services.history(task)
+    events = queries.history(task)
     assert [(e.kind, e.from_status, e.to_status, e.note) for e in events] == [
         ("status", "in_progress", "done", "Xong rồi"), ("status", "not_started", "in_progress", "Bắt đầu"),
         ("created", None, "not_started", "")]
@@ -165,7 +165,7 @@ def test_the_write_is_guarded_by_the_status_the_page_showed(u):
 
 def test_the_proposal_prefills_groups_and_due_dates(u):
     plan = approved_plan(u)
-    lines = {l.activity.text[:12]: l for l in services.review_lines(load_plan_tree(plan.id))}
+    lines = {l.activity.text[:12]: l for l in operations.review_lines(load_plan_tree(plan.id))}
     august = lines["Chuẩn bị cơ "]
     assert august.default == dt.date(2024, 8, 31) and not august.include      # before the plan's date (05/09/2024)
     trung_thu = lines["Tổ chức **Tế"]
@@ -187,7 +187,7 @@ def test_one_task_per_activity_and_assignee_and_never_twice(u):
     assert committee_task.group_id is None and committee_task.due_date == dt.date(2024, 10, 31)
     assert all(t.period for t in made) and all(t.status == "not_started" for t in made)
     # Handing out again: what exists is shown as such and never duplicated; only new pairs are added.
-    lines = {l.activity.text[:7]: l for l in services.review_lines(load_plan_tree(plan.id))}
+    lines = {l.activity.text[:7]: l for l in operations.review_lines(load_plan_tree(plan.id))}
     assert lines["Tổ chức"].taken == {g1.id, g2.id} and not lines["Tổ chức"].include
     again = hand_out(plan, u.chair, {"Tổ chức": [g1.id, g2.id, g3.id]})
     assert len(again) == 7
@@ -215,7 +215,7 @@ def test_the_database_refuses_a_duplicate_assignment(u):
 ])
 def test_bad_review_changes_nothing(u, case, message):
     plan = approved_plan(u)
-    lines = services.review_lines(load_plan_tree(plan.id))
+    lines = operations.review_lines(load_plan_tree(plan.id))
     for line in lines:
         line.include = False
     by = {l.activity.text[:7]: l for l in lines}
@@ -228,7 +228,7 @@ def test_bad_review_changes_nothing(u, case, message):
     elif case == "bad_date":
         by["Tổ chức"].include, by["Tổ chức"].due_text = True, "31/02/2024"
     with pytest.raises(ValidationFailed) as info:
-        services.assign(load_plan_tree(plan.id), lines, actor=u.chair)
+        operations.assign(load_plan_tree(plan.id), lines, actor=u.chair)
     assert message in " ".join(info.value.errors.values())
     db.session.rollback()
     assert db.session.query(Task).count() == 0
@@ -236,13 +236,13 @@ def test_bad_review_changes_nothing(u, case, message):
 
 def test_only_approved_plans_and_only_the_chair_or_a_vice_chair(u):
     draft = make_plan(u.chair, schedule=[{"period": "9/2024", "activities": [{"text": "A", "groups": [], "due": None}]}])
-    lines = services.review_lines(load_plan_tree(draft.id))
+    lines = operations.review_lines(load_plan_tree(draft.id))
     lines[0].assignees = [0]
     with pytest.raises(DomainError, match="đã duyệt"):
-        services.assign(load_plan_tree(draft.id), lines, actor=u.chair)
+        operations.assign(load_plan_tree(draft.id), lines, actor=u.chair)
     plan = approved_plan(u)
     with pytest.raises(PermissionDenied):
-        services.assign(load_plan_tree(plan.id), services.review_lines(load_plan_tree(plan.id)), actor=u.leaders[0])
+        operations.assign(load_plan_tree(plan.id), operations.review_lines(load_plan_tree(plan.id)), actor=u.leaders[0])
     db.session.rollback()
     issued = approved_plan(u, "Kế hoạch đã ban hành")
     issued.status, issued.number = PlanStatus.ISSUED.value, "01/KH-CĐ"     # set-up only
@@ -454,7 +454,7 @@ def test_can_view_and_update_by_role(u, role):
     assert (group_task.can_view(person), group_task.can_update(person)) == RULES[role][0]
     assert (committee_task.can_view(person), committee_task.can_update(person)) == RULES[role][1]
     # Lists agree with the rule (the SQL twin of can_view).
-    visible = {t.id for t in services.task_cards(person, services.TaskFilter())[0]}
+    visible = {t.id for t in queries.task_cards(person, queries.TaskFilter())[0]}
     assert (group_task.id in visible, committee_task.id in visible) == (RULES[role][0][0], RULES[role][1][0])
 
 
@@ -529,7 +529,7 @@ def _spread(u, n_per_group: int):
 def test_progress_counts_and_charts(client, signed_in, u):
     plan, made = _spread(u, 6)
     today = local_today()
-    progress = services.plan_progress(plan)
+    progress = queries.plan_progress(plan)
     assert progress.totals.total == len(made) == 24
     assert progress.totals.done == sum(t.status == "done" for t in made)
     assert progress.totals.overdue == sum(t.is_overdue(today) for t in made)

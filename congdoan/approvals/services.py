@@ -27,7 +27,8 @@ from ..people.audiences import committee_and_officers, holders
 from ..people.models import User
 from ..people.roles import COMMITTEE_ROLES, Role
 from ..plans import copy_review
-from ..plans import services as plan_services
+from ..plans import creating as plan_creating
+from ..plans import versions as plan_versions
 from ..plans.document import load_plan_tree, to_document
 from ..plans.authors import plan_authors
 from ..plans.models import Plan, PlanStatus
@@ -70,9 +71,9 @@ def submit(plan: Plan, *, actor: User) -> ApprovalRound:
     if pending:
         raise copy_review.ReviewPending(plan.id, pending)
     org = Organisation.get()
-    version = plan_services.last_version(plan.id)
+    version = plan_versions.last_version(plan.id)
     if version is None:
-        version = plan_services.touch(plan, actor, "Lưu trước khi trình duyệt")
+        version = plan_versions.touch(plan, actor, "Lưu trước khi trình duyệt")
     number = (db.session.execute(sa.select(sa.func.max(ApprovalRound.number))
                                  .where(ApprovalRound.plan_id == plan.id)).scalar() or 0) + 1
     transition(plan, "submit", actor, summary=f"Trình Ban Chấp hành duyệt (lần {number}, phiên bản {version.number})",
@@ -278,7 +279,7 @@ def amend(plan: Plan, *, actor: User) -> Plan:
     else:
         doc = to_document(load_plan_tree(plan.id))
         doc["date"] = None
-        new = plan_services.create_from_document(doc, actor=actor,
+        new = plan_creating.create_from_document(doc, actor=actor,
                                                  summary=f"Bản sửa đổi của {noun(plan)} đã duyệt #{plan.id}")
     new.amends_plan_id = plan.id
     record("plan_amendment_started", plan, actor=actor, summary=f"Bắt đầu bản sửa đổi ({noun(plan)} #{new.id})",

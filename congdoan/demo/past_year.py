@@ -163,7 +163,7 @@ def _plan(example, people: dict[str, User], year: int):
     from ..approvals import services as approvals
     from ..documents.signing import sign_plan
     from ..plans.document import shift_years, to_document
-    from ..plans.services import create_from_document
+    from ..plans.creating import create_from_document
     from .seed import APPROVERS, EXAMPLE_FIRST_YEAR
 
     chair = people["chutich"]
@@ -217,7 +217,7 @@ def _outcome(i: int) -> str:
 
 def _tasks(plan, people: dict[str, User], year: int) -> int:
     from ..plans.document import load_plan_tree
-    from ..tasks import services as tasks
+    from ..tasks import operations as tasks
     from ..tasks.models import Task
     from .seed import BCH, DEMO_ASSIGNMENTS
 

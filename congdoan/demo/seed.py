@@ -114,7 +114,7 @@ def seed_plans() -> int:
     """The example 2023-2024 annual plan (structured, from the real Word file) and a small Trung
     thu event plan, both drafted by the chair. Returns how many plans were created."""
     from ..plans.models import Plan
-    from ..plans.services import create_from_document, new_document
+    from ..plans.creating import create_from_document, new_document
 
     chair = db.session.execute(sa.select(User).where(User.email == union.email("chutich"))).scalar()
     if chair is None:
@@ -262,11 +262,11 @@ def demo_school_year(today: dt.date) -> int:
 def _current_plan(example, chair: User, today: dt.date):
     """This school year's plan: a copy of the example, its years moved to the current school year,
     made as a committee member makes one (Tạo bản sao, dời năm). The real 2023 - 2024 plan stays as
-    it is: the archive the copy comes from. (plans.services.copy_plan without its form's limit of
+    it is: the archive the copy comes from. (plans.creating.copy_plan without its form's limit of
     five years, which a demo seeded in 2029 would pass.)"""
     from ..plans.document import shift_years, to_document
     from ..plans.models import Plan
-    from ..plans.services import create_from_document
+    from ..plans.creating import create_from_document
 
     shift = demo_school_year(today) - EXAMPLE_FIRST_YEAR
     if shift <= 0:
@@ -331,7 +331,7 @@ def seed_tasks(today: dt.date | None = None) -> int:
     again changes nothing. Returns tasks created."""
     from ..plans.document import load_plan_tree
     from ..plans.models import Plan, PlanStatus
-    from ..tasks import services as tasks
+    from ..tasks import operations as tasks
     from ..tasks.models import Task
 
     today = today or local_today()

@@ -1,6 +1,6 @@
 """What one search finds in each area, through that area's own visibility rule:
 
-- plans: plans.services.visible_plans (the plan list's rule: the committee sees every plan, everyone
+- plans: plans.queries.visible_plans (the plan list's rule: the committee sees every plan, everyone
   else the approved and issued ones and their own drafts), their whole text (search_text);
 - tasks: tasks.models.visible_to (the boards' rule: the committee every task, a member their group's);
 - requests: requests.queries.visible_to (MemberRequest.can_view in SQL: private kinds only for the
@@ -24,7 +24,7 @@ from ..extensions import db
 from ..people.models import Group, User
 from ..permissions import Perm, has_permission
 from ..plans.models import Plan, PlanStatus, PlanVersion
-from ..plans.services import visible_plans
+from ..plans.queries import visible_plans
 from ..member_requests.kinds import kind_of
 from ..member_requests.models import MemberRequest, status_label
 from ..member_requests.queries import visible_to as requests_visible_to

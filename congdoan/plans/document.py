@@ -24,17 +24,14 @@ FORMAT = 1
 
 
 def to_document(plan: Plan) -> dict:
+    """The document of a plan from its parts as loaded objects (load_plan_tree); document_of reads
+    the same parts as plain rows. Both hand them to _document, the one builder of the dict."""
     return _document(plan,
                      bases=[b.text for b in plan.bases],
-                     sections=[{"title": s.title,
-                                "lines": [_line_dict(l.kind, l.text, l.level, l.label, l.origin, l.link, l.data,
-                                                     l.weight)
-                                          for l in s.lines]}
+                     sections=[(s.title, [(l.kind, l.text, l.level, l.label, l.origin, l.link, l.data, l.weight)
+                                          for l in s.lines])
                                for s in plan.sections],
-                     schedule=[{"period": r.period,
-                                "activities": [{"text": a.text, "groups": [g.name for g in a.groups],
-                                                "due": a.due_date.isoformat() if a.due_date else None}
-                                               for a in r.activities]}
+                     schedule=[(r.period, [(a.text, [g.name for g in a.groups], a.due_date) for a in r.activities])
                                for r in plan.rows])
 
 
@@ -88,9 +85,16 @@ def clean_table(value) -> Table:
 
 
 def _document(plan: Plan, *, bases: list, sections: list, schedule: list) -> dict:
-    """The document: the plan's own fields around its parts (however the parts were read). The kind
-    and the period covered are written only for a kind other than the plan, so that every plan's
-    document and hash stay what they were before kinds existed."""
+    """The document: the plan's own fields around its parts, however the parts were read. `sections`
+    are (title, lines), each line (kind, text, level, label, origin, link, data, weight); `schedule`
+    is (period, activities), each activity (text, group names, due date). The kind and the period
+    covered are written only for a kind other than the plan, so that every plan's document and hash
+    stay what they were before kinds existed."""
+    sections = [{"title": title, "lines": [_line_dict(*line) for line in lines]} for title, lines in sections]
+    schedule = [{"period": period,
+                 "activities": [{"text": text, "groups": list(groups), "due": due.isoformat() if due else None}
+                                for text, groups, due in activities]}
+                for period, activities in schedule]
     doc = {
         "format": FORMAT,
         "type_name": plan.type_name,
@@ -146,7 +150,8 @@ def document_of(plan: Plan) -> dict:
     ORM objects costs several milliseconds, plain rows a fraction of that. The plan row itself is the
     one already loaded (header, status, permissions); the parts take three queries (four with groups
     named in the schedule) whatever the plan's size. The session autoflushes pending changes first,
-    so the result equals to_document() of the same plan at any moment (tests/test_plans.py checks it).
+    so the result equals to_document() of the same plan at any moment: both hand their parts to the one
+    builder, _document (tests/test_plans.py checks the reading too).
     """
     global _STATEMENTS
     if _STATEMENTS is None:
@@ -156,27 +161,27 @@ def document_of(plan: Plan) -> dict:
     params = {"plan_id": plan.id}
     bases = execute(bases_sql, params).scalars().all()
 
-    sections: list[dict] = []
+    sections: list[tuple] = []
     current = None
-    for section_id, title, kind, text, level, label, origin, link, data, weight in execute(lines_sql, params).all():
+    for section_id, title, *line in execute(lines_sql, params).all():
         if section_id != current:
             current = section_id
-            lines: list[dict] = []
-            sections.append({"title": title, "lines": lines})
-        if kind is not None:
-            lines.append(_line_dict(kind, text, level, label, origin, link, data, weight))
+            lines: list[tuple] = []
+            sections.append((title, lines))
+        if line[0] is not None:                 # the kind: None for a section without lines
+            lines.append(tuple(line))
 
-    schedule: list[dict] = []
+    schedule: list[tuple] = []
     named: dict[int, list[str]] = {}
     current = None
     for row_id, period, activity_id, text, due in execute(activities_sql, params).all():
         if row_id != current:
             current = row_id
-            items: list[dict] = []
-            schedule.append({"period": period, "activities": items})
+            items: list[tuple] = []
+            schedule.append((period, items))
         if activity_id is not None:
             named[activity_id] = []
-            items.append({"text": text, "groups": named[activity_id], "due": due.isoformat() if due else None})
+            items.append((text, named[activity_id], due))
     if named:
         for activity_id, name in execute(groups_sql, params).all():
             named[activity_id].append(name)

@@ -135,7 +135,7 @@ class Plan(db.Model):
         return user.id == self.author_id or user.is_committee_member
 
     # Who may change a draft (docs/coeditors.md). can_edit is the one answer to "may this person edit
-    # this draft?": every editing service asks it through services.ensure_editable, every template
+    # this draft?": every editing service asks it through editing.ensure_editable, every template
     # through `editable`. can_manage is the smaller circle that decides about the draft as a whole.
     def can_manage(self, user) -> bool:
         """The author, the chair and the vice chairs in office: submit, delete, name co-editors."""
@@ -303,7 +303,7 @@ class PlanVersion(db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     summary: Mapped[str] = mapped_column(sa.String(300))
     # The part the save changed ("plan_lines:12"; "plans:3" for the header, opening and closing), so
-    # that a stale save names who changed that part, not whoever saved last (services._check_rev).
+    # that a stale save names who changed that part, not whoever saved last (stale.check_rev).
     part_key: Mapped[str | None] = mapped_column(sa.String(40))
     content: Mapped[str] = mapped_column(sa.Text)            # canonical JSON of the document
     content_hash: Mapped[str] = mapped_column(sa.String(64))

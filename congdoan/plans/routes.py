@@ -12,11 +12,12 @@ from flask_login import current_user
 from ..extensions import db
 from ..limits import int_arg, page_arg, parse_int
 from ..organisation.models import Organisation
+from ..pagination import clamp
 from ..people.models import Group
 from ..permissions import Perm, requires
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
-from . import coeditors, copy_review, services
+from . import coeditors, copy_review, creating, editing, queries, versions
 from .diff import diff_documents
 from .document import document_of, load_plan_tree
 from .forms import ActionForm, CopyPlanForm, NewPlanForm
@@ -24,7 +25,8 @@ from .numbering import LABEL_CHOICES, LEVEL_LABELS
 from .kinds import PLAN
 from .models import LINE_KIND_LABELS, STATUS_LABELS, Plan
 from .preview import document_html
-from .services import StaleEdit, ValidationFailed
+from ..errors import ValidationFailed
+from .stale import StaleEdit
 
 bp = Blueprint("plans", __name__, url_prefix="/ke-hoach")
 
@@ -64,7 +66,7 @@ def _editor_meta_follows(response):
     plan = g.get("editor_plan")
     if (plan is not None and request.method == "POST" and wants_fragment() and response.status_code == 200
             and response.mimetype == "text/html" and not response.direct_passthrough):
-        meta = render_template("plans/_meta.html", plan=plan, last=services.last_version(plan.id), oob=True)
+        meta = render_template("plans/_meta.html", plan=plan, last=versions.last_version(plan.id), oob=True)
         response.set_data(response.get_data() + meta.encode() + review_routes.banner_html(plan, oob=True).encode())
     return response
 
@@ -92,15 +94,15 @@ def index():
     year = int_arg("nam", maximum=9999)
     author_id = int_arg("nguoi_soan")
     page = page_arg()
-    plans, total = services.list_plans(current_user, q=q, status=status, year=year, author_id=author_id, page=page,
-                                       kind=PLAN.key)     # reports have their own list: /bao-cao
+    plans, total = queries.list_plans(current_user, q=q, status=status, year=year, author_id=author_id, page=page,
+                                      kind=PLAN.key)     # reports have their own list: /bao-cao
     # The filter bar asks (htmx) for the table alone: its menus are not re-rendered, not read either.
     table_only = request.headers.get("HX-Trigger") == "plan-filter" and wants_fragment()
-    years, authors = ([], []) if table_only else services.filter_choices(current_user)
+    years, authors = ([], []) if table_only else queries.filter_choices(current_user)
     coedited = ([] if table_only or not current_user.is_committee_member
                 else coeditors.drafts_coedited_by(current_user))
     context = dict(plans=plans, total=total, q=q, status_filter=status, year=year, author_id=author_id, page=page,
-                   pages=max((total + services.PAGE_SIZE - 1) // services.PAGE_SIZE, 1), years=years,
+                   pages=clamp(total, page, queries.PAGE_SIZE)[1], years=years,
                    authors=authors, coedited=coedited, statuses=STATUS_LABELS,
                    detail_url=_link_maker("plans.detail", "plan_id"))
     if table_only:
@@ -115,7 +117,7 @@ def create():
     form = NewPlanForm()
     if form.validate_on_submit():
         try:
-            plan = services.create_plan(request.form, actor=current_user)
+            plan = creating.create_plan(request.form, actor=current_user)
         except ValidationFailed as exc:
             for name, message in exc.errors.items():
                 getattr(form, name).errors = [message]
@@ -138,8 +140,8 @@ def detail(plan_id: int):
     if mark_seen(plan, current_user):          # the first opening of an issued plan: off the home panel
         db.session.commit()
     all_rounds = rounds(plan)
-    return render("plans/detail.html", **_editor_context(plan, last=services.last_version(plan.id),
-                                                         timeline=services.timeline(plan),
+    return render("plans/detail.html", **_editor_context(plan, last=versions.last_version(plan.id),
+                                                         timeline=versions.timeline(plan),
                                                          **coeditor_routes.panel_context(plan),
                                                          last_round=all_rounds[0] if all_rounds else None,
                                                          **plan_files_context(plan)))
@@ -164,7 +166,7 @@ def fixed_part(plan_id: int, part: str):
 @requires(Perm.PLANS_DRAFT)
 def edit_fixed_part(plan_id: int, part: str):
     plan = get_plan_or_404(plan_id)
-    services.ensure_editable(plan, current_user)
+    editing.ensure_editable(plan, current_user)
     return render("plans/detail.html", FIXED_PARTS[part], **_editor_context(plan, edit_key=part, values=None))
 
 
@@ -172,8 +174,8 @@ def edit_fixed_part(plan_id: int, part: str):
 @requires(Perm.PLANS_DRAFT)
 def update_fixed_part(plan_id: int, part: str):
     plan = get_plan_or_404(plan_id)
-    update = {"header": services.update_header, "opening": services.update_opening,
-              "closing": services.update_closing}[part]
+    update = {"header": editing.update_header, "opening": editing.update_opening,
+              "closing": editing.update_closing}[part]
     try:
         update(plan, request.form.get("rev"), request.form, actor=current_user)
     except (ValidationFailed, StaleEdit) as exc:
@@ -218,12 +220,12 @@ def add_part(plan_id: int, kind: str):
     plan = get_plan_or_404(plan_id)
     parent_id = parse_int(request.form.get("parent_id"))
     try:
-        part = services.add_part(plan, kind, request.form, actor=current_user, parent_id=parent_id)
+        part = editing.add_part(plan, kind, request.form, actor=current_user, parent_id=parent_id)
     except ValidationFailed as exc:
         db.session.rollback()
         plan = get_plan_or_404(plan_id)
-        parent = services.get_part(plan, services.PARTS[kind].parent_kind, parent_id) \
-            if services.PARTS[kind].parent_kind else None
+        parent = editing.get_part(plan, editing.PARTS[kind].parent_kind, parent_id) \
+            if editing.PARTS[kind].parent_kind else None
         if not _is_htmx():
             return render("plans/detail.html", status=422, **_editor_context(plan, errors=exc.errors))
         return _block(plan, kind, parent=parent, add_errors=exc.errors, add_values=request.form,
@@ -238,7 +240,7 @@ def add_part(plan_id: int, kind: str):
 @requires(Perm.PLANS_VIEW)
 def part(plan_id: int, kind: str, part_id: int):
     plan = get_plan_or_404(plan_id)
-    item = services.get_part(plan, kind, part_id)
+    item = editing.get_part(plan, kind, part_id)
     return render("plans/detail.html", f"plans/_{kind}.html", **_editor_context(plan, item=item, **_parent_ctx(kind, item)))
 
 
@@ -254,9 +256,9 @@ def _parent_ctx(kind: str, item) -> dict:
 @requires(Perm.PLANS_DRAFT)
 def edit_part(plan_id: int, kind: str, part_id: int):
     plan = get_plan_or_404(plan_id)
-    services.ensure_editable(plan, current_user)
-    item = services.get_part(plan, kind, part_id)
-    services.ensure_typed_line(kind, item)
+    editing.ensure_editable(plan, current_user)
+    item = editing.get_part(plan, kind, part_id)
+    editing.ensure_typed_line(kind, item)
     return render("plans/detail.html", f"plans/_{kind}.html",
                   **_editor_context(plan, item=item, edit_key=f"{kind}-{item.id}", values=None,
                                     **_parent_ctx(kind, item)))
@@ -269,11 +271,11 @@ def update_part(plan_id: int, kind: str, part_id: int):
     data = request.form.to_dict()
     data["group_ids"] = request.form.getlist("group_ids")
     try:
-        item = services.update_part(plan, kind, part_id, request.form.get("rev"), data, actor=current_user)
+        item = editing.update_part(plan, kind, part_id, request.form.get("rev"), data, actor=current_user)
     except (ValidationFailed, StaleEdit) as exc:
         db.session.rollback()
         plan = get_plan_or_404(plan_id)
-        item = services.get_part(plan, kind, part_id)
+        item = editing.get_part(plan, kind, part_id)
         return _form_again(plan, f"plans/_{kind}.html", exc, item=item, edit_key=f"{kind}-{item.id}",
                            **_parent_ctx(kind, item))
     db.session.commit()
@@ -287,9 +289,9 @@ def update_part(plan_id: int, kind: str, part_id: int):
 @requires(Perm.PLANS_DRAFT)
 def delete_part(plan_id: int, kind: str, part_id: int):
     plan = get_plan_or_404(plan_id)
-    item = services.get_part(plan, kind, part_id)
+    item = editing.get_part(plan, kind, part_id)
     parent = item.section if kind == "line" else item.row if kind == "activity" else None
-    services.delete_part(plan, kind, part_id, request.form.get("rev"), actor=current_user)
+    editing.delete_part(plan, kind, part_id, request.form.get("rev"), actor=current_user)
     db.session.commit()
     if not _is_htmx():
         return redirect_to("plans.detail", plan_id=plan.id)
@@ -300,8 +302,8 @@ def delete_part(plan_id: int, kind: str, part_id: int):
 @requires(Perm.PLANS_DRAFT)
 def move_part(plan_id: int, kind: str, part_id: int):
     plan = get_plan_or_404(plan_id)
-    item = services.get_part(plan, kind, part_id)
-    services.move_part(plan, kind, part_id, request.form.get("direction", ""), actor=current_user)
+    item = editing.get_part(plan, kind, part_id)
+    editing.move_part(plan, kind, part_id, request.form.get("direction", ""), actor=current_user)
     db.session.commit()
     if not _is_htmx():
         return redirect_to("plans.detail", plan_id=plan.id)
@@ -314,7 +316,7 @@ def move_part(plan_id: int, kind: str, part_id: int):
 @requires(Perm.PLANS_VIEW)
 def history(plan_id: int):
     plan = get_plan_or_404(plan_id, tree=False)
-    return render("plans/history.html", plan=plan, versions=services.versions(plan))
+    return render("plans/history.html", plan=plan, versions=versions.versions(plan))
 
 
 @bp.route("/<int:plan_id>/so-sanh")
@@ -328,7 +330,7 @@ def compare(plan_id: int):
         abort(400)
     if older > newer:
         older, newer = newer, older
-    a, b = services.get_version(plan, older), services.get_version(plan, newer)
+    a, b = versions.get_version(plan, older), versions.get_version(plan, newer)
     parts = diff_documents(json.loads(a.content), json.loads(b.content))
     return render("plans/compare.html", plan=plan, a=a, b=b, parts=parts)
 
@@ -338,12 +340,12 @@ def compare(plan_id: int):
 @once_per_submission
 def copy(plan_id: int):
     plan = get_plan_or_404(plan_id)
-    services.ensure_copyable(plan)
+    creating.ensure_copyable(plan)
     form = CopyPlanForm()
     if form.validate_on_submit():
         shift = (form.years.data or 0) if form.shift_years.data else 0
         try:
-            new = services.copy_plan(plan, actor=current_user, shift=shift)
+            new = creating.copy_plan(plan, actor=current_user, shift=shift)
         except ValidationFailed as exc:
             form.years.errors = list(exc.errors.values())
         else:
@@ -364,7 +366,7 @@ def copy(plan_id: int):
 def delete(plan_id: int):
     plan = get_plan_or_404(plan_id, tree=False)
     subject = plan.subject
-    services.delete_plan(plan, actor=current_user)
+    creating.delete_plan(plan, actor=current_user)
     db.session.commit()
     flash(f"Đã xóa dự thảo “{subject}”.", "success")
     return redirect_to("plans.index")

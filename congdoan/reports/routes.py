@@ -16,8 +16,9 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..forms import Form
 from ..limits import int_arg, page_arg
+from ..pagination import clamp
 from ..permissions import Perm, requires
-from ..plans import services as plan_services
+from ..plans import queries as plan_queries
 from ..plans.kinds import REPORT
 from ..plans.models import EDITABLE, STATUS_LABELS, Plan
 from ..plans.routes import _link_maker, get_plan_or_404
@@ -84,12 +85,12 @@ def index():
     status = request.args.get("trang_thai", "")
     year = int_arg("nam", maximum=9999)
     page = page_arg()
-    reports, total = plan_services.list_plans(current_user, q=q, status=status, year=year, page=page,
-                                              kind=REPORT.key)
+    reports, total = plan_queries.list_plans(current_user, q=q, status=status, year=year, page=page,
+                                             kind=REPORT.key)
     table_only = request.headers.get("HX-Trigger") == "report-filter" and wants_fragment()
-    years = [] if table_only else plan_services.filter_choices(current_user, REPORT.key)[0]
+    years = [] if table_only else plan_queries.filter_choices(current_user, REPORT.key)[0]
     context = dict(reports=reports, total=total, q=q, status_filter=status, year=year, page=page,
-                   pages=max((total + plan_services.PAGE_SIZE - 1) // plan_services.PAGE_SIZE, 1), years=years,
+                   pages=clamp(total, page, plan_queries.PAGE_SIZE)[1], years=years,
                    statuses={s: label for s, label in STATUS_LABELS.items() if s.value != "archived"},
                    detail_url=_link_maker("plans.detail", "plan_id"))
     if table_only:
@@ -125,7 +126,7 @@ def create():
                   "và Phương hướng, xem lại từng số liệu rồi trình Ban Chấp hành.", "success")
             return redirect_to("plans.detail", plan_id=report.id)
     # The reports already drafted, newest first: a second draft of the same year is then a choice.
-    existing = plan_services.list_plans(current_user, kind=REPORT.key)[0][:5]
+    existing = plan_queries.list_plans(current_user, kind=REPORT.key)[0][:5]
     return render("reports/create.html", form=form, today=today, existing=existing,
                   status=422 if form.errors else 200)
 

@@ -2,7 +2,7 @@
 figures ("Cập nhật số liệu") without touching what the committee wrote.
 
 A report is a document of the kind "report" (congdoan/plans/kinds.py): once drafted it is edited,
-versioned, voted, signed and verified by the same services as a plan (plans/services.py,
+versioned, voted, signed and verified by the same services as a plan (plans/editing.py,
 approvals/services.py, documents/signing.py). What is its own is here:
 
 - draft_report(start, end, actor=, sections=) writes a new draft from SectionDraft values
@@ -25,7 +25,10 @@ from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..people.models import User
 from ..permissions import Perm, has_permission
-from ..plans import services as plan_services
+from ..plans import checks as plan_checks
+from ..plans import creating as plan_creating
+from ..plans import editing as plan_editing
+from ..plans import versions as plan_versions
 from ..plans.document import fill_plan
 from ..plans.kinds import REPORT
 from ..plans.models import EDITABLE, LineKind, LineOrigin, Plan, PlanLine, PlanSection, PlanStatus
@@ -124,7 +127,7 @@ def prompts_for(start: dt.date, end: dt.date) -> list[Block]:
 
 def _section_title(title: str) -> str:
     """A title as the editor keeps it: without the "I. " it prints itself."""
-    return plan_services.strip_typed_marker("section", clean_text(title))[0][:500]
+    return plan_checks.strip_typed_marker("section", clean_text(title))[0][:500]
 
 
 def _line(block: Block, plan: Plan, position: int, origin: str) -> PlanLine:
@@ -150,11 +153,11 @@ def _ensure_may_draft(actor: User) -> None:
 
 def draft_report(start: dt.date, end: dt.date, *, actor: User, sections: Sequence[SectionDraft]) -> Plan:
     """A new report draft for the period, written from `sections` (see the module's docstring).
-    Version 1 is recorded as a new plan's is (plans.services.touch: "plan_created" in the audit)."""
+    Version 1 is recorded as a new plan's is (plans.versions.touch: "plan_created" in the audit)."""
     _ensure_may_draft(actor)
     check_period(start, end)
     subject, period = describe_period(start, end)
-    doc = plan_services.new_document(subject, period)
+    doc = plan_creating.new_document(subject, period)
     doc["type_name"] = REPORT.type_name
     doc["opening"] = _opening(start, end, doc["union_name"])
     doc.update(kind=REPORT.key, period_start=start.isoformat(), period_end=end.isoformat())
@@ -167,17 +170,17 @@ def draft_report(start: dt.date, end: dt.date, *, actor: User, sections: Sequenc
         section = PlanSection(position=i, title=_section_title(draft.title))
         section.lines = [_line(block, plan, j, _origin(draft)) for j, block in enumerate(draft.blocks)]
         plan.sections.append(section)
-    plan_services._refresh_keys(plan)
+    plan_editing.refresh_keys(plan)
     plan.year = start.year            # the year the period starts in, whatever the subject says
     db.session.flush()
-    plan_services.touch(plan, actor, f"Lập dự thảo báo cáo: {subject}")
+    plan_versions.touch(plan, actor, f"Lập dự thảo báo cáo: {subject}")
     return plan
 
 
 def amend_report(source: Plan, *, actor: User, summary: str) -> Plan:
     """A new draft of an approved report with all of it, line by line (origin, link and table data
     kept, so the amendment's figures can still be refreshed); the source stays as it was."""
-    doc = plan_services.new_document(source.subject, source.period)
+    doc = plan_creating.new_document(source.subject, source.period)
     doc.update(kind=source.kind, period_start=source.period_start and source.period_start.isoformat(),
                period_end=source.period_end and source.period_end.isoformat())
     plan = Plan(author_id=actor.id, status=PlanStatus.DRAFT.value, subject="", year=source.year,
@@ -194,10 +197,10 @@ def amend_report(source: Plan, *, actor: User, summary: str) -> Plan:
                                   origin=line.origin, link=line.link, data=line.data, plan=plan)
                          for j, line in enumerate(old.lines)]
         plan.sections.append(section)
-    plan_services._refresh_keys(plan)
+    plan_editing.refresh_keys(plan)
     plan.year = source.year
     db.session.flush()
-    plan_services.touch(plan, actor, summary)
+    plan_versions.touch(plan, actor, summary)
     return plan
 
 
@@ -238,7 +241,7 @@ def refresh_figures(report: Plan, *, actor: User, sections: Sequence[SectionDraf
     if report.state not in EDITABLE:
         raise DomainError(f"Báo cáo đang ở trạng thái “{report.state.label}”: không cập nhật số liệu được. "
                           "Bản đã trình Ban Chấp hành được giữ nguyên như khi biểu quyết.")
-    plan_services.ensure_editable(report, actor)
+    plan_editing.ensure_editable(report, actor)
     matched: dict[int, SectionDraft] = {}
     new_sections: list[SectionDraft] = []
     for index, draft in enumerate(sections):
@@ -272,5 +275,5 @@ def refresh_figures(report: Plan, *, actor: User, sections: Sequence[SectionDraf
         count += len(section.lines)
     report.figures_at = utcnow()
     db.session.flush()
-    plan_services.touch(report, actor, REFRESH_SUMMARY)
+    plan_versions.touch(report, actor, REFRESH_SUMMARY)
     return count

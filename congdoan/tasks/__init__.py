@@ -6,9 +6,14 @@ committee (progress, boards, overdue list, calendar, reminders).
     rules.py      pure rules: the end of a schedule period ("6, 7/2024" -> 31/07/2024), overdue
     workflow.py   the one table of status transitions and the one writer of tasks.status
     counts.py     the counts per plan, per assignee and for the union, kept up to date at write time
-    services.py   assigning from a plan, notes and evidence, the queries behind every page
+    people.py     the active groups, the holders of a role, an assignee's name
+    operations.py handing out a plan's schedule; status changes, notes and evidence (writes)
+    corrections.py  correcting or withdrawing a task already handed out
+    queries.py    one task, the filtered lists, the tracking aggregates (reads)
+    calendar.py   the month calendar of tasks
     charts.py     server-drawn SVG bar charts (geometry only; the templates draw)
     reminders.py  `flask tasks remind`
-    routes.py     the pages (thin: load, check, call a service, commit once, respond)
-    panels.py     the home-page panel
+    routes.py     the blueprint and the lists (thin: load, check, call a service, commit once, respond);
+                  task_routes.py, tracking_routes.py, assign_routes.py, correction_routes.py: the other pages
+    panels.py     the home-page panel ("Việc của tổ tôi")
 """

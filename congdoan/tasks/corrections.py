@@ -29,7 +29,7 @@ from ..people.models import User
 from ..permissions import Perm, has_permission
 from ..text import clean_text
 from .models import COMMITTEE, EventKind, Task, TaskEvent, TaskStatus
-from .services import committee_members
+from .people import committee_members
 from .workflow import NOTE_MAX
 
 REASON_MAX = 500

@@ -182,14 +182,14 @@ def scope_totals() -> tuple[int, int]:
 
 def needing_attention(limit: int, today: dt.date | None = None) -> list[tuple[int, Counts]]:
     """The `limit` assignees needing attention most: the most overdue, then the least done, then by
-    id (the order of services.needing_attention, computed in SQL over the assignees' rows)."""
+    id (the order of queries.needing_attention, computed in SQL over the assignees' rows)."""
     today = today or local_today()
     ratio = sa.cast(T.c.done, sa.Float) / T.c.total
     rows = db.session.execute(sa.select(T.c.key, *COLUMNS, _as_of()).where(T.c.scope == ASSIGNEE)
                               .order_by(T.c.overdue.desc(), ratio, T.c.key).limit(limit)).all()
     if rows and rows[0][-1] is not None and rows[0][-1] != today:
         # Rows counted for another day: every assignee's corrected, then ranked here.
-        from .services import needing_attention as rank
+        from .queries import needing_attention as rank
         everyone = read(ASSIGNEE, db.session.execute(having_tasks(ASSIGNEE)).scalars().all(), today)
         return rank(everyone.items(), limit)
     return [(r[0], counts_of(r[1:-1])) for r in rows]

@@ -20,7 +20,7 @@ from ..links import link
 from ..notifications.service import notify
 from ..people.models import Group
 from .models import COMMITTEE, COMMITTEE_LABEL, Task, TaskStatus
-from .services import assigners, chairs
+from .people import assigners, chairs
 
 LIST_MAX = 10          # tasks named in one message; the rest are counted
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from congdoan.approvals import services as approvals
 from congdoan.demo.seed import EXAMPLE_PLAN
 from congdoan.extensions import db
-from congdoan.plans import services as plan_services
+from congdoan.plans import creating as plan_creating
 from congdoan.tasks.models import Task
 
 from ..conftest import PASSWORD
@@ -24,9 +24,9 @@ pytestmark = pytest.mark.browser
 def _example_plan(u):
     """The real example plan (52 activities in 11 periods, dated 05/09/2023), approved by the committee."""
     doc = json.loads(EXAMPLE_PLAN.read_text(encoding="utf-8"))
-    full = plan_services.new_document(doc["subject"], doc.get("period", ""))
+    full = plan_creating.new_document(doc["subject"], doc.get("period", ""))
     full.update({k: v for k, v in doc.items() if v not in (None, "")})
-    plan = plan_services.create_from_document(full, actor=u.chair, summary="Nhập kế hoạch mẫu")
+    plan = plan_creating.create_from_document(full, actor=u.chair, summary="Nhập kế hoạch mẫu")
     db.session.commit()
     approvals.submit(plan, actor=u.chair)
     for voter in (u.chair, u.vice, u.accountant, u.committee[3]):

@@ -50,7 +50,7 @@ def _signature_text(signature: dict) -> str:
 
 
 def apply(doc: dict, mode: str, defaults: dict) -> list[dict]:
-    """Complete `doc` in place for `mode` from `defaults` (plans.services.new_document) and return
+    """Complete `doc` in place for `mode` from `defaults` (plans.creating.new_document) and return
     the lines to show: {"field", "text", "anchor"} — for a draft, each field filled from the
     settings; for an archive, what was kept as written and what the file lacks."""
     if mode == ARCHIVE:

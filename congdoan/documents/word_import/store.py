@@ -30,7 +30,7 @@ def import_plan(data: bytes, filename: str, *, actor: User,
     missing, without a subject).
     """
     from ...plans.document import fit_document
-    from ...plans.services import create_from_document, new_document
+    from ...plans.creating import create_from_document, new_document
 
     if not actor.is_committee_member:
         raise PermissionDenied("Chỉ Ủy viên Ban Chấp hành mới được nhập kế hoạch.")

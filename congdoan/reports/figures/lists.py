@@ -12,6 +12,7 @@ from flask import Blueprint, request
 from ...dates import fmt_date, parse_iso_date
 from ...extensions import db
 from ...limits import page_arg, parse_int
+from ...pagination import paginate
 from ...people.models import GENDER_LABELS, Gender, Group, User
 from ...permissions import Perm, requires
 from ...web import render
@@ -86,16 +87,12 @@ def member_filters() -> tuple[list, list[str], list[str]]:
 def members():
     """Members counted by a report's figure: on a day, joined or left in a period, by group, gender."""
     where, said, wrong = member_filters()
-    page = page_arg()
     total = db.session.execute(sa.select(sa.func.count()).select_from(User).where(*where)).scalar() or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(page, pages)
-    rows = db.session.execute(
-        sa.select(User.id, User.full_name, User.gender, User.joined_on, User.left_on,
-                  User.left_reason, Group.name.label("group_name"))
-        .outerjoin(Group, Group.id == User.group_id).where(*where)
-        .order_by(User.sort_key, User.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render("figures/members.html", rows=rows, total=total, page=page, pages=pages,
+    found = paginate(sa.select(User.id, User.full_name, User.gender, User.joined_on, User.left_on,
+                               User.left_reason, Group.name.label("group_name"))
+                     .outerjoin(Group, Group.id == User.group_id).where(*where)
+                     .order_by(User.sort_key, User.id), page_arg(), PAGE_SIZE, total=total, scalars=False)
+    return render("figures/members.html", rows=found.items, total=total, page=found.page, pages=found.pages,
                   said=", ".join(said), wrong=wrong, genders=GENDER_LABELS, Gender=Gender)
 
 
@@ -116,11 +113,8 @@ def register():
     from ...documents.models import SignedDocument as D
     wrong: list[str] = []
     start, end = _day("tu", wrong), _day("den", wrong)
-    query = register_query(start, end)
-    total = db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar() or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(page_arg(), pages)
-    rows = db.session.execute(query.order_by(D.issued_on, D.kind, D.seq, D.id)
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    found = paginate(register_query(start, end).order_by(D.issued_on, D.kind, D.seq, D.id), page_arg(), PAGE_SIZE,
+                     scalars=False)
     said = _range_text("ban hành", start, end) if (start or end) else ""
-    return render("figures/register.html", rows=rows, total=total, page=page, pages=pages, said=said, wrong=wrong)
+    return render("figures/register.html", rows=found.items, total=found.total, page=found.page, pages=found.pages,
+                  said=said, wrong=wrong)

@@ -1,0 +1,83 @@
+"""Reading the lists of plans: what a person may see, one page of the plan (or report) list
+filtered and searched, and the years and authors its filter menus offer."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..pagination import paginate
+from ..people.models import User
+from ..search import starts_words
+from .kinds import PLAN
+from .models import PUBLIC, Plan, PlanStatus
+
+PAGE_SIZE = 30
+
+
+def _visible(user: User):
+    """The condition on plans for what this person may see (None: everything)."""
+    if user.is_committee_member:
+        return None
+    return sa.or_(Plan.status.in_([s.value for s in PUBLIC]), Plan.author_id == user.id)
+
+
+def visible_plans(user: User):
+    """A select of the plans this person may see: all for the committee, approved, issued and
+    archived ones (and their own drafts) for everyone else."""
+    condition = _visible(user)
+    query = sa.select(Plan)
+    return query if condition is None else query.where(condition)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """One line of the plan list: the few columns it shows, not the plan with its text and author."""
+    id: int
+    status: str
+    type_name: str
+    subject: str
+    number: str | None
+    updated_at: dt.datetime
+    author_name: str
+
+    @property
+    def state(self) -> PlanStatus:
+        return PlanStatus(self.status)
+
+
+def list_plans(user: User, *, q: str = "", status: str = "", year: int | None = None,
+               author_id: int | None = None, page: int = 1, kind: str = PLAN.key) -> tuple[list[PlanSummary], int]:
+    """One page of the documents of `kind` (plans by default, reports for /bao-cao) this person may
+    see, newest first, filtered and searched without accents or case ("tet trung thu" finds "Tết
+    Trung thu"). Returns (plans, total)."""
+    conditions = [c for c in [_visible(user)] if c is not None] + [Plan.kind == kind]
+    words = starts_words(Plan.search_key, q)
+    if words is not None:
+        conditions.append(words)
+    if status in {s.value for s in PlanStatus}:
+        conditions.append(Plan.status == status)
+    if year:
+        conditions.append(Plan.year == year)
+    if author_id:
+        conditions.append(Plan.author_id == author_id)
+    total = db.session.execute(sa.select(sa.func.count(Plan.id)).where(*conditions)).scalar()
+    query = (sa.select(Plan.id, Plan.status, Plan.type_name, Plan.subject, Plan.number, Plan.updated_at, User.full_name)
+             .join(User, User.id == Plan.author_id).where(*conditions)
+             .order_by(Plan.updated_at.desc(), Plan.id.desc()))
+    found = paginate(query, page, PAGE_SIZE, total=total, scalars=False, clamp_page=False)
+    return [PlanSummary(*row) for row in found.items], total
+
+
+def filter_choices(user: User, kind: str = PLAN.key) -> tuple[list[int], list[tuple[int, str]]]:
+    """The years and authors that occur among the visible documents of `kind` (for the filter menus)."""
+    condition = _visible(user)
+    conditions = ([condition] if condition is not None else []) + [Plan.kind == kind]
+    years = db.session.execute(sa.select(Plan.year).where(*conditions).distinct()
+                               .order_by(Plan.year.desc())).scalars().all()
+    authors = db.session.execute(
+        sa.select(User.id, User.full_name).where(User.id.in_(sa.select(Plan.author_id).where(*conditions)))
+        .order_by(User.sort_key)).all()
+    return years, [(a.id, a.full_name) for a in authors]
