@@ -350,8 +350,12 @@ def test_a_list_past_the_cap_says_more_than_and_asks_for_a_narrower_one(client, 
     page = text_of(client.get("/de-xuat/tat-ca"))
     assert "Hơn 1 đề xuất" in page and "tổng đã duyệt" in page and "xem tổng đã duyệt" in page
     assert all(r.summary in page for r in done)
+    grouped_html = client.get(f"/de-xuat/tat-ca?to={c.member.group_id}").get_data(as_text=True)
     grouped = text_of(client.get(f"/de-xuat/tat-ca?to={c.member.group_id}"))
     assert "3 đề xuất · tổng đã duyệt 1.500.000" in grouped and "Hơn" not in grouped
+    # The kept <option>s of the filter bar mark the chosen group, and only it.
+    assert grouped_html.count(" selected>") == 1 + grouped_html.count('value="" selected>')
+    assert f'<option value="{c.member.group_id}" selected>' in grouped_html
 
     shown, money = queries.table_page(queries.Filters(), 2, size=1)
     assert money is None and (shown.page, shown.pages) == (2, 3) and [r.id for r in shown.items] == [done[1].id]

@@ -3,11 +3,14 @@ the inboxes, filtered lists, counts for the home page."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
+from ..changes import remembered
 from ..dates import LOCAL_TZ, parse_iso_date
 from ..extensions import db
 from ..limits import parse_int
@@ -295,3 +298,21 @@ def group_choices() -> list[tuple[int, str]]:
 
 def campaign_choices() -> list[tuple[int, str]]:
     return [tuple(r) for r in db.session.execute(sa.select(Campaign.id, Campaign.title).order_by(Campaign.id.desc()))]
+
+
+# The full list's filter bar offers every group (2,000 in a factory union) and campaign: their <option>s
+# are kept per process under the "requests" counter (member_requests/models.py: it moves with every write
+# to a request, a campaign, a group or a person, so right after one they are built again).
+
+
+def filter_options(options: Callable[[list, object], str], group_id: int | None,
+                   campaign_id: int | None) -> tuple[Markup, Markup]:
+    """The <option>s of the group and the campaign selects, `options(choices, selected)` built once
+    with nothing selected, then the chosen one marked."""
+    groups, campaigns = remembered("requests", ("filter_options",),
+                                   lambda: (str(options(group_choices(), None)), str(options(campaign_choices(), None))))
+    return Markup(_select(groups, group_id)), Markup(_select(campaigns, campaign_id))
+
+
+def _select(html: str, value) -> str:
+    return html.replace(f'<option value="{value}" >', f'<option value="{value}" selected>', 1) if value else html

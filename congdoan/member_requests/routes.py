@@ -307,7 +307,7 @@ def all_requests():
     if request.headers.get("HX-Trigger") == "requests-filter" and wants_fragment():
         return render("member_requests/all.html", "member_requests/_all_table.html", **context)
     return render("member_requests/all.html", kinds=list(KINDS.values()), statuses=list(Status),
-                  groups=queries.group_choices(), campaigns=queries.campaign_choices(), **context)
+                  options=queries.filter_options(choice_options, f.group_id, f.campaign_id), **context)
 
 
 @bp.route("/tat-ca.xlsx")
