@@ -100,6 +100,9 @@ class Task(db.Model):
         # A board's page: one keeper's tasks in due-date order, the status and group beside them so
         # "not done" and who may see it are checked in the index; the scan stops after a page.
         sa.Index("ix_tasks_assignee_due", "assignee", "due_date", "id", "status", "group_id"),
+        # The search box's task hits in their order (latest due date, then newest), stopping after its
+        # capped count (finder/queries.py; migration 0031).
+        sa.Index("ix_tasks_due_id", "due_date", "id"),
         search_index("ix_tasks_search_text"),
     )
 
