@@ -314,3 +314,23 @@ def test_a_signed_plan_is_found_by_its_number_and_signer(client, signed_in):
     page = page_of(client, "01/KH-CĐ")
     assert area_count(page, "Kế hoạch") == 1 and "Số 01/KH-CĐ" in page
     assert area_count(page_of(client, "hoi thao chu tich"), "Kế hoạch") == 1
+
+
+def test_an_area_counts_its_hits_up_to_a_cap_and_says_more_than(client, signed_in, monkeypatch):
+    """Past finder.queries.CAP hits an area says "hơn N" (its hits are read in order only up to there);
+    its own pages go on one at a time, and the count is exact again once a page reaches the end."""
+    from congdoan.finder import queries
+    monkeypatch.setattr(queries, "CAP", 15)
+    chair = make_user("Nguyễn Thị Hoa", roles=["chair", "committee"])
+    for i in range(23):
+        make_plan(chair, f"Hội thao lần {i + 1}", sections=[], schedule=[], bases=[])
+    signed_in(chair)
+    overview = page_of(client, "hoi thao")
+    assert "Kế hoạch hơn 15" in overview and "Xem tất cả hơn 15 kế hoạch" in overview
+    first = client.get("/tim-kiem?q=hoi+thao&nhom=ke-hoach").get_data(as_text=True)
+    assert first.count('class="plan-item"') == 20 and "Trang 1</span>" in first and "Trang 1 /" not in first
+    assert "trang=2" in first and "Sau ›" in first
+    second = client.get("/tim-kiem?q=hoi+thao&nhom=ke-hoach&trang=2").get_data(as_text=True)
+    assert second.count('class="plan-item"') == 3 and "Trang 2 / 2" in second and "Kế hoạch <span class=\"tag\">23" in second
+    stale = client.get("/tim-kiem?q=hoi+thao&nhom=ke-hoach&trang=9").get_data(as_text=True)
+    assert stale.count('class="plan-item"') == 3 and "Trang 2 / 2" in stale

@@ -3,11 +3,14 @@ the inboxes, filtered lists, counts for the home page."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
+from ..changes import remembered
 from ..dates import LOCAL_TZ, parse_iso_date
 from ..extensions import db
 from ..limits import parse_int
@@ -203,12 +206,12 @@ class Row:
         return status_label(self.status, self.kind)
 
 
-def rows(*where, page: int, size: int = PAGE_SIZE, newest_first: bool = True) -> list[Row]:
-    """One page of the requests matching `where` as Rows. The page's ids are picked from the indexes
-    first, then only those rows are read (a filter on kind or campaign would otherwise sort every
-    matching row in full)."""
+def rows(*where, page: int, size: int = PAGE_SIZE, newest_first: bool = True, peek: bool = False) -> list[Row]:
+    """One page of the requests matching `where` as Rows (and the first of the next page when `peek`,
+    to tell whether there is one). The page's ids are picked from the indexes first, then only those
+    rows are read (a filter on kind or campaign would otherwise sort every matching row in full)."""
     order = R.id.desc() if newest_first else R.id
-    ids = sa.select(R.id).where(*where).order_by(order).limit(size).offset((page - 1) * size)
+    ids = sa.select(R.id).where(*where).order_by(order).limit(size + peek).offset((page - 1) * size)
     query = (sa.select(*Row.COLUMNS).join(User, User.id == R.requester_id).outerjoin(Group, Group.id == R.group_id)
              .outerjoin(Payment, Payment.request_id == R.id).where(R.id.in_(ids)).order_by(order))
     return [Row(values) for values in db.session.execute(query)]
@@ -224,12 +227,47 @@ def totals(*where) -> tuple[int, int]:
     return number or 0, money or 0
 
 
-def table_page(f: Filters, page: int, size: int = PAGE_SIZE) -> tuple[Page, int]:
-    """The page of the full list that `f` selects, and the approved total of all it selects."""
+# Past this many requests a list that no campaign, group, name or period narrows says "hơn 1.000 đề xuất"
+# and leaves its approved total out: such a list (every request, or every one of a kind or a state)
+# grows with the union, and its count and sum would read all of it for the header of one page.
+CAP = 1000
+
+
+def narrowed(f: Filters) -> bool:
+    """Whether `f` selects a set bounded by something other than the size of the union: a campaign, a
+    group, the people a name finds, or a period (the totals an accountant reads)."""
+    return bool(f.campaign_id or f.group_id or f.q or f.paid_from or f.paid_to or f.submitted_from
+                or f.submitted_to)
+
+
+def _capped_totals(where: list, cap: int | None) -> tuple[int, int]:
+    """totals(), over at most `cap` + 1 of the requests (all of them when `cap` is None): one statement."""
+    matching = sa.select(R.status, R.amount_approved).where(*where)
+    if cap is not None:
+        matching = matching.limit(cap + 1)
+    sub = matching.subquery()
+    money = sa.func.coalesce(sa.func.sum(sa.case((sub.c.status.in_(COUNTED), sub.c.amount_approved), else_=0)), 0)
+    number, money = db.session.execute(sa.select(sa.func.count(), money).select_from(sub)).one()
+    return number or 0, money or 0
+
+
+def table_page(f: Filters, page: int, size: int = PAGE_SIZE) -> tuple[Page, int | None]:
+    """The page of the full list that `f` selects, and the approved total of all it selects. A list not
+    `narrowed` is counted up to CAP only: past it the Page's total is CAP + 1 (the page shows "hơn
+    1.000"), the approved total None, and any page number is served (the pager shows the next page
+    while the page is full)."""
     where = conditions(f)
-    total, money = totals(*where)
-    page, pages = clamp(total, page, size)
-    return Page(rows(*where, page=page, size=size) if total else [], total, page, pages), money
+    total, money = _capped_totals(where, None if narrowed(f) else CAP)
+    if total <= CAP or narrowed(f):
+        page, pages = clamp(total, page, size)
+        return Page(rows(*where, page=page, size=size) if total else [], total, page, pages), money
+    page = max(page, 1)
+    items = rows(*where, page=page, size=size, peek=True)
+    if not items and page > 1:     # past the end (a stale link): the last page, counted in full this once
+        last = clamp(_capped_totals(where, None)[0], page, size)[0]
+        items, page = rows(*where, page=last, size=size, peek=True), last
+    pages = page + 1 if len(items) > size else page
+    return Page(items[:size], total, page, pages), None
 
 
 def approved_total(query) -> int:
@@ -260,3 +298,21 @@ def group_choices() -> list[tuple[int, str]]:
 
 def campaign_choices() -> list[tuple[int, str]]:
     return [tuple(r) for r in db.session.execute(sa.select(Campaign.id, Campaign.title).order_by(Campaign.id.desc()))]
+
+
+# The full list's filter bar offers every group (2,000 in a factory union) and campaign: their <option>s
+# are kept per process under the "requests" counter (member_requests/models.py: it moves with every write
+# to a request, a campaign, a group or a person, so right after one they are built again).
+
+
+def filter_options(options: Callable[[list, object], str], group_id: int | None,
+                   campaign_id: int | None) -> tuple[Markup, Markup]:
+    """The <option>s of the group and the campaign selects, `options(choices, selected)` built once
+    with nothing selected, then the chosen one marked."""
+    groups, campaigns = remembered("requests", ("filter_options",),
+                                   lambda: (str(options(group_choices(), None)), str(options(campaign_choices(), None))))
+    return Markup(_select(groups, group_id)), Markup(_select(campaigns, campaign_id))
+
+
+def _select(html: str, value) -> str:
+    return html.replace(f'<option value="{value}" >', f'<option value="{value}" selected>', 1) if value else html

@@ -302,11 +302,12 @@ def all_requests():
     f = queries.Filters.from_args(request.args)
     page, total = queries.table_page(f, _page_arg())
     period = _period_text("chi", f.paid_from, f.paid_to) + _period_text("gửi", f.submitted_from, f.submitted_to)
-    context = dict(page=page, f=f, total=total, detail_prefix=detail_prefix(), period_text=", ".join(period))
+    context = dict(page=page, f=f, total=total, cap=queries.CAP, detail_prefix=detail_prefix(),
+                   period_text=", ".join(period))
     if request.headers.get("HX-Trigger") == "requests-filter" and wants_fragment():
         return render("member_requests/all.html", "member_requests/_all_table.html", **context)
     return render("member_requests/all.html", kinds=list(KINDS.values()), statuses=list(Status),
-                  groups=queries.group_choices(), campaigns=queries.campaign_choices(), **context)
+                  options=queries.filter_options(choice_options, f.group_id, f.campaign_id), **context)
 
 
 @bp.route("/tat-ca.xlsx")

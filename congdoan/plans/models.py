@@ -109,6 +109,10 @@ class Plan(db.Model):
         sa.Index("ix_plans_status_year", "status", "year"),
         sa.Index("ix_plans_kind_status", "kind", "status"),
         sa.Index("ix_plans_updated_at", "updated_at"),
+        # The plan list's page in order, its search and visibility tested in the index, and its year and
+        # author menus from the index alone (migration 0031).
+        sa.Index("ix_plans_kind_updated_at", "kind", "updated_at", "id", "status", "author_id", "search_key"),
+        sa.Index("ix_plans_kind_year_author", "kind", "year", "author_id"),
         search_index("ix_plans_search_text"),
     )
 

@@ -93,8 +93,10 @@ class Task(db.Model):
         sa.Index("ix_tasks_group_status", "group_id", "status", "due_date"),
         # A plan's progress and its review screen.
         sa.Index("ix_tasks_plan", "plan_id", "due_date"),
-        # The overdue list, the calendar, the reminders: by due date.
-        sa.Index("ix_tasks_due_date", "due_date", "status"),
+        # The overdue list, the calendar, the reminders: by due date; and the search box's task hits in
+        # their order (latest due date, then newest), stopping after its capped count (finder/queries.py):
+        # the id makes that order exact (migration 0031 put it before the status).
+        sa.Index("ix_tasks_due_date", "due_date", "id", "status"),
         # What one keeper holds (a group, or 0 for the committee): the home panel and the overview.
         sa.Index("ix_tasks_assignee_status", "assignee", "status", "due_date"),
         # A board's page: one keeper's tasks in due-date order, the status and group beside them so
