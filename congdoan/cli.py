@@ -141,17 +141,15 @@ def register_cli(app: Flask) -> None:
         hiệu (id) của kế hoạch."""
         from .documents.word_import import import_plan
         from .errors import DomainError
-        from .people.models import User, UserRole
-        from .people.roles import Role
+        from .people.models import User
         if author_email:
             author = db.session.execute(
                 sa.select(User).where(User.email == author_email.strip().lower())).scalar()
             if author is None or not author.active:
                 raise click.ClickException(f"Không có tài khoản đang hoạt động với email {author_email}.")
         else:
-            author = db.session.execute(
-                sa.select(User).join(UserRole, UserRole.user_id == User.id)
-                .where(UserRole.role == Role.CHAIR.value, User.active.is_(True)).order_by(User.id)).scalar()
+            from .people.offices import current_chair
+            author = current_chair()
             if author is None:
                 raise click.ClickException("Chưa có Chủ tịch đang hoạt động: hãy chỉ rõ người soạn bằng --author EMAIL.")
         with _request_context():

@@ -18,7 +18,6 @@ import time
 import traceback
 from collections.abc import Callable
 
-import sqlalchemy as sa
 from flask import Flask, current_app
 
 from ..extensions import db
@@ -73,10 +72,9 @@ def _reap(app: Flask, now: dt.datetime | None) -> None:
 def _tell_admins(job: Job) -> None:
     """In the app (and by mail, unless the mail itself is what failed): a job failed for good."""
     from ..notifications.service import notify
-    from ..people.models import User, UserRole
+    from ..people.audiences import holders
     from ..people.roles import Role
-    admins = db.session.execute(sa.select(User).where(User.active.is_(True), User.id.in_(
-        sa.select(UserRole.user_id).where(UserRole.role == Role.ADMIN.value)))).scalars().all()
+    admins = holders({Role.ADMIN})
     title = queue.HANDLERS[job.kind].title if job.kind in queue.HANDLERS else job.kind
     link = current_app.url_map.bind("localhost").build("jobs.index")     # no request here
     notify(admins, "job_failed", f"Công việc nền thất bại sau {job.attempts} lần thử: {title} (số {job.id}). "

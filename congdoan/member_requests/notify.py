@@ -3,14 +3,13 @@ whoever must act next hears that it is their turn. Messages name the kind and th
 the private details (they may go out by e-mail)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 
 from ..dates import fmt_date
-from ..extensions import db
 from ..money import fmt_vnd
 from ..notifications.service import notify
-from ..people.models import User, UserRole
+from ..people.models import User
+from ..people.audiences import holders
 from ..people.roles import COMMITTEE_ROLES, Role
 from .states import Status
 
@@ -22,19 +21,12 @@ def path_for(endpoint: str, **values) -> str:
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
-def people_with(roles) -> list[User]:
-    return db.session.execute(
-        sa.select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role.in_([r.value for r in roles]), User.active.is_(True))
-        .distinct().order_by(User.id)).scalars().all()
-
-
 def committee(excluding=None) -> list[User]:
-    return [u for u in people_with(COMMITTEE_ROLES) if excluding is None or u.id != excluding]
+    return holders(COMMITTEE_ROLES, excluding=excluding)
 
 
 def accountants() -> list[User]:
-    return people_with({Role.ACCOUNTANT})
+    return holders({Role.ACCOUNTANT})
 
 
 def _name(req) -> str:

@@ -28,7 +28,8 @@ from ..exports import XLSX_MIMETYPE, safe_filename
 from ..extensions import db
 from ..money import fmt_vnd, vnd_in_words
 from ..organisation.models import Organisation
-from ..people.models import Group, User, UserRole
+from ..people.models import Group, User
+from ..people.audiences import holders
 from ..people.roles import Role
 from ..text import clean_text
 from .models import Campaign, MemberRequest
@@ -84,16 +85,10 @@ def _content(req: MemberRequest) -> str:
     return clean_text(req.summary) or req.spec.label
 
 
-def _holders(role: Role) -> list[User]:
-    return db.session.execute(
-        sa.select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == role.value, User.active.is_(True)).order_by(User.sort_key)).scalars().all()
-
-
 def _signatures(user, org: Organisation) -> dict:
-    accountants = _holders(Role.ACCOUNTANT)
+    accountants = holders({Role.ACCOUNTANT})
     accountant = user if any(a.id == user.id for a in accountants) else (accountants[0] if accountants else None)
-    chairs = _holders(Role.CHAIR)
+    chairs = holders({Role.CHAIR})
     return {
         "maker": {"title": "NGƯỜI LẬP", "name": user.full_name},
         "accountant": {"title": "KẾ TOÁN", "name": accountant.full_name if accountant else ""},

@@ -19,11 +19,24 @@ from .roles import COMMITTEE_ROLES, OFFICES, Role
 DECIDERS = frozenset(COMMITTEE_ROLES | set(OFFICES))
 
 
+def holding(roles: Iterable[Role]) -> sa.ColumnElement[bool]:
+    """WHERE clause on User: an active account holding at least one of `roles`."""
+    return sa.and_(User.active.is_(True), User.id.in_(
+        sa.select(UserRole.user_id).where(UserRole.role.in_(sorted(Role(r).value for r in roles)))))
+
+
 def holders_query(roles: Iterable[Role]) -> sa.Select:
     """SELECT of the active accounts holding at least one of `roles`, by name (each once)."""
-    return (sa.select(User).where(User.active.is_(True), User.id.in_(
-        sa.select(UserRole.user_id).where(UserRole.role.in_(sorted(Role(r).value for r in roles)))))
-        .order_by(User.sort_key, User.id))
+    return sa.select(User).where(holding(roles)).order_by(User.sort_key, User.id)
+
+
+def count_holders(roles: Iterable[Role], *, excluding=None) -> int:
+    """How many active accounts hold at least one of `roles` (without the person `excluding`)."""
+    query = sa.select(sa.func.count()).select_from(User).where(holding(roles))
+    skip = getattr(excluding, "id", excluding)
+    if skip is not None:
+        query = query.where(User.id != skip)
+    return db.session.execute(query).scalar_one()
 
 
 def holders(roles: Iterable[Role], *, excluding=None) -> list[User]:

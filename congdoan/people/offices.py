@@ -87,10 +87,8 @@ def _labels(roles) -> str:
 
 def committee_size() -> CommitteeSize:
     from ..organisation.models import Organisation
-    members = db.session.execute(
-        sa.select(sa.func.count(sa.distinct(UserRole.user_id)))
-        .join(User, User.id == UserRole.user_id)
-        .where(UserRole.role.in_([r.value for r in COMMITTEE_ROLES]), User.active.is_(True))).scalar()
+    from .audiences import count_holders
+    members = count_holders(COMMITTEE_ROLES)
     return CommitteeSize(members, votes_needed(Organisation.get().approval_rule, members))
 
 
@@ -109,9 +107,9 @@ def office_holders() -> list[User]:
 
 
 def current_chair() -> User | None:
-    return db.session.execute(
-        sa.select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.CHAIR.value, User.active.is_(True))).scalar()
+    """The chair in office (one at a time: a handover moves the office in one step)."""
+    from .audiences import holders_query
+    return db.session.execute(holders_query({Role.CHAIR}).limit(1)).scalar()
 
 
 def set_offices(person: User, offices: set[Role], *, actor: User) -> OfficeChange:

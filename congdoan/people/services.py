@@ -369,10 +369,8 @@ def reset_password(user: User, *, actor: User) -> str:
 
 
 def _keep_an_admin(user: User, verb: str) -> None:
-    from .models import UserRole
-    others = db.session.execute(
-        sa.select(sa.func.count()).select_from(UserRole).join(User, User.id == UserRole.user_id)
-        .where(UserRole.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id)).scalar()
+    from .audiences import count_holders
+    others = count_holders({Role.ADMIN}, excluding=user)
     if not others:
         raise DomainError(f"Không thể {verb} quản trị viên cuối cùng. Hãy giao vai trò Quản trị "
                           f"cho người khác trước.")

@@ -22,7 +22,8 @@ from ..extensions import db
 from ..limits import parse_int
 from ..links import link
 from ..notifications.service import notify
-from ..people.models import User, UserRole
+from ..people.models import User
+from ..people.audiences import holders_query
 from ..people.roles import COMMITTEE_ROLES
 from .models import EDITABLE, Plan, PlanEditor
 
@@ -38,9 +39,7 @@ class Outcome:
 
 def _committee() -> sa.Select:
     """Active accounts holding a committee office (Ủy viên BCH, Phó Chủ tịch, Chủ tịch), by name."""
-    return (sa.select(User).where(User.active.is_(True), User.id.in_(
-        sa.select(UserRole.user_id).where(UserRole.role.in_([r.value for r in COMMITTEE_ROLES]))))
-        .order_by(User.sort_key, User.id))
+    return holders_query(COMMITTEE_ROLES)
 
 
 def coeditors(plan: Plan) -> list[User]:

@@ -3,15 +3,14 @@ import, an archived plan), copying one into a new draft moved to another year, a
 Services flush; the view commits once."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 
 from ..audit.service import record
 from ..dates import local_today
 from ..errors import DomainError, PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..organisation.models import Organisation
-from ..people.models import User, UserRole
-from ..people.roles import Role
+from ..people.models import User
+from ..people.offices import current_chair
 from ..text import clean_text
 from . import copy_review
 from .checks import LABEL_MAX, SUBJECT_MAX, checked_text
@@ -24,10 +23,8 @@ from .year_shift import shift_document
 
 
 def chair_name() -> str:
-    name = db.session.execute(
-        sa.select(User.full_name).join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.CHAIR.value, User.active.is_(True)).order_by(User.id).limit(1)).scalar()
-    return name or ""
+    chair = current_chair()
+    return chair.full_name if chair else ""
 
 
 def new_document(subject: str, period: str = "") -> dict:

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..people.models import Group, User, UserRole
+from ..people.models import Group, User
+from ..people.audiences import holders
 from ..people.roles import COMMITTEE_ROLES, Role
 from .models import COMMITTEE, COMMITTEE_LABEL
 
@@ -25,24 +26,17 @@ def active_group_names(only=None) -> list[tuple[int, str]]:
     return [tuple(r) for r in db.session.execute(query)]
 
 
-def _users_with(*roles: Role) -> list[User]:
-    return db.session.execute(
-        sa.select(User).where(User.active.is_(True), User.id.in_(
-            sa.select(UserRole.user_id).where(UserRole.role.in_([r.value for r in roles]))))
-        .order_by(User.sort_key)).scalars().all()
-
-
 def chairs() -> list[User]:
-    return _users_with(Role.CHAIR)
+    return holders({Role.CHAIR})
 
 
 def assigners() -> list[User]:
     """Those who hand out tasks: the chair and the vice chairs."""
-    return _users_with(Role.CHAIR, Role.VICE_CHAIR)
+    return holders({Role.CHAIR, Role.VICE_CHAIR})
 
 
 def committee_members() -> list[User]:
-    return _users_with(*COMMITTEE_ROLES)
+    return holders(COMMITTEE_ROLES)
 
 
 def assignee_name(assignee: int, groups: dict[int, Group]) -> str:

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from ...dates import fmt_date
 from ...extensions import db
 from ...people.models import Gender, Group, User, UserRole
+from ...people.audiences import holding
 from ...people.roles import COMMITTEE_ROLES, Role
 from ..blocks import Block, Cell, SectionDraft, Table
 from .common import ONE_DAY, fit, iso, members_link, n, two
@@ -53,8 +54,7 @@ def left_between(start: dt.date, end: dt.date):
 
 
 def committee_clause():
-    return sa.and_(User.active.is_(True), User.id.in_(
-        sa.select(UserRole.user_id).where(UserRole.role.in_(sorted(r.value for r in COMMITTEE_ROLES)))))
+    return holding(COMMITTEE_ROLES)
 
 
 def _count_if(condition):
