@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, has_request_context, make_response, redirect, render_template, request, url_for
 
+from . import caching
 from .dates import date_line, fmt_date, fmt_datetime
 from .money import fmt_number
 from .error_pages import ERROR_TEXTS, register_error_pages, render_error  # noqa: F401
@@ -27,28 +28,21 @@ def render(page: str, fragment: str | None = None, /, *, status: int = 200, **co
     return response
 
 
-URL_CACHE_SIZE = 8192
-_urls: dict[tuple, str] = {}
+_urls = caching.lru("urls", 8192)
 
 
 def cached_url_for(endpoint: str, **values) -> str:
-    """url_for for templates, remembered per process: a page builds dozens of the same links and
-    Werkzeug's builder costs ~15 µs each. Only plain relative links are kept (no _external, _anchor,
-    no list values); the key holds the mount point, so the result is what url_for would return."""
+    """url_for for templates, kept per process: a page builds dozens of the same links and Werkzeug's
+    builder costs ~15 µs each. Only plain relative links are kept (no _external, _anchor, no list
+    values); the key holds the mount point, so the result is what url_for would return."""
     if not has_request_context() or endpoint.startswith(".") or any(k.startswith("_") for k in values):
         return url_for(endpoint, **values)
     key = (request.script_root, endpoint, *sorted(values.items()))
     try:
-        return _urls[key]
-    except KeyError:
-        pass
+        hash(key)
     except TypeError:            # an unhashable value (a list of query values): not kept
         return url_for(endpoint, **values)
-    url = url_for(endpoint, **values)
-    if len(_urls) >= URL_CACHE_SIZE:
-        _urls.clear()
-    _urls[key] = url
-    return url
+    return _urls.get_or_compute(key, lambda: url_for(endpoint, **values))
 
 
 def redirect_to(endpoint: str, **values) -> Response:
