@@ -26,7 +26,7 @@ from ..plans.models import ScheduleActivity
 from ..plans.routes import get_plan_or_404
 from ..text import plain
 from ..uploads.service import UploadError, allowed_label, send_stored_file
-from ..web import cached_url_for, render, wants_fragment
+from ..web import render, wants_fragment
 from . import panels  # noqa: F401  (registers the home-page panel)
 from . import cards, corrections, services, workflow
 from .cards import Card
@@ -470,7 +470,7 @@ def card_tags(card: Card) -> Markup:
 @bp.app_template_global("plan_line_link")
 def plan_line_link(card: Card) -> Markup:
     """The link back to the task's line in its plan."""
-    href = cached_url_for("plans.detail", plan_id=card.plan_id)
+    href = url_for("plans.detail", plan_id=card.plan_id)
     return Markup(f'<a href="{escape(href)}#activity-{int(card.activity_id)}" title="Xem dòng này trong kế hoạch">'
                   f'{escape(card.plan_subject)}</a>')
 
