@@ -1,8 +1,9 @@
 """Change counters: one number per kind of data, raised in the same transaction as every write to it.
 
 A worker process may keep what it computed from that data (the tracking overview's and a plan's
-progress page's HTML, a board's plan filter, the request panels' counts) for as long as the number
-has not moved. What this keeps is lost at every write of its kind anywhere, so it only spares the
+progress page's HTML, a board's counts and plan filter, the home panels' counts: docs/caching.md lists
+them) for as long as the number has not moved; `remembered()` keeps them in a cache of
+congdoan/caching.py, each under its key and the counter's value it was computed at. What this keeps is lost at every write of its kind anywhere, so it only spares the
 pages people reread between writes: the tracking counts themselves are kept at write time instead
 (congdoan/tasks/counts.py), so that a page's cost right after a write does not grow with the union.
 
