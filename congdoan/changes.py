@@ -1,8 +1,9 @@
 """Change counters: one number per kind of data, raised in the same transaction as every write to it.
 
 A worker process may keep what it computed from that data (the tracking overview's and a plan's
-progress page's HTML, a board's plan filter, the request panels' counts) for as long as the number
-has not moved. What this keeps is lost at every write of its kind anywhere, so it only spares the
+progress page's HTML, a board's counts and plan filter, the home panels' counts: docs/caching.md lists
+them) for as long as the number has not moved; `remembered()` keeps them in a cache of
+congdoan/caching.py, each under its key and the counter's value it was computed at. What this keeps is lost at every write of its kind anywhere, so it only spares the
 pages people reread between writes: the tracking counts themselves are kept at write time instead
 (congdoan/tasks/counts.py), so that a page's cost right after a write does not grow with the union.
 
@@ -19,7 +20,6 @@ wait on each other's counters in opposite orders.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -27,12 +27,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from . import facts
+from . import caching, facts
 from .extensions import db
 from .facts import fact
 
 T = TypeVar("T")
-MEMO_SIZE = 1024
 
 
 class ChangeCounter(db.Model):
@@ -44,7 +43,7 @@ class ChangeCounter(db.Model):
 
 _watched_classes: dict[type, set[str]] = {}
 _watched_tables: dict[str, set[str]] = {}
-_memo: OrderedDict[tuple, tuple[int, object]] = OrderedDict()
+_kept = caching.lru("changes", 1024)        # (name, *key) -> (the counter's value, the result)
 
 
 def watch(name: str, *models: type) -> None:
@@ -94,20 +93,12 @@ def remembered(name: str, key: tuple, compute: Callable[[], T]) -> T:
     if name in db.session.info.get("changed", ()):
         return compute()
     version = current(name)
-    hit = _memo.get((name, *key))
+    hit = _kept.get((name, *key))
     if hit is not None and hit[0] == version:
-        _memo.move_to_end((name, *key))
         return hit[1]  # type: ignore[return-value]
     value = compute()
-    _memo[(name, *key)] = (version, value)
-    if len(_memo) > MEMO_SIZE:
-        _memo.popitem(last=False)          # the least recently used
+    _kept.put((name, *key), (version, value))
     return value
-
-
-def forget() -> None:
-    """Drop everything remembered (tests empty the database between tests)."""
-    _memo.clear()
 
 
 @event.listens_for(Session, "before_flush")

@@ -9,6 +9,9 @@ column and returns a scalar subquery. `get(name, read)` gives the value read wit
 written to a watched table (the value may have moved because of this very request). A value read at
 the start of the request is as fresh as any other read of it: writers that commit later are not
 seen, exactly as if it had been read a little later in the same request.
+
+Nothing here outlives the request (the values live on `flask.g`): this is one read shared by a page's
+parts, not a cache; docs/caching.md lists what is kept across requests.
 """
 from __future__ import annotations
 

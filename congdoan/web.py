@@ -1,7 +1,7 @@
 """The web layer's shared pieces: fragment-or-page rendering, htmx helpers, errors, headers."""
 from __future__ import annotations
 
-from flask import Flask, Response, has_request_context, make_response, redirect, render_template, request, url_for
+from flask import Flask, Response, make_response, redirect, render_template, request, url_for
 
 from .dates import date_line, fmt_date, fmt_datetime
 from .money import fmt_number
@@ -25,30 +25,6 @@ def render(page: str, fragment: str | None = None, /, *, status: int = 200, **co
     response = make_response(render_template(template, **context), status)
     response.headers.add("Vary", "HX-Request")
     return response
-
-
-URL_CACHE_SIZE = 8192
-_urls: dict[tuple, str] = {}
-
-
-def cached_url_for(endpoint: str, **values) -> str:
-    """url_for for templates, remembered per process: a page builds dozens of the same links and
-    Werkzeug's builder costs ~15 µs each. Only plain relative links are kept (no _external, _anchor,
-    no list values); the key holds the mount point, so the result is what url_for would return."""
-    if not has_request_context() or endpoint.startswith(".") or any(k.startswith("_") for k in values):
-        return url_for(endpoint, **values)
-    key = (request.script_root, endpoint, *sorted(values.items()))
-    try:
-        return _urls[key]
-    except KeyError:
-        pass
-    except TypeError:            # an unhashable value (a list of query values): not kept
-        return url_for(endpoint, **values)
-    url = url_for(endpoint, **values)
-    if len(_urls) >= URL_CACHE_SIZE:
-        _urls.clear()
-    _urls[key] = url
-    return url
 
 
 def redirect_to(endpoint: str, **values) -> Response:
@@ -101,9 +77,6 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["table_layout"] = table_layout       # ... its tables of figures
     app.jinja_env.globals["percent_widths"] = percent_widths
     app.jinja_env.globals["safe_link"] = safe_link             # ... and the links of its figures
-    if not (app.url_default_functions or app.url_value_preprocessors):
-        # No URL defaults to inject: a link depends only on the endpoint and its values.
-        app.jinja_env.globals["url_for"] = cached_url_for
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

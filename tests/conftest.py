@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from congdoan import create_app
-from congdoan import changes
+from congdoan import caching
 from congdoan.config import TestConfig
 from congdoan.extensions import db
 from congdoan.people.models import Group, User
@@ -87,7 +87,7 @@ def _empty_database() -> None:
         else:
             for table in reversed(tables):
                 conn.execute(table.delete())
-    changes.forget()   # the counters start again from nothing: what this process kept is void
+    caching.clear()   # the counters start again from nothing: what this process kept is void
 
 
 class LimiterClock:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from congdoan import changes
+from congdoan import caching, changes
 from congdoan.extensions import db
 from congdoan.people.models import Group
 from congdoan.plans.models import Plan
 from congdoan.tasks import queries, workflow
 from congdoan.tasks.models import Task
-from congdoan.web import cached_url_for
 
 from congdoan.member_requests import services as request_services
 
@@ -72,6 +71,8 @@ def test_a_kept_result_is_used_until_the_counter_moves(u):
     changes.bump(db.session, "tracking")
     db.session.commit()
     assert changes.remembered("tracking", ("t",), compute) == 5
+    caching.clear()                   # what the tests and a restored backup do: nothing kept stands
+    assert changes.remembered("tracking", ("t",), compute) == 6
 
 
 def test_the_overview_and_progress_pages_follow_each_change(client, as_, u):
@@ -124,19 +125,6 @@ def test_progress_shows_the_groups_needing_attention_then_all_on_request(client,
     assert f"Xem tất cả {len(groups)} tổ" in html
     html = client.get(f"/viec/ke-hoach/{plan.id}?cac_to=tat_ca").get_data(as_text=True)
     assert html.count('class="chart chart-group"') == len(groups)
-
-
-def test_the_template_url_builder_gives_what_url_for_gives(app):
-    from flask import url_for
-    for script_root in ("", "/congdoan"):
-        with app.test_request_context("/", base_url=f"http://localhost{script_root}"):
-            for endpoint, values in (("tasks.board", {"group_id": 3, "trang_thai": ""}),
-                                     ("tasks.index", {"ke_hoach": 7, "thang": "2099-12", "trang_thai": "qua_han"}),
-                                     ("plans.index", {}), ("static", {"filename": "app.css"})):
-                assert cached_url_for(endpoint, **values) == url_for(endpoint, **values)
-                assert cached_url_for(endpoint, **values) == url_for(endpoint, **values)   # from the cache
-            assert cached_url_for("plans.index").startswith(script_root + "/")
-            assert cached_url_for("plans.index", _anchor="x") == url_for("plans.index", _anchor="x")
 
 
 def test_counters_are_raised_at_commit_in_name_order_once_each(u):

@@ -509,8 +509,8 @@ def test_document_of_equals_to_document_whatever_the_plan_holds(committee):
 
 
 def test_preview_html_is_remembered_by_content_and_follows_every_change(client, signed_in, chair):
-    from congdoan.plans import preview
-    preview.clear()
+    from congdoan import caching
+    caching.clear()
     plan = make_plan(chair)
     signed_in(chair)
     first = _page(client.get(f"/ke-hoach/{plan.id}/xem-truoc"))

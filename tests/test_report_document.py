@@ -412,8 +412,8 @@ def test_only_links_inside_the_app_are_kept(link, shown):
 # --- the paper preview ------------------------------------------------------------------------------
 
 def test_the_preview_shows_tables_and_figures_as_links(client, signed_in, chair):
-    from congdoan.plans import preview
-    preview.clear()
+    from congdoan import caching
+    caching.clear()
     report = _report(chair)
     signed_in(chair)
     body = client.get(f"/ke-hoach/{report.id}/xem-truoc").get_data(as_text=True)

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from congdoan import changes
+from congdoan import caching
 from congdoan.audit.models import AuditEntry
 from congdoan.audit.service import verify_chain
 from congdoan.dates import local_today
@@ -610,7 +610,7 @@ def test_queries_per_page_do_not_grow_with_the_data(client, signed_in, u, app):
         out = []
         for url in pages(plan):
             holder = {}
-            changes.forget()            # every page counted as computed afresh, at both sizes
+            caching.clear()             # every page counted as computed afresh, at both sizes
             out.append(_count_queries(app, lambda: holder.setdefault("r", client.get(url))))
             assert holder["r"].status_code == 200, url
         return out

@@ -18,7 +18,7 @@ import tempfile
 import sqlalchemy as sa
 from flask import current_app
 
-from .. import changes
+from .. import caching
 from ..dates import utcnow
 from ..extensions import db
 from . import checks, database
@@ -181,7 +181,7 @@ def restore_backup(archive: str) -> tuple[dict, list[checks.Check]]:
                                f"và thư mục {folder} rồi khôi phục lại.") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    changes.forget()   # whatever this process kept described another database
+    caching.clear()   # whatever this process kept described another database
     if upgrade_after:
         from flask_migrate import upgrade
         upgrade()

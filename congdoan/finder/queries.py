@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import url_for
 from markupsafe import Markup
 
 from ..extensions import db
@@ -33,7 +34,6 @@ from ..member_requests.queries import visible_to as requests_visible_to
 from ..tasks.models import COMMITTEE_LABEL, STATUS_LABELS as TASK_STATUS_LABELS, Task
 from ..tasks.models import visible_to as tasks_visible_to
 from ..text import plain
-from ..web import cached_url_for
 from .highlight import mark, snippet
 from .keys import document_texts, request_texts
 
@@ -167,7 +167,7 @@ def _plans(user, words, limit, offset, cap) -> tuple[int, list[Hit]]:
             texts = [subject]
         body = [t for t in texts if t != subject]
         meta = [PlanStatus(status).label] + ([f"Số {number}"] if number else [])
-        out.append(Hit(mark(subject, words), cached_url_for("plans.detail", plan_id=plan_id), meta,
+        out.append(Hit(mark(subject, words), url_for("plans.detail", plan_id=plan_id), meta,
                        snippet(body, words)))
     return (rows[0][0] if rows else 0), out
 
@@ -181,7 +181,7 @@ def _tasks(user, words, limit, offset, cap) -> tuple[int, list[Hit]]:
         .join(ids, ids.c.id == Task.id).join(Plan, Plan.id == Task.plan_id)
         .outerjoin(Group, Group.id == Task.group_id).order_by(*order)).all()
     return (rows[0][0] if rows else 0), [
-        Hit(mark(title, words), cached_url_for("tasks.detail", task_id=task_id),
+        Hit(mark(title, words), url_for("tasks.detail", task_id=task_id),
             [group or COMMITTEE_LABEL, TASK_STATUS_LABELS[status], f"Hạn {_date(due)}", subject],
             snippet([t for t in (note, result_note) if t], words))
         for _, task_id, title, note, result_note, status, due, group, subject in rows]
@@ -199,7 +199,7 @@ def _requests(user, words, limit, offset, cap) -> tuple[int, list[Hit]]:
         spec = kind_of(kind)
         title = spec.label + (f": {summary}" if summary else "")
         shown = request_texts(spec.label, summary, spec.display(details or {}))[2:]
-        out.append(Hit(mark(title, words), cached_url_for("member_requests.detail", request_id=request_id),
+        out.append(Hit(mark(title, words), url_for("member_requests.detail", request_id=request_id),
                        [requester, status_label(status, kind), f"Gửi {_date(submitted_at)}"],
                        snippet(shown, words)))
     return (rows[0][0] if rows else 0), out
@@ -212,7 +212,7 @@ def _people(user, words, limit, offset, cap) -> tuple[int, list[Hit]]:
         sa.select(ids.c.total, User.id, User.full_name, User.email, User.active, Group.name)
         .join(ids, ids.c.id == User.id).outerjoin(Group, Group.id == User.group_id).order_by(*order)).all()
     return (rows[0][0] if rows else 0), [
-        Hit(mark(name, words), cached_url_for("people.index", q=email, trang_thai="all"),
+        Hit(mark(name, words), url_for("people.index", q=email, trang_thai="all"),
             [group or "Chưa thuộc tổ nào"] + ([] if active else [INACTIVE]), mark(email, words))
         for _, _, name, email, active, group in rows]
 

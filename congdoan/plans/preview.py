@@ -10,20 +10,17 @@ Any change to one of them is a new key; nothing has to be invalidated.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 
 from flask import current_app
 from markupsafe import Markup
 
+from .. import caching
 from .document import canonical
 from .models import PUBLIC, Plan
 
 TEMPLATE = "plans/_document.html"
-MAX_ENTRIES = 64            # a large plan is ~30 kB of HTML: at most a couple of MB per process
-
-_cache: OrderedDict[str, Markup] = OrderedDict()
-_lock = threading.Lock()
+# A large plan is ~30 kB of HTML: at most a couple of MB per process.
+_kept = caching.lru("plan_preview", 64)
 
 
 def document_html(plan: Plan, doc: dict, org) -> Markup:
@@ -39,19 +36,4 @@ def document_html(plan: Plan, doc: dict, org) -> Markup:
     # Keep in step with the template.
     key = hashlib.sha256(canonical({"doc": doc, "draft": draft, "symbol": [org.plan_abbrev, org.body_abbrev],
                                     "motto": [org.motto_line1, org.motto_line2]}).encode("utf-8")).hexdigest()
-    with _lock:
-        html = _cache.get(key)
-        if html is not None:
-            _cache.move_to_end(key)
-            return html
-    html = Markup(env.get_template(TEMPLATE).render(context))
-    with _lock:
-        _cache[key] = html
-        while len(_cache) > MAX_ENTRIES:
-            _cache.popitem(last=False)
-    return html
-
-
-def clear() -> None:
-    with _lock:
-        _cache.clear()
+    return _kept.get_or_compute(key, lambda: Markup(env.get_template(TEMPLATE).render(context)))

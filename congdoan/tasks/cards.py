@@ -20,15 +20,15 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy.orm import aliased
 
+from .. import caching
 from ..people.models import Group, User
 from ..plans.models import Plan
 from . import workflow
 from .models import COMMITTEE_LABEL, STATUS_LABELS, Task, TaskStatus, may_update
 from .workflow import Transition
 
-KEPT_CARDS = 4096
 _CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
-_kept: dict[tuple, str] = {}
+_kept = caching.lru("board_cards", 4096)
 
 
 @dataclass(frozen=True)
@@ -101,16 +101,6 @@ def from_rows(rows, user, today: dt.date) -> list[Card]:
 
 def board_card(card: Card, back: str) -> Markup:
     """A board's card (no form open, no message): kept HTML when this exact card was shown before."""
-    key = (card, back)
-    html = _kept.get(key)
-    if html is None:
-        html = render_template("tasks/_task.html", card=card, view="board", next_url=back,
-                               csrf_token=lambda: _CSRF_MARK)
-        if len(_kept) >= KEPT_CARDS:
-            _kept.clear()
-        _kept[key] = html
+    html = _kept.get_or_compute((card, back), lambda: render_template(
+        "tasks/_task.html", card=card, view="board", next_url=back, csrf_token=lambda: _CSRF_MARK))
     return Markup(html.replace(_CSRF_MARK, generate_csrf()))
-
-
-def forget() -> None:
-    _kept.clear()

@@ -254,8 +254,9 @@ sa.Index("ix_plans_year_id", Plan.year, Plan.id)
 sa.Index("ix_plans_status_updated_at", Plan.status, Plan.updated_at)
 
 
-# The overview's and a plan's progress page's content, a plan's progress counts and a board's plan
-# filter are kept per process until a task, a plan or a group changes (congdoan/changes.py). One
-# counter for the three: writers of several of them never wait on two counters in opposite orders.
+# The overview's and a plan's progress page's content, a board's counts and plan filter and the home
+# panel's counts are kept per process until a task, a plan or a group changes (congdoan/changes.py,
+# docs/caching.md). One counter for the three tables: writers of several of them never wait on two
+# counters in opposite orders.
 # (The tracking counts are kept at write time in task_counts: tasks/counts.py.)
 watch("tracking", Task, Plan, Group)

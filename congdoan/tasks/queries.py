@@ -237,25 +237,20 @@ class Progress:
 
 
 def plan_progress(plan: Plan, *, today: dt.date | None = None, groups_limit: int | None = None) -> Progress:
-    """Done of total, by month of the due date, and by assignee: three aggregate queries, kept in this
-    process until a task changes; the assignees' names are read fresh. With `groups_limit`, only the
-    assignees needing attention most (as on the overview)."""
+    """Done of total, by month of the due date, and by assignee: three aggregate queries, then the
+    assignees' names. With `groups_limit`, only the assignees needing attention most (as on the overview).
+    Not kept itself: the progress page that shows it is (docs/caching.md)."""
     today = today or local_today()
-
-    def compute():
-        columns = count_columns(today)
-        where = Task.plan_id == plan.id
-        totals = counts_of(db.session.execute(sa.select(*columns).select_from(Task).where(where)).one())
-        year = sa.extract("year", Task.due_date)
-        month = sa.extract("month", Task.due_date)
-        by_month = tuple(MonthCount(int(r[0]), int(r[1]), counts_of(r[2:])) for r in db.session.execute(
-            sa.select(year, month, *columns).where(where).group_by(year, month).order_by(year, month)))
-        by_assignee = tuple((r[0], counts_of(r[1:])) for r in db.session.execute(
-            sa.select(Task.assignee, *columns).where(where).group_by(Task.assignee)))
-        return totals, by_month, by_assignee
-
-    totals, by_month, counted = remembered("tracking", ("progress", plan.id, today), compute)
-    return Progress(totals, list(by_month), _named(needing_attention(counted, groups_limit)), len(counted))
+    columns = count_columns(today)
+    where = Task.plan_id == plan.id
+    totals = counts_of(db.session.execute(sa.select(*columns).select_from(Task).where(where)).one())
+    year = sa.extract("year", Task.due_date)
+    month = sa.extract("month", Task.due_date)
+    by_month = [MonthCount(int(r[0]), int(r[1]), counts_of(r[2:])) for r in db.session.execute(
+        sa.select(year, month, *columns).where(where).group_by(year, month).order_by(year, month))]
+    counted = [(r[0], counts_of(r[1:])) for r in db.session.execute(
+        sa.select(Task.assignee, *columns).where(where).group_by(Task.assignee))]
+    return Progress(totals, by_month, _named(needing_attention(counted, groups_limit)), len(counted))
 
 
 def needing_attention(counted, limit: int | None):

@@ -19,7 +19,7 @@ from ..people.models import Group
 from ..permissions import Perm, has_permission, requires
 from ..plans.models import ScheduleActivity
 from ..text import plain
-from ..web import cached_url_for, render
+from ..web import render
 from . import panels  # noqa: F401  (registers the home-page panel)
 from . import cards, people, queries
 from .cards import Card
@@ -260,7 +260,7 @@ def card_tags(card: Card) -> Markup:
 @bp.app_template_global("plan_line_link")
 def plan_line_link(card: Card) -> Markup:
     """The link back to the task's line in its plan."""
-    href = cached_url_for("plans.detail", plan_id=card.plan_id)
+    href = url_for("plans.detail", plan_id=card.plan_id)
     return Markup(f'<a href="{escape(href)}#activity-{int(card.activity_id)}" title="Xem dòng này trong kế hoạch">'
                   f'{escape(card.plan_subject)}</a>')
 
