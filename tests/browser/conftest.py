@@ -300,3 +300,14 @@ def wait_until(page, expression: str, timeout: float = 10) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         time.sleep(0.05)
+
+
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling"
+
+
+def settled(page, timeout: float = 10) -> None:
+    """Wait until htmx is done: no request in flight, no swap or settle under way (a person cannot
+    click within the moment htmx swaps new content in and binds its forms). A locator, polled by
+    Playwright without a JavaScript predicate, so the CSP's refusal of eval cannot trip it."""
+    from playwright.sync_api import expect
+    expect(page.locator(HTMX_BUSY)).to_have_count(0, timeout=timeout * 1000)

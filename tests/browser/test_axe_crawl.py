@@ -13,10 +13,9 @@ from playwright.sync_api import Error as PlaywrightError, expect
 
 from tests import crawl
 
-from .conftest import wait_until
+from .conftest import settled
 
 AXE_BY_TEST = "window.__axeByTest = true;"
-SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 TIMINGS: dict[str, float] = {}
 
 
@@ -40,7 +39,7 @@ def _sign_in(page, local: str | None) -> None:
 
 
 def _axe(page, where: str) -> list[str]:
-    wait_until(page, SETTLED)
+    settled(page)
     return [f"{where}: {line}" for line in page.evaluate("window.__axeFindings()")]
 
 
@@ -91,10 +90,6 @@ def test_axe_on_every_page_of_every_role(app, browser, live_server, in_flight, r
 VIEWPORTS = {"1366": dict(width=1366, height=900), "390": dict(width=390, height=844)}
 
 
-def _settle(page) -> None:
-    wait_until(page, SETTLED)
-
-
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_axe_on_the_interactive_states(app, browser, live_server, in_flight, size):
     """The states a page reaches by a click: the menus open, a vote refused for its missing reason,
@@ -112,7 +107,7 @@ def test_axe_on_the_interactive_states(app, browser, live_server, in_flight, siz
         return context, page
 
     def check(page, what: str) -> None:
-        _settle(page)
+        settled(page)
         found.extend(_axe(page, f"{size} px, {what}"))
 
     # The chair: the navigation (the phone's "Danh mục"), the admin menu and the account menu open.

@@ -12,12 +12,9 @@ from congdoan.demo.union import DEMO_PASSWORD
 from congdoan.extensions import db
 
 from ..plan_corpus import plan_with_gaps
-from .conftest import sign_in
+from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
-
-SETTLED = ".htmx-request, .htmx-swapping, .htmx-settling"
-
 
 def test_import_report_links_to_the_parts_and_labels_are_edited(app, page, tmp_path):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
@@ -49,11 +46,11 @@ def test_import_report_links_to_the_parts_and_labels_are_edited(app, page, tmp_p
     letter = page.locator("li.line", has_text="Mắc bệnh hiểm nghèo")
     expect(letter).to_contain_text("b) Mắc bệnh hiểm nghèo")
     letter.get_by_role("button", name="Sửa").click()
-    expect(page.locator(SETTLED)).to_have_count(0)
+    settled(page)
     form = page.locator("li.line form")
     form.locator("select[name=label]").select_option("a.")
     form.get_by_role("button", name="Lưu").click()
-    expect(page.locator(SETTLED)).to_have_count(0)
+    settled(page)
     edited = page.locator("li.line", has_text="Mắc bệnh hiểm nghèo")
     expect(edited).to_contain_text("b. Mắc bệnh hiểm nghèo")    # the same count, the new style
 

@@ -8,7 +8,7 @@ from congdoan.extensions import db
 from congdoan.plans.models import Plan
 
 from ..conftest import PASSWORD, make_group, make_user
-from .conftest import sign_in
+from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +60,7 @@ def test_committee_member_drafts_reorders_previews_copies_and_compares(page):
         row = page.locator(".schedule-row", has_text=period)
         expect(row).to_be_visible()
         # A person cannot click within the moment htmx settles the new row (and binds its forms).
-        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+        settled(page)
         row.locator("textarea[name=text]").fill(activity)
         row.get_by_role("button", name="+ Thêm việc").click()
         expect(page.locator(".schedule-row", has_text=period).locator(".activity")).to_have_count(1)

@@ -16,7 +16,7 @@ from congdoan.tasks.models import Task
 
 from ..conftest import PASSWORD
 from ..task_factories import make_union
-from .conftest import sign_in
+from .conftest import sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -124,8 +124,8 @@ def test_hand_out_then_done_on_a_phone(page, phone):
     thumb = history.locator("img.evidence-thumb")
     expect(thumb).to_be_visible()
     # The photo really loads (lazy loading: wait until the browser has decoded it).
-    phone.wait_for_function("() => { const i = document.querySelector('.task-history img.evidence-thumb');"
-                            " return i && i.complete && i.naturalWidth > 0; }")
+    wait_until(phone, "() => { const i = document.querySelector('.task-history img.evidence-thumb');"
+                      " return i && i.complete && i.naturalWidth > 0; }")
     assert thumb.evaluate("img => img.naturalWidth") == 160
     # The leader's home page counts one task fewer.
     phone.goto("/")

@@ -11,12 +11,9 @@ from congdoan.demo.union import DEMO_PASSWORD
 from congdoan.extensions import db
 
 from ..plan_corpus import PLANS
-from .conftest import sign_in
+from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
-
-SETTLED = ".htmx-request, .htmx-swapping, .htmx-settling"
-
 
 def test_underline_is_imported_shown_and_typed(app, page, tmp_path):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
@@ -37,12 +34,12 @@ def test_underline_is_imported_shown_and_typed(app, page, tmp_path):
     page.goto(f"/ke-hoach/{plan_id}")
     line = page.locator("li.line", has_text="Treo băng rôn")
     line.get_by_role("button", name="Sửa").click()
-    expect(page.locator(SETTLED)).to_have_count(0)
+    settled(page)
     form = page.locator("li.line form")
     expect(form.locator(".hint", has_text="Chữ đậm")).to_contain_text("<u>chữ gạch chân</u>")
     form.locator("textarea[name=text]").fill("Treo <u>băng rôn</u>, khẩu hiệu tại cổng trường.")
     form.get_by_role("button", name="Lưu").click()
-    expect(page.locator(SETTLED)).to_have_count(0)
+    settled(page)
     expect(page.locator("li.line u", has_text="băng rôn")).to_be_visible()
 
     page.goto(f"/ke-hoach/{plan_id}/xem-truoc")
