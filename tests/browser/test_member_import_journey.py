@@ -2,7 +2,6 @@
 which follows the worker by itself until the report and the temporary passwords appear."""
 from __future__ import annotations
 
-import io
 
 import pytest
 from openpyxl import Workbook
