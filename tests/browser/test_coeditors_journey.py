@@ -10,12 +10,12 @@ from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
 
+
 def _signed_in(browser, live_server, email):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN", base_url=live_server)
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in(page, email, PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
     return page
 
 

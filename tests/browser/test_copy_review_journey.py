@@ -9,9 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from congdoan.demo.union import DEMO_PASSWORD
-from congdoan.extensions import db
 
-from .conftest import settled, sign_in
+from .conftest import seed_demo, settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +19,9 @@ COPY = "Hoạt động Công đoàn năm học 2024 - 2025"
 
 
 def test_copy_to_next_year_review_list_fix_keep_and_submit(app, page):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    db.session.expire_all()
+    seed_demo(app)
 
     sign_in(page, "ha.le@thanhto.demo", DEMO_PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
     page.click("nav >> text=Kế hoạch")
     page.click(f"text={SOURCE}")
     page.get_by_role("link", name="Tạo bản mới từ kế hoạch này").click()
@@ -47,6 +43,7 @@ def test_copy_to_next_year_review_list_fix_keep_and_submit(app, page):
     expect(page).to_have_url(re.compile(r"/activity/\d+/sua#activity-\d+$"))
     editor = page.locator("li.activity form")
     expect(editor).to_be_visible()
+    settled(page)
     text = editor.locator("textarea[name=text]")
     text.fill(text.input_value().replace("79 năm", "80 năm"))
     editor.get_by_role("button", name="Lưu").click()

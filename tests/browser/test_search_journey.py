@@ -18,6 +18,7 @@ from .conftest import settled, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 
+
 @pytest.fixture
 def union():
     u = make_union()
@@ -35,7 +36,6 @@ def union():
 
 def _signed_in(page, email):
     sign_in(page, email, PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
 
 
 def test_the_chair_searches_from_the_top_bar_and_narrows_by_typing(browser, live_server, union):
