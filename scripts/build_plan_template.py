@@ -638,13 +638,18 @@ def _preserve_spaces(doc) -> None:
             text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
-def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else OUT
+def save(doc: Document, default: Path, argv: list[str]) -> int:
+    """Write a built template to the path the command line names (argv[1]), else to `default`, and say
+    where: the `main` of every template script."""
+    out = Path(argv[1]) if len(argv) > 1 else default
     out.parent.mkdir(parents=True, exist_ok=True)
-    doc = build()
     doc.save(out)
     print(out)
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return save(build(), OUT, argv)
 
 
 if __name__ == "__main__":

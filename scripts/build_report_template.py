@@ -46,11 +46,7 @@ def build():
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else OUT
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build().save(out)
-    print(out)
-    return 0
+    return parts.save(build(), OUT, argv)
 
 
 if __name__ == "__main__":

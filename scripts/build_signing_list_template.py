@@ -146,11 +146,7 @@ def build() -> Document:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else OUT
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build().save(out)
-    print(out)
-    return 0
+    return base.save(build(), OUT, argv)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 
 from werkzeug.datastructures import FileStorage
 
@@ -28,3 +29,20 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 
 def upload(data: bytes, name: str = "anh.png", content_type: str = "image/png") -> FileStorage:
     return FileStorage(stream=io.BytesIO(data), filename=name, content_type=content_type)
+
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"      # huyền, sắc, ngã, hỏi, nặng
+
+
+def excel_csv_vietnamese(text: str) -> bytes:
+    """What Excel writes as "CSV (Comma delimited)" on a Vietnamese Windows: Windows-1258, where a letter
+    with a tone is the letter (with its breve, circumflex or horn) followed by the combining tone."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
+            out += base.encode("cp1258") + "".join(c for c in parts if c in TONES).encode("cp1258")
+    return bytes(out)

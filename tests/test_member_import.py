@@ -1,5 +1,4 @@
 import io
-import unicodedata
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ from congdoan.people import member_import
 from congdoan.people.models import Group, User
 
 from .conftest import make_group, make_user, text_of
+from .samples import excel_csv_vietnamese
 
 HEADER = "Họ và tên,Email,Điện thoại,Tổ,Vai trò\n"
 
@@ -97,27 +97,13 @@ def test_oversized_file_is_refused():
         member_import.read_rows("ds.csv", b"x" * (member_import.MAX_BYTES + 1))
 
 
-def _excel_ansi_vietnamese(text: str) -> bytes:
-    """What Excel writes as "CSV (Comma delimited)" on a Vietnamese Windows: Windows-1258, where a letter
-    with a tone is the letter without it and a combining tone mark."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base, tone = unicodedata.normalize("NFC", parts[:-1]), parts[-1]
-            out += base.encode("cp1258") + tone.encode("cp1258")
-    return bytes(out)
-
-
-@pytest.mark.parametrize("encode", [_excel_ansi_vietnamese, lambda text: text.encode("cp1252", errors="replace")],
+@pytest.mark.parametrize("encode", [excel_csv_vietnamese, lambda text: text.encode("cp1252", errors="replace")],
                          ids=["windows-1258", "windows-1252"])
 def test_ansi_csv_from_excel_is_read(client, admin, encode):
     """A CSV saved by Excel as ANSI ended on a bare "422 Không thể thực hiện" page and the form was lost."""
-    names = ("Nguyễn Thị Hoa", "Đỗ Văn Hùng", "Phạm Thị Ngọc Ánh", "Trương Ưng Ơn") if encode is _excel_ansi_vietnamese \
+    names = ("Nguyễn Thị Hoa", "Đỗ Văn Hùng", "Phạm Thị Ngọc Ánh", "Trương Ưng Ơn") if encode is excel_csv_vietnamese \
         else ("Lê Van An", "José Pérez")
-    text = "Họ và tên,Email\n" if encode is _excel_ansi_vietnamese else "Ho va ten,Email\n"
+    text = "Họ và tên,Email\n" if encode is excel_csv_vietnamese else "Ho va ten,Email\n"
     text += "".join(f"{name},nguoi{i}@thanhto.demo\n" for i, name in enumerate(names))
     r = _upload(client, encode(text))
     assert f"{len(names)} người đã được tạo" in text_of(r), text_of(r)[:400]

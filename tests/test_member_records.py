@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import unicodedata
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from congdoan.people import import_jobs
 from congdoan.people.models import Group, User
 
 from .conftest import make_group, make_user, text_of
+from .samples import excel_csv_vietnamese
 
 
 @pytest.fixture
@@ -271,28 +271,11 @@ def test_bad_record_values_are_row_errors_with_their_row_number(client, admin):
     assert {u.email for u in db.session.query(User)} == {"admin@thanhto.demo", "tot@thanhto.demo"}
 
 
-TONES = "\u0300\u0301\u0303\u0309\u0323"      # huyền, sắc, ngã, hỏi, nặng
-
-
-def _cp1258(text: str) -> bytes:
-    """What Excel writes as "CSV (Comma delimited)" on a Vietnamese Windows: a letter with a tone is the
-    letter (with its breve, circumflex or horn) followed by the combining tone."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
-            out += base.encode("cp1258") + "".join(c for c in parts if c in TONES).encode("cp1258")
-    return bytes(out)
-
-
 def test_windows_1258_csv_with_record_columns(client, admin):
     text = ("Họ và tên,Email,Giới tính,Ngày sinh,Ngày vào công đoàn\n"
             "Đặng Thị Phương,phuong@thanhto.demo,Nữ,20/10/1990,05/09/2014\n"
             "Đinh Văn Khoa,khoa@thanhto.demo,nam,1988-02-29,\n")
-    r = _upload(client, _cp1258(text), "ds.csv")
+    r = _upload(client, excel_csv_vietnamese(text), "ds.csv")
     assert "2 người đã được tạo" in text_of(r), text_of(r)[:600]
     phuong, khoa = _user("phuong@thanhto.demo"), _user("khoa@thanhto.demo")
     assert phuong.full_name == "Đặng Thị Phương"

@@ -219,20 +219,11 @@ def _tasks(plan, people: dict[str, User], year: int) -> int:
     from ..plans.document import load_plan_tree
     from ..tasks import operations as tasks
     from ..tasks.models import Task
-    from .seed import BCH, DEMO_ASSIGNMENTS
+    from .seed import demo_review_lines
 
     chair = people["chutich"]
-    groups = {g.name: g for g in db.session.execute(sa.select(Group)).scalars()}
     tree = load_plan_tree(plan.id)
-    lines = tasks.review_lines(tree)
-    for line in lines:
-        text = fold(line.activity.text)
-        names = next((names for words, names in DEMO_ASSIGNMENTS if words in text), None)
-        line.include = names is not None and line.default is not None and not (
-            tree.doc_date and line.default < tree.doc_date)
-        if line.include:
-            line.assignees = [0 if n is BCH else groups[n].id for n in names if n is BCH or n in groups]
-            line.due_text = line.default.isoformat()
+    lines = demo_review_lines(tree)
     assigned_on = dt.date(year, 9, 10)
     with _at(assigned_on, 14):
         result = tasks.assign(tree, lines, actor=chair)

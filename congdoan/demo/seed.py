@@ -324,6 +324,25 @@ def _demo_progress(task, i: int, keeper: User, today: dt.date) -> None:
         move("in_progress")
 
 
+def demo_review_lines(tree) -> list:
+    """The review lines of a plan's schedule (tasks.review_lines of its loaded tree) as the demo's chair
+    ticks them: the activities DEMO_ASSIGNMENTS names, handed to its groups by their suggested date,
+    except those dated before the plan itself."""
+    from ..tasks import services as tasks
+
+    groups = {g.name: g for g in db.session.execute(sa.select(Group)).scalars()}
+    lines = tasks.review_lines(tree)
+    for line in lines:
+        text = fold(line.activity.text)
+        names = next((names for words, names in DEMO_ASSIGNMENTS if words in text), None)
+        line.include = names is not None and line.default is not None and not (
+            tree.doc_date and line.default < tree.doc_date)
+        if line.include:
+            line.assignees = [0 if n is BCH else groups[n].id for n in names if n is BCH or n in groups]
+            line.due_text = line.default.isoformat()
+    return lines
+
+
 def seed_tasks(today: dt.date | None = None) -> int:
     """This school year's plan, copied from the example and approved through the real approval
     services, its schedule handed to the five groups and the committee, and the tasks moved along as
@@ -347,18 +366,8 @@ def seed_tasks(today: dt.date | None = None) -> int:
         return 0
     if db.session.execute(sa.select(Task.id).where(Task.plan_id == plan.id).limit(1)).first():
         return 0
-    groups = {g.name: g for g in db.session.execute(sa.select(Group)).scalars()}
     plan = load_plan_tree(plan.id)
-    lines = tasks.review_lines(plan)
-    for line in lines:
-        text = fold(line.activity.text)
-        names = next((names for words, names in DEMO_ASSIGNMENTS if words in text), None)
-        line.include = names is not None and line.default is not None and not (
-            plan.doc_date and line.default < plan.doc_date)
-        if line.include:
-            line.assignees = [0 if n is BCH else groups[n].id for n in names if n is BCH or n in groups]
-            line.due_text = line.default.isoformat()
-    result = tasks.assign(plan, lines, actor=chair)
+    result = tasks.assign(plan, demo_review_lines(plan), actor=chair)
     created = db.session.execute(sa.select(Task).where(Task.plan_id == plan.id)
                                  .order_by(Task.due_date, Task.assignee)).scalars().all()
     for i, task in enumerate(created):

@@ -15,16 +15,15 @@ from ..dates import local_today, parse_vn_date
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..forms import Form
-from ..limits import int_arg, page_arg
-from ..pagination import clamp
 from ..permissions import Perm, requires
 from ..plans import queries as plan_queries
 from ..plans.kinds import REPORT
 from ..plans.models import EDITABLE, STATUS_LABELS, Plan
-from ..plans.routes import _link_maker, get_plan_or_404
+from ..plans.listing import list_context, render_list
+from ..plans.routes import get_plan_or_404
 from ..submissions.service import once_per_submission
 from ..text import fold
-from ..web import redirect_to, render, wants_fragment
+from ..web import redirect_to, render
 from . import service
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
@@ -81,21 +80,9 @@ def _period(form: NewReportForm) -> tuple[dt.date, dt.date]:
 @bp.route("/")
 @requires(Perm.PLANS_VIEW)
 def index():
-    q = (request.args.get("q") or "").strip()[:200]
-    status = request.args.get("trang_thai", "")
-    year = int_arg("nam", maximum=9999)
-    page = page_arg()
-    reports, total = plan_queries.list_plans(current_user, q=q, status=status, year=year, page=page,
-                                             kind=REPORT.key)
-    table_only = request.headers.get("HX-Trigger") == "report-filter" and wants_fragment()
-    years = [] if table_only else plan_queries.filter_choices(current_user, REPORT.key)[0]
-    context = dict(reports=reports, total=total, q=q, status_filter=status, year=year, page=page,
-                   pages=clamp(total, page, plan_queries.PAGE_SIZE)[1], years=years,
-                   statuses={s: label for s, label in STATUS_LABELS.items() if s.value != "archived"},
-                   detail_url=_link_maker("plans.detail", "plan_id"))
-    if table_only:
-        return render("reports/index.html", "reports/_table.html", **context)
-    return render("reports/index.html", **context)
+    return render_list("reports/index.html", "reports/_table.html", "report-filter",
+                       **list_context(REPORT.key, "reports", "report-filter"),
+                       statuses={s: label for s, label in STATUS_LABELS.items() if s.value != "archived"})
 
 
 # --- "Lập báo cáo tổng kết" ----------------------------------------------------------------------

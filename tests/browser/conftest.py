@@ -283,11 +283,38 @@ def phone(browser, live_server, in_flight):
     in_flight.wait_idle()
 
 
-def sign_in(page, email: str, password: str):
+def sign_in(page, email: str, password: str, *, admitted: bool = True) -> None:
+    """Sign in through the form; unless the sign-in is meant to be refused (`admitted=False`), wait until
+    the app has let the person in (the browser has left the sign-in page), so no next step races it."""
     page.goto("/dang-nhap")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+    if admitted:
+        page.wait_for_url(lambda url: "dang-nhap" not in url)
+
+
+def seed_demo(app) -> None:
+    """The demo union (`flask seed-demo`) in the test database; the test's own session then forgets what
+    it had read."""
+    from congdoan.extensions import db
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+
+
+def import_word(page, path, mode: str | None = None) -> None:
+    """"Nhập từ tệp Word" from the plan list: the file at `path` imported as `mode` (the label of its
+    choice; the form's default when None), up to the import report."""
+    from playwright.sync_api import expect
+    page.goto("/ke-hoach/")
+    page.get_by_role("link", name="Nhập từ tệp Word").click()
+    if mode:
+        page.get_by_label(mode).check()
+    page.set_input_files("input[name=file]", str(path))
+    page.get_by_role("button", name="Tải lên và nhập").click()
+    page.wait_for_url("**/bao-cao-nhap")
+    expect(page.locator("h1")).to_have_text("Báo cáo nhập từ Word")
 
 
 def wait_until(page, expression: str, timeout: float = 10) -> None:
@@ -300,3 +327,14 @@ def wait_until(page, expression: str, timeout: float = 10) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout} s: {expression}")
         time.sleep(0.05)
+
+
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling"
+
+
+def settled(page, timeout: float = 10) -> None:
+    """Wait until htmx is done: no request in flight, no swap or settle under way (a person cannot
+    click within the moment htmx swaps new content in and binds its forms). A locator, polled by
+    Playwright without a JavaScript predicate, so the CSP's refusal of eval cannot trip it."""
+    from playwright.sync_api import expect
+    expect(page.locator(HTMX_BUSY)).to_have_count(0, timeout=timeout * 1000)

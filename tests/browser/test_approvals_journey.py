@@ -64,6 +64,7 @@ def test_returned_then_resubmitted(page):
     sign_in(page, "ha@thanhto.demo", PASSWORD)
     page.goto(f"/ke-hoach/{plan.id}")
     page.get_by_role("button", name="Trình Ban Chấp hành duyệt").click()
+    expect(page.locator("h1")).to_have_text("Ban Chấp hành biểu quyết")      # submitted before the next sign-in
     page.context.clear_cookies()
     sign_in(page, "chutich@thanhto.demo", PASSWORD)
     page.goto(f"/ke-hoach/{plan.id}/duyet")

@@ -6,11 +6,9 @@ from playwright.sync_api import expect
 
 from ..conftest import PASSWORD, make_user
 from ..plan_factories import make_plan
-from .conftest import sign_in
+from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
-
-SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
 def _signed_in(browser, live_server, email):
@@ -18,7 +16,6 @@ def _signed_in(browser, live_server, email):
     page = context.new_page()
     page.set_default_timeout(10_000)
     sign_in(page, email, PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
     return page
 
 
@@ -27,7 +24,7 @@ def _open_line_editor(page, line_id):
     line.hover()
     line.get_by_role("button", name="Sửa").click()
     expect(page.locator(f"#line-{line_id} textarea[name=text]")).to_be_visible()
-    page.wait_for_function(SETTLED)
+    settled(page)
     return page.locator(f"#line-{line_id}")
 
 
@@ -75,7 +72,7 @@ def test_author_and_coeditor_draft_the_same_plan(browser, live_server, in_flight
         mai_line.locator("textarea[name=text]").fill("Mỗi cháu một phần quà trị giá 50.000 đồng.")
         mai_line.get_by_role("button", name="Lưu").click()
         expect(mai.locator(f"#line-{second}")).to_contain_text("50.000 đồng")
-        mai.wait_for_function(SETTLED)
+        settled(mai)
         ha_line.locator("textarea[name=text]").fill("Mỗi cháu một phần quà trị giá 70.000 đồng.")
         ha_line.get_by_role("button", name="Lưu").click()
         stale = ha.locator(f"#line-{second} .alert-warning")

@@ -9,9 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from congdoan.demo.union import DEMO_PASSWORD
-from congdoan.extensions import db
 
-from .conftest import sign_in
+from .conftest import seed_demo, settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,17 +18,10 @@ SOURCE = "Hoạt động Công đoàn năm học 2023 - 2024"
 COPY = "Hoạt động Công đoàn năm học 2024 - 2025"
 
 
-def _settled(page):
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
-
-
 def test_copy_to_next_year_review_list_fix_keep_and_submit(app, page):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    db.session.expire_all()
+    seed_demo(app)
 
     sign_in(page, "ha.le@thanhto.demo", DEMO_PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
     page.click("nav >> text=Kế hoạch")
     page.click(f"text={SOURCE}")
     page.get_by_role("link", name="Tạo bản mới từ kế hoạch này").click()
@@ -51,11 +43,12 @@ def test_copy_to_next_year_review_list_fix_keep_and_submit(app, page):
     expect(page).to_have_url(re.compile(r"/activity/\d+/sua#activity-\d+$"))
     editor = page.locator("li.activity form")
     expect(editor).to_be_visible()
+    settled(page)
     text = editor.locator("textarea[name=text]")
     text.fill(text.input_value().replace("79 năm", "80 năm"))
     editor.get_by_role("button", name="Lưu").click()
     expect(page.locator(".activity", has_text="80 năm ngày thành lập QĐNDVN")).to_be_visible()
-    _settled(page)
+    settled(page)
     banner = page.locator("#copy-review-banner")
     expect(banner).to_contain_text(f"Còn {total - 1} dòng cần soát lại sau khi tạo bản mới")
 
@@ -67,7 +60,7 @@ def test_copy_to_next_year_review_list_fix_keep_and_submit(app, page):
     expect(page.locator(".review-item", has_text="94 năm ngày thành lập Công đoàn Việt Nam")).to_contain_text(
         "Đã giữ nguyên “94 năm” ở mục I, dòng 1; còn")
     expect(page.locator("#review-count")).to_contain_text(f"Còn {total - 2} dòng cần soát lại")
-    _settled(page)
+    settled(page)
 
     # The list survives a reload; the draft cannot be submitted while lines are left.
     page.reload()
@@ -82,7 +75,7 @@ def test_copy_to_next_year_review_list_fix_keep_and_submit(app, page):
     for left in range(total - 2, 0, -1):
         page.locator(".review-item:not(.done)").first.get_by_role("button", name="Giữ nguyên").click()
         expect(page.locator(".review-item:not(.done)")).to_have_count(left - 1)
-        _settled(page)
+        settled(page)
     expect(page.locator("#review-count")).to_contain_text("Đã soát hết các dòng.")
     page.get_by_role("link", name="Trở về dự thảo để trình Ban Chấp hành duyệt").click()
     expect(page.locator("#copy-review-banner")).to_contain_text("Đã soát hết các dòng sau khi tạo bản mới.")

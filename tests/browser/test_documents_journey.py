@@ -15,7 +15,7 @@ from congdoan.documents.pdf import pdf_available
 from congdoan.extensions import db
 from congdoan.plans.models import Plan
 
-from .conftest import sign_in
+from .conftest import seed_demo, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,9 +23,7 @@ SUBJECT = "Hoạt động Công đoàn năm học 2023 - 2024"
 
 
 def test_chair_signs_the_example_plan_and_downloads_docx_and_pdf(app, page, browser, live_server, tmp_path):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    db.session.expire_all()
+    seed_demo(app)
 
     sign_in(page, "chutich@thanhto.demo", DEMO_PASSWORD)
     page.click("nav >> text=Kế hoạch")

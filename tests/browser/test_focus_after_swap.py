@@ -52,7 +52,7 @@ def test_a_leader_finishes_a_task_from_the_keyboard(page):
 
 def test_a_vote_without_a_reason_puts_the_focus_on_the_reason(page):
     chair = make_user("Nguyễn Thị Hoa", email="chutich@thanhto.demo", roles=["chair", "committee"])
-    voter = make_user("Trần Văn Minh", email="pct@thanhto.demo", roles=["vice_chair", "committee"])
+    make_user("Trần Văn Minh", email="pct@thanhto.demo", roles=["vice_chair", "committee"])
     for i in (1, 2, 3):
         make_user(f"Ủy Viên {i}", roles=["committee"])
     plan = make_plan(chair, "Tổ chức hội thao chào mừng 8/3")

@@ -8,7 +8,7 @@ from congdoan.extensions import db
 from congdoan.people.models import User
 
 from ..conftest import PASSWORD, make_group, make_user
-from .conftest import sign_in
+from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_member_cannot_reach_admin_pages(page):
 
 def test_wrong_password_gives_a_clear_message(page):
     make_user(email="a@thanhto.demo")
-    sign_in(page, "a@thanhto.demo", "nham-mat-khau")
+    sign_in(page, "a@thanhto.demo", "nham-mat-khau", admitted=False)
     expect(page.locator("#login-error")).to_contain_text("Email hoặc mật khẩu không đúng.")
     expect(page.locator("input[name=email]")).to_have_value("a@thanhto.demo")
 
@@ -70,9 +70,12 @@ def test_admin_edits_a_person_inline_without_reloading(page):
     row = page.locator("tr", has_text="Vũ Thị Mai")
     row.get_by_role("link", name="Sửa").click()
     form = page.locator("tr.editing form")
+    expect(form).to_be_visible()
+    settled(page)                  # the row's form is bound by htmx once settled
     form.locator("input[name=full_name]").fill("")
     form.get_by_role("button", name="Lưu").click()
     expect(page.locator("tr.editing")).to_contain_text("Vui lòng nhập họ và tên.")
+    settled(page)
     page.locator("tr.editing input[name=full_name]").fill("Vũ Thị Mai Anh")
     page.locator("tr.editing").get_by_role("button", name="Lưu").click()
     expect(page.locator("tr", has_text="Vũ Thị Mai Anh")).to_be_visible()
@@ -97,7 +100,7 @@ def test_phone_layout_has_a_menu(phone):
     phone.keyboard.press("Escape")
     expect(nav_link).to_be_hidden()
     expect(menu).to_have_attribute("aria-expanded", "false")
-    assert phone.evaluate("document.activeElement.textContent.trim()") == "Danh mục"
+    expect(menu).to_be_focused()
     menu.click()
     expect(nav_link).to_be_visible()
     phone.mouse.click(20, 700)
@@ -138,7 +141,7 @@ def test_the_top_bar_fits_one_line_at_1366_px_with_the_whole_union_name(browser,
         expect(page.get_by_role("link", name="Đổi mật khẩu")).to_be_visible()
         page.keyboard.press("Escape")
         expect(logout).to_be_hidden()
-        assert page.evaluate("document.activeElement.textContent.trim()") == "Nguyễn Thị Hoa"
+        expect(account).to_be_focused()
         account.click()
         logout.click()
         expect(page).to_have_url(re.compile(r"/dang-nhap"))

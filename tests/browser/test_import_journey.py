@@ -9,31 +9,21 @@ import pytest
 from playwright.sync_api import expect
 
 from congdoan.demo.union import DEMO_PASSWORD
-from congdoan.extensions import db
 
 from ..plan_corpus import plan_with_gaps
-from .conftest import sign_in
+from .conftest import import_word, seed_demo, settled, sign_in
 
 pytestmark = pytest.mark.browser
 
-SETTLED = ".htmx-request, .htmx-swapping, .htmx-settling"
-
 
 def test_import_report_links_to_the_parts_and_labels_are_edited(app, page, tmp_path):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    db.session.expire_all()
+    seed_demo(app)
     source = tmp_path / "tham-hoi-cuoi-nam.docx"
     source.write_bytes(plan_with_gaps().data)
 
     sign_in(page, "chutich@thanhto.demo", DEMO_PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
-    page.goto("/ke-hoach")
-    page.get_by_role("link", name="Nhập từ tệp Word").click()
-    page.set_input_files("input[name=file]", str(source))
-    page.locator("form button[type=submit]").last.click()
+    import_word(page, source)
 
-    expect(page.locator("h1")).to_have_text("Báo cáo nhập từ Word")
     report = page.locator("ul.import-report")
     skipped = report.get_by_role("link", name=re.compile("đánh số “3.”"))
     expect(skipped).to_be_visible()
@@ -49,11 +39,11 @@ def test_import_report_links_to_the_parts_and_labels_are_edited(app, page, tmp_p
     letter = page.locator("li.line", has_text="Mắc bệnh hiểm nghèo")
     expect(letter).to_contain_text("b) Mắc bệnh hiểm nghèo")
     letter.get_by_role("button", name="Sửa").click()
-    expect(page.locator(SETTLED)).to_have_count(0)
+    settled(page)
     form = page.locator("li.line form")
     form.locator("select[name=label]").select_option("a.")
     form.get_by_role("button", name="Lưu").click()
-    expect(page.locator(SETTLED)).to_have_count(0)
+    settled(page)
     edited = page.locator("li.line", has_text="Mắc bệnh hiểm nghèo")
     expect(edited).to_contain_text("b. Mắc bệnh hiểm nghèo")    # the same count, the new style
 

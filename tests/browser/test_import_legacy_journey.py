@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from ..conftest import PASSWORD, make_user
 from ..doc_factories import example_docx
-from .conftest import sign_in
+from .conftest import import_word, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,23 +18,14 @@ SUBJECT = "Hoạt động Công đoàn năm học 2023 - 2024"
 DOC = Path(__file__).resolve().parents[1] / "fixtures" / "legacy" / "ke-hoach-2023-2024.doc"
 
 
-def _import(page, mode_label: str, path: Path) -> None:
-    page.goto("/ke-hoach/nhap-word")
-    page.get_by_label(mode_label).check()
-    page.set_input_files("input[name=file]", str(path))
-    page.click("button:has-text('Tải lên và nhập')")
-    page.wait_for_url("**/bao-cao-nhap")
-
-
 def test_archive_then_draft_then_a_new_plan_from_the_archive(page):
     make_user("Nguyễn Thị Hoa", email="chutich@thanhto.demo", roles=["chair", "committee"])
     sign_in(page, "chutich@thanhto.demo", PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
 
     # (a) the issued plan kept as it was
     page.goto("/ke-hoach/nhap-word")
     expect(page.locator("#import-limits")).to_contain_text("500.000 ký tự")
-    _import(page, "Lưu trữ kế hoạch đã ban hành", example_docx())
+    import_word(page, example_docx(), "Lưu trữ kế hoạch đã ban hành")
     expect(page.locator("#messages")).to_contain_text(f"Đã lưu trữ kế hoạch đã ban hành “{SUBJECT}”, số 01/KHCĐ-THTT")
     fields = page.locator(".import-fields")
     expect(fields).to_contain_text("giữ nguyên “01/KHCĐ-THTT”")
@@ -58,7 +49,7 @@ def test_archive_then_draft_then_a_new_plan_from_the_archive(page):
     expect(page.locator("main").get_by_role("link", name=SUBJECT)).to_have_count(1)
 
     # (b) the same file as a draft to adapt: the filled fields are listed
-    _import(page, "Dự thảo mới để chỉnh sửa", example_docx())
+    import_word(page, example_docx(), "Dự thảo mới để chỉnh sửa")
     fields = page.locator(".import-fields")
     expect(page.locator("h2#import-fields")).to_contain_text("Điền theo mặc định của công đoàn")
     expect(fields).to_contain_text("số “01/KHCĐ-THTT” trong tệp không giữ lại")
@@ -78,7 +69,6 @@ def test_archive_then_draft_then_a_new_plan_from_the_archive(page):
 def test_a_doc_file_is_imported_in_the_browser(page):
     make_user("Lê Thị Thu Hà", email="ha@thanhto.demo", roles=["committee"])
     sign_in(page, "ha@thanhto.demo", PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
-    _import(page, "Dự thảo mới để chỉnh sửa", DOC)
+    import_word(page, DOC, "Dự thảo mới để chỉnh sửa")
     expect(page.locator("main")).to_contain_text("đã được chuyển sang .docx")
     expect(page.locator("main")).to_contain_text("ke-hoach-2023-2024.doc")

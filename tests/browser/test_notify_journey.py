@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from congdoan.demo.union import DEMO_PASSWORD
-from congdoan.extensions import db
 
-from .conftest import sign_in
+from .conftest import seed_demo, settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +19,8 @@ MEMBER = "thanh.nguyen@thanhto.demo"          # Nguyễn Thị Thanh, a plain me
 
 
 def issue_the_example(app, page):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    db.session.expire_all()
+    seed_demo(app)
     sign_in(page, "chutich@thanhto.demo", DEMO_PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
     page.click("nav >> text=Kế hoạch")
     page.click(f"text={SUBJECT}")
     page.locator(".status-bar").get_by_role("link", name="Ký ban hành").click()
@@ -38,7 +34,6 @@ def member_page(browser, live_server):
     phone = context.new_page()
     phone.set_default_timeout(10_000)
     sign_in(phone, MEMBER, DEMO_PASSWORD)
-    phone.wait_for_url(lambda url: "dang-nhap" not in url)
     return context, phone
 
 
@@ -80,6 +75,7 @@ def test_the_chair_sends_the_signed_file_to_a_group(app, page, browser, live_ser
     page.get_by_label("Lời nhắn kèm thư (không bắt buộc)").fill("Kính gửi các tổ để triển khai.")
     page.get_by_role("button", name="Gửi văn bản").click()
     expect(page.locator("#addresses-error")).to_contain_text("chưa gửi được tới địa chỉ nhập tay")
+    settled(page)
     expect(page.get_by_label("Tổ Khối 1", exact=False)).to_be_checked()
     expect(page.get_by_label("Lời nhắn kèm thư (không bắt buộc)")).to_have_value("Kính gửi các tổ để triển khai.")
     addresses.fill("")

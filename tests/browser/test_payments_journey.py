@@ -13,13 +13,9 @@ from congdoan.dates import fmt_date, local_today
 
 from ..conftest import PASSWORD
 from ..reqkit import act, cast, make_campaign, submit
-from .conftest import sign_in
+from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
-
-def _settle(page) -> None:
-    """htmx has finished swapping (a locator, not a JavaScript predicate: the CSP forbids eval)."""
-    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
 def test_the_accountant_records_a_payment_on_a_phone(phone):
@@ -32,13 +28,12 @@ def test_the_accountant_records_a_payment_on_a_phone(phone):
 
     page = phone
     sign_in(page, c.accountant.email, PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
     page.goto("/de-xuat/cho-chi")
     card = page.locator(f"#req-card-{req.id}")
     card.get_by_role("link", name="Ghi nhận đã chi").click()
     form = card.locator("form.payment-form")
     expect(form).to_be_visible()
-    _settle(page)
+    settled(page)
     expect(form.locator("input[name=paid_on]")).to_have_value(today)
     expect(form.locator("input[name=voucher]")).to_have_value(f"PC-001/{year}")
     expect(form.locator("input[name=receiver]")).to_have_value("Nguyễn Thị Thanh")
@@ -48,7 +43,7 @@ def test_the_accountant_records_a_payment_on_a_phone(phone):
     form.locator("input[name=paid_on]").fill("15/13/2026")
     form.locator("input[name=receiver]").fill("Nguyễn Văn Bình (chồng)")
     form.get_by_role("button", name="Xác nhận đã chi").click()
-    _settle(page)
+    settled(page)
     form = card.locator("form.payment-form")
     expect(form.locator(f"#paid_on-{req.id}-card-error")).to_contain_text("Ngày chi “15/13/2026” không hợp lệ")
     expect(form.locator("input[name=receiver]")).to_have_value("Nguyễn Văn Bình (chồng)")
@@ -68,7 +63,7 @@ def test_the_accountant_records_a_payment_on_a_phone(phone):
     record.locator("summary", has_text="Sửa thông tin chi").click()
     record.locator("input[name=voucher]").fill("12")
     record.get_by_role("button", name="Lưu thông tin chi đã sửa").click()
-    _settle(page)
+    settled(page)
     expect(page.locator("#phieu-chi .field-error")).to_contain_text("Vui lòng nhập lý do sửa.")
     page.locator("#phieu-chi textarea[name=reason]").fill("Ghi nhầm số phiếu chi")
     page.locator("#phieu-chi").get_by_role("button", name="Lưu thông tin chi đã sửa").click()

@@ -8,7 +8,7 @@ from congdoan.extensions import db
 from congdoan.plans.models import Plan
 
 from ..conftest import PASSWORD, make_group, make_user
-from .conftest import sign_in
+from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,7 @@ def test_committee_member_drafts_reorders_previews_copies_and_compares(page):
     page.fill("#new-basis", "Căn cứ Điều lệ Công đoàn Việt Nam.")
     page.click("button:has-text('+ Thêm căn cứ')")
     expect(page.locator("#plan-bases .part")).to_have_count(1)
+    settled(page)                  # the block came back with its form: htmx binds it once settled
     page.fill("#new-basis", "Căn cứ Nghị quyết Đại hội Công đoàn trường nhiệm kỳ 2023 - 2028;")
     page.click("button:has-text('+ Thêm căn cứ')")
     expect(page.locator("#plan-bases .part")).to_have_count(2)
@@ -37,14 +38,17 @@ def test_committee_member_drafts_reorders_previews_copies_and_compares(page):
     page.fill("#new-section", "CHỈ TIÊU")
     page.click("button:has-text('+ Thêm mục')")
     expect(page.locator(".doc-section-title")).to_have_count(1)
+    settled(page)
     page.fill("#new-section", "NHIỆM VỤ CHUNG:")
     page.click("button:has-text('+ Thêm mục')")
     expect(page.locator(".doc-section-title")).to_have_count(2)
+    settled(page)
     second = page.locator(".doc-section", has_text="NHIỆM VỤ CHUNG")
     second.locator(".section-head").hover()
     second.locator(".section-head").get_by_role("button", name="Chuyển mục lên").click()
     expect(page.locator(".doc-section-title").first).to_have_text("I. NHIỆM VỤ CHUNG:")
     expect(page.locator(".doc-section-title").nth(1)).to_have_text("II. CHỈ TIÊU")
+    settled(page)
 
     # Lines with a bold deadline.
     section = page.locator(".doc-section", has_text="II. CHỈ TIÊU")
@@ -52,6 +56,7 @@ def test_committee_member_drafts_reorders_previews_copies_and_compares(page):
     section.locator("textarea[name=text]").fill("Phấn đấu 100% người lao động là đoàn viên, báo cáo **trước ngày 16/9/2024**.")
     section.get_by_role("button", name="+ Thêm dòng").click()
     expect(page.locator(".doc-section", has_text="II. CHỈ TIÊU").locator("strong", has_text="trước ngày 16/9/2024")).to_be_visible()
+    settled(page)
 
     # Schedule rows and activities.
     for period, activity in (("9/2024", "Tổ chức Tết Trung thu cho con đoàn viên"), ("10/2024", "Kỷ niệm ngày 20/10")):
@@ -60,10 +65,11 @@ def test_committee_member_drafts_reorders_previews_copies_and_compares(page):
         row = page.locator(".schedule-row", has_text=period)
         expect(row).to_be_visible()
         # A person cannot click within the moment htmx settles the new row (and binds its forms).
-        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+        settled(page)
         row.locator("textarea[name=text]").fill(activity)
         row.get_by_role("button", name="+ Thêm việc").click()
         expect(page.locator(".schedule-row", has_text=period).locator(".activity")).to_have_count(1)
+        settled(page)
 
     # An inline edit of the first basis, with a validation message on the way.
     basis = page.locator("#plan-bases .part").first
@@ -71,9 +77,11 @@ def test_committee_member_drafts_reorders_previews_copies_and_compares(page):
     basis.get_by_role("button", name="Sửa").click()
     edit = page.locator("#plan-bases .part form")
     expect(edit).to_be_visible()
+    settled(page)
     edit.locator("textarea[name=text]").fill("")
     edit.get_by_role("button", name="Lưu").click()
     expect(page.locator("#plan-bases .field-error")).to_have_text("Vui lòng nhập nội dung căn cứ.")
+    settled(page)
     edit.locator("textarea[name=text]").fill("Căn cứ Điều lệ Công đoàn Việt Nam khóa XIII.")
     edit.get_by_role("button", name="Lưu").click()
     expect(page.locator("#plan-bases")).to_contain_text("khóa XIII")

@@ -10,7 +10,7 @@ from congdoan.reports import service
 from ..conftest import PASSWORD
 from ..doc_factories import make_committee
 from ..test_report_flow import sections
-from .conftest import sign_in
+from .conftest import seed_demo, settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +43,8 @@ def test_draft_write_refresh_submit_approve_sign(page, monkeypatch):
     assessment = page.locator(".doc-section").nth(2)
     assessment.locator(".line").first.get_by_role("button", name="Sửa").click()
     editor = assessment.locator(".line form")
+    expect(editor).to_be_visible()
+    settled(page)                  # the inline editor is bound by htmx once settled
     editor.locator("textarea[name=text]").fill("Ưu điểm: Ban Chấp hành đoàn kết, chủ động")
     editor.get_by_role("button", name="Lưu").click()
     expect(assessment).to_contain_text("Ưu điểm: Ban Chấp hành đoàn kết, chủ động")
@@ -88,8 +90,7 @@ def test_the_demo_chair_closes_the_past_year(app, page, tmp_path):
     from congdoan.people import services as people_services
     from congdoan.people.models import User
 
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+    seed_demo(app)
     page.on("dialog", lambda dialog: dialog.accept())
     sign_in(page, "chutich@thanhto.demo", DEMO_PASSWORD)
 
@@ -106,6 +107,8 @@ def test_the_demo_chair_closes_the_past_year(app, page, tmp_path):
     assessment = page.locator(".doc-section").nth(2)
     assessment.locator(".line").nth(1).get_by_role("button", name="Sửa").click()
     editor = assessment.locator(".line form")
+    expect(editor).to_be_visible()
+    settled(page)
     editor.locator("textarea[name=text]").fill("Ban Chấp hành đoàn kết, chăm lo đời sống đoàn viên kịp thời.")
     editor.get_by_role("button", name="Lưu").click()
     expect(assessment).to_contain_text("Ban Chấp hành đoàn kết, chăm lo đời sống đoàn viên kịp thời.")

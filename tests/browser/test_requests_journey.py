@@ -15,7 +15,7 @@ from congdoan.member_requests.models import MemberRequest
 
 from ..conftest import PASSWORD, make_group, make_user
 from ..samples import png_bytes
-from .conftest import sign_in
+from .conftest import settled, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -77,6 +77,7 @@ def test_child_award_from_campaign_to_payment(new_page, tmp_path):
     member.click("text=Gửi đề xuất")
     expect(member.locator("#school_year-error")).to_have_count(0)
     expect(member.locator("#evidence-error")).to_contain_text("Vui lòng đính kèm")      # forgot the photo
+    settled(member)
     member.set_input_files("input[name=evidence]", str(photo))
     member.click("text=Gửi đề xuất")
     expect(member.locator(".status")).to_have_text("Chờ tổ trưởng xác nhận")
@@ -93,6 +94,7 @@ def test_child_award_from_campaign_to_payment(new_page, tmp_path):
     card = leader.locator(f"#req-card-{req.id}")
     expect(card).to_contain_text("Nguyễn Bảo Anh")
     expect(card.locator("img")).to_be_visible()
+    settled(leader)
     assert leader.evaluate("document.documentElement.scrollWidth") <= 390
     leader.evaluate("window.__marker = 'still-here'")
     card.get_by_role("button", name="Xác nhận").click()
@@ -106,6 +108,7 @@ def test_child_award_from_campaign_to_payment(new_page, tmp_path):
     chair.fill("input[name=amount]", "hai trăm nghìn")
     chair.get_by_role("button", name="Duyệt").click()
     expect(chair.locator(".field-error")).to_contain_text("Số tiền không hợp lệ")
+    settled(chair)
     chair.fill("input[name=amount]", "200.000")
     chair.get_by_role("button", name="Duyệt").click()
     expect(chair.locator(".status")).to_have_text("Đã duyệt, chờ chi")
@@ -127,6 +130,8 @@ def test_child_award_from_campaign_to_payment(new_page, tmp_path):
     assert rows[header + 1][10] == 200_000 and rows[-1][0] == "Tổng cộng" and rows[-1][10] == 200_000
     accountant.goto("/de-xuat/cho-chi")
     accountant.get_by_role("link", name="Ghi nhận đã chi").click()
+    expect(accountant.get_by_role("button", name="Xác nhận đã chi")).to_be_visible()
+    settled(accountant)            # the form opened in the card is bound by htmx once settled
     accountant.get_by_role("button", name="Xác nhận đã chi").click()
     expect(accountant.locator(f"#req-card-{req.id} .status")).to_have_text("Đã chi")
 

@@ -14,11 +14,9 @@ from congdoan.tasks.corrections import Correction
 from ..conftest import PASSWORD, make_user
 from ..plan_factories import make_plan
 from ..task_factories import approved_plan, hand_out, make_union
-from .conftest import sign_in
+from .conftest import settled, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
-
-SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
 @pytest.fixture
@@ -38,7 +36,6 @@ def union():
 
 def _signed_in(page, email):
     sign_in(page, email, PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
 
 
 def test_the_chair_searches_from_the_top_bar_and_narrows_by_typing(browser, live_server, union):
@@ -66,17 +63,17 @@ def test_the_chair_searches_from_the_top_bar_and_narrows_by_typing(browser, live
         # Typing on the results page narrows them without a new page.
         field = page.locator("#search-page-box")
         field.fill("Hưng")
-        page.wait_for_function("() => document.querySelector('#search-area-doan-vien') !== null")
-        page.wait_for_function(SETTLED)
+        expect(page.locator("#search-area-doan-vien")).to_be_attached()
+        settled(page)
         people = page.locator("section[aria-labelledby=search-area-doan-vien]")
         expect(people).to_contain_text("Trần Văn Hưng")
         expect(people).not_to_contain_text("Phan Thị Nhung")
         expect(page).to_have_url(re.compile(r"q=H%C6%B0ng|q=Hưng"))
         # Back to the plans, and open one.
         field.fill("trung thu 2024")
-        page.wait_for_function("() => !document.querySelector('#search-area-doan-vien .tag') || "
-                               "document.querySelector('#search-area-doan-vien .tag').textContent === '0'")
-        page.wait_for_function(SETTLED)
+        wait_until(page, "() => !document.querySelector('#search-area-doan-vien .tag') || "
+                         "document.querySelector('#search-area-doan-vien .tag').textContent === '0'")
+        settled(page)
         page.locator("section[aria-labelledby=search-area-ke-hoach]").get_by_role(
             "link", name="Hoạt động Công đoàn năm học 2024 - 2025").click()
         expect(page.locator("h1")).to_contain_text("Hoạt động Công đoàn năm học 2024 - 2025")

@@ -16,7 +16,7 @@ from congdoan.tasks.models import Task
 
 from ..conftest import PASSWORD
 from ..task_factories import make_union
-from .conftest import sign_in
+from .conftest import settled, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -107,7 +107,10 @@ def test_hand_out_then_done_on_a_phone(page, phone):
     assert box["height"] >= 44 and box["width"] >= 140               # a big target for a thumb
     start.tap()
     expect(card.locator(".task-status")).to_have_text("Đang thực hiện")
+    settled(phone)                 # the card came back: its links work through htmx once settled
     card.get_by_role("link", name="Hoàn thành…").tap()
+    expect(card.get_by_label("Kết quả thực hiện (bắt buộc)")).to_be_visible()
+    settled(phone)
     card.get_by_label("Kết quả thực hiện (bắt buộc)").fill("Đã tổ chức cho 42 cháu, trao 42 suất quà.")
     card.locator("input[type=file]").set_input_files(
         files=[{"name": "trung-thu.png", "mimeType": "image/png", "buffer": _photo()}])
@@ -124,8 +127,8 @@ def test_hand_out_then_done_on_a_phone(page, phone):
     thumb = history.locator("img.evidence-thumb")
     expect(thumb).to_be_visible()
     # The photo really loads (lazy loading: wait until the browser has decoded it).
-    phone.wait_for_function("() => { const i = document.querySelector('.task-history img.evidence-thumb');"
-                            " return i && i.complete && i.naturalWidth > 0; }")
+    wait_until(phone, "() => { const i = document.querySelector('.task-history img.evidence-thumb');"
+                      " return i && i.complete && i.naturalWidth > 0; }")
     assert thumb.evaluate("img => img.naturalWidth") == 160
     # The leader's home page counts one task fewer.
     phone.goto("/")
@@ -157,6 +160,7 @@ def test_the_chair_moves_a_due_date_and_takes_a_task_back(page):
     page.get_by_label("Hạn hoàn thành").fill("2024-10-15")
     page.get_by_role("button", name="Lưu thay đổi").click()
     expect(page.locator(".field-error")).to_contain_text("Ghi lý do đổi hạn")
+    settled(page)
     expect(page.get_by_label("Hạn hoàn thành")).to_have_value("2024-10-15")          # kept
     page.get_by_label("Lý do thay đổi").fill("Lùi theo lịch của Công đoàn quận")
     page.get_by_role("button", name="Lưu thay đổi").click()

@@ -8,41 +8,31 @@ import pytest
 from playwright.sync_api import expect
 
 from congdoan.demo.union import DEMO_PASSWORD
-from congdoan.extensions import db
 
 from ..plan_corpus import PLANS
-from .conftest import sign_in
+from .conftest import import_word, seed_demo, settled, sign_in
 
 pytestmark = pytest.mark.browser
 
-SETTLED = ".htmx-request, .htmx-swapping, .htmx-settling"
-
 
 def test_underline_is_imported_shown_and_typed(app, page, tmp_path):
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    db.session.expire_all()
+    seed_demo(app)
     source = tmp_path / "an-toan-lao-dong.docx"
     source.write_bytes(PLANS["an-toan-gach-chan"]().data)
 
     sign_in(page, "chutich@thanhto.demo", DEMO_PASSWORD)
-    page.wait_for_url(lambda url: "dang-nhap" not in url)
-    page.goto("/ke-hoach")
-    page.get_by_role("link", name="Nhập từ tệp Word").click()
-    page.set_input_files("input[name=file]", str(source))
-    page.locator("form button[type=submit]").last.click()
-    expect(page.locator("h1")).to_have_text("Báo cáo nhập từ Word")
+    import_word(page, source)
     plan_id = re.search(r"/ke-hoach/(\d+)/bao-cao-nhap", page.url).group(1)
 
     page.goto(f"/ke-hoach/{plan_id}")
     line = page.locator("li.line", has_text="Treo băng rôn")
     line.get_by_role("button", name="Sửa").click()
-    expect(page.locator(SETTLED)).to_have_count(0)
+    settled(page)
     form = page.locator("li.line form")
     expect(form.locator(".hint", has_text="Chữ đậm")).to_contain_text("<u>chữ gạch chân</u>")
     form.locator("textarea[name=text]").fill("Treo <u>băng rôn</u>, khẩu hiệu tại cổng trường.")
     form.get_by_role("button", name="Lưu").click()
-    expect(page.locator(SETTLED)).to_have_count(0)
+    settled(page)
     expect(page.locator("li.line u", has_text="băng rôn")).to_be_visible()
 
     page.goto(f"/ke-hoach/{plan_id}/xem-truoc")
