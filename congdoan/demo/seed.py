@@ -328,7 +328,7 @@ def demo_review_lines(tree) -> list:
     """The review lines of a plan's schedule (tasks.review_lines of its loaded tree) as the demo's chair
     ticks them: the activities DEMO_ASSIGNMENTS names, handed to its groups by their suggested date,
     except those dated before the plan itself."""
-    from ..tasks import services as tasks
+    from ..tasks import operations as tasks
 
     groups = {g.name: g for g in db.session.execute(sa.select(Group)).scalars()}
     lines = tasks.review_lines(tree)
