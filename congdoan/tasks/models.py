@@ -6,7 +6,7 @@ leader owns the status of their own part and one group finishing does not mark t
 makes handing out the same activity twice impossible, on every database (a NULL group would not be
 caught by a unique constraint). A check ties it to group_id.
 
-The status column is written only by tasks.workflow.change_status(). "Quá hạn" is never stored: it
+The status column is written only by tasks.workflow.apply(). "Quá hạn" is never stored: it
 is derived from the due date and today's date wherever it is shown or counted.
 """
 from __future__ import annotations

@@ -27,6 +27,7 @@ from ..plans.routes import get_plan_or_404
 from ..text import plain
 from ..uploads.service import UploadError, allowed_label, send_stored_file
 from ..web import cached_url_for, render, wants_fragment
+from ..workflow import posted_version
 from . import panels  # noqa: F401  (registers the home-page panel)
 from . import cards, corrections, services, workflow
 from .cards import Card
@@ -300,7 +301,8 @@ def update(task_id: int):
     form = request.form
     target = form.get("to_status", "")
     try:
-        event = services.update_task(task, actor=current_user, shown=form.get("from_status", ""), target=target,
+        event = services.update_task(task, actor=current_user, shown=form.get("from_status", ""),
+                                     expected=posted_version(form, task), target=target,
                                      note=form.get("note", ""), upload=request.files.get("evidence"))
     except (StaleError, ValidationFailed, UploadError) as exc:
         db.session.rollback()
