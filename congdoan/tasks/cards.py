@@ -66,7 +66,8 @@ class Card:
         """From anything with a task's columns as attributes: a Task, or a row of `columns()`."""
         done = t.status == TaskStatus.DONE.value
         return cls(
-            id=t.id, status=t.status, version=t.version, status_label=STATUS_LABELS[t.status], overdue=not done and t.due_date < today,
+            id=t.id, status=t.status, version=t.version, status_label=STATUS_LABELS[t.status],
+            overdue=not done and t.due_date < today,
             title=t.title, due_date=t.due_date,
             assignee_label=COMMITTEE_LABEL if t.group_id is None else group_name or "",
             plan_id=t.plan_id, plan_subject=plan_subject, activity_id=t.activity_id, period=t.period or "",
