@@ -65,9 +65,6 @@ class Table(Generic[T]):
         value = getattr(state, "value", state)
         return tuple(t for t in self.rows if any(s.value == value for s in t.sources))
 
-    def may(self, t: T, obj, user) -> bool:
-        return self._allowed(t, obj, user)
-
     def available(self, obj, user) -> list[T]:
         """The moves `user` may make on `obj` now: the buttons to show."""
         return [t for t in self.from_state(obj.status) if self._allowed(t, obj, user)]
