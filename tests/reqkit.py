@@ -73,7 +73,7 @@ def submit(user, kind: str = "wedding_funeral", *, campaign: Campaign | None = N
 
 
 def act(req: MemberRequest, action: str, actor, *, note: str = "Ghi chú", amount="500.000") -> MemberRequest:
-    workflow.apply(req, action, actor, note=note, amount=amount)
+    workflow.apply(req, action, actor, expected=req.version, note=note, amount=amount)
     db.session.commit()
     return req
 

@@ -13,7 +13,7 @@ from congdoan.errors import DomainError, PermissionDenied
 from congdoan.extensions import db
 from congdoan.notifications.models import Notification
 from congdoan.plans.models import Plan, PlanStatus
-from congdoan.plans.workflow import TRANSITIONS, transition
+from congdoan.plans.workflow import TRANSITIONS, apply
 
 from .conftest import PASSWORD, login, make_user, text_of
 from .plan_factories import make_plan
@@ -80,16 +80,16 @@ def test_every_state_action_pair(committee, state, action):
     chair = committee[0]
     plan = make_plan(chair, status=state)
     actor = None if action == "approve" else chair
-    allowed = state in TRANSITIONS[action].sources
+    allowed = state in TRANSITIONS.get(action).sources
     extra = {"number": "01/KH-CĐ"} if action == "sign" else None
     if allowed:
-        assert transition(plan, action, actor, extra_values=extra) == TRANSITIONS[action].target
+        assert apply(plan, action, actor, expected=plan.version, extra_values=extra) == TRANSITIONS.get(action).target
         db.session.commit()
-        assert db.session.get(Plan, plan.id).status == TRANSITIONS[action].target.value
-        assert db.session.query(AuditEntry).filter_by(action=TRANSITIONS[action].audit_action).count() == 1
+        assert db.session.get(Plan, plan.id).status == TRANSITIONS.get(action).target.value
+        assert db.session.query(AuditEntry).filter_by(action=TRANSITIONS.get(action).audit_action).count() == 1
     else:
         with pytest.raises(DomainError):
-            transition(plan, action, actor, extra_values=extra)
+            apply(plan, action, actor, expected=plan.version, extra_values=extra)
         db.session.rollback()
         assert db.session.get(Plan, plan.id).status == state.value
 
@@ -97,7 +97,7 @@ def test_every_state_action_pair(committee, state, action):
 def test_sign_needs_a_number(committee):
     plan = make_plan(committee[0], status=PlanStatus.APPROVED)
     with pytest.raises(sa.exc.IntegrityError):
-        transition(plan, "sign", committee[0])
+        apply(plan, "sign", committee[0], expected=plan.version)
     db.session.rollback()
 
 
@@ -105,27 +105,27 @@ def test_who_may_do_what(committee):
     chair, vice, _, author, other = committee[:5]
     plan = make_plan(author)
     with pytest.raises(PermissionDenied):
-        transition(plan, "submit", other)               # someone else's draft
+        apply(plan, "submit", other, expected=plan.version)               # someone else's draft
     with pytest.raises(PermissionDenied):
-        transition(plan, "submit", make_user())
+        apply(plan, "submit", make_user(), expected=plan.version)
     plan = make_plan(author, status=PlanStatus.SUBMITTED)
     with pytest.raises(PermissionDenied):
-        transition(plan, "approve", chair)              # only the rule approves
+        apply(plan, "approve", chair, expected=plan.version)              # only the rule approves
     with pytest.raises(PermissionDenied):
-        transition(plan, "return", vice)
+        apply(plan, "return", vice, expected=plan.version)
     plan = make_plan(author, status=PlanStatus.APPROVED)
     with pytest.raises(PermissionDenied):
-        transition(plan, "sign", vice)                  # not delegated
+        apply(plan, "sign", vice, expected=plan.version)                  # not delegated
 
 
-def test_the_write_is_guarded_by_the_state_it_read(committee):
+def test_the_write_is_guarded_by_the_version_it_read(committee):
     author = committee[3]
     plan = make_plan(author)
-    db.session.execute(sa.update(Plan).where(Plan.id == plan.id).values(status="submitted")
+    db.session.execute(sa.update(Plan).where(Plan.id == plan.id).values(status="submitted", version=Plan.version + 1)
                        .execution_options(synchronize_session=False))
-    # `plan` in memory still says draft: the guarded UPDATE finds nothing to change.
+    # `plan` in memory still says draft, version 1: the guarded UPDATE finds nothing to change.
     with pytest.raises(DomainError, match="vừa được người khác"):
-        transition(plan, "submit", author)
+        apply(plan, "submit", author, expected=plan.version)
 
 
 # --- the whole round -----------------------------------------------------------------------------

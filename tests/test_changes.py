@@ -37,7 +37,7 @@ def _handed(u):
 def test_every_kind_of_write_raises_the_counter(u):
     plan, tasks = _handed(u)
     before = changes.current("tracking")
-    workflow.change_status(tasks[0], "in_progress", u.chair, shown="not_started")      # guarded Core UPDATE
+    workflow.apply(tasks[0], "start", u.chair, expected=tasks[0].version)      # guarded Core UPDATE
     db.session.commit()
     after_status = changes.current("tracking")
     assert after_status > before

@@ -191,7 +191,8 @@ def test_numbers_run_per_year_of_the_payment_date(app):
     reqs = [_approved(c, decided_on=dt.date(last_year, 12, 30)) for _ in range(4)]
     dates = [dt.date(last_year, 12, 31), dt.date(YEAR, 1, 1), dt.date(last_year, 12, 31), dt.date(YEAR, 1, 2)]
     for req, day in zip(reqs, dates):
-        workflow.apply(req, "pay", c.accountant, payment=payments.PaymentInput(day, None, "Người nhận", ""))
+        workflow.apply(req, "pay", c.accountant, expected=req.version,
+                       payment=payments.PaymentInput(day, None, "Người nhận", ""))
         db.session.commit()
     got = {p.request_id: p.voucher for p in _payments()}
     assert [got[r.id] for r in reqs] == [f"PC-001/{last_year}", f"PC-001/{YEAR}", f"PC-002/{last_year}",

@@ -59,7 +59,7 @@ def _pay(u, user, kind, amount, paid_on, *, campaign=None, leader=None, submitte
     if req.status == "submitted":
         act(req, "confirm", leader)
     act(req, "approve", u.chair, amount=amount)
-    request_workflow.apply(req, "pay", u.accountant, note="",
+    request_workflow.apply(req, "pay", u.accountant, expected=req.version, note="",
                            payment=PaymentInput(paid_on, None, user.full_name, ""))
     db.session.commit()
     if submitted is not None:

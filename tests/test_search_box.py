@@ -130,12 +130,12 @@ def test_tasks_are_found_by_title_instructions_and_result(client, signed_in):
                         actor=u.chair, version=corrections.version_of(task))
     db.session.commit()
     assert area_count(page_of(client, "danh sach khen"), "Công việc") == 1
-    workflow.change_status(task, "done", u.leaders[0], shown="not_started", note="Đã trao quà cho 25 cháu")
+    workflow.apply(task, "finish", u.leaders[0], expected=task.version, note="Đã trao quà cho 25 cháu")
     db.session.commit()
     page = page_of(client, "trao qua")
     assert area_count(page, "Công việc") == 1 and "Đã trao quà cho 25 cháu" in page
     # Reopened: the result is gone from the task and from its search.
-    workflow.change_status(task, "in_progress", u.chair, shown="done")
+    workflow.apply(task, "reopen", u.chair, expected=task.version)
     db.session.commit()
     assert area_count(page_of(client, "trao qua"), "Công việc") == 0
 
@@ -273,7 +273,7 @@ def test_rebuilding_the_search_texts_gives_what_the_writers_wrote(runner):
     u = make_union()
     plan = approved_plan(u)
     tasks = hand_out(plan, u.chair, {"Tổ chức": [u.groups[0].id, u.groups[1].id]})
-    workflow.change_status(tasks[0], "done", u.leaders[0], shown="not_started", note="Xong, có ảnh")
+    workflow.apply(tasks[0], "finish", u.leaders[0], expected=tasks[0].version, note="Xong, có ảnh")
     make_plan(u.chair, "Dự thảo **Hội thao**", status=None)
     make_campaign_and_requests(u)
     db.session.commit()

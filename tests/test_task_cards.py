@@ -48,7 +48,8 @@ def test_every_change_a_card_prints_shows_on_the_next_view(client, signed_in, u)
     assert _without_tokens(first) == _without_tokens(_card_html(client, group, task))
     assert len(cards._kept.cache) >= 1
 
-    workflow.change_status(db.session.get(Task, task.id), "in_progress", u.chair, shown="not_started")
+    loaded = db.session.get(Task, task.id)
+    workflow.apply(loaded, "start", u.chair, expected=loaded.version)
     db.session.commit()
     assert "Đang thực hiện" in html.unescape(_card_html(client, group, task))
 

@@ -85,7 +85,7 @@ def test_only_the_chair_and_vice_chairs_correct(u):
 def test_a_page_older_than_the_task_is_refused(u):
     task = quick_task(u, group=u.groups[0])
     seen = corrections.version_of(task)
-    workflow.change_status(task, "in_progress", u.leaders[0], shown="not_started")
+    workflow.apply(task, "start", u.leaders[0], expected=task.version)
     db.session.commit()
     with pytest.raises(StaleError, match="Đang thực hiện"):
         corrections.correct(task, Correction("15/10/2024", "", "Lý do"), actor=u.chair, version=seen)
@@ -94,7 +94,7 @@ def test_a_page_older_than_the_task_is_refused(u):
 
 def test_a_done_task_is_not_corrected(u):
     task = quick_task(u, group=u.groups[0])
-    workflow.change_status(task, "done", u.leaders[0], shown="not_started", note="Xong")
+    workflow.apply(task, "finish", u.leaders[0], expected=task.version, note="Xong")
     db.session.commit()
     with pytest.raises(DomainError, match="đã hoàn thành"):
         corrections.correct(task, Correction("15/10/2024", "", "Lý do"), actor=u.chair,
@@ -121,8 +121,8 @@ def test_withdrawing_an_untouched_task_frees_its_activity(u):
 def test_a_task_someone_worked_on_is_not_withdrawn(u, work):
     task = quick_task(u, group=u.groups[0])
     if work == "started":
-        workflow.change_status(task, "in_progress", u.leaders[0], shown="not_started")
-        workflow.change_status(task, "not_started", u.leaders[0], shown="in_progress")
+        workflow.apply(task, "start", u.leaders[0], expected=task.version)
+        workflow.apply(task, "reset", u.leaders[0], expected=task.version)
     else:
         operations.update_task(task, actor=u.leaders[0], shown="not_started", note="Đã liên hệ")
     db.session.commit()

@@ -140,7 +140,7 @@ def test_a_rolled_back_write_leaves_the_counts(u):
     plan = _plan(u, ["Việc một"], due="2024-09-20")
     task = hand_out(plan, u.chair, {"Việc một": [u.groups[0].id]})[0]
     before = _kept()
-    workflow.change_status(task, "in_progress", u.chair, shown="not_started")
+    workflow.apply(task, "start", u.chair, expected=task.version)
     db.session.rollback()
     assert _kept() == before
     assert_agree()
@@ -179,7 +179,7 @@ def test_the_day_turning_moves_overdue_for_readers_and_writers(u, monkeypatch):
     later = dt.date(2024, 10, 25)
     monkeypatch.setattr(counts, "local_today", lambda: later)
     # A writer on a later day moves every row to its day, then counts its own scopes.
-    workflow.change_status(made[0], "done", u.chair, shown="not_started", note="Xong")
+    workflow.apply(made[0], "finish", u.chair, expected=made[0].version, note="Xong")
     db.session.commit()
     assert db.session.execute(sa.select(TaskCount.as_of).where(TaskCount.scope == "u")).scalar() == later
     assert_agree(later)
@@ -228,9 +228,9 @@ def test_concurrent_status_changes_keep_the_counts(app, u, way):
                 for task_id in part:
                     task = db.session.get(Task, task_id)
                     if way == "workflow":
-                        workflow.change_status(task, "in_progress", actor, shown="not_started")
+                        workflow.apply(task, "start", actor, expected=task.version)
                         db.session.commit()
-                        workflow.change_status(task, "done", actor, shown="in_progress", note="Xong")
+                        workflow.apply(task, "finish", actor, expected=task.version, note="Xong")
                     else:
                         task.status = "in_progress"
                         db.session.commit()
@@ -332,7 +332,7 @@ def test_the_overview_shows_what_the_aggregates_over_every_task_showed(u, monkey
     hand_out(plans[0], u.chair, {f"Việc 0": [g1, g2]})
     hand_out(plans[1], u.chair, {f"Việc 1 một": [g3, 0]})
     made = hand_out(plans[3], u.chair, {f"Việc 3": [g2, g3]})
-    workflow.change_status(made[0], "done", u.chair, shown="not_started", note="Xong")
+    workflow.apply(made[0], "finish", u.chair, expected=made[0].version, note="Xong")
     db.session.commit()
     # plans[2] is approved and not handed out: it waits, with those the factories left.
     for day in (dt.date(2024, 9, 1), dt.date(2024, 10, 21), dt.date(2025, 1, 1)):

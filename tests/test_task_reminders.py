@@ -27,7 +27,7 @@ def _plan_with_dates(u):
                                     "Quá hạn lâu": [g1], "Đã xong": [g1, g2]})
     for task in made:
         if task.title == "Đã xong":
-            workflow.change_status(task, "done", u.chair, shown="not_started", note="Xong")
+            workflow.apply(task, "finish", u.chair, expected=task.version, note="Xong")
     db.session.commit()
     return made
 

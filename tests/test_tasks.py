@@ -88,7 +88,8 @@ def _move_to(task, status, actor):
     path = {"not_started": [], "in_progress": ["in_progress"], "blocked": ["blocked"],
             "done": ["in_progress", "done"]}[status]
     for step in path:
-        workflow.change_status(task, step, actor, shown=task.status, note="Kết quả thử" if step == "done" else "")
+        workflow.apply(task, workflow.action_to(task.status, step), actor, expected=task.version,
+                       note="Kết quả thử" if step == "done" else "")
     db.session.commit()
 
 
@@ -99,14 +100,15 @@ def test_every_status_pair(u, source, target):
     leader = u.leaders[0]
     _move_to(task, source, leader)
     if (source, target) in ALLOWED:
-        event = workflow.change_status(task, target, leader, shown=source, note="Đã xong việc." if target == "done" else "")
+        event = workflow.apply(task, workflow.action_to(source, target), leader, expected=task.version,
+                               note="Đã xong việc." if target == "done" else "")
         db.session.commit()
         assert task.status == target and event.from_status == source and event.to_status == target
         assert (task.done_at is not None) == (target == "done")
         assert bool(task.result_note) == (target == "done")
     else:
         with pytest.raises(DomainError):
-            workflow.change_status(task, target, leader, shown=source, note="x")
+            workflow.apply(task, workflow.action_to(source, target), leader, expected=task.version, note="x")
         db.session.rollback()
         assert db.session.get(Task, task.id).status == source
 
@@ -114,7 +116,7 @@ def test_every_status_pair(u, source, target):
 def test_done_needs_a_result_note(u):
     task = quick_task(u, group=u.groups[0])
     with pytest.raises(ValidationFailed, match="kết quả"):
-        workflow.change_status(task, "done", u.leaders[0], shown="not_started", note="")
+        workflow.apply(task, "finish", u.leaders[0], expected=task.version, note="")
     db.session.rollback()
     assert db.session.get(Task, task.id).status == "not_started"
     # And the database itself refuses a done task without a result.
@@ -137,8 +139,8 @@ def test_overdue_is_derived_never_stored(u):
 
 def test_a_change_writes_history_and_the_audit_chain(u):
     task = quick_task(u, group=u.groups[0])
-    workflow.change_status(task, "in_progress", u.leaders[0], shown="not_started", note="Bắt đầu")
-    workflow.change_status(task, "done", u.leaders[0], shown="in_progress", note="Xong rồi")
+    workflow.apply(task, "start", u.leaders[0], expected=task.version, note="Bắt đầu")
+    workflow.apply(task, "finish", u.leaders[0], expected=task.version, note="Xong rồi")
     db.session.commit()
     events = queries.history(task)
     assert [(e.kind, e.from_status, e.to_status, e.note) for e in events] == [
@@ -151,13 +153,15 @@ def test_a_change_writes_history_and_the_audit_chain(u):
     assert verify_chain().ok
 
 
-def test_the_write_is_guarded_by_the_status_the_page_showed(u):
+def test_the_write_is_guarded_by_the_version_the_page_showed(u):
     task = quick_task(u, group=u.groups[0])
-    workflow.change_status(task, "in_progress", u.chair, shown="not_started")
+    shown = task.version
+    workflow.apply(task, "start", u.chair, expected=shown)
     db.session.commit()
     with pytest.raises(StaleError) as info:
-        workflow.change_status(task, "blocked", u.leaders[0], shown="not_started")
+        workflow.apply(task, "block", u.leaders[0], expected=shown, shown="not_started")
     assert "Nguyễn Thị Hoa" in info.value.message and "Đang thực hiện" in info.value.message
+    assert "trang của bạn vẫn hiển thị “Chưa bắt đầu”" in info.value.message
     assert info.value.status == 409
 
 
@@ -373,12 +377,13 @@ def test_progress_note_with_a_pdf_without_changing_the_status(client, signed_in,
 
 def test_stale_page_is_refused_naming_the_current_status_and_who(client, signed_in, u):
     task = quick_task(u, group=u.groups[0])
-    workflow.change_status(task, "blocked", u.chair, shown="not_started", note="Chờ kinh phí")
+    shown = task.version
+    workflow.apply(task, "block", u.chair, expected=shown, note="Chờ kinh phí")
     db.session.commit()
     signed_in(u.leaders[0])
     response = client.post_form(f"/viec/{task.id}/cap-nhat",
-                                {"from_status": "not_started", "to_status": "done", "note": "Kết quả tôi đã gõ",
-                                 "view": "board"}, htmx=True)
+                                {"from_status": "not_started", "version": shown, "to_status": "done",
+                                 "note": "Kết quả tôi đã gõ", "view": "board"}, htmx=True)
     assert response.status_code == 409
     page = _page(response)
     assert "Nguyễn Thị Hoa" in page and "“Tạm dừng / Vướng mắc”" in page and "“Chưa bắt đầu”" in page
@@ -386,8 +391,8 @@ def test_stale_page_is_refused_naming_the_current_status_and_who(client, signed_
     assert response.headers["HX-Retarget"] == f"#task-{task.id}"
     assert db.session.get(Task, task.id).status == "blocked"
     # Without htmx: the task page with the same message and text.
-    plain = client.post_form(f"/viec/{task.id}/cap-nhat", {"from_status": "in_progress", "to_status": "done",
-                                                           "note": "Lần hai"})
+    plain = client.post_form(f"/viec/{task.id}/cap-nhat", {"from_status": "in_progress", "version": shown,
+                                                           "to_status": "done", "note": "Lần hai"})
     assert plain.status_code == 409 and "Lần hai" in _page(plain) and "<html" in plain.get_data(as_text=True)
 
 
@@ -761,7 +766,8 @@ def test_two_taps_at_once_change_the_status_once(app, u):
     def fire(c, token):
         with app.app_context():
             barrier.wait()
-            r = c.post(url, data={"from_status": "not_started", "to_status": "in_progress", "csrf_token": token})
+            r = c.post(url, data={"from_status": "not_started", "version": 1, "to_status": "in_progress",
+                                  "csrf_token": token})
             results.append(r.status_code)
 
     threads = [threading.Thread(target=fire, args=pair) for pair in pairs]

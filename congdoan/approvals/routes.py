@@ -20,6 +20,7 @@ from ..plans.kinds import by_abbreviation
 from ..plans.workflow import Noun, can, noun
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
+from ..workflow import posted_version
 from . import panels  # noqa: F401  (registers the home-page panel)
 from . import services
 from .models import RoundStatus
@@ -63,7 +64,7 @@ def _review_context(plan, *, whole: bool = True, **extra) -> dict:
 def submit(plan_id: int):
     plan = get_plan_or_404(plan_id)
     try:
-        round_ = services.submit(plan, actor=current_user)
+        round_ = services.submit(plan, actor=current_user, expected=posted_version(request.form, plan))
     except ReviewPending as exc:
         db.session.rollback()
         flash(exc.message, "warning")
@@ -107,7 +108,8 @@ def _panel_action(plan_id: int, act, fragment: str, done_message: str | None = N
 @requires(Perm.PLANS_VOTE)
 def vote(plan_id: int):
     return _panel_action(plan_id, lambda plan: services.vote(
-        plan, voter=current_user, choice=request.form.get("choice", ""), reason=request.form.get("reason", "")),
+        plan, voter=current_user, choice=request.form.get("choice", ""), reason=request.form.get("reason", ""),
+        expected=posted_version(request.form, plan)),
         "approvals/_vote_answer.html", "Đã ghi nhận biểu quyết của bạn về {noun} “{subject}”.")
 
 
@@ -125,7 +127,8 @@ def comment(plan_id: int):
 def chair_return(plan_id: int):
     plan = get_plan_or_404(plan_id)
     try:
-        services.chair_return(plan, actor=current_user, reason=request.form.get("return_reason", ""))
+        services.chair_return(plan, actor=current_user, reason=request.form.get("return_reason", ""),
+                              expected=posted_version(request.form, plan))
     except ValidationFailed as exc:
         db.session.rollback()
         plan = get_plan_or_404(plan_id)

@@ -1,4 +1,4 @@
-"""Submitting a plan, voting, deciding, returning, amending; every move through plans.workflow.
+"""Submitting a plan, voting, deciding, returning, amending; every move through plans.workflow.apply.
 
 The same for every kind of document (a plan, a report: plans/kinds.py): same rules, same code; the
 messages name the kind (workflow.noun).
@@ -32,7 +32,7 @@ from ..plans import versions as plan_versions
 from ..plans.document import load_plan_tree, to_document
 from ..plans.authors import plan_authors
 from ..plans.models import Plan, PlanStatus
-from ..plans.workflow import Noun, can, noun, transition
+from ..plans.workflow import Noun, apply, can, noun
 from ..text import clean_text
 from .models import ApprovalRound, Choice, RoundComment, RoundStatus, Vote
 from .rules import decide
@@ -62,8 +62,9 @@ def rounds(plan: Plan) -> list[ApprovalRound]:
                  sa.orm.selectinload(ApprovalRound.comments).joinedload(RoundComment.author))).scalars().all()
 
 
-def submit(plan: Plan, *, actor: User) -> ApprovalRound:
-    """Freeze the current version and open a round of votes for the committee."""
+def submit(plan: Plan, *, actor: User, expected: int | None = None) -> ApprovalRound:
+    """Freeze the current version and open a round of votes for the committee. `expected`: the plan's
+    status version the actor's page showed (None: the one read in this request)."""
     if plan.state in (PlanStatus.DRAFT, PlanStatus.RETURNED) and not plan.sections and not plan.bases:
         raise DomainError(f"{Noun(plan)} còn trống: hãy soạn nội dung trước khi trình duyệt.")
     # A copied draft whose old years are not all looked at stays a draft (plans/copy_review.py).
@@ -76,8 +77,9 @@ def submit(plan: Plan, *, actor: User) -> ApprovalRound:
         version = plan_versions.touch(plan, actor, "Lưu trước khi trình duyệt")
     number = (db.session.execute(sa.select(sa.func.max(ApprovalRound.number))
                                  .where(ApprovalRound.plan_id == plan.id)).scalar() or 0) + 1
-    transition(plan, "submit", actor, summary=f"Trình Ban Chấp hành duyệt (lần {number}, phiên bản {version.number})",
-               data={"round": number, "version": version.number, "hash": version.content_hash})
+    apply(plan, "submit", actor, expected=plan.version if expected is None else expected,
+          summary=f"Trình Ban Chấp hành duyệt (lần {number}, phiên bản {version.number})",
+          data={"round": number, "version": version.number, "hash": version.content_hash})
     round_ = ApprovalRound(plan_id=plan.id, number=number, version_number=version.number,
                            content_hash=version.content_hash, submitted_by_id=actor.id,
                            deadline_at=utcnow() + dt.timedelta(days=org.vote_deadline_days),
@@ -91,8 +93,9 @@ def submit(plan: Plan, *, actor: User) -> ApprovalRound:
     return round_
 
 
-def vote(plan: Plan, *, voter: User, choice: str, reason: str = "") -> Vote:
-    """Record or change this member's vote in the open round, then apply the decision rule."""
+def vote(plan: Plan, *, voter: User, choice: str, reason: str = "", expected: int | None = None) -> Vote:
+    """Record or change this member's vote in the open round, then apply the decision rule.
+    `expected`: the plan's status version the voter's page showed, checked when the vote decides."""
     if choice not in {c.value for c in Choice}:
         raise DomainError("Lựa chọn biểu quyết không hợp lệ.")
     reason = clean_text(reason, multiline=True)
@@ -141,7 +144,7 @@ def vote(plan: Plan, *, voter: User, choice: str, reason: str = "") -> Vote:
                    data={"round": round_.number, "from": before, "to": choice, "reason": reason})
             if choice == Choice.AGAINST.value:
                 _tell_authors_against(plan, round_, voter, reason)
-    evaluate(plan, round_, actor=voter)
+    evaluate(plan, round_, actor=voter, expected=expected)
     return existing
 
 
@@ -172,19 +175,22 @@ def counted_tally(round_: ApprovalRound) -> tuple[int, int, int]:
     return votes_for, votes_against, len(members)
 
 
-def evaluate(plan: Plan, round_: ApprovalRound, *, actor: User | None = None) -> str | None:
+def evaluate(plan: Plan, round_: ApprovalRound, *, actor: User | None = None,
+             expected: int | None = None) -> str | None:
     """Apply the decision rule to the round; decide it the moment the rule is met. `actor`: whose
-    vote decided it (not told of what they have just seen happen)."""
+    vote decided it (not told of what they have just seen happen); `expected`: the plan's status
+    version their page showed (None: the one read in this request)."""
     votes_for, votes_against, members = counted_tally(round_)
     outcome = decide(round_.rule, members, votes_for, votes_against)
     if outcome.decision is None:
         return None
-    _close(plan, round_, outcome.decision, outcome.note, decided_by=None, actor=actor)
+    _close(plan, round_, outcome.decision, outcome.note, decided_by=None, actor=actor, expected=expected)
     return outcome.decision
 
 
-def chair_return(plan: Plan, *, actor: User, reason: str) -> ApprovalRound:
-    """The chair sends the plan back with a reason, whatever the votes so far."""
+def chair_return(plan: Plan, *, actor: User, reason: str, expected: int | None = None) -> ApprovalRound:
+    """The chair sends the plan back with a reason, whatever the votes so far. `expected`: the plan's
+    status version the chair's page showed (None: the one read in this request)."""
     reason = clean_text(reason, multiline=True)
     if not reason:
         raise ValidationFailed({"return_reason": "Vui lòng ghi lý do trả lại."})
@@ -195,17 +201,18 @@ def chair_return(plan: Plan, *, actor: User, reason: str) -> ApprovalRound:
     round_ = open_round(plan)
     if plan.state != PlanStatus.SUBMITTED or round_ is None:
         raise DomainError(f"Không thể trả lại: {noun(plan)} đang ở trạng thái “{plan.state.label}”.")
-    _close(plan, round_, "return", f"Chủ tịch trả lại: {reason}", decided_by=actor)
+    _close(plan, round_, "return", f"Chủ tịch trả lại: {reason}", decided_by=actor, expected=expected)
     return round_
 
 
 def _close(plan: Plan, round_: ApprovalRound, decision: str, note: str, *, decided_by: User | None,
-           actor: User | None = None) -> None:
+           actor: User | None = None, expected: int | None = None) -> None:
     round_.status = RoundStatus.APPROVED.value if decision == "approve" else RoundStatus.RETURNED.value
     round_.decided_at = utcnow()
     round_.decision_note = note
     round_.decided_by_id = decided_by.id if decided_by else None
-    transition(plan, decision, decided_by, summary=note, data={"round": round_.number})
+    apply(plan, decision, decided_by, expected=plan.version if expected is None else expected, summary=note,
+          data={"round": round_.number})
     # The authors, the committee and the office holders: each once, the one who acted not at all.
     acted = decided_by or actor
     recipients = [u for u in plan_authors(plan) + committee_and_officers() if acted is None or u.id != acted.id]

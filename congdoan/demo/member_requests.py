@@ -90,23 +90,26 @@ def seed_requests() -> dict[str, int]:
     award("thanh.nguyen", "Nguyễn Bảo Anh", "4A1", "Hoàn thành xuất sắc nhiệm vụ học tập và rèn luyện")
     # Confirmed and approved, waiting for the accountant.
     yen = award("yen.tran", "Trần Minh Khôi", "2A3", "Hoàn thành xuất sắc nhiệm vụ học tập và rèn luyện")
-    workflow.apply(yen, "confirm", mai)
-    workflow.apply(yen, "approve", chair, amount=200_000, note="Theo mức khen của đợt.")
+    workflow.apply(yen, "confirm", mai, expected=yen.version)
+    workflow.apply(yen, "approve", chair, expected=yen.version, amount=200_000, note="Theo mức khen của đợt.")
     # Paid.
     long_ = award("long.pham", "Phạm Gia Hân", "5A2", "Giải Nhì Olympic Tiếng Anh cấp thành phố")
-    workflow.apply(long_, "confirm", mai)
-    workflow.apply(long_, "approve", vice, amount=300_000, note="Giải cấp thành phố: 300.000 đ.")
-    workflow.apply(long_, "pay", accountant, note="Chi tiền mặt tại phòng kế toán.")
+    workflow.apply(long_, "confirm", mai, expected=long_.version)
+    workflow.apply(long_, "approve", vice, expected=long_.version,
+                   amount=300_000, note="Giải cấp thành phố: 300.000 đ.")
+    workflow.apply(long_, "pay", accountant, expected=long_.version, note="Chi tiền mặt tại phòng kế toán.")
     # The leader asked a question; waiting for the member's answer.
     hong = award("hong.le", "Lê Hoàng Nam", "3A1", "Học sinh tiêu biểu")
-    workflow.apply(hong, "ask", mai, note="Giấy khen ghi danh hiệu gì? Ảnh chụp bị mờ, chị chụp lại giúp em nhé.")
+    workflow.apply(hong, "ask", mai, expected=hong.version,
+                   note="Giấy khen ghi danh hiệu gì? Ảnh chụp bị mờ, chị chụp lại giúp em nhé.")
 
     # A private sick visit of the demo member: approved and paid.
     sick = other("thanh.nguyen", "sick_visit", {"patient": "Bản thân", "from_date": (today - dt.timedelta(days=20)).isoformat(),
                                                 "to_date": (today - dt.timedelta(days=15)).isoformat(),
                                                 "place": "Bệnh viện Hữu nghị Việt Tiệp", "note": "Phẫu thuật ruột thừa."})
-    workflow.apply(sick, "approve", chair, amount=500_000, note="Thăm hỏi theo quy chế chi tiêu nội bộ.")
-    workflow.apply(sick, "pay", accountant)
+    workflow.apply(sick, "approve", chair, expected=sick.version,
+                   amount=500_000, note="Thăm hỏi theo quy chế chi tiêu nội bộ.")
+    workflow.apply(sick, "pay", accountant, expected=sick.version)
     # Private, waiting for the committee.
     other("phuong.dang", "sick_visit", {"patient": "Con", "patient_name": "Đặng Minh Tú",
                                         "from_date": (today - dt.timedelta(days=3)).isoformat(),
@@ -117,13 +120,14 @@ def seed_requests() -> dict[str, int]:
                                                   "person_name": "Nguyễn Văn Đức",
                                                   "event_date": (today + dt.timedelta(days=10)).isoformat(),
                                                   "place": "Nhà văn hóa phường Thành Tô"})
-    workflow.apply(duc, "confirm", ha)
-    workflow.apply(duc, "approve", chair, amount=500_000)
-    workflow.apply(duc, "pay", accountant)
+    workflow.apply(duc, "confirm", ha, expected=duc.version)
+    workflow.apply(duc, "approve", chair, expected=duc.version, amount=500_000)
+    workflow.apply(duc, "pay", accountant, expected=duc.version)
     # A suggestion answered by the committee.
     tip = other("bich.nguyen", "suggestion", {"subject": "Lịch sinh hoạt chuyên môn",
                                               "content": "Đề nghị chuyển sinh hoạt tổ sang chiều thứ Năm để giáo viên "
                                                          "dạy hai buổi tham gia đầy đủ."})
-    workflow.apply(tip, "resolve", vice, note="Ban Chấp hành đã đề nghị nhà trường điều chỉnh từ tháng sau.")
+    workflow.apply(tip, "resolve", vice, expected=tip.version,
+                   note="Ban Chấp hành đã đề nghị nhà trường điều chỉnh từ tháng sau.")
     db.session.flush()
     return created

@@ -283,7 +283,7 @@ def _requests(people: dict[str, User], year: int) -> int:
 
     def step(req, action: str, actor: User, when: dt.date, hour: int = 10, **kw):
         with _at(when, hour):
-            workflow.apply(req, action, actor, **kw)
+            workflow.apply(req, action, actor, expected=req.version, **kw)
 
     # The Trung thu campaign: children's awards for the school year just ended, paid out together.
     values, errors = services.check_campaign(

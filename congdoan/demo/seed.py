@@ -298,11 +298,12 @@ def _demo_progress(task, i: int, keeper: User, today: dt.date) -> None:
     """Move a handed-out task as its group would have by `today`: work well past its date mostly
     done, with some still under way, one stuck and a few not begun (overdue, as in life); work due
     soon partly begun; later work not begun."""
-    from ..tasks.workflow import change_status
+    from ..tasks.workflow import action_to, apply
 
     def move(*steps, note: str = "") -> None:
         for j, status in enumerate(steps):
-            change_status(task, status, keeper, shown=task.status, note=note if j == len(steps) - 1 else "")
+            apply(task, action_to(task.status, status), keeper, expected=task.version,
+                  note=note if j == len(steps) - 1 else "")
 
     result = DEMO_RESULTS[i % len(DEMO_RESULTS)]
     days_left = (task.due_date - today).days

@@ -19,6 +19,7 @@ from ..plans.routes import get_plan_or_404
 from ..submissions.service import once_per_submission
 from ..text import file_name
 from ..web import redirect_to, render
+from ..workflow import posted_version
 from . import ceilings, pdf_jobs, signatures, signing, stored_files, templates, verification, word_import
 from .word_import import modes as import_modes
 from . import pdf as pdf_tools
@@ -96,7 +97,7 @@ def sign_page(plan_id: int):
 @requires(Perm.PLANS_SIGN)
 def sign(plan_id: int):
     plan = get_plan_or_404(plan_id)
-    signed = signing.sign_plan(plan, actor=current_user)
+    signed = signing.sign_plan(plan, actor=current_user, expected=posted_version(request.form, plan))
     db.session.commit()
     flash(f"Đã ký ban hành {plan.document_kind.label.lower()} số {signed.number}. Tệp đã ký được lưu cố định; "
           f"mã xác thực {signed.verify_code}.", "success")

@@ -25,7 +25,7 @@ from ..plans.kinds import PLAN, DocumentKind
 from ..plans.models import Plan, PlanStatus
 from ..plans.news import announce_issued
 from ..plans.workflow import can as plan_can
-from ..plans.workflow import transition
+from ..plans.workflow import apply as plan_apply
 from ..text import fold
 from .context import number_symbol, render_org
 from .models import DocumentCounter, SignedDocument
@@ -119,7 +119,7 @@ def check_can_sign(plan: Plan, actor: User) -> None:
                                f"mới được ký ban hành {label.lower()}.")
 
 
-def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
+def sign_plan(plan: Plan, *, actor: User, expected: int | None = None) -> SignedDocument:
     """Sign and issue an approved document of any kind (a plan, a report): the next register number
     of the year for its kind ("05/KH-CĐ", "01/BC-CĐ": each kind counts from 01 every calendar year),
     today's date (Asia/Ho_Chi_Minh), the signer's signature image and the seal, a verification code
@@ -129,7 +129,8 @@ def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
     Refused: a plan that is not approved (or already issued), a signer who is neither the chair nor
     the delegated vice chair, a signer without a signature image, a template that fails to render.
     Two signatures at the same moment get consecutive numbers; two signatures of one plan give
-    one issued plan and a clear refusal, and the refused one uses up no number.
+    one issued plan and a clear refusal, and the refused one uses up no number. `expected`: the
+    plan's status version the signer's page showed (None: the one read in this request).
     """
     check_can_sign(plan, actor)
     signature = signature_of(actor)
@@ -165,7 +166,8 @@ def sign_plan(plan: Plan, *, actor: User) -> SignedDocument:
     digest = sha256_hex(data)
 
     search_key = fold(" ".join([plan.type_name, plan.subject, plan.period, number]))[:700]
-    transition(plan, "sign", actor, summary=f"Ký ban hành, số {number}",
+    plan_apply(plan, "sign", actor, expected=plan.version if expected is None else expected,
+               summary=f"Ký ban hành, số {number}",
                data={"number": number, "date": today.isoformat(), "sha256": digest, "verify_code": code},
                extra_values={"number": number, "doc_date": today, "sign_on_behalf": block["on_behalf"],
                              "signer_title": block["title"], "signer_name": block["name"],

@@ -67,7 +67,7 @@ def pay(request_id: int):
     try:
         if errors:
             raise InvalidInput(errors)
-        workflow.apply(req, "pay", current_user, expected_version=version, payment=data)
+        workflow.apply(req, "pay", current_user, expected=version, payment=data)
     except InvalidInput as exc:
         db.session.rollback()
         return _form(req, values=values, errors=exc.errors, proposed=proposed, retarget=True,
@@ -104,7 +104,7 @@ def correct_payment(request_id: int):
     context = dict(r=req, action_form=ActionForm(formdata=None), evidence_form=EvidenceForm(formdata=None),
                    values={}, errors={})
     try:
-        payments.correct(req, current_user, values, expected_version=version)
+        payments.correct(req, current_user, values, expected=version)
     except InvalidInput as exc:
         db.session.rollback()
         context.update(fix_errors=exc.errors, fix_values=values)

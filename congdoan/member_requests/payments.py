@@ -228,10 +228,11 @@ def may_correct(user) -> bool:
                 and Role.ACCOUNTANT in user.roles)
 
 
-def correct(req: MemberRequest, actor, values: dict, *, expected_version: int | None) -> RequestEvent:
+def correct(req: MemberRequest, actor, values: dict, *, expected: int) -> RequestEvent:
     """Change the payment record of a paid request (the accountant only), with a reason. Refuses a
-    record changed since the form was shown (StaleError), bad values and a missing reason
-    (InvalidInput). Writes a timeline event and an audit entry with the values before and after."""
+    record changed since the form was shown (`expected`: the record's version it showed; StaleError),
+    bad values and a missing reason (InvalidInput). Writes a timeline event and an audit entry with the
+    values before and after."""
     from .workflow import InvalidInput
 
     if not may_correct(actor):
@@ -239,7 +240,7 @@ def correct(req: MemberRequest, actor, values: dict, *, expected_version: int | 
     payment = req.payment
     if payment is None:
         raise StaleError("Đề xuất này chưa được ghi nhận đã chi.")
-    if expected_version is not None and expected_version != payment.version:
+    if expected != payment.version:
         raise StaleError("Thông tin chi vừa được người khác sửa. Vui lòng tải lại trang rồi thử lại.")
     data, errors = check(req, values, current=payment)
     reason = clean_text(values.get("reason"), multiline=True)

@@ -17,6 +17,7 @@ from ..permissions import Perm, requires
 from ..uploads.service import UploadError, send_stored_file
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
+from ..workflow import posted_version
 from . import export, payments, queries, services, workflow
 from .forms import ActionForm, EvidenceForm, request_form
 from .kinds import BY_SLUG, KINDS
@@ -177,7 +178,7 @@ def act(request_id: int, action: str):
         abort(400)
     as_card = form.view.data == "card"
     try:
-        workflow.apply(req, action, current_user, expected_version=form.version.data,
+        workflow.apply(req, action, current_user, expected=posted_version(request.form, req),
                        note=form.note.data, amount=form.amount.data)
     except InvalidInput as exc:
         db.session.rollback()

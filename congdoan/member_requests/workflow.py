@@ -1,4 +1,4 @@
-"""The request workflow: one table of transitions and the one function that moves a request.
+"""The request workflow: its table of transitions and apply(), the one way to move a request.
 
     submitted --confirm (group leader)--> confirmed --approve (committee, with amount)--> approved --pay (accountant)--> done
         |  ^                                 |  ^  \\--resolve (committee, with answer; kinds without money)--> done
@@ -10,9 +10,9 @@ A request starts in `submitted` when its kind goes through the group leader and 
 has a leader who is not the requester; otherwise it starts in `confirmed` (straight to the committee),
 and the first timeline entry says why. Private kinds never go through a group leader.
 
-start() sets the first status on insert; apply() is the only code that changes it afterwards, with an
-UPDATE that matches the status and version the caller read (optimistic locking): a request changed in
-between is refused with StaleError (409), an action not allowed from the current state with
+start() sets the first status on insert; apply() is the only code that changes it afterwards, through
+congdoan/workflow.write_status, guarded by the version the caller's page showed (optimistic locking): a
+request changed in between is refused with StaleError (409), an action not allowed from the current state with
 IllegalTransition (409), a person who may not take it with PermissionDenied (403), a missing question,
 reason or amount with InvalidInput (422). Every move writes a timeline event and an audit entry.
 """
@@ -22,8 +22,7 @@ import enum
 import hashlib
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
+from .. import workflow
 from ..audit.service import record
 from ..dates import utcnow
 from ..errors import DomainError, PermissionDenied, StaleError
@@ -66,22 +65,29 @@ PAYABLE, UNPAID = "payable", "unpaid"
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    source: Status
-    target: Status
-    who: Who
+class Transition(workflow.Transition):
+    """One row per (action, source state); `label` is the button."""
+    who: Who = Who.COMMITTEE
     needs: str = ""         # NOTE: a question, answer or reason; AMOUNT: an amount (and an optional note)
     only: str = ""          # PAYABLE / UNPAID: only for kinds that end (or do not end) in a payment
-    label: str = ""         # the button
     note_label: str = ""    # the label of the text box
+
+    @property
+    def source(self) -> Status:
+        (state,) = self.sources
+        return state
 
     def fits(self, kind: Kind) -> bool:
         return not self.only or (self.only == PAYABLE) == kind.payable
 
 
-S, W, T = Status, Who, Transition
-TRANSITIONS: tuple[Transition, ...] = (
+def T(action: str, source: Status, target: Status, who: Who, needs: str = "", only: str = "", *,  # noqa: N802
+      label: str, note_label: str) -> Transition:
+    return Transition(action, frozenset({source}), target, label, f"request_{action}", who, needs, only, note_label)
+
+
+S, W = Status, Who
+ROWS: tuple[Transition, ...] = (
     T("confirm", S.SUBMITTED, S.CONFIRMED, W.LEADER, label="Xác nhận", note_label="Ghi chú (không bắt buộc)"),
     T("ask", S.SUBMITTED, S.RETURNED, W.LEADER, NOTE, label="Hỏi lại người gửi", note_label="Câu hỏi cho người gửi"),
     T("answer", S.RETURNED, S.SUBMITTED, W.REQUESTER, NOTE, label="Gửi trả lời", note_label="Câu trả lời của bạn"),
@@ -96,9 +102,6 @@ TRANSITIONS: tuple[Transition, ...] = (
     *(T("withdraw", s, S.WITHDRAWN, W.REQUESTER, label="Rút đề xuất", note_label="Lý do (không bắt buộc)")
       for s in (S.SUBMITTED, S.RETURNED, S.CONFIRMED, S.QUERIED)),
 )
-TABLE: dict[tuple[str, Status], Transition] = {(t.action, t.source): t for t in TRANSITIONS}
-ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
-assert len(TABLE) == len(TRANSITIONS), "one row per (action, source state)"
 
 # What the timeline says for each event.
 EVENT_LABELS = {
@@ -174,15 +177,18 @@ def _refusal(t: Transition, req: MemberRequest, user) -> str | None:
     return "Không có quyền."
 
 
+TRANSITIONS = workflow.Table(ROWS, allowed=lambda t, req, user: t.fits(req.spec) and may(t, req, user))
+ACTIONS: tuple[str, ...] = TRANSITIONS.actions
+
+
 def transition_for(req: MemberRequest, action: str) -> Transition | None:
-    t = TABLE.get((action, req.state))
+    t = TRANSITIONS.find(action, req.status)
     return t if t is not None and t.fits(req.spec) else None
 
 
 def available(req: MemberRequest, user) -> list[Transition]:
     """The transitions `user` may take on `req` now: the buttons to show."""
-    state, spec = req.state, req.spec
-    return [t for t in TRANSITIONS if t.source == state and t.fits(spec) and may(t, req, user)]
+    return TRANSITIONS.available(req, user)
 
 
 # --- moves ------------------------------------------------------------------------------------------
@@ -208,18 +214,19 @@ def start(req: MemberRequest, requester) -> RequestEvent:
     return event
 
 
-def apply(req: MemberRequest, action: str, actor, *, expected_version: int | None = None,
-          note: str | None = "", amount=None, payment: payments.PaymentInput | None = None) -> RequestEvent:
-    """Take `action` on `req` as `actor`: the only writer of member_requests.status after insert.
+def apply(req: MemberRequest, action: str, actor, *, expected: int, note: str | None = "", amount=None,
+          payment: payments.PaymentInput | None = None) -> RequestEvent:
+    """Take `action` on `req` as `actor` (through congdoan/workflow.write_status): the only way
+    member_requests.status changes after insert. Flushes, does not commit.
 
     "pay" also writes the payment record (payments.insert): `payment` as the accountant's form gave
     it (checked by payments.check), or paid today to the requester with the next voucher number.
 
-    `expected_version` is the version the actor's page showed; when the request has changed since,
-    the action is refused (StaleError) rather than applied to something they have not seen.
+    `expected` is the version the actor's page showed; when the request has changed since, the
+    action is refused (StaleError) rather than applied to something they have not seen.
     """
     current = req.state
-    if expected_version is not None and expected_version != req.version:
+    if expected != req.version:
         raise StaleError(STALE.format(state=req.status_label))
     t = transition_for(req, action)
     if t is None:
@@ -248,7 +255,7 @@ def apply(req: MemberRequest, action: str, actor, *, expected_version: int | Non
         raise InvalidInput(errors)
 
     now = utcnow()
-    values = {"status": t.target.value, "version": req.version + 1, "updated_at": now}
+    values = {"updated_at": now}
     if action == "confirm":
         values.update(confirmed_at=now, confirmed_by_id=actor.id)
     elif action in ("approve", "refuse", "resolve"):
@@ -257,42 +264,41 @@ def apply(req: MemberRequest, action: str, actor, *, expected_version: int | Non
             values["amount_approved"] = value
     elif action == "pay":
         values.update(paid_at=now, paid_by_id=actor.id)
-    result = db.session.execute(
-        sa.update(MemberRequest)
-        .where(MemberRequest.id == req.id, MemberRequest.status == current.value,
-               MemberRequest.version == req.version)
-        .values(**values)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        db.session.refresh(req)
-        raise StaleError(STALE.format(state=req.status_label))
-    db.session.refresh(req)
-    paid = None
-    if action == "pay":
-        data = payment or payments.default_input(req)
-        if payment is not None:
-            note = data.note
-        paid = payments.insert(req, actor, data)
-        # The timeline keeps what was recorded at the time (a correction adds its own line).
-        recorded = (f"Phiếu chi {paid.voucher}, ngày chi {paid.paid_on.strftime('%d/%m/%Y')}, "
-                    f"người nhận {paid.receiver}.")
-        note = f"{recorded}\n{note}" if note else recorded
-    event = RequestEvent(request_id=req.id, actor_id=actor.id, action=action, from_status=current.value,
-                         to_status=t.target.value, note=note, amount=value, created_at=now)
-    req.events.append(event)
-    db.session.flush()
-    summary = f"{EVENT_LABELS[action]} đề xuất #{req.id} ({req.spec.label})"
-    if value is not None:
-        summary += f": {fmt_vnd(value)}"
-    data = {"from": current.value, "to": t.target.value, "amount": value, "version": req.version}
-    if paid is not None:
-        summary += f": phiếu chi {paid.voucher}"
-        data.update(paid_on=paid.paid_on.isoformat(), voucher=paid.voucher, receiver=paid.receiver)
-    if req.spec.private:
-        # The audit trail is readable by the admin: keep private words out, keep them provable.
-        data["note_sha256"] = hashlib.sha256(note.encode("utf-8")).hexdigest() if note else ""
-    else:
-        data["note"] = note
-    record(f"request_{action}", req, actor=actor, summary=summary, data=data)
+    written: list[RequestEvent] = []
+
+    def record_event() -> tuple[str, dict]:
+        nonlocal note
+        paid = None
+        if action == "pay":
+            data = payment or payments.default_input(req)
+            if payment is not None:
+                note = data.note
+            paid = payments.insert(req, actor, data)
+            # The timeline keeps what was recorded at the time (a correction adds its own line).
+            recorded = (f"Phiếu chi {paid.voucher}, ngày chi {paid.paid_on.strftime('%d/%m/%Y')}, "
+                        f"người nhận {paid.receiver}.")
+            note = f"{recorded}\n{note}" if note else recorded
+        event = RequestEvent(request_id=req.id, actor_id=actor.id, action=action, from_status=current.value,
+                             to_status=t.target.value, note=note, amount=value, created_at=now)
+        req.events.append(event)
+        db.session.flush()
+        written.append(event)
+        summary = f"{EVENT_LABELS[action]} đề xuất #{req.id} ({req.spec.label})"
+        if value is not None:
+            summary += f": {fmt_vnd(value)}"
+        data = {"from": current.value, "to": t.target.value, "amount": value, "version": req.version}
+        if paid is not None:
+            summary += f": phiếu chi {paid.voucher}"
+            data.update(paid_on=paid.paid_on.isoformat(), voucher=paid.voucher, receiver=paid.receiver)
+        if req.spec.private:
+            # The audit trail is readable by the admin: keep private words out, keep them provable.
+            data["note_sha256"] = hashlib.sha256(note.encode("utf-8")).hexdigest() if note else ""
+        else:
+            data["note"] = note
+        return summary, data
+
+    workflow.write_status(req, t, actor, expected=expected, stale=lambda req: STALE.format(state=req.status_label),
+                          values=values, audit=record_event)
+    event = written[0]
     after_transition(req, t, actor, event)
     return event

@@ -57,6 +57,8 @@ class Plan(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(sa.String(20), default=PlanStatus.DRAFT.value)
+    # Raised by every status change (congdoan/workflow.py): the page's concurrency token.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     # The kind of document (congdoan/plans/kinds.py): "plan" (kế hoạch), "report" (báo cáo), ...
     # Declared in Python, not in a CHECK constraint, so that a new kind needs no migration.
     kind: Mapped[str] = mapped_column(sa.String(20), default="plan", server_default="plan")
@@ -106,6 +108,7 @@ class Plan(db.Model):
         sa.CheckConstraint("status IN ('draft', 'submitted', 'returned', 'approved', 'issued', 'archived')",
                            name="known_status"),
         sa.CheckConstraint("status != 'issued' OR number IS NOT NULL", name="issued_has_number"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.Index("ix_plans_status_year", "status", "year"),
         sa.Index("ix_plans_kind_status", "kind", "status"),
         sa.Index("ix_plans_updated_at", "updated_at"),

@@ -1,4 +1,4 @@
-"""The life of a plan: one table of transitions and the one function that writes `plans.status`.
+"""The life of a plan: its table of transitions and apply(), the one way to move `plans.status`.
 
 Every kind of document (a plan, a report: plans/kinds.py) lives by this one table; the messages name
 the kind ("kế hoạch", "báo cáo") through `noun`.
@@ -15,7 +15,7 @@ documents/import_modes.py): no transition leads to or from that status, so it st
 
 An action not in the table for the plan's current state, or by someone the table does not name,
 raises DomainError (HTTP 409) / PermissionDenied (403) and changes nothing. The write is guarded
-by the state it was read in (UPDATE ... WHERE status = old), so two people acting at once cannot
+by the plan's version the page showed (congdoan/workflow.py), so two people acting at once cannot
 both move the same plan; the loser gets a clear 409. Every transition writes an audit entry.
 """
 from __future__ import annotations
@@ -23,12 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-import sqlalchemy as sa
-
-from ..audit.service import record
+from .. import workflow
 from ..dates import utcnow
 from ..errors import DomainError, PermissionDenied
-from ..extensions import db
 from ..organisation.models import Organisation
 from ..people.roles import Role
 from .models import Plan, PlanStatus
@@ -69,33 +66,32 @@ def can_sign(plan: Plan, user) -> bool:
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[PlanStatus]
-    target: PlanStatus
-    allowed: Callable[[Plan, object], bool]
-    label: str                       # Vietnamese, for messages and the timeline
-    audit_action: str
+class Transition(workflow.Transition):
+    allowed: Callable[[Plan, object], bool] = _system
 
 
-TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
-    Transition("submit", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, _manager,
-               "trình Ban Chấp hành duyệt", "plan_submitted"),
-    Transition("approve", frozenset({S.SUBMITTED}), S.APPROVED, _system, "duyệt", "plan_approved"),
-    Transition("return", frozenset({S.SUBMITTED}), S.RETURNED, _rule_or_chair, "trả lại để sửa", "plan_returned"),
-    Transition("sign", frozenset({S.APPROVED}), S.ISSUED, can_sign, "ký ban hành", "plan_signed"),
-)}
+TRANSITIONS = workflow.Table((
+    Transition("submit", frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, "trình Ban Chấp hành duyệt", "plan_submitted",
+               _manager),
+    Transition("approve", frozenset({S.SUBMITTED}), S.APPROVED, "duyệt", "plan_approved", _system),
+    Transition("return", frozenset({S.SUBMITTED}), S.RETURNED, "trả lại để sửa", "plan_returned", _rule_or_chair),
+    Transition("sign", frozenset({S.APPROVED}), S.ISSUED, "ký ban hành", "plan_signed", can_sign),
+), allowed=lambda t, plan, user: t.allowed(plan, user))
 
 
 def can(plan: Plan, action: str, user) -> bool:
     """Whether the action is possible now and by this person (for showing buttons)."""
-    t = TRANSITIONS.get(action)
-    return t is not None and plan.state in t.sources and t.allowed(plan, user)
+    t = TRANSITIONS.find(action, plan.status)
+    return t is not None and t.allowed(plan, user)
 
 
-def transition(plan: Plan, action: str, actor, *, summary: str = "", data: dict | None = None,
-               extra_values: dict | None = None) -> PlanStatus:
-    """Move the plan by `action`. The only writer of plans.status. Flushes, does not commit."""
+def apply(plan: Plan, action: str, actor, *, expected: int, summary: str = "", data: dict | None = None,
+          extra_values: dict | None = None) -> PlanStatus:
+    """Move the plan by `action` (through congdoan/workflow.write_status). Flushes, does not commit.
+
+    `expected` is the plan's version the actor's page showed (or the service read): a plan moved
+    since is refused with a 409 and nothing is written.
+    """
     t = TRANSITIONS.get(action)
     if t is None:
         raise DomainError("Thao tác không hợp lệ.")
@@ -104,14 +100,10 @@ def transition(plan: Plan, action: str, actor, *, summary: str = "", data: dict 
     if not t.allowed(plan, actor):
         raise PermissionDenied(f"Bạn không có quyền {t.label} {noun(plan)} này.")
     old = plan.status
-    values = {"status": t.target.value, "updated_at": utcnow(), **(extra_values or {})}
-    result = db.session.execute(
-        sa.update(Plan).where(Plan.id == plan.id, Plan.status == old).values(**values)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise DomainError(f"{Noun(plan)} vừa được người khác thay đổi trạng thái. Vui lòng tải lại trang.")
-    db.session.refresh(plan)
-    record(t.audit_action, plan, actor=actor,
-           summary=summary or f"{t.label[0].upper() + t.label[1:]}", data={"from": old, "to": t.target.value,
-                                                                          **(data or {})})
+    workflow.write_status(
+        plan, t, actor, expected=expected,
+        stale=lambda p: f"{Noun(p)} vừa được người khác thay đổi trạng thái. Vui lòng tải lại trang.",
+        values={"updated_at": utcnow(), **(extra_values or {})},
+        audit=lambda: (summary or f"{t.label[0].upper() + t.label[1:]}",
+                       {"from": old, "to": t.target.value, **(data or {})}))
     return t.target

@@ -35,6 +35,7 @@ _kept = caching.lru("board_cards", 4096)
 class Card:
     id: int
     status: str
+    version: int                  # what a status move posts (congdoan/workflow.py)
     status_label: str
     overdue: bool
     title: str
@@ -65,7 +66,8 @@ class Card:
         """From anything with a task's columns as attributes: a Task, or a row of `columns()`."""
         done = t.status == TaskStatus.DONE.value
         return cls(
-            id=t.id, status=t.status, status_label=STATUS_LABELS[t.status], overdue=not done and t.due_date < today,
+            id=t.id, status=t.status, version=t.version, status_label=STATUS_LABELS[t.status],
+            overdue=not done and t.due_date < today,
             title=t.title, due_date=t.due_date,
             assignee_label=COMMITTEE_LABEL if t.group_id is None else group_name or "",
             plan_id=t.plan_id, plan_subject=plan_subject, activity_id=t.activity_id, period=t.period or "",
@@ -83,7 +85,7 @@ def _changer():
 def columns() -> tuple:
     """What a list of cards selects: the task's columns, its group's name, its plan's subject and
     the name of who last changed its status (join with `joined()`)."""
-    return (Task.id, Task.status, Task.title, Task.due_date, Task.group_id, Task.plan_id, Task.activity_id,
+    return (Task.id, Task.status, Task.version, Task.title, Task.due_date, Task.group_id, Task.plan_id, Task.activity_id,
             Task.period, Task.note, Task.result_note, Task.status_changed_at, Task.created_at,
             Group.name.label("group_name"), Plan.subject.label("plan_subject"),
             _changer().full_name.label("changed_by"))

@@ -6,7 +6,7 @@ leader owns the status of their own part and one group finishing does not mark t
 makes handing out the same activity twice impossible, on every database (a NULL group would not be
 caught by a unique constraint). A check ties it to group_id.
 
-The status column is written only by tasks.workflow.change_status(). "Quá hạn" is never stored: it
+The status column is written only by tasks.workflow.apply(). "Quá hạn" is never stored: it
 is derived from the due date and today's date wherever it is shown or counted.
 """
 from __future__ import annotations
@@ -64,6 +64,8 @@ class Task(db.Model):
     due_date: Mapped[dt.date]
     note: Mapped[str] = mapped_column(sa.Text, default="")        # the assigner's instructions
     status: Mapped[str] = mapped_column(sa.String(20), default=TaskStatus.NOT_STARTED.value)
+    # Raised by every status change (congdoan/workflow.py): the page's concurrency token.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     result_note: Mapped[str] = mapped_column(sa.Text, default="")  # required to be done
     # Title, instructions and result folded (congdoan/finder/keys.py): written with them.
     search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
@@ -88,6 +90,7 @@ class Task(db.Model):
         sa.CheckConstraint("status != 'done' OR (length(result_note) > 0 AND done_at IS NOT NULL)",
                            name="done_has_result"),
         sa.CheckConstraint("assignee = COALESCE(group_id, 0)", name="assignee_matches_group"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.UniqueConstraint("activity_id", "assignee", name="uq_tasks_activity_assignee"),
         # A group's board and the leaders' home panel: by group, then status, then due date.
         sa.Index("ix_tasks_group_status", "group_id", "status", "due_date"),

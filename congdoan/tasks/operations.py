@@ -219,9 +219,11 @@ def _tell_assignees(plan: Plan, result: AssignResult, groups: dict[int, Group], 
 
 # --- updating a task: status, notes, evidence --------------------------------------------------------
 
-def update_task(task: Task, *, actor: User, shown: str, target: str = "", note: str = "", upload=None) -> TaskEvent:
+def update_task(task: Task, *, actor: User, shown: str, expected: int | None = None, target: str = "",
+                note: str = "", upload=None) -> TaskEvent:
     """A status change (when `target` differs from the status the page showed) or a progress note,
     each with an optional evidence file (a photo or a PDF, checked by content, at most 10 MB).
+    `expected`: the task's version the page showed (congdoan/workflow.py); None: the one read now.
 
     Refuses: someone who may not update this task (403); a stale page (409, naming the current
     status and who set it); a move the table does not allow; "Hoàn thành" without a result; a note
@@ -231,9 +233,11 @@ def update_task(task: Task, *, actor: User, shown: str, target: str = "", note: 
     note = clean_text(note, multiline=True)
     has_file = upload is not None and getattr(upload, "filename", "")
     if target and target != shown:
-        workflow.check(task, target, actor, shown=shown, note=note)
+        action = workflow.action_to(shown, target)
+        expected = task.version if expected is None else expected
+        workflow.check(task, action, actor, expected=expected, shown=shown, note=note)
         evidence = _save_evidence(upload, actor) if has_file else None
-        event = workflow.change_status(task, target, actor, shown=shown, note=note, evidence=evidence)
+        event = workflow.apply(task, action, actor, expected=expected, shown=shown, note=note, evidence=evidence)
         if target == S.BLOCKED.value:
             _tell_blocked(task, actor, note)
         return event

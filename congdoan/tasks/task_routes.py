@@ -17,6 +17,7 @@ from ..extensions import db
 from ..permissions import Perm, requires
 from ..uploads.service import UploadError, allowed_label, send_stored_file
 from ..web import render, wants_fragment
+from ..workflow import posted_version
 from . import corrections, operations, queries, workflow
 from .cards import Card
 from .models import STATUS_LABELS, Task
@@ -68,7 +69,8 @@ def update(task_id: int):
     form = request.form
     target = form.get("to_status", "")
     try:
-        event = operations.update_task(task, actor=current_user, shown=form.get("from_status", ""), target=target,
+        event = operations.update_task(task, actor=current_user, shown=form.get("from_status", ""),
+                                       expected=posted_version(form, task), target=target,
                                        note=form.get("note", ""), upload=request.files.get("evidence"))
     except (StaleError, ValidationFailed, UploadError) as exc:
         db.session.rollback()

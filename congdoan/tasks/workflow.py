@@ -1,4 +1,4 @@
-"""The life of a task: one table of transitions and the one function that writes `tasks.status`.
+"""The life of a task: its table of transitions and apply(), the one way to move `tasks.status`.
 
     action   from                                   to            note
     start    not_started                            in_progress
@@ -11,20 +11,19 @@
 Who: whoever Task.can_update names (the group's leader; the chair and vice chairs; any committee
 member for the committee's own tasks). "Quá hạn" is not a state: it is derived from the due date.
 
-A change names the status the person's page showed. The write is guarded by it
-(UPDATE ... WHERE status = shown), so when someone else changed the task meanwhile the change is
-refused with a message naming the current status and who set it (StaleError, 409) and nothing is
-written. Every change writes a task_events row and an audit entry.
+A move names the task's version the person's page showed (congdoan/workflow.py), so when someone
+else changed the task meanwhile the move is refused with a message naming the current status, who
+set it and the status the page showed (StaleError, 409) and nothing is written. Every move writes a
+task_events row and an audit entry.
 """
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..audit.service import record
+from .. import workflow
 from ..dates import fmt_datetime, utcnow
 from ..errors import DomainError, PermissionDenied, StaleError, ValidationFailed
 from ..extensions import db
@@ -37,31 +36,37 @@ NOTE_MAX = 2000
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[TaskStatus]
-    target: TaskStatus
-    button: str              # the button that makes this move (Vietnamese)
-    needs_note: bool = False
+class Transition(workflow.Transition):
+    needs_note: bool = False       # the move needs a short result (the button opens the form)
 
 
-TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
-    Transition("start", frozenset({S.NOT_STARTED}), S.IN_PROGRESS, "Bắt đầu thực hiện"),
-    Transition("resume", frozenset({S.BLOCKED}), S.IN_PROGRESS, "Tiếp tục thực hiện"),
-    Transition("block", frozenset({S.NOT_STARTED, S.IN_PROGRESS}), S.BLOCKED, "Tạm dừng / Vướng mắc"),
-    Transition("finish", frozenset({S.NOT_STARTED, S.IN_PROGRESS, S.BLOCKED}), S.DONE, "Hoàn thành",
-               needs_note=True),
-    Transition("reopen", frozenset({S.DONE}), S.IN_PROGRESS, "Mở lại (chưa xong)"),
-    Transition("reset", frozenset({S.IN_PROGRESS, S.BLOCKED}), S.NOT_STARTED, "Đưa về chưa bắt đầu"),
-)}
+def _move(action: str, sources: set[TaskStatus], target: TaskStatus, button: str, **more) -> Transition:
+    return Transition(action, frozenset(sources), target, button, "task_status_changed", **more)
+
+
+# In the order the buttons are shown.
+TRANSITIONS = workflow.Table((
+    _move("start", {S.NOT_STARTED}, S.IN_PROGRESS, "Bắt đầu thực hiện"),
+    _move("resume", {S.BLOCKED}, S.IN_PROGRESS, "Tiếp tục thực hiện"),
+    _move("finish", {S.NOT_STARTED, S.IN_PROGRESS, S.BLOCKED}, S.DONE, "Hoàn thành", needs_note=True),
+    _move("block", {S.NOT_STARTED, S.IN_PROGRESS}, S.BLOCKED, "Tạm dừng / Vướng mắc"),
+    _move("reopen", {S.DONE}, S.IN_PROGRESS, "Mở lại (chưa xong)"),
+    _move("reset", {S.IN_PROGRESS, S.BLOCKED}, S.NOT_STARTED, "Đưa về chưa bắt đầu"),
+), allowed=lambda t, task, user: task.can_update(user))
 
 
 def find(source: str, target: str) -> Transition | None:
     """The transition from one status to another, or None when the table has none."""
-    for t in TRANSITIONS.values():
-        if t.target.value == target and TaskStatus(source) in t.sources:
-            return t
-    return None
+    return next((t for t in moves_from(source) if t.target.value == target), None)
+
+
+def action_to(shown: str, target: str) -> str:
+    """The action a form that posts a target status means: the move from the status the page
+    showed to `target`, or any move to `target` (refused by apply() as the move it is not), or
+    `target` itself when it is no status (refused as invalid)."""
+    t = find(shown, target) if shown in STATUS_LABELS else None
+    t = t or next((t for t in TRANSITIONS if t.target.value == target), None)
+    return t.action if t is not None else target
 
 
 def moves(task: Task) -> list[Transition]:
@@ -71,33 +76,28 @@ def moves(task: Task) -> list[Transition]:
 
 @functools.cache
 def moves_from(status: str) -> tuple[Transition, ...]:
-    order = ("start", "resume", "finish", "block", "reopen", "reset")
-    return tuple(TRANSITIONS[a] for a in order if TaskStatus(status) in TRANSITIONS[a].sources)
+    return TRANSITIONS.from_state(status) if status in STATUS_LABELS else ()
 
 
-def stale_message(task: Task, shown: str) -> str:
+def stale_message(task: Task, shown: str | None) -> str:
     who = task.status_changed_by.full_name if task.status_changed_by else "người khác"
-    return (f"Việc này vừa được {who} chuyển sang “{task.status_label}” lúc {fmt_datetime(task.status_changed_at)} "
-            f"(trang của bạn vẫn hiển thị “{STATUS_LABELS.get(shown, shown)}”). Thay đổi của bạn chưa được lưu: "
-            f"hãy xem trạng thái mới rồi cập nhật lại nếu vẫn cần.")
+    page = f" (trang của bạn vẫn hiển thị “{STATUS_LABELS.get(shown, shown)}”)" if shown else ""
+    return (f"Việc này vừa được {who} chuyển sang “{task.status_label}” lúc {fmt_datetime(task.status_changed_at)}"
+            f"{page}. Thay đổi của bạn chưa được lưu: hãy xem trạng thái mới rồi cập nhật lại nếu vẫn cần.")
 
 
-# The Task attribute that holds each column of the tasks table.
-_ATTRIBUTE_OF = {c.key: sa.inspect(Task).get_property_by_column(c).key for c in Task.__table__.columns}
-
-
-def check(task: Task, target: str, actor, *, shown: str, note: str) -> Transition:
-    """Everything change_status() refuses, without writing: who, a stale page, an illegal move, a
-    missing result. Raised in that order, so another group's task is a 403 whatever its state."""
+def _check(task: Task, action: str, actor, *, expected: int, shown: str | None, note: str) -> Transition:
+    """Everything apply() refuses, without writing: who, an unknown move, a stale page, an illegal
+    move, a missing result. Raised in that order, so another group's task is a 403 whatever its state."""
     if not task.can_update(actor):
         raise PermissionDenied("Bạn chỉ được cập nhật việc của tổ mình phụ trách.")
-    if target not in STATUS_LABELS or shown not in STATUS_LABELS:
+    t = TRANSITIONS.get(action)
+    if t is None or (shown is not None and shown not in STATUS_LABELS):
         raise DomainError("Trạng thái không hợp lệ.")
-    if task.status != shown:
+    if task.version != expected:
         raise StaleError(stale_message(task, shown))
-    t = find(task.status, target)
-    if t is None:
-        raise DomainError(f"Không thể chuyển việc từ “{task.status_label}” sang “{STATUS_LABELS[target]}”.")
+    if task.state not in t.sources:
+        raise DomainError(f"Không thể chuyển việc từ “{task.status_label}” sang “{t.target.label}”.")
     if len(note) > NOTE_MAX:
         raise ValidationFailed({"note": f"Ghi chú quá dài (tối đa {NOTE_MAX} ký tự)."})
     if t.needs_note and not note:
@@ -105,41 +105,44 @@ def check(task: Task, target: str, actor, *, shown: str, note: str) -> Transitio
     return t
 
 
-def change_status(task: Task, target: str, actor: User, *, shown: str, note: str = "",
-                  evidence=None) -> TaskEvent:
-    """Move the task to `target`. The only writer of tasks.status. Flushes, does not commit.
+def check(task: Task, action: str, actor, *, expected: int, shown: str | None = None, note: str = "") -> None:
+    """Refuse now what apply() would refuse (before an evidence file is stored), writing nothing."""
+    _check(task, action, actor, expected=expected, shown=shown, note=note)
 
-    `note` must already be clean text; `evidence` is a StoredFile (already saved) or None.
+
+def apply(task: Task, action: str, actor: User, *, expected: int, shown: str | None = None, note: str = "",
+          evidence=None) -> TaskEvent:
+    """Move the task by `action` (through congdoan/workflow.write_status). Flushes, does not commit.
+
+    `expected` is the task's version the person's page showed; `shown` the status it showed (named
+    in the message when the page is stale). `note` must already be clean text; `evidence` is a
+    StoredFile (already saved) or None.
     """
-    t = check(task, target, actor, shown=shown, note=note)
+    t = _check(task, action, actor, expected=expected, shown=shown, note=note)
+    old = task.status
     now = utcnow()
-    values = {"status": t.target.value, "status_changed_at": now, "status_changed_by_id": actor.id,
-              "updated_at": now}
+    values = {"status_changed_at": now, "status_changed_by_id": actor.id, "updated_at": now}
     if t.target == S.DONE:
         values.update(result_note=note, done_at=now, search_text=task_key(task.title, task.note, note))
-    elif task.status == S.DONE.value:
+    elif old == S.DONE.value:
         values.update(result_note="", done_at=None, search_text=task_key(task.title, task.note, ""))
-    row = db.session.execute(
-        sa.update(Task).where(Task.id == task.id, Task.status == shown).values(**values)
-        .returning(*Task.__table__.columns)
-        # Where the task is counted (tasks/counts.py recounts them at commit).
-        .execution_options(synchronize_session=False, task_counts=[(task.plan_id, task.assignee)])).one_or_none()
-    if row is None:
-        # Someone else's change committed between our read and our write.
-        db.session.refresh(task)
-        raise StaleError(stale_message(task, shown))
-    # The task as the UPDATE left it, from its RETURNING row: no second read.
-    for column, value in zip(Task.__table__.columns, row):
-        set_committed_value(task, _ATTRIBUTE_OF[column.key], value)
-    set_committed_value(task, "status_changed_by", actor)
-    event = TaskEvent(task_id=task.id, kind=EventKind.STATUS.value, actor_id=actor.id, created_at=now,
-                      from_status=shown, to_status=t.target.value, note=note,
-                      file_id=evidence.id if evidence is not None else None)
-    db.session.add(event)
-    db.session.flush()
-    record("task_status_changed", task, actor=actor,
-           summary=f"{task.assignee_label}: {STATUS_LABELS[shown]} → {t.target.label}",
-           data={"from": shown, "to": t.target.value, "note": note, "event": event.id,
+
+    def record_event() -> tuple[str, dict]:
+        set_committed_value(task, "status_changed_by", actor)
+        event = TaskEvent(task_id=task.id, kind=EventKind.STATUS.value, actor_id=actor.id, created_at=now,
+                          from_status=old, to_status=t.target.value, note=note,
+                          file_id=evidence.id if evidence is not None else None)
+        db.session.add(event)
+        db.session.flush()
+        recorded.append(event)
+        return (f"{task.assignee_label}: {STATUS_LABELS[old]} → {t.target.label}",
+                {"from": old, "to": t.target.value, "note": note, "event": event.id,
                  "file": evidence.id if evidence is not None else None,
                  "file_sha256": evidence.sha256 if evidence is not None else None})
-    return event
+
+    recorded: list[TaskEvent] = []
+    workflow.write_status(task, t, actor, expected=expected, stale=lambda task: stale_message(task, shown),
+                          values=values, returning=True,   # the task as the UPDATE left it: no second read
+                          # Where the task is counted (tasks/counts.py recounts them at commit).
+                          options={"task_counts": [(task.plan_id, task.assignee)]}, audit=record_event)
+    return recorded[0]
