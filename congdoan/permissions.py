@@ -14,6 +14,7 @@ from functools import wraps
 from flask import abort, current_app
 from flask_login import current_user
 
+from .errors import PermissionDenied
 from .people.roles import COMMITTEE_ROLES, Role
 
 
@@ -33,7 +34,7 @@ class Perm(str, enum.Enum):
     REQUESTS_DECIDE = "requests.decide"       # approve, refuse, ask (the committee)
     REQUESTS_PAY = "requests.pay"             # mark approved requests paid (the accountant)
     CAMPAIGNS_MANAGE = "campaigns.manage"     # open, extend, close collection campaigns
-    PLANS_SIGN = "plans.sign"            # sign and issue an approved plan (object rule: workflow.can_sign)
+    PLANS_SIGN = "plans.sign"            # sign and issue an approved plan (narrowed by may_sign below)
     SIGNING_MANAGE = "signing.manage"    # delegate signing to a vice chair, the union's seal image
     TASKS_VIEW = "tasks.view"            # task lists, boards, calendar (object rule: can_view; lists scoped)
     TASKS_UPDATE = "tasks.update"        # status, notes, evidence (object rule: can_update)
@@ -111,3 +112,27 @@ def public(view):
     """Mark a view as open to anonymous visitors (sign-in page, verification page)."""
     view.public = True
     return view
+
+
+# --- questions the table cannot answer alone -------------------------------------------------------
+
+def is_chair(user) -> bool:
+    """The chair in office."""
+    return user is not None and user.active and user.has_role(Role.CHAIR)
+
+
+def require_chair(user, what: str) -> None:
+    """Refuse (403 with a Vietnamese reason) anyone but the chair: `what` is the act, "thay ảnh con dấu"."""
+    if not is_chair(user):
+        raise PermissionDenied(f"Chỉ Chủ tịch mới được {what}.")
+
+
+def may_sign(user) -> bool:
+    """Who signs and issues a document (Perm.PLANS_SIGN, narrowed): the chair; a vice chair only while
+    the chair has delegated signing to them on the settings page (Organisation.sign_delegate_id)."""
+    if user is None or not user.active:
+        return False
+    if user.has_role(Role.CHAIR):
+        return True
+    from .organisation.models import Organisation
+    return user.has_role(Role.VICE_CHAIR) and Organisation.get().sign_delegate_id == user.id

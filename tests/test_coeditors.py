@@ -151,10 +151,10 @@ OTHER_RULES = {  # not a change to this draft: each has its own rule and tests
     "plans.copy",               # a new draft of one's own from any plan one may read
     "approvals.vote", "approvals.comment", "approvals.chair_return",   # the vote on a submitted plan
     "approvals.amend",          # a new draft from an approved plan (Plan.can_amend)
-    "documents.sign",           # signing an approved plan (workflow.can_sign)
+    "documents.sign",           # signing an approved plan (permissions.may_sign)
     "tasks.assign",             # tasks from an approved plan
     "plans.copy_review_keep",   # "Giữ nguyên" on a copy's review list: Plan.can_edit, tested in test_copy_review
-    "documents.send",           # Gửi văn bản of a signed plan (workflow.can_sign), tested in test_document_sending
+    "documents.send",           # Gửi văn bản of a signed plan (permissions.may_sign), tested in test_document_sending
     "reports.refresh",          # "Cập nhật số liệu" of a report draft: Plan.can_edit, tested in test_report_flow
 }
 

@@ -9,8 +9,7 @@ from flask_login import current_user
 
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..people.roles import Role
-from ..permissions import Perm, requires
+from ..permissions import Perm, is_chair, requires
 from ..plans.copy_review import ReviewPending
 from ..plans.diff import diff_documents
 from ..plans.document import to_document
@@ -38,7 +37,7 @@ def _review_context(plan, *, whole: bool = True, **extra) -> dict:
     context = dict(plan=plan, round=round_, current=current, rounds=all_rounds,
                    doc=to_document(plan) if whole else None,
                    my_vote=None, changes=None, previous=None, members=services.committee_members(),
-                   is_chair=current_user.has_role(Role.CHAIR), can_vote=current_user.is_committee_member)
+                   is_chair=is_chair(current_user), can_vote=current_user.is_committee_member)
     if current is not None:
         votes_for, votes_against, members = services.counted_tally(current)
         context.update(votes_for=votes_for, votes_against=votes_against, member_count=members,

@@ -26,6 +26,7 @@ from ..organisation.models import Organisation
 from ..people.audiences import committee_and_officers, holders
 from ..people.models import User
 from ..people.roles import COMMITTEE_ROLES, Role
+from ..permissions import is_chair
 from ..plans import copy_review
 from ..plans import creating as plan_creating
 from ..plans import versions as plan_versions
@@ -196,7 +197,7 @@ def chair_return(plan: Plan, *, actor: User, reason: str, expected: int | None =
         raise ValidationFailed({"return_reason": "Vui lòng ghi lý do trả lại."})
     if len(reason) > REASON_MAX:
         raise ValidationFailed({"return_reason": f"Lý do quá dài (tối đa {REASON_MAX} ký tự)."})
-    if not actor.has_role(Role.CHAIR):
+    if not is_chair(actor):
         raise PermissionDenied(f"Chỉ Chủ tịch mới được trả lại {noun(plan)} khi đang biểu quyết.")
     round_ = open_round(plan)
     if plan.state != PlanStatus.SUBMITTED or round_ is None:

@@ -12,7 +12,7 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..limits import parse_int
 from ..organisation.models import Organisation
-from ..permissions import Perm, has_permission, public, requires
+from ..permissions import Perm, has_permission, may_sign, public, requires
 from ..plans.forms import ActionForm
 from ..plans.models import Plan, PlanStatus
 from ..plans.routes import get_plan_or_404
@@ -348,9 +348,8 @@ def plan_files_context(plan: Plan) -> dict:
 
 def _sending_context(plan: Plan, signed) -> dict:
     """"Gửi văn bản" for whoever may sign; the past sendings for them and the committee."""
-    from ..plans.workflow import can_sign
     from .sending import sendings
-    can_send = signed is not None and can_sign(plan, current_user)
+    can_send = signed is not None and may_sign(current_user)
     show = signed is not None and (can_send or current_user.is_committee_member)
     return {"can_send": can_send, "sendings": sendings(plan) if show else []}
 

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..people.models import Group
 from ..permissions import Perm, requires
 from ..plans.routes import get_plan_or_404
-from ..plans.workflow import can_sign
+from ..permissions import may_sign
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render
 from . import sending
@@ -23,7 +23,7 @@ ADDRESSES_MAX_CHARS = sending.MAX_ADDRESSES * (sending.ADDRESS_MAX + 2)
 
 def _plan_to_send(plan_id: int):
     plan = get_plan_or_404(plan_id, tree=False)
-    if not can_sign(plan, current_user):
+    if not may_sign(current_user):
         abort(403)
     signed = db.session.execute(sa.select(sending.SignedDocument)
                                 .where(sending.SignedDocument.plan_id == plan.id)).scalar()

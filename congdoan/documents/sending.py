@@ -35,7 +35,7 @@ from ..notifications.models import Notification
 from ..people.audiences import DECIDERS, holders_query
 from ..people.models import Group, User
 from ..plans.models import Plan
-from ..plans.workflow import can_sign
+from ..permissions import may_sign
 from .models import SignedDocument
 
 KIND = "document_mail"
@@ -110,7 +110,7 @@ def _members_query(choice: Choice, groups: list[Group]) -> sa.Select | None:
 
 
 def _check(plan: Plan, actor: User) -> SignedDocument:
-    if not can_sign(plan, actor):
+    if not may_sign(actor):
         raise PermissionDenied("Chỉ Chủ tịch (hoặc Phó Chủ tịch được ủy quyền ký) mới được gửi văn bản.")
     signed = db.session.execute(sa.select(SignedDocument).where(SignedDocument.plan_id == plan.id)).scalar()
     if signed is None:

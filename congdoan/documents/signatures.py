@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ..audit.service import record
 from ..dates import utcnow
-from ..errors import PermissionDenied, ValidationFailed
+from ..errors import ValidationFailed
 from ..extensions import db
 from ..organisation.models import Organisation
 from ..people.models import User
-from ..people.roles import Role
+from ..permissions import require_chair
 from .images import MAX_UPLOAD_BYTES, CheckedImage, ImageRefused, check_image
 from .models import UserSignature
 
@@ -47,11 +47,6 @@ def _checked(data: bytes, what: str, field: str) -> CheckedImage:
         return check_image(data, what)
     except ImageRefused as exc:
         raise ValidationFailed({field: str(exc)}) from None
-
-
-def require_chair(actor: User, what: str) -> None:
-    if not actor.has_role(Role.CHAIR):
-        raise PermissionDenied(f"Chỉ Chủ tịch mới được {what}.")
 
 
 def save_seal(data: bytes, *, actor: User) -> None:

@@ -20,6 +20,7 @@ from ..organisation.models import NUMBER_MAX, SYMBOL_MAX, Organisation
 from ..people.audiences import holders
 from ..people.models import User
 from ..people.roles import Role
+from ..permissions import require_chair
 from ..plans.document import to_document
 from ..plans.kinds import PLAN, DocumentKind
 from ..plans.models import Plan, PlanStatus
@@ -31,7 +32,7 @@ from .context import number_symbol, render_org
 from .models import DocumentCounter, SignedDocument
 from .pdf_jobs import queue_pdf
 from .render import TemplateError, render_plan
-from .signatures import require_chair, signature_of
+from .signatures import signature_of
 from .templates import kind_template
 from .verification import new_verify_code, sha256_hex, url_path, verify_url
 

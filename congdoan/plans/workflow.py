@@ -26,8 +26,7 @@ from typing import Callable
 from .. import workflow
 from ..dates import utcnow
 from ..errors import DomainError, PermissionDenied
-from ..organisation.models import Organisation
-from ..people.roles import Role
+from ..permissions import is_chair, may_sign
 from .models import Plan, PlanStatus
 
 S = PlanStatus
@@ -52,17 +51,11 @@ def _system(plan: Plan, user) -> bool:
 
 
 def _rule_or_chair(plan: Plan, user) -> bool:
-    return user is None or user.has_role(Role.CHAIR)
+    return user is None or is_chair(user)
 
 
-def can_sign(plan: Plan, user) -> bool:
-    """The chair signs; a vice chair signs only when the chair has delegated signing to them."""
-    if user is None or not user.active:
-        return False
-    if user.has_role(Role.CHAIR):
-        return True
-    delegate = Organisation.get().sign_delegate_id
-    return user.has_role(Role.VICE_CHAIR) and delegate == user.id
+def _signer(plan: Plan, user) -> bool:
+    return may_sign(user)                    # who signs: congdoan/permissions.py
 
 
 @dataclass(frozen=True)
@@ -75,7 +68,7 @@ TRANSITIONS = workflow.Table((
                _manager),
     Transition("approve", frozenset({S.SUBMITTED}), S.APPROVED, "duyệt", "plan_approved", _system),
     Transition("return", frozenset({S.SUBMITTED}), S.RETURNED, "trả lại để sửa", "plan_returned", _rule_or_chair),
-    Transition("sign", frozenset({S.APPROVED}), S.ISSUED, "ký ban hành", "plan_signed", can_sign),
+    Transition("sign", frozenset({S.APPROVED}), S.ISSUED, "ký ban hành", "plan_signed", _signer),
 ), allowed=lambda t, plan, user: t.allowed(plan, user))
 
 

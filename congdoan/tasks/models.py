@@ -22,7 +22,7 @@ from ..dates import local_today, utcnow
 from ..extensions import db
 from ..finder.schema import search_index
 from ..people.models import Group
-from ..people.roles import Role
+from ..permissions import Perm, has_permission
 from ..plans.models import Plan
 
 
@@ -154,7 +154,7 @@ def may_update(group_id: int | None, user) -> bool:
     member the tasks assigned to the committee itself."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
         return False
-    if user.has_role(Role.CHAIR, Role.VICE_CHAIR):
+    if has_permission(user, Perm.TASKS_ASSIGN):       # the chair and vice chairs: every task
         return True
     if group_id is None:
         return user.is_committee_member

@@ -21,7 +21,7 @@ from ..limits import parse_int
 from ..links import link
 from ..notifications.service import notify
 from ..people.models import Group, User
-from ..people.roles import Role
+from ..permissions import Perm, has_permission
 from ..plans.models import PUBLIC, Plan, ScheduleActivity, ScheduleRow
 from ..text import clean_text
 from ..uploads.service import IMAGES_AND_PDF, MB, save_upload
@@ -66,7 +66,7 @@ def check_can_assign(plan: Plan, actor: User) -> None:
     """Refuses anyone but the chair and vice chairs, and a plan not approved, issued or archived."""
     if not plan.document_kind.has_schedule:        # a report: no schedule, nothing to hand out
         raise DomainError(f"{plan.document_kind.label} không có lịch công tác nên không giao việc từ đây được.")
-    if not actor.has_role(Role.CHAIR, Role.VICE_CHAIR):
+    if not has_permission(actor, Perm.TASKS_ASSIGN):
         raise PermissionDenied("Chỉ Chủ tịch hoặc Phó Chủ tịch mới giao việc từ kế hoạch.")
     if plan.state not in PUBLIC:
         raise DomainError(f"Chỉ giao việc từ kế hoạch đã duyệt, đã ban hành hoặc lưu trữ (kế hoạch này đang ở "

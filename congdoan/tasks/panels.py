@@ -13,7 +13,7 @@ from ..dates import local_today
 from ..extensions import db
 from ..home.panels import Panel, provider
 from ..people.models import Group
-from ..people.roles import Role
+from ..permissions import Perm, has_permission
 from . import counts
 from .models import COMMITTEE, COMMITTEE_LABEL, OPEN_STATUSES, STATUS_LABELS, Task
 from .people import assignee_name
@@ -51,7 +51,7 @@ def home_summary(user, *, today: dt.date | None = None) -> dict | None:
     mine: list[int] = sorted(g.id for g in user.led_groups if g.active)
     if user.is_committee_member:
         mine.append(COMMITTEE)
-    is_assigner = user.has_role(Role.CHAIR, Role.VICE_CHAIR)
+    is_assigner = has_permission(user, Perm.TASKS_ASSIGN)
     if not mine and not is_assigner:
         return None
     groups = {g.id: g for g in user.led_groups}
