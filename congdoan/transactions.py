@@ -14,7 +14,7 @@ Committing a transaction that wrote nothing has exactly the effect of rolling it
 that wrote anything it did not commit itself, or that failed, is rolled back as before.
 
 PostgreSQL: a request with a safe method (GET, HEAD, OPTIONS) reads on a connection in AUTOCOMMIT,
-SQLAlchemy's isolation level for the driver's own autocommit (`RequestSession.get_bind`). psycopg
+SQLAlchemy's isolation level for the driver's own autocommit (`RequestSession`). psycopg
 opens a transaction with a BEGIN of its own, a round trip before the first statement, and a
 request that only reads then ends with a COMMIT, another: the tracking dashboard, served from what
 the process kept, made three round trips for its one statement. Under READ COMMITTED, PostgreSQL's
@@ -94,6 +94,7 @@ def _on_execute(state) -> None:
 def _after_transaction_end(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_WROTE, None)
+        session.info.pop(_READS_ON_AUTOCOMMIT, None)
 
 
 def end_request(exc: BaseException | None) -> None:
@@ -111,27 +112,37 @@ def end_request(exc: BaseException | None) -> None:
 # --- PostgreSQL: a request with a safe method reads in autocommit -----------------------------------
 
 _autocommit_engines: dict[Engine, Engine] = {}
+_READS_ON_AUTOCOMMIT = "reads_on_autocommit"
 
 
-def _reads_on_autocommit(engine: Engine) -> Engine:
-    """The engine itself, or for a safe-method request on PostgreSQL the same engine (same pool) with
-    isolation_level="AUTOCOMMIT"; SQLAlchemy gives each connection back to the pool as it was."""
-    if (engine.dialect.name != "postgresql" or not has_request_context()
-            or request.method not in SAFE_METHODS):
-        return engine
-    autocommit = _autocommit_engines.get(engine)
-    if autocommit is None:
-        autocommit = _autocommit_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return autocommit
+def _safe_request() -> bool:
+    return has_request_context() and request.method in SAFE_METHODS
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _decide_reads(session: Session, transaction) -> None:
+    """Whether a transaction reads in autocommit is decided where it begins, once: one that began
+    before a safe-method request context was pushed (a test, a CLI command building links) keeps its
+    connection, and sees its own writes."""
+    if transaction.parent is None:
+        session.info[_READS_ON_AUTOCOMMIT] = _safe_request()
 
 
 class RequestSession(FlaskSession):
-    """Flask-SQLAlchemy's session (db.session), whose engine reads in autocommit during a safe-method
-    request on PostgreSQL (see the module's docstring)."""
+    """Flask-SQLAlchemy's session (db.session): a transaction that begins in a safe-method request on
+    PostgreSQL runs on the same engine (same pool) with isolation_level="AUTOCOMMIT", and SQLAlchemy
+    gives each connection back to the pool as it was (see the module's docstring)."""
 
     def get_bind(self, *args, **kwargs):
         bind = super().get_bind(*args, **kwargs)
-        return _reads_on_autocommit(bind) if isinstance(bind, Engine) else bind
+        # Asked before the transaction begins too (the engine it will begin on).
+        reads = self.info.get(_READS_ON_AUTOCOMMIT) if self.in_transaction() else _safe_request()
+        if not reads or not isinstance(bind, Engine) or bind.dialect.name != "postgresql":
+            return bind
+        autocommit = _autocommit_engines.get(bind)
+        if autocommit is None:
+            autocommit = _autocommit_engines[bind] = bind.execution_options(isolation_level="AUTOCOMMIT")
+        return autocommit
 
 
 def _leave_autocommit(connection: Connection) -> None:
