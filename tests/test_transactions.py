@@ -115,6 +115,18 @@ def test_a_transaction_reads_its_own_write_and_a_rollback_undoes_it(app):
     assert db.session.get(Group, gid).name == "Tổ Giao Dịch"
 
 
+def test_a_transaction_begun_before_a_read_request_context_sees_its_own_writes(app):
+    """A test or CLI command that pushes a GET request context (to build links) mid-transaction keeps
+    the transaction's connection (on PostgreSQL it does not move to an autocommit one)."""
+    gid = make_group("Tổ Trước").id
+    db.session.commit()
+    db.session.execute(sa.update(Group).where(Group.id == gid).values(name="Tổ Chưa Lưu"))
+    with app.test_request_context("/"):
+        assert db.session.execute(sa.select(Group.name).where(Group.id == gid)).scalar() == "Tổ Chưa Lưu"
+    db.session.rollback()
+    assert db.session.get(Group, gid).name == "Tổ Trước"
+
+
 def _postgresql_only(app):
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
