@@ -45,10 +45,8 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
 
     db.init_app(app)
     # Registered after Flask-SQLAlchemy's teardown, so it runs before it (congdoan/transactions.py).
-    from .transactions import end_request, read_outside_transactions
+    from .transactions import end_request
     app.teardown_appcontext(end_request)
-    with app.app_context():
-        read_outside_transactions(db.engine)
     migrate.init_app(app, db, directory=os.path.join(root, "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)

@@ -7,6 +7,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
+from .transactions import RequestSession
+
 # Named constraints keep Alembic migrations identical on SQLite (batch mode) and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -16,7 +18,8 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+# db.session reads in autocommit during a safe-method request on PostgreSQL (congdoan/transactions.py).
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING), session_options={"class_": RequestSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -9,15 +9,30 @@ free; SQLite's own write lock is then free whenever a writer asks for it, and re
 long write (an import of the whole membership) makes the others wait for it rather than fail after
 SQLite's 5 s busy timeout.
 
+Why not SQLAlchemy's documented pysqlite recipe (the driver's isolation_level=None and a "begin"
+event emitting BEGIN, or BEGIN IMMEDIATE for a transaction that will write; issue 18): it was measured
+against this lock on the same machine, back to back, BEGIN IMMEDIATE for every transaction outside a
+GET request. BEGIN IMMEDIATE still waits in SQLite's busy handler, so the 20 concurrent status changes
+(bench.run, 2 runs each) had a p99 of 4,876 / 4,927 ms against 2,616 / 2,417 ms here and a p95 of
+2,672 / 2,705 against 2,312 / 2,028 ms, for the same throughput (the machine was heavily shared, so
+every figure is slow; docs/speed.md, "Transactions: the documented mechanisms"). And a transaction
+outside a request that only reads (a test, a CLI command) held SQLite's write lock for as long as it
+lasted, which made concurrent requests fail with "database is locked".
+
 Only writes through a Session take it (every write of the app does; what counts as one is decided
-in congdoan/transactions.py). Migrations and bulk loads meet
-SQLite's busy handler as before. PostgreSQL needs none of this: its writers queue on row locks.
+in congdoan/transactions.py). Migrations and bulk loads meet SQLite's busy handler as before.
+PostgreSQL needs none of this: its writers queue on row locks. Where fcntl is missing (not a Unix),
+the lock orders the threads of one process only and other processes meet SQLite's busy handler.
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import threading
+
+try:
+    import fcntl
+except ImportError:                      # not a Unix: the lock orders the threads of one process only
+    fcntl = None
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -46,7 +61,8 @@ class WriterLock:
                 # Polling instead (as SQLite's busy handler does) took CPU from the writer holding
                 # it on a machine with fewer cores than workers. A writer stuck for longer than
                 # gunicorn's worker timeout is restarted, which gives the lock back.
-                fcntl.flock(self._descriptor(), fcntl.LOCK_EX)
+                if fcntl is not None:
+                    fcntl.flock(self._descriptor(), fcntl.LOCK_EX)
         except BaseException:
             self._thread_lock.release()
             raise
@@ -55,7 +71,7 @@ class WriterLock:
     def release(self) -> None:
         self._depth -= 1
         try:
-            if self._depth == 0:
+            if self._depth == 0 and fcntl is not None:
                 fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
         finally:
             self._thread_lock.release()
@@ -86,7 +102,8 @@ def _reset_after_fork() -> None:
         lock._depth = 0
 
 
-os.register_at_fork(after_in_child=_reset_after_fork)
+if hasattr(os, "register_at_fork"):     # Unix only, as fork is
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def lock_for(database: str) -> WriterLock:

@@ -2,9 +2,10 @@
 first write, given back when it ends however it ends, one per process, never on PostgreSQL."""
 from __future__ import annotations
 
-import fcntl
 import os
+import threading
 
+import pytest
 import sqlalchemy as sa
 
 from congdoan import writelock
@@ -12,6 +13,8 @@ from congdoan.extensions import db
 from congdoan.people.models import Group
 
 from .conftest import make_group
+
+fcntl = pytest.importorskip("fcntl")
 
 
 def _lock_path() -> str | None:
@@ -112,3 +115,26 @@ def test_the_audit_chain_end_is_read_under_the_lock():
     db.session.commit()
     assert reads == [True]
     assert verify_chain().ok
+
+
+def test_without_fcntl_it_orders_the_threads_of_one_process(tmp_path, monkeypatch):
+    """Where fcntl is missing (not a Unix) the lock is still taken and given back, between threads."""
+    monkeypatch.setattr(writelock, "fcntl", None)
+    lock = writelock.WriterLock(str(tmp_path / "y.sqlite.writer-lock"))
+    lock.acquire()
+    lock.acquire()                                                  # the same thread again: no wait
+    taken = threading.Event()
+
+    def other():
+        lock.acquire()
+        taken.set()
+        lock.release()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    lock.release()
+    assert not taken.wait(0.2)                                      # still held once
+    lock.release()
+    assert taken.wait(5)
+    thread.join(5)
+    assert not (tmp_path / "y.sqlite.writer-lock").exists()         # no file is opened for it

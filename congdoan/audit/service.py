@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .. import writelock
 from ..dates import utcnow
 from ..extensions import db
+from ..transactions import will_write
 from .models import AuditEntry
 
 GENESIS = "0" * 64
@@ -29,13 +29,13 @@ def entry_hash(prev_hash: str, created_at, actor_id, action, object_type, object
 
 
 def _lock_chain() -> None:
-    """Serialise appends before the chain's end is read: an advisory lock on PostgreSQL, the writer
-    lock on SQLite (congdoan/writelock.py). SQLite has one writer at a time, but a transaction whose
-    first write is its audit entry would otherwise read the end before holding that lock."""
+    """Serialise appends before the chain's end is read: the transaction is announced as writing
+    (congdoan/transactions.py: on SQLite it takes the writer lock, congdoan/writelock.py) and on
+    PostgreSQL takes an advisory lock. SQLite has one writer at a time, but a transaction whose first
+    write is its audit entry would otherwise read the end before holding that lock."""
+    will_write(db.session)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(7391001)"))
-    else:
-        writelock.take(db.session)
 
 
 def record(action: str, obj=None, *, actor=None, summary: str = "", data: dict | None = None,
