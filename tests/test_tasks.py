@@ -396,6 +396,20 @@ def test_stale_page_is_refused_naming_the_current_status_and_who(client, signed_
     assert plain.status_code == 409 and "Lần hai" in _page(plain) and "<html" in plain.get_data(as_text=True)
 
 
+def test_a_page_from_before_versions_is_still_refused_when_its_status_is_stale(client, signed_in, u):
+    """A phone's tab opened before the version token was posted carries only the status it showed:
+    a move from there must not land on a task someone has moved since."""
+    task = quick_task(u, group=u.groups[0])
+    workflow.apply(task, "start", u.chair, expected=task.version)
+    workflow.apply(task, "block", u.chair, expected=task.version, note="Chờ kinh phí")
+    db.session.commit()
+    signed_in(u.leaders[0])
+    response = client.post_form(f"/viec/{task.id}/cap-nhat", {"from_status": "in_progress", "to_status": "done",
+                                                               "note": "Đã xong", "view": "board"}, htmx=True)
+    assert response.status_code == 409 and "“Tạm dừng / Vướng mắc”" in _page(response)
+    assert db.session.get(Task, task.id).status == "blocked"
+
+
 @pytest.mark.parametrize("data,name,status,message", [
     (HTML, "anh.jpg", 422, "không phải là JPG, PNG, WebP hoặc PDF thật"),
     (png_bytes() + b"\0" * (10 * 1024 * 1024), "anh-to.png", 413, "lớn hơn 10 MB"),

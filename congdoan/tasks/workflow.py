@@ -94,7 +94,9 @@ def _check(task: Task, action: str, actor, *, expected: int, shown: str | None, 
     t = TRANSITIONS.get(action)
     if t is None or (shown is not None and shown not in STATUS_LABELS):
         raise DomainError("Trạng thái không hợp lệ.")
-    if task.version != expected:
+    # The version is the token; a page that showed another status is stale too, whatever it posted
+    # (a page loaded before versions were posted carries only the status it showed).
+    if task.version != expected or (shown is not None and shown != task.status):
         raise StaleError(stale_message(task, shown))
     if task.state not in t.sources:
         raise DomainError(f"Không thể chuyển việc từ “{task.status_label}” sang “{t.target.label}”.")
