@@ -53,7 +53,7 @@ def create_from_document(doc: dict, *, actor: User, summary: str, source: Plan |
                          archived: bool = False) -> Plan:
     """A new draft holding the given document (demo seed, Word import, copy of another plan).
     archived=True: a plan issued before the intranet, born archived with the number it was issued
-    under (documents/import_modes.py); it never moves to another status and is never in the register."""
+    under (documents/word_import/modes.py); it never moves to another status and is never in the register."""
     if not clean_text(doc.get("subject")):
         raise ValidationFailed({"subject": "Vui lòng nhập trích yếu (tên kế hoạch)."})
     status = PlanStatus.ARCHIVED if archived else PlanStatus.DRAFT

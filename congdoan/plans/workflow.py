@@ -11,7 +11,7 @@ the kind ("kế hoạch", "báo cáo") through `noun`.
     sign      approved             issued     the chair, or the vice chair the chair has delegated
 
 A plan issued before the intranet is imported born "archived" (plans.creating.create_from_document,
-documents/import_modes.py): no transition leads to or from that status, so it stays read-only.
+documents/word_import/modes.py): no transition leads to or from that status, so it stays read-only.
 
 An action not in the table for the plan's current state, or by someone the table does not name,
 raises DomainError (HTTP 409) / PermissionDenied (403) and changes nothing. The write is guarded
