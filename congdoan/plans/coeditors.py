@@ -11,6 +11,7 @@ committee member, or its author (ValidationFailed, on the field "user_id").
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -115,9 +116,14 @@ def remove_coeditor(plan: Plan, user_id, *, actor: User) -> Outcome:
 
 def drafts_coedited_by(user: User, limit: int = 20) -> list[Plan]:
     """The drafts (and plans returned for revision) this person is a co-editor of, latest change first."""
-    return db.session.execute(
-        sa.select(Plan).join(PlanEditor, PlanEditor.plan_id == Plan.id)
-        .where(PlanEditor.user_id == user.id, Plan.status.in_([s.value for s in EDITABLE]))
-        .order_by(Plan.updated_at.desc(), Plan.id.desc()).limit(limit)
-        .options(sa.orm.joinedload(Plan.author))).scalars().all()
+    return db.session.execute(_coedited_statement(), {"user_id": user.id, "limit": limit}).scalars().all()
 
+
+@functools.cache
+def _coedited_statement() -> sa.Select:
+    """Built once (building this select and its joined load cost 0.3 ms, more than running it: the home
+    page asks it of every committee member, who mostly coedits nothing); only its values change."""
+    return (sa.select(Plan).join(PlanEditor, PlanEditor.plan_id == Plan.id)
+            .where(PlanEditor.user_id == sa.bindparam("user_id"), Plan.status.in_([s.value for s in EDITABLE]))
+            .order_by(Plan.updated_at.desc(), Plan.id.desc()).limit(sa.bindparam("limit"))
+            .options(sa.orm.joinedload(Plan.author)))
