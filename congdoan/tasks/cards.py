@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -24,7 +25,7 @@ from .. import caching
 from ..people.models import Group, User
 from ..plans.models import Plan
 from . import workflow
-from .models import COMMITTEE_LABEL, STATUS_LABELS, Task, TaskStatus, may_update
+from .models import COMMITTEE_LABEL, STATUS_LABELS, Task, TaskStatus, update_rule
 from .workflow import Transition
 
 _CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
@@ -59,11 +60,13 @@ class Card:
         return cls.build(task, group_name=task.group.name if task.group_id is not None else None,
                          plan_subject=task.plan.subject,
                          changed_by=task.status_changed_by.full_name if task.status_changed_by else "",
-                         user=user, today=today)
+                         may=update_rule(user), today=today)
 
     @classmethod
-    def build(cls, t, *, group_name: str | None, plan_subject: str, changed_by: str, user, today: dt.date) -> "Card":
-        """From anything with a task's columns as attributes: a Task, or a row of `columns()`."""
+    def build(cls, t, *, group_name: str | None, plan_subject: str, changed_by: str,
+              may: Callable[[int | None], bool], today: dt.date) -> "Card":
+        """From anything with a task's columns as attributes: a Task, or a row of `columns()`; `may` is
+        the viewer's `update_rule`."""
         done = t.status == TaskStatus.DONE.value
         return cls(
             id=t.id, status=t.status, version=t.version, status_label=STATUS_LABELS[t.status],
@@ -74,7 +77,7 @@ class Card:
             note=t.note or "", result_note=(t.result_note or "") if done else "", changed_by=changed_by or "",
             changed_at=t.status_changed_at,
             handed_out=t.status == TaskStatus.NOT_STARTED.value and t.status_changed_at == t.created_at,
-            moves=workflow.moves_from(t.status), may_update=may_update(t.group_id, user))
+            moves=workflow.moves_from(t.status), may_update=may(t.group_id))
 
 
 @functools.cache
@@ -97,8 +100,9 @@ def joined(query: sa.Select) -> sa.Select:
 
 
 def from_rows(rows, user, today: dt.date) -> list[Card]:
+    may = update_rule(user)                  # the viewer's rights worked out once for the page's cards
     return [Card.build(r, group_name=r.group_name, plan_subject=r.plan_subject, changed_by=r.changed_by,
-                       user=user, today=today) for r in rows]
+                       may=may, today=today) for r in rows]
 
 
 def board_card(card: Card, back: str) -> Markup:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -152,13 +153,18 @@ def may_update(group_id: int | None, user) -> bool:
     """Whether `user` changes the status of a task of this group (None: the committee's own). The
     chair and vice chairs change every task; a group leader their own group's tasks; any committee
     member the tasks assigned to the committee itself."""
+    return update_rule(user)(group_id)
+
+
+def update_rule(user) -> Callable[[int | None], bool]:
+    """`may_update` for one person and any group: their rights worked out once (a board asks it of
+    every card it shows)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
-        return False
+        return lambda group_id: False
     if has_permission(user, Perm.TASKS_ASSIGN):       # the chair and vice chairs: every task
-        return True
-    if group_id is None:
-        return user.is_committee_member
-    return group_id in led_group_ids(user)
+        return lambda group_id: True
+    committee, led = user.is_committee_member, led_group_ids(user)
+    return lambda group_id: committee if group_id is None else group_id in led
 
 
 def led_group_ids(user) -> set[int]:
