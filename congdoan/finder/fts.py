@@ -51,6 +51,45 @@ def trigger_names(table: str) -> tuple[str, str, str]:
     return f"{table}_fts_insert", f"{table}_fts_delete", f"{table}_fts_update"
 
 
+def _ddl(table: str) -> list[str]:
+    """The FTS5 table of a searched table and the triggers that keep it (why these options: migration
+    0033's docstring). Plain SQL on table names, so that the migration keeps working whatever the
+    models become."""
+    fts = fts_table(table)
+    insert, delete, update = trigger_names(table)
+    remove = f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
+    add = f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text);"
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{table}', content_rowid='id', "
+        f"tokenize='unicode61 remove_diacritics 0', detail=none, columnsize=0, prefix='2 3 4 5 6')",
+        f"CREATE TRIGGER {insert} AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER {delete} AFTER DELETE ON {table} BEGIN {remove} END",
+        f"CREATE TRIGGER {update} AFTER UPDATE OF search_text ON {table} "
+        f"WHEN old.search_text IS NOT new.search_text BEGIN {remove} {add} END",
+    ]
+
+
+def create(connection) -> None:
+    """Create the FTS5 tables and their triggers (SQLite only), filled from the rows already there."""
+    if not enabled(connection):
+        return
+    for table in TABLES:
+        for statement in _ddl(table):
+            connection.exec_driver_sql(statement)
+    rebuild(connection)
+
+
+def drop(connection) -> None:
+    """Drop the FTS5 tables and their triggers: a bulk load without them, then `create`, indexes every
+    row once instead of row by row through the triggers (bench/data.py)."""
+    if not enabled(connection):
+        return
+    for table in TABLES:
+        for trigger in trigger_names(table):
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {fts_table(table)}")
+
+
 def match_query(words: list[str]) -> str | None:
     """The FTS5 query of the words that can be sent (`"tet"* "trung"*`: all of them, each starting a
     token), or None when none can and the rows must be read."""

@@ -18,9 +18,10 @@ give the old text to (a contentless table on this SQLite, 3.40, could not be reb
   more index; at issue 20's scale the first thousand requests for "vien"* in 0.2 ms instead of 19).
 
 Three triggers per table keep it: after an insert, a delete, and an update of search_text that changes
-it (a writer rewriting the same text costs nothing). A migration that recreates one of these tables
-(batch_alter_table on SQLite) drops its triggers with it and must create them again:
-tests/test_search_fts.py checks they exist at head.
+it (a writer rewriting the same text costs nothing). The statements are congdoan/finder/fts.py's
+(`create`, `drop`; bench/data.py drops and creates them around its bulk load). A migration that
+recreates one of these tables (batch_alter_table on SQLite) drops its triggers with it and must create
+them again: tests/test_search_fts.py checks they exist at head.
 
 Revision ID: 0033_search_fts
 Revises: 0032_status_versions
@@ -32,34 +33,12 @@ down_revision = '0032_status_versions'
 branch_labels = None
 depends_on = None
 
-TABLES = ('plans', 'tasks', 'member_requests')
-
 
 def upgrade():
-    bind = op.get_bind()
-    if bind.dialect.name != 'sqlite':
-        return
-    for table in TABLES:
-        fts = f'{table}_fts'
-        op.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{table}', content_rowid='id', "
-                   f"tokenize='unicode61 remove_diacritics 0', detail=none, columnsize=0, prefix='2 3 4 5 6')")
-        op.execute(f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN "
-                   f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END")
-        op.execute(f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN "
-                   f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END")
-        op.execute(f"CREATE TRIGGER {fts}_update AFTER UPDATE OF search_text ON {table} "
-                   f"WHEN old.search_text IS NOT new.search_text BEGIN "
-                   f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
-                   f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END")
-        op.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+    from congdoan.finder import fts      # plain SQL on table names, as 0025 uses finder.reindex
+    fts.create(op.get_bind())
 
 
 def downgrade():
-    bind = op.get_bind()
-    if bind.dialect.name != 'sqlite':
-        return
-    for table in TABLES:
-        fts = f'{table}_fts'
-        for trigger in ('insert', 'delete', 'update'):
-            op.execute(f'DROP TRIGGER IF EXISTS {fts}_{trigger}')
-        op.execute(f'DROP TABLE IF EXISTS {fts}')
+    from congdoan.finder import fts
+    fts.drop(op.get_bind())
