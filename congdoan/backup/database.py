@@ -10,7 +10,9 @@ PostgreSQL: a REPEATABLE READ transaction exports its snapshot; pg_dump dumps ex
 (--snapshot) and the rows per table and the stored files are read in the same transaction, so the
 counts and the file list describe the dump exactly. pg_dump's ACCESS SHARE locks block no write.
 
-The counts, the schema revision and the list of stored files are read from the snapshot itself.
+The counts, the schema revision and the list of stored files are read from the snapshot itself. On
+SQLite they leave out virtual tables and their shadow tables (the search box's FTS5 index, migration
+0033): an index derived from the rows, copied with them, whose internal rows a fresh instance has too.
 """
 from __future__ import annotations
 
@@ -43,6 +45,12 @@ def kind_of(engine: sa.Engine) -> str:
     if name not in DATABASE_MEMBERS:
         raise ArchiveError(f"Chưa hỗ trợ sao lưu cơ sở dữ liệu loại {name}.")
     return name
+
+
+# The tables that hold rows: not the virtual tables (FTS5) and their shadow tables, which PRAGMA table_list
+# (SQLite 3.37) tells apart.
+SQLITE_TABLES = ("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' "
+                 "AND name NOT LIKE 'sqlite_%'")
 
 
 def _sqlite_path(engine: sa.Engine) -> str:
@@ -81,8 +89,7 @@ def _snapshot_sqlite(source_path: str, path: str) -> Snapshot:
         status = target.execute("PRAGMA integrity_check").fetchone()[0]
         if status != "ok":
             raise ArchiveError(f"Cơ sở dữ liệu không toàn vẹn (PRAGMA integrity_check: {status}).")
-        tables = [r[0] for r in target.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [r[0] for r in target.execute(SQLITE_TABLES)]
         revision, counts, files = _read_facts(lambda sql: target.execute(sql).fetchall(), tables)
     finally:
         target.close()
@@ -149,7 +156,10 @@ def table_counts(engine: sa.Engine) -> dict[str, int]:
     if engine.dialect.name == "sqlite" and not os.path.exists(_sqlite_path(engine)):
         return {}   # not even the file: asking would create it
     with engine.connect() as conn:
-        tables = sa.inspect(conn).get_table_names()
+        if conn.dialect.name == "sqlite":
+            tables = [r[0] for r in conn.exec_driver_sql(SQLITE_TABLES)]
+        else:
+            tables = sa.inspect(conn).get_table_names()
         counts = {t: conn.execute(sa.text(f'SELECT count(*) FROM "{t}"')).scalar()
                   for t in sorted(tables) if t != "alembic_version"}
         conn.rollback()

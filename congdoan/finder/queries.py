@@ -12,6 +12,11 @@ Each area costs one statement whatever the number of hits: the page of ids and t
 read for the plans shown only). The hits are counted up to CAP (or to the page asked for, if further):
 past it an area says "hơn 100", and the rows are read in the area's order only until the cap is reached
 (with common words, a few hundred rows instead of every one of a factory union's 300,000 tasks).
+
+On SQLite an area with few candidates is read through its FTS5 index instead (fts.py): when at most FEW
+rows hold a token starting with each word, only those rows are read by id, tested by the same LIKE and
+rule, and sorted; past FEW the rows are read in the area's order as above (many candidates, so the first
+CAP + 1 hits come soon). Both ways are one statement, the choice made inside it (_ids).
 """
 from __future__ import annotations
 
@@ -34,16 +39,19 @@ from ..member_requests.queries import visible_to as requests_visible_to
 from ..tasks.models import COMMITTEE_LABEL, STATUS_LABELS as TASK_STATUS_LABELS, Task
 from ..tasks.models import visible_to as tasks_visible_to
 from ..text import plain
+from . import fts
 from .highlight import mark, snippet
 from .keys import document_texts, request_texts
 
 PREVIEW = 10            # hits per area on the overview
 PAGE_SIZE = 20          # hits per page of one area
 CAP = 100               # hits counted before an area says "hơn 100" (more words narrow it)
+FEW = 1000              # FTS5 candidates up to which an area reads them by id rather than in its order
 INACTIVE = "Đã ngừng"
 
 PLANS, TASKS, REQUESTS, PEOPLE = "ke-hoach", "cong-viec", "de-xuat", "doan-vien"
 LABELS = {PLANS: "Kế hoạch", TASKS: "Công việc", REQUESTS: "Đề xuất", PEOPLE: "Đoàn viên"}
+_TABLES = {PLANS: "plans", TASKS: "tasks", REQUESTS: "member_requests"}     # the areas an FTS5 index narrows
 
 
 def _escaped(word: str) -> str:
@@ -116,22 +124,57 @@ def _where(key: str, user, words: list[str]) -> tuple:
             [matches(_people_text(), words)])
 
 
+def _ids_column(key: str):
+    return {PLANS: Plan.id, TASKS: Task.id, REQUESTS: MemberRequest.id, PEOPLE: User.id}[key]
+
+
+def _candidates(key: str, words: list[str]) -> sa.Select | None:
+    """The ids the area's FTS5 index gives for these words (a superset of the hits), or None where there is
+    no such index (PostgreSQL, people) or no word it can take (fts.match_query)."""
+    if key not in _TABLES or not fts.enabled(db.session.get_bind()):
+        return None
+    query = fts.match_query(words)
+    return None if query is None else fts.candidates(_TABLES[key], query)
+
+
 def _ids(key: str, user, words: list[str], order: tuple, limit: int, offset: int, cap: int):
     """The ids of one page of an area's hits in order, each with the number of hits up to `cap` + 1: the
     first cap + 1 hits in order (read in the order's index, stopping there), the page taken from them,
-    the count a window over them. `order` is (column, descending) pairs."""
+    the count a window over them. `order` is (column, descending) pairs.
+
+    With FTS5 candidates (SQLite) the first cap + 1 hits come from one of two branches of a UNION ALL:
+    at most FEW candidates (counted by the index, stopping at FEW + 1), and only these rows are read, by
+    id, then sorted; more, and the rows are read in order as without the index. The choice is each
+    branch's LIMIT, cap + 1 or 0: SQLite computes a LIMIT once, before the branch's loop, and runs no loop
+    for a LIMIT of 0 (a constant test in the WHERE clause would be tested on every row read)."""
     source, where = _where(key, user, words)
-    column = {PLANS: Plan.id, TASKS: Task.id, REQUESTS: MemberRequest.id, PEOPLE: User.id}[key]
+    column = _ids_column(key)
     keys = [c.label(f"k{i}") for i, (c, _) in enumerate(order)]
-    first = (sa.select(column.label("id"), *keys).select_from(source).where(*where)
-             .order_by(*(c.desc() if desc else c for c, desc in order)).limit(cap + 1).subquery())
-    return (sa.select(first.c.id, sa.func.count().over().label("total"))
-            .order_by(*(first.c[f"k{i}"].desc() if desc else first.c[f"k{i}"] for i, (_, desc) in enumerate(order)))
+
+    def first(*extra, limit=cap + 1) -> sa.Select:
+        return (sa.select(column.label("id"), *keys).select_from(source).where(*extra, *where)
+                .order_by(*(c.desc() if desc else c for c, desc in order)).limit(limit))
+
+    candidates = _candidates(key, words)
+    if candidates is None:
+        hits = first().subquery()
+    else:
+        counted = sa.select(sa.func.count()).select_from(candidates.limit(FEW + 1).subquery()).scalar_subquery()
+        few = counted <= FEW
+        by_id = first(column.in_(candidates), limit=sa.case((few, cap + 1), else_=0))
+        in_order = first(limit=sa.case((few, 0), else_=cap + 1))
+        hits = sa.union_all(sa.select(by_id.subquery()), sa.select(in_order.subquery())).subquery()
+    return (sa.select(hits.c.id, sa.func.count().over().label("total"))
+            .order_by(*(hits.c[f"k{i}"].desc() if desc else hits.c[f"k{i}"] for i, (_, desc) in enumerate(order)))
             .limit(limit).offset(offset).subquery())
 
 
 def count(key: str, user, words: list[str]) -> int:
+    """Every hit of an area counted (a page asked for past the last): the FTS5 candidates only, if any."""
     source, where = _where(key, user, words)
+    candidates = _candidates(key, words)
+    if candidates is not None:
+        where = [_ids_column(key).in_(candidates), *where]
     return db.session.execute(sa.select(sa.func.count()).select_from(source).where(*where)).scalar() or 0
 
 

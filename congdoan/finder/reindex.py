@@ -1,5 +1,7 @@
 """Rebuild every search text from the rows: the migration that adds the columns, bulk loaders (the
-bench's data builder) and `flask --app wsgi search reindex` after a restore from an older backup.
+bench's data builder) and `flask --app wsgi search reindex` after a restore from an older backup. On
+SQLite the FTS5 indexes over them (fts.py) follow each write by their triggers, and are rebuilt from the
+rows at the end, so that the command also repairs them.
 
 Written on plain tables (no models), so the migration keeps working whatever the models become; it
 reads and writes in batches of BATCH rows, the plans' texts from their latest version's snapshot.
@@ -10,6 +12,7 @@ import json
 
 import sqlalchemy as sa
 
+from . import fts
 from .keys import key_of, plan_key, request_key, task_key
 
 BATCH = 2000
@@ -85,4 +88,5 @@ def reindex(connection) -> dict[str, int]:
             values.append({"row_id": request_id, "text": text})
         _write(connection, requests, values)
         counts["requests"] += len(values)
+    fts.rebuild(connection)
     return counts
