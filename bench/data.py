@@ -63,6 +63,9 @@ def endpoint_ids() -> dict:
             (".docx download (largest plan)", "/ke-hoach/1/tai-ve.docx", {}, "chair"),
             ("requests: all, filtered (accountant)", "/de-xuat/tat-ca?trang_thai=approved", {}, "accountant"),
             ("requests: my requests", "/de-xuat/", {}, "chair"),
+            # Every approved request of the union waits here: its header counts and sums them all.
+            ("payment inbox (accountant)", "/de-xuat/cho-chi", {}, "accountant"),
+            ("home page (accountant)", "/", {}, "accountant"),
         ],
     }
 
