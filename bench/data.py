@@ -205,6 +205,9 @@ def build(sizes: dict[str, int] | None = None, *, password_hash: str, scale: int
     # And the tracking pages' counts (congdoan/tasks/counts.py), as `flask tasks recount` does.
     from congdoan.tasks.counts import rebuild
     rebuild(db.session.connection())
+    # And the requests' totals per status (congdoan/member_requests/totals.py), as `flask requests recount` does.
+    from congdoan.member_requests import totals
+    totals.rebuild(db.session.connection())
     _advance_sequences()
     return counts
 
