@@ -98,9 +98,14 @@ def without_leader(limit: int):
     return _with_people(sa.select(R).where(R.id.in_(ids)).order_by(R.id))
 
 
+def count_of(where: list):
+    """A scalar subquery: how many requests match these WHERE clauses."""
+    return sa.select(sa.func.count()).select_from(R).where(*where).scalar_subquery()
+
+
 def counts(*wheres: list) -> list[int]:
     """How many requests match each list of WHERE clauses, in one statement."""
-    subqueries = [sa.select(sa.func.count()).select_from(R).where(*where).scalar_subquery() for where in wheres]
+    subqueries = [count_of(where) for where in wheres]
     return [n or 0 for n in db.session.execute(sa.select(*subqueries)).one()]
 
 
@@ -215,16 +220,6 @@ def rows(*where, page: int, size: int = PAGE_SIZE, newest_first: bool = True, pe
     query = (sa.select(*Row.COLUMNS).join(User, User.id == R.requester_id).outerjoin(Group, Group.id == R.group_id)
              .outerjoin(Payment, Payment.request_id == R.id).where(R.id.in_(ids)).order_by(order))
     return [Row(values) for values in db.session.execute(query)]
-
-
-def totals(*where) -> tuple[int, int]:
-    """How many requests match `where` and the sum approved among them (approved or paid), in one
-    statement of two subqueries, each answered from an index."""
-    number = sa.select(sa.func.count()).select_from(R).where(*where).scalar_subquery()
-    money = (sa.select(sa.func.coalesce(sa.func.sum(R.amount_approved), 0))
-             .where(*where, R.status.in_(COUNTED)).scalar_subquery())
-    number, money = db.session.execute(sa.select(number, money)).one()
-    return number or 0, money or 0
 
 
 # Past this many requests a list that no campaign, group, name or period narrows says "hơn 1.000 đề xuất"
