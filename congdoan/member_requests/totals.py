@@ -175,6 +175,8 @@ def _after_rollback(session: Session, previous_transaction) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return                                 # a savepoint released: its notes wait for the commit
     if session.new or session.dirty or session.deleted:
         session.flush()                        # the commit's own flush would come after this hook
     notes = session.info.pop(_NOTES, None)
