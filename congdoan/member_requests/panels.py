@@ -1,7 +1,9 @@
 """Home-page panels of the requests area: open campaigns, my requests, and the inboxes of the group
 leader, the committee and the accountant, each with its count. Counts only: each panel is one or
-two statements that read indexes, never the requests themselves. What every committee member (or
-the accountant) sees alike is kept per process until a request changes (congdoan/changes.py)."""
+two statements that read indexes, never the requests themselves; the whole union's requests waiting
+for the committee and for payment (and the sum approved) are read from the totals kept at write time
+(totals.py). What every committee member (or the accountant) sees alike is kept per process until a
+request changes (congdoan/changes.py)."""
 from __future__ import annotations
 
 import datetime as dt

@@ -8,7 +8,8 @@ counting and adding up the approved requests, so what they cost does not grow wi
 Writing. Every write that creates or deletes a request, or changes its status or approved amount,
 notes in the session what moved (a status left with its amount, a status entered with its amount):
 - an ORM flush that adds, deletes or changes a request (seen here, before the flush, from the
-  objects' histories: the status and amount they had and have);
+  objects' histories: the status and amount they had and have; when the old values were never
+  loaded, from the row itself, read by its primary key before the flush writes it);
 - workflow.apply, the one status writer after insert: its guarded UPDATE (congdoan/workflow.py
   write_status) carries the execution option `request_totals`, and apply notes the move once the
   UPDATE has matched its row;
@@ -16,7 +17,7 @@ notes in the session what moved (a status left with its amount, a status entered
   notes "everything": the rows are counted again at commit (correct, only slower). An UPDATE whose
   values leave status and amount alone (the search texts) moves nothing.
 A note belongs to the transaction or savepoint it was made in: a savepoint rolled back takes its
-notes with it. At commit, in the same transaction, the notes are added up per status and written,
+notes with it (a savepoint released keeps them for the commit). At the commit, in the same transaction, the notes are added up per status and written,
 in status order (writers lock the rows in one order: no deadlock), as `UPDATE request_totals SET
 number = number + :d, amount = amount + :d`: the database adds, so concurrent writers never lose an
 increment (on PostgreSQL the second waits for the first's row lock, then adds to what it committed;
@@ -66,6 +67,17 @@ def read(*states: Status | str) -> Totals:
     """How many requests are in these states and the sum of their approved amounts: one primary-key
     read per state, in one statement."""
     number, amount = db.session.execute(_sums(), {"states": [getattr(s, "value", s) for s in states]}).one()
+    return Totals(int(number or 0), int(amount or 0))
+
+
+def listed(states, counted) -> Totals:
+    """How many requests are in `states` and the sum approved among those also in `counted` (a list's
+    header: approved or paid): one statement."""
+    states, counted = [getattr(s, "value", s) for s in states], [getattr(s, "value", s) for s in counted]
+    amount = sa.case((T.c.status.in_(counted), T.c.amount), else_=0)
+    number, amount = db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(T.c.number), 0),
+                                                  sa.func.coalesce(sa.func.sum(amount), 0))
+                                        .where(T.c.status.in_(states))).one()
     return Totals(int(number or 0), int(amount or 0))
 
 
