@@ -13,14 +13,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from congdoan.dates import fmt_date, local_today
 from congdoan.extensions import db
 from congdoan.member_requests import payments, totals, workflow
 from congdoan.member_requests.kinds import KINDS
 from congdoan.member_requests.models import MemberRequest, RequestEvent, RequestTotal
 from congdoan.money import fmt_vnd
 
-from .conftest import PASSWORD, login, make_user, text_of
+from .conftest import PASSWORD, login, text_of
 from .reqkit import SAMPLE, cast, png_bytes, request_in, submit
 from .test_requests_pages import post_multipart
 
