@@ -64,6 +64,9 @@ def endpoint_ids() -> dict:
             (".docx download (largest plan)", "/ke-hoach/1/tai-ve.docx", {}, "chair"),
             ("requests: all, filtered (accountant)", "/de-xuat/tat-ca?trang_thai=approved", {}, "accountant"),
             ("requests: my requests", "/de-xuat/", {}, "chair"),
+            # Every approved request of the union waits here: its header counts and sums them all.
+            ("payment inbox (accountant)", "/de-xuat/cho-chi", {}, "accountant"),
+            ("home page (accountant)", "/", {}, "accountant"),
         ],
     }
 
@@ -208,6 +211,9 @@ def build(sizes: dict[str, int] | None = None, *, password_hash: str, scale: int
     # And the tracking pages' counts (congdoan/tasks/counts.py), as `flask tasks recount` does.
     from congdoan.tasks.counts import rebuild
     rebuild(db.session.connection())
+    # And the requests' totals per status (congdoan/member_requests/totals.py), as `flask requests recount` does.
+    from congdoan.member_requests import totals
+    totals.rebuild(db.session.connection())
     _advance_sequences()
     return counts
 

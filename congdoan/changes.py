@@ -119,6 +119,11 @@ def _on_execute(state) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A savepoint released (SQLAlchemy calls this hook then too): raising here would lock the
+        # counter rows mid-transaction, before the audit chain's lock (a payment's voucher savepoint
+        # comes before its audit entry) while an approval takes them in the other order: a deadlock.
+        return
     _raise(session)
 
 

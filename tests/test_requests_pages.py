@@ -339,17 +339,22 @@ def test_the_status_filter_uses_the_words_of_the_list(client, signed_in):
 
 
 def test_a_list_past_the_cap_says_more_than_and_asks_for_a_narrower_one(client, signed_in, monkeypatch):
-    """A list no campaign, group, name or period narrows is counted up to queries.CAP: past it the
-    header says "Hơn N đề xuất" without an approved total, and pages go on while they are full; a
-    narrowed list keeps its exact count and total."""
+    """A list of a kind that no campaign, group, name or period narrows is counted up to queries.CAP:
+    past it the header says "Hơn N đề xuất" without an approved total, and pages go on while they are
+    full; a narrowed list keeps its exact count and total, and so does a list selected by its state
+    alone (or every request): its number and sum are the totals kept per state."""
     from congdoan.member_requests import queries
     c = cast()
     done = [request_in(c, "approved") for _ in range(3)]
     monkeypatch.setattr(queries, "CAP", 1)
     signed_in(c.accountant)
-    page = text_of(client.get("/de-xuat/tat-ca"))
+    page = text_of(client.get("/de-xuat/tat-ca?loai=wedding_funeral"))
     assert "Hơn 1 đề xuất" in page and "tổng đã duyệt" in page and "xem tổng đã duyệt" in page
     assert all(r.summary in page for r in done)
+    for path in ("/de-xuat/tat-ca", "/de-xuat/tat-ca?trang_thai=approved"):
+        exact = text_of(client.get(path))
+        assert "3 đề xuất · tổng đã duyệt 1.500.000" in exact and "Hơn" not in exact
+    assert "0 đề xuất" in text_of(client.get("/de-xuat/tat-ca?trang_thai=done"))
     grouped_html = client.get(f"/de-xuat/tat-ca?to={c.member.group_id}").get_data(as_text=True)
     grouped = text_of(client.get(f"/de-xuat/tat-ca?to={c.member.group_id}"))
     assert "3 đề xuất · tổng đã duyệt 1.500.000" in grouped and "Hơn" not in grouped
@@ -357,9 +362,12 @@ def test_a_list_past_the_cap_says_more_than_and_asks_for_a_narrower_one(client, 
     assert grouped_html.count(" selected>") == 1 + grouped_html.count('value="" selected>')
     assert f'<option value="{c.member.group_id}" selected>' in grouped_html
 
-    shown, money = queries.table_page(queries.Filters(), 2, size=1)
+    kind = queries.Filters(kind="wedding_funeral")
+    shown, money = queries.table_page(kind, 2, size=1)
     assert money is None and (shown.page, shown.pages) == (2, 3) and [r.id for r in shown.items] == [done[1].id]
-    last, _ = queries.table_page(queries.Filters(), 9, size=1)          # a stale link: the last page
+    last, _ = queries.table_page(kind, 9, size=1)          # a stale link: the last page
     assert (last.page, last.pages) == (3, 3) and [r.id for r in last.items] == [done[0].id]
+    every, money = queries.table_page(queries.Filters(), 9, size=1)
+    assert (every.total, every.page, every.pages, money) == (3, 3, 3, 1_500_000)
     exact, money = queries.table_page(queries.Filters(group_id=c.member.group_id), 9, size=1)
     assert (exact.total, exact.page, exact.pages, money) == (3, 3, 3, 1_500_000)

@@ -265,3 +265,16 @@ def public_kind(column=None):
 # are kept per process until a request, a campaign, a group or a person changes (congdoan/changes.py):
 # who can confirm a request depends on its group's leader and on whether that person is active.
 watch("requests", MemberRequest, Campaign, Group, User)
+
+
+class RequestTotal(db.Model):
+    """How many requests are in a status and the sum of their approved amounts, kept up to date at
+    write time: see member_requests/totals.py. One row per status."""
+    __tablename__ = "request_totals"
+
+    status: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    number: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    amount: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+from . import totals as _totals  # noqa: E402,F401  (its write-time listeners; it reads the models above)

@@ -1,11 +1,13 @@
 """Home-page panels of the requests area: open campaigns, my requests, and the inboxes of the group
 leader, the committee and the accountant, each with its count. Counts only: each panel is one or
-two statements that read indexes, never the requests themselves. What every committee member (or
-the accountant) sees alike is kept per process until a request changes (congdoan/changes.py)."""
+two statements that read indexes, never the requests themselves; the whole union's requests waiting
+for the committee and for payment (and the sum approved) are read from the totals kept at write time
+(totals.py). What every committee member (or the accountant) sees alike is kept per process until a
+request changes (congdoan/changes.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 import sqlalchemy as sa
 
@@ -14,7 +16,7 @@ from ..dates import local_today
 from ..home.panels import Panel, provider
 from ..extensions import db
 from ..permissions import Perm, has_permission
-from . import queries
+from . import queries, totals
 from .queries import R
 from .states import Status, WAITING_FOR_REQUESTER
 
@@ -30,8 +32,8 @@ def leader_inbox(user):
 def committee_inbox(user):
     if not has_permission(user, Perm.REQUESTS_DECIDE):
         return None
-    waiting, orphans = remembered("requests", ("committee_inbox",), lambda: tuple(
-        queries.counts([R.status == Status.CONFIRMED.value], queries.without_leader_where())))
+    waiting, orphans = remembered("requests", ("committee_inbox",), lambda: tuple(db.session.execute(
+        sa.select(totals.number_in(Status.CONFIRMED), queries.count_of(queries.without_leader_where()))).one()))
     return Panel("member_requests/_home_committee.html", {"waiting": waiting, "orphans": orphans}, order=12)
 
 
@@ -39,8 +41,7 @@ def committee_inbox(user):
 def payment_inbox(user):
     if not has_permission(user, Perm.REQUESTS_PAY):
         return None
-    waiting, total = remembered("requests", ("payment_inbox",),
-                                lambda: queries.totals(R.status == Status.APPROVED.value))
+    waiting, total = remembered("requests", ("payment_inbox",), lambda: astuple(totals.read(Status.APPROVED)))
     return Panel("member_requests/_home_payment.html", {"waiting": waiting, "total": total}, order=14)
 
 

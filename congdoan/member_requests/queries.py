@@ -19,6 +19,7 @@ from ..people.models import Group, User
 from ..search import starts_words
 from .kinds import KINDS, PUBLIC_KINDS
 from .models import LEADER_ACTIONS, Campaign, MemberRequest, RequestEvent, is_reviewer, status_label
+from . import totals
 from .payments import Payment, voucher_label
 from .states import OPEN_STATES, Status
 
@@ -98,9 +99,14 @@ def without_leader(limit: int):
     return _with_people(sa.select(R).where(R.id.in_(ids)).order_by(R.id))
 
 
+def count_of(where: list):
+    """A scalar subquery: how many requests match these WHERE clauses."""
+    return sa.select(sa.func.count()).select_from(R).where(*where).scalar_subquery()
+
+
 def counts(*wheres: list) -> list[int]:
     """How many requests match each list of WHERE clauses, in one statement."""
-    subqueries = [sa.select(sa.func.count()).select_from(R).where(*where).scalar_subquery() for where in wheres]
+    subqueries = [count_of(where) for where in wheres]
     return [n or 0 for n in db.session.execute(sa.select(*subqueries)).one()]
 
 
@@ -217,16 +223,6 @@ def rows(*where, page: int, size: int = PAGE_SIZE, newest_first: bool = True, pe
     return [Row(values) for values in db.session.execute(query)]
 
 
-def totals(*where) -> tuple[int, int]:
-    """How many requests match `where` and the sum approved among them (approved or paid), in one
-    statement of two subqueries, each answered from an index."""
-    number = sa.select(sa.func.count()).select_from(R).where(*where).scalar_subquery()
-    money = (sa.select(sa.func.coalesce(sa.func.sum(R.amount_approved), 0))
-             .where(*where, R.status.in_(COUNTED)).scalar_subquery())
-    number, money = db.session.execute(sa.select(number, money)).one()
-    return number or 0, money or 0
-
-
 # Past this many requests a list that no campaign, group, name or period narrows says "hơn 1.000 đề xuất"
 # and leaves its approved total out: such a list (every request, or every one of a kind or a state)
 # grows with the union, and its count and sum would read all of it for the header of one page.
@@ -251,12 +247,28 @@ def _capped_totals(where: list, cap: int | None) -> tuple[int, int]:
     return number or 0, money or 0
 
 
+def _states(f: Filters) -> list[str] | None:
+    """The states a list selects when nothing but its state narrows it (every request, the open ones,
+    those of one state), else None: such a list's number and sum are the totals kept per state."""
+    if narrowed(f) or f.kind:
+        return None
+    if f.status == "open":
+        return sorted(s.value for s in OPEN_STATES)
+    return [f.status] if f.status else [s.value for s in Status]
+
+
 def table_page(f: Filters, page: int, size: int = PAGE_SIZE) -> tuple[Page, int | None]:
-    """The page of the full list that `f` selects, and the approved total of all it selects. A list not
-    `narrowed` is counted up to CAP only: past it the Page's total is CAP + 1 (the page shows "hơn
-    1.000"), the approved total None, and any page number is served (the pager shows the next page
-    while the page is full)."""
+    """The page of the full list that `f` selects, and the approved total of all it selects. A list
+    selected by its state alone (or by nothing) is counted from the totals kept per state (totals.py).
+    Any other list not `narrowed` (a kind) is counted up to CAP only: past it the Page's total is
+    CAP + 1 (the page shows "hơn 1.000"), the approved total None, and any page number is served (the
+    pager shows the next page while the page is full)."""
     where = conditions(f)
+    states = _states(f)
+    if states is not None:
+        kept = totals.listed(states, COUNTED)
+        page, pages = clamp(kept.number, page, size)
+        return Page(rows(*where, page=page, size=size) if kept.number else [], kept.number, page, pages), kept.amount
     total, money = _capped_totals(where, None if narrowed(f) else CAP)
     if total <= CAP or narrowed(f):
         page, pages = clamp(total, page, size)

@@ -2,6 +2,8 @@
 check, call a service, commit once and respond; inline actions answer htmx with the fragment."""
 from __future__ import annotations
 
+from dataclasses import astuple
+
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -18,7 +20,7 @@ from ..uploads.service import UploadError, send_stored_file
 from ..submissions.service import once_per_submission
 from ..web import redirect_to, render, wants_fragment
 from ..workflow import posted_version
-from . import export, payments, queries, services, workflow
+from . import export, payments, queries, services, totals, workflow
 from .forms import ActionForm, EvidenceForm, request_form
 from .kinds import BY_SLUG, KINDS
 from .models import Campaign, MemberRequest
@@ -26,7 +28,7 @@ from .services import CampaignClosed
 from .states import Status, WAITING_FOR_REQUESTER
 from .workflow import InvalidInput
 
-bp = Blueprint("member_requests", __name__, url_prefix="/de-xuat")
+bp = Blueprint("member_requests", __name__, url_prefix="/de-xuat", cli_group="requests")
 
 # What was done, naming the request it was done to ({what}: its kind and summary, in quotes).
 DONE_MESSAGES = {
@@ -247,7 +249,9 @@ def leader_inbox():
 @bp.route("/cho-duyet")
 @requires(Perm.REQUESTS_DECIDE)
 def committee_inbox():
-    page = paginate(queries.with_status(Status.CONFIRMED), _page_arg(), queries.PAGE_SIZE)
+    # How many wait: the kept count of the status (member_requests/totals.py), not a count of the union's.
+    page = paginate(queries.with_status(Status.CONFIRMED), _page_arg(), queries.PAGE_SIZE,
+                    total=totals.read(Status.CONFIRMED).number)
     queried = db.session.execute(queries.with_status(Status.QUERIED).limit(50)).scalars().all()
     orphans = db.session.execute(queries.without_leader(limit=50)).scalars().all()
     return render("member_requests/inbox_committee.html", page=page, queried=queried, orphans=orphans,
@@ -257,7 +261,8 @@ def committee_inbox():
 @bp.route("/cho-chi")
 @requires(Perm.REQUESTS_PAY)
 def payment_inbox():
-    waiting, total = queries.totals(MemberRequest.status == Status.APPROVED.value)
+    # Every approved request of the union waits here: its number and sum are kept at write time.
+    waiting, total = astuple(totals.read(Status.APPROVED))
     page = paginate(queries.with_status(Status.APPROVED), _page_arg(), queries.PAGE_SIZE, total=waiting)
     return render("member_requests/inbox_payment.html", page=page, total=total, recent=payments.recent(10),
                   action_form=ActionForm(formdata=None), card_actions=True, errors={}, values={})
@@ -319,4 +324,4 @@ def export_all():
 
 
 # The payment form and the signing lists add their routes to this blueprint and the campaigns one.
-from . import payment_routes  # noqa: E402,F401
+from . import commands, payment_routes  # noqa: E402,F401

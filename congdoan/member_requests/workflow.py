@@ -33,7 +33,7 @@ from ..text import clean_text
 from .kinds import Kind
 from .models import MemberRequest, RequestEvent
 from .notify import after_start, after_transition
-from . import payments
+from . import payments, totals
 from .states import Status
 
 NOTE_MAX = 2000
@@ -297,8 +297,11 @@ def apply(req: MemberRequest, action: str, actor, *, expected: int, note: str | 
             data["note"] = note
         return summary, data
 
+    amount_before = req.amount_approved
     workflow.write_status(req, t, actor, expected=expected, stale=lambda req: STALE.format(state=req.status_label),
-                          values=values, audit=record_event)
+                          values=values, options={totals.OPTION: True}, audit=record_event)
+    # The UPDATE matched (write_status raises otherwise): the status's totals move at commit.
+    totals.moved(db.session, current.value, amount_before, req.status, req.amount_approved)
     event = written[0]
     after_transition(req, t, actor, event)
     return event
