@@ -3,13 +3,13 @@ up to date at write time (congdoan/member_requests/totals.py) for the payment in
 accountant's home panel, counted here once from the existing requests
 
 Revision ID: 0034_request_totals
-Revises: 0032_status_versions
+Revises: 0033_search_fts
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0034_request_totals'
-down_revision = '0032_status_versions'
+down_revision = '0033_search_fts'
 branch_labels = None
 depends_on = None
 
