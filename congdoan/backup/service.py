@@ -25,7 +25,7 @@ from . import checks, database
 from .archive import FORMAT, FORMAT_VERSION, ArchiveError, DATABASE_MEMBERS, Writer, file_member, file_sha256, unpack
 
 # Rows the migrations themselves insert: an instance holding only these is empty.
-SEEDED_BY_MIGRATIONS = frozenset({"change_counters"})
+SEEDED_BY_MIGRATIONS = frozenset({"change_counters", "request_totals"})
 
 
 def _files_under(folder: str) -> list[str]:
