@@ -146,6 +146,32 @@ def test_a_rolled_back_write_leaves_the_counts(u):
     assert_agree()
 
 
+def test_counts_are_written_at_the_commit_not_when_a_savepoint_is_released(u):
+    """A savepoint's release fires SQLAlchemy's before_commit too. Writing the counts there would lock
+    their rows in the middle of the transaction, before locks it takes later (the audit chain's), while
+    another writer takes them in the commit's order: the deadlock the change counters had (payments).
+    The moves of a released savepoint are written with the rest, at the real commit."""
+    plan = _plan(u, ["Việc một"], due="2024-09-20")
+    task = hand_out(plan, u.chair, {"Việc một": [u.groups[0].id]})[0]
+    db.session.commit()
+    writes = []
+
+    def _seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("UPDATE TASK_COUNTS", "INSERT INTO TASK_COUNTS")):
+            writes.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", _seen)
+    try:
+        with db.session.begin_nested():
+            workflow.apply(task, "start", u.chair, expected=task.version)
+        assert writes == []                       # released, not committed: nothing written yet
+        db.session.commit()
+        assert writes                             # written at the commit
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", _seen)
+    assert_agree()
+
+
 def test_plans_groups_and_people_with_tasks_cannot_be_deleted_from_under_the_counts(u):
     """Tasks hold their plan, group and people with ON DELETE RESTRICT: deleting one refuses, and
     the counts stay those of the tasks."""

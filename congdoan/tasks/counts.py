@@ -274,6 +274,12 @@ def _on_execute(state) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A savepoint released (SQLAlchemy calls this hook then too): its marks wait for the commit,
+        # so that the counts' rows are locked at the end of the transaction, in the commit's order,
+        # as changes.py does for its counters (locked mid-transaction they deadlocked with payments).
+        # A savepoint rolled back leaves its marks: they only name rows to count again.
+        return
     if session.new or session.dirty or session.deleted:
         session.flush()                        # the commit's own flush would come after this hook
     marks = session.info.pop(_MARKS, None)
