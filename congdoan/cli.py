@@ -204,21 +204,7 @@ def register_cli(app: Flask) -> None:
     def tasks_recount(only_check: bool):
         """Đếm lại số việc theo kế hoạch, theo tổ và toàn công đoàn (số đếm các trang theo dõi dùng)."""
         from .tasks import counts
-        connection = db.session.connection()
-        problems = counts.check(connection)
-        if only_check:
-            db.session.rollback()
-            if problems:
-                for line in problems[:50]:
-                    click.echo(line)
-                raise click.ClickException(
-                    f"Số đếm việc lệch ở {len(problems)} dòng: chạy lại lệnh này, không chỉ so sánh, để đếm lại.")
-            click.echo("Số đếm việc khớp với danh sách việc.")
-            return
-        rows = counts.rebuild(connection)
-        db.session.commit()
-        click.echo(f"Đã đếm lại số việc ({rows} dòng); {len(problems)} dòng đã lệch trước đó." if problems
-                   else f"Đã đếm lại số việc ({rows} dòng); không có dòng nào lệch.")
+        recount(counts, only_check, what="việc", unit="dòng", source="danh sách việc")
 
     app.cli.add_command(tasks)
 
@@ -242,3 +228,24 @@ def register_cli(app: Flask) -> None:
 
     from .finder.cli import register_search_cli
     register_search_cli(app)
+
+
+def recount(kept, only_check: bool, *, what: str, unit: str, source: str) -> None:
+    """The body of a `recount [--check]` command of numbers kept at write time: `kept` is the module
+    with `check(connection)` (the lines that differ from a fresh count) and `rebuild(connection)` (the
+    number of rows written). --check changes nothing and exits 1 when any line differs."""
+    connection = db.session.connection()
+    problems = kept.check(connection)
+    if only_check:
+        db.session.rollback()
+        if problems:
+            for line in problems[:50]:
+                click.echo(line)
+            raise click.ClickException(
+                f"Số đếm {what} lệch ở {len(problems)} {unit}: chạy lại lệnh này, không chỉ so sánh, để đếm lại.")
+        click.echo(f"Số đếm {what} khớp với {source}.")
+        return
+    rows = kept.rebuild(connection)
+    db.session.commit()
+    click.echo(f"Đã đếm lại số {what} ({rows} {unit}); {len(problems)} {unit} đã lệch trước đó." if problems
+               else f"Đã đếm lại số {what} ({rows} {unit}); không có {unit} nào lệch.")

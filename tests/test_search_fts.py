@@ -18,7 +18,7 @@ from congdoan.tasks.models import Task
 
 from .conftest import make_user, text_of
 from .plan_factories import make_plan
-from .reqkit import cast, submit
+from .reqkit import submit
 from .task_factories import make_union, quick_task
 
 
