@@ -93,3 +93,21 @@ def test_create_admin_command(runner):
     assert user.email == "admin@thanhto.demo" and user.check_password("mot-mat-khau-dai")
     bad = runner.invoke(args=["create-admin", "--email", "x", "--name", "", "--password", "ngan"])
     assert bad.exit_code != 0 and "Email không hợp lệ" in bad.output
+
+
+def test_running_the_migrations_leaves_foreign_keys_on_for_the_app(app):
+    """migrations/env.py turns SQLite's foreign keys off while batch migrations recreate tables; the
+    connection then goes back to the app's pool. Left off, the app would serve requests on it with no
+    foreign key checked (a plan with tasks deleted, orphans written): the next tests that borrowed it
+    saw deletes that should have been refused."""
+    from flask_migrate import upgrade
+    if db.engine.dialect.name != "sqlite":
+        return                      # PostgreSQL always checks its foreign keys
+    db.session.remove()
+    upgrade()                       # at head: nothing to run, but env.py connects all the same
+    connections = [db.engine.connect() for _ in range(db.engine.pool.size())]
+    try:
+        assert [c.exec_driver_sql("PRAGMA foreign_keys").scalar() for c in connections] == [1] * len(connections)
+    finally:
+        for c in connections:
+            c.close()
