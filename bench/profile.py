@@ -81,15 +81,7 @@ def main() -> int:
                                                               for f in reversed(frames)), 0.0))
         sql["seconds"] += seconds
 
-    clients = {}
-    for who, email in {"chair": "dv00001@bench.demo", **data.endpoint_ids()["logins"]}.items():
-        client = app.test_client()
-        client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
-        page = client.get("/dang-nhap").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        client.post("/dang-nhap", data={"csrf_token": token, "email": email, "password": data.PASSWORD})
-        home = client.get("/").get_data(as_text=True)
-        clients[who] = (client, re.search(r'"X-CSRFToken": "([^"]+)"', home).group(1))
+    clients = signed_in_clients(app, data.endpoint_ids())
 
     # CPU time of this process (SQLite runs inside it; a PostgreSQL server's time is not counted) is
     # steadier than the wall clock when other work shares the machine.
@@ -162,6 +154,22 @@ def main() -> int:
             if os.environ.get("CALLERS"):
                 stats.print_callers(os.environ["CALLERS"])
     return 0
+
+
+def signed_in_clients(app, ids: dict) -> dict:
+    """A test client per bench person (the chair and bench/data.py's logins), signed in through the
+    sign-in form: {who: (client, the CSRF token htmx sends)}."""
+    from . import data
+    clients = {}
+    for who, email in {"chair": "dv00001@bench.demo", **ids["logins"]}.items():
+        client = app.test_client()
+        client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
+        page = client.get("/dang-nhap").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        client.post("/dang-nhap", data={"csrf_token": token, "email": email, "password": data.PASSWORD})
+        home = client.get("/").get_data(as_text=True)
+        clients[who] = (client, re.search(r'"X-CSRFToken": "([^"]+)"', home).group(1))
+    return clients
 
 
 def _explain(conn, statement: str, parameters) -> list[str]:

@@ -28,7 +28,6 @@ import cProfile
 import operator
 import os
 import random
-import re
 import time
 import urllib.parse
 
@@ -36,7 +35,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from .mixed import READ_WEIGHTS, REQUESTS_FILED, STATUS_CHANGES, _request_body
-from .run import OUT, USER_AGENT, bench_url
+from .profile import signed_in_clients
+from .run import OUT, bench_url
 
 STATUS, FILE = "status change", "request filed"
 
@@ -65,15 +65,7 @@ def main() -> int:
         statements[0] += 1
 
     ids = data.endpoint_ids()
-    clients = {}
-    for who, email in {"chair": "dv00001@bench.demo", **ids["logins"]}.items():
-        client = app.test_client()
-        client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
-        page = client.get("/dang-nhap").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        client.post("/dang-nhap", data={"csrf_token": token, "email": email, "password": data.PASSWORD})
-        home = client.get("/").get_data(as_text=True)
-        clients[who] = (client, re.search(r'"X-CSRFToken": "([^"]+)"', home).group(1))
+    clients = signed_in_clients(app, ids)
     reader = {"/viec/to/1": "leader", "/de-xuat/tat-ca?trang_thai=approved": "accountant"}
     change = next(e for e in ids["extra_endpoints"] if e[2].get("BENCH_METHOD") == "POST")
     change_path, change_body = change[1], dict(urllib.parse.parse_qsl(change[2]["BENCH_BODY"]))
