@@ -7,7 +7,6 @@ instead of counting the union's approved requests."""
 from __future__ import annotations
 
 import random
-import threading
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from congdoan.member_requests.kinds import KINDS
 from congdoan.member_requests.models import MemberRequest, RequestEvent, RequestTotal
 from congdoan.money import fmt_vnd
 
+from .concurrency import run_together
 from .conftest import PASSWORD, login, text_of
 from .reqkit import SAMPLE, cast, png_bytes, request_in, submit
 from .test_requests_pages import post_multipart
@@ -245,32 +245,18 @@ def test_concurrent_writers_lose_no_increment(app, rounds):
     ids = [r.id for r in reqs]
     committee_id, accountant_id = c.committee.id, c.accountant.id
     db.session.commit()
-    errors = []
-    barrier = threading.Barrier(4)
+    def writer(part: list[int]) -> None:
+        from congdoan.people.models import User
+        committee, accountant = db.session.get(User, committee_id), db.session.get(User, accountant_id)
+        for k, request_id in enumerate(part):
+            req = db.session.get(MemberRequest, request_id)
+            workflow.apply(req, "approve", committee, expected=req.version, amount=f"{(k + 1) * 100_000}")
+            db.session.commit()
+            if k % 2 == 0:
+                workflow.apply(req, "pay", accountant, expected=req.version)
+                db.session.commit()
 
-    def worker(part: list[int]) -> None:
-        with app.app_context():
-            try:
-                from congdoan.people.models import User
-                committee, accountant = db.session.get(User, committee_id), db.session.get(User, accountant_id)
-                barrier.wait(timeout=30)
-                for k, request_id in enumerate(part):
-                    req = db.session.get(MemberRequest, request_id)
-                    workflow.apply(req, "approve", committee, expected=req.version, amount=f"{(k + 1) * 100_000}")
-                    db.session.commit()
-                    if k % 2 == 0:
-                        workflow.apply(req, "pay", accountant, expected=req.version)
-                        db.session.commit()
-            except Exception as exc:            # pragma: no cover - reported below
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(ids[i::4],)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    errors = run_together(app, [ids[i::4] for i in range(4)], writer)
     assert not errors
     db.session.expire_all()
     assert _fresh()["approved"][0] + _fresh()["done"][0] == len(ids)

@@ -14,6 +14,7 @@ from congdoan.extensions import db
 from congdoan.tasks import corrections, counts, operations, queries, workflow
 from congdoan.tasks.models import Task, TaskCount
 
+from .concurrency import run_together
 from .task_factories import approved_plan, hand_out, make_union
 
 @pytest.fixture
@@ -242,36 +243,22 @@ def test_concurrent_status_changes_keep_the_counts(app, u, way):
     ids = [t.id for t in made]
     chair_id = u.chair.id
     db.session.commit()
-    errors = []
-    barrier = threading.Barrier(4)
+    def writer(part: list[int]) -> None:
+        from congdoan.people.models import User
+        actor = db.session.get(User, chair_id)
+        for task_id in part:
+            task = db.session.get(Task, task_id)
+            if way == "workflow":
+                workflow.apply(task, "start", actor, expected=task.version)
+                db.session.commit()
+                workflow.apply(task, "finish", actor, expected=task.version, note="Xong")
+            else:
+                task.status = "in_progress"
+                db.session.commit()
+                task.status, task.result_note, task.done_at = "done", "Xong", dt.datetime(2024, 10, 1)
+            db.session.commit()
 
-    def worker(part: list[int]) -> None:
-        with app.app_context():
-            try:
-                from congdoan.people.models import User
-                actor = db.session.get(User, chair_id)
-                barrier.wait(timeout=30)
-                for task_id in part:
-                    task = db.session.get(Task, task_id)
-                    if way == "workflow":
-                        workflow.apply(task, "start", actor, expected=task.version)
-                        db.session.commit()
-                        workflow.apply(task, "finish", actor, expected=task.version, note="Xong")
-                    else:
-                        task.status = "in_progress"
-                        db.session.commit()
-                        task.status, task.result_note, task.done_at = "done", "Xong", dt.datetime(2024, 10, 1)
-                    db.session.commit()
-            except Exception as exc:            # pragma: no cover - reported below
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(ids[i::4],)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    errors = run_together(app, [ids[i::4] for i in range(4)], writer)
     assert not errors
     db.session.expire_all()
     done = db.session.execute(sa.select(sa.func.count()).select_from(Task).where(Task.status == "done")).scalar()
