@@ -47,10 +47,10 @@ def get_metadata():
 
 
 def include_name(name, type_, parent_names):
-    """SQLite's FTS5 search tables and their shadow tables (migration 0033) are no model's: derived from
-    the rows, created by that migration alone, left out of autogenerate's comparison."""
-    from congdoan.finder.fts import is_fts_table
-    return not (type_ == "table" and is_fts_table(name))
+    """The search objects no model declares (congdoan/finder/schema.derived) are left out of
+    autogenerate's comparison."""
+    from congdoan.finder.schema import derived
+    return not derived(name, type_)
 
 
 def run_migrations_offline():

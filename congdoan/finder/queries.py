@@ -17,6 +17,9 @@ On SQLite an area with few candidates is read through its FTS5 index instead (ft
 rows hold a token starting with each word, only those rows are read by id, tested by the same LIKE and
 rule, and sorted; past FEW the rows are read in the area's order as above (many candidates, so the first
 CAP + 1 hits come soon). Both ways are one statement, the choice made inside it (_ids).
+
+On PostgreSQL the trigram index narrows tasks and requests; plans, whose texts are too wide for it to pay,
+are narrowed by an index of their words (words.py) in the same two ways (_plans_by_words).
 """
 from __future__ import annotations
 
@@ -39,7 +42,7 @@ from ..member_requests.queries import visible_to as requests_visible_to
 from ..tasks.models import COMMITTEE_LABEL, STATUS_LABELS as TASK_STATUS_LABELS, Task
 from ..tasks.models import visible_to as tasks_visible_to
 from ..text import plain
-from . import fts
+from . import fts, words as plan_words
 from .highlight import mark, snippet
 from .keys import document_texts, request_texts
 
@@ -47,6 +50,7 @@ PREVIEW = 10            # hits per area on the overview
 PAGE_SIZE = 20          # hits per page of one area
 CAP = 100               # hits counted before an area says "hơn 100" (more words narrow it)
 FEW = 1000              # FTS5 candidates up to which an area reads them by id rather than in its order
+WINDOW = 4              # PostgreSQL's plans, many candidates: newest plans read per hit sought (_plans_by_words)
 INACTIVE = "Đã ngừng"
 
 PLANS, TASKS, REQUESTS, PEOPLE = "ke-hoach", "cong-viec", "de-xuat", "doan-vien"
@@ -156,7 +160,10 @@ def _ids(key: str, user, words: list[str], order: tuple, limit: int, offset: int
                 .order_by(*(c.desc() if desc else c for c, desc in order)).limit(limit))
 
     candidates = _candidates(key, words)
-    if candidates is None:
+    query = _plan_words(key, words) if candidates is None else None
+    if query is not None:
+        hits = _plans_by_words(query, user, words, keys, order, cap)
+    elif candidates is None:
         hits = first().subquery()
     else:
         counted = sa.select(sa.func.count()).select_from(candidates.limit(FEW + 1).subquery()).scalar_subquery()
@@ -169,8 +176,54 @@ def _ids(key: str, user, words: list[str], order: tuple, limit: int, offset: int
             .limit(limit).offset(offset).subquery())
 
 
+def _plan_words(key: str, words: list[str]) -> str | None:
+    """On PostgreSQL, the plans area's query of its words index (words.py), or None elsewhere, in other
+    areas, or when no word can be sent."""
+    if key != PLANS or not plan_words.enabled(db.session.get_bind()):
+        return None
+    return plan_words.tsquery(words)
+
+
+def _plans_matching(query: str, user, words: list[str], keys: list, order: tuple) -> sa.Select:
+    """The plans this person may see that hit the words, in order, read from their candidates only:
+    sorted behind an OFFSET 0 fence, then tested by the LIKE as they come, so that the planner can neither
+    answer the LIKE from the trigram index nor test it on every plan."""
+    seen = visible_plans(user).whereclause
+    candidates = plan_words.candidates(query).subquery()
+    ordered = (sa.select(Plan.id.label("id"), *keys, Plan.search_text.label("text"))
+               .join(candidates, candidates.c.id == Plan.id).where(*([] if seen is None else [seen]))
+               .order_by(*(c.desc() if desc else c for c, desc in order)).offset(0).subquery())
+    return sa.select(ordered.c.id, *(ordered.c[k.name] for k in keys)).where(matches(ordered.c.text, words))
+
+
+def _plans_by_words(query: str, user, words: list[str], keys: list, order: tuple, cap: int) -> sa.Subquery:
+    """PostgreSQL's plans area: the first cap + 1 hits in order, from one of two branches of a UNION ALL,
+    as SQLite's FTS5 path in _ids. The words index counts its candidates up to FEW + 1. At most FEW: the
+    candidates are sorted and read (_plans_matching). More: the newest WINDOW x (cap + 1) plans are read in
+    the order's index and tested, and when they hold fewer than cap + 1 hits (many candidates, but not
+    among the newest) the candidates are read after all. The branches' LIMITs make the choice: a LIMIT of 0
+    runs nothing below it."""
+    seen = visible_plans(user).whereclause
+    sort = [c.desc() if desc else c for c, desc in order]
+    counted = (sa.select(sa.func.count()).select_from(plan_words.candidates(query, FEW + 1).subquery())
+               .scalar_subquery())
+    newest = (sa.select(Plan.id.label("id"), *keys, Plan.search_text.label("text"))
+              .where(*([] if seen is None else [seen])).order_by(*sort)
+              .limit(sa.case((counted > FEW, WINDOW * (cap + 1)), else_=0)).subquery())
+    window = (sa.select(newest.c.id, *(newest.c[k.name] for k in keys)).where(matches(newest.c.text, words))
+              .limit(cap + 1).cte("plan_window").prefix_with("MATERIALIZED"))
+    enough = sa.select(sa.func.count()).select_from(window).scalar_subquery() > cap
+    from_window = sa.select(window).limit(sa.case((enough, cap + 1), else_=0))
+    from_all = _plans_matching(query, user, words, keys, order).limit(sa.case((enough, 0), else_=cap + 1))
+    return sa.union_all(sa.select(from_window.subquery()), sa.select(from_all.subquery())).subquery()
+
+
 def count(key: str, user, words: list[str]) -> int:
     """Every hit of an area counted (a page asked for past the last): the FTS5 candidates only, if any."""
+    query = _plan_words(key, words)
+    if query is not None:
+        hits = _plans_matching(query, user, words, [Plan.id.label("k0")], ((Plan.id, True),)).subquery()
+        return db.session.execute(sa.select(sa.func.count()).select_from(hits)).scalar() or 0
     source, where = _where(key, user, words)
     candidates = _candidates(key, words)
     if candidates is not None:

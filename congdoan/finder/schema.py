@@ -11,3 +11,12 @@ import sqlalchemy as sa
 def search_index(name: str) -> sa.Index:
     return sa.Index(name, "search_text", postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"},
                     sqlite_where=sa.text("0"))
+
+
+def derived(name: str, type_: str) -> bool:
+    """A search object no model declares, made by its migration alone and derived from the rows: SQLite's
+    FTS5 tables and their shadow tables (0033), PostgreSQL's index of plan words (0035). Left out of the
+    comparison of models and migrations (migrations/env.py, tests/test_schema_and_cli.py)."""
+    from .fts import is_fts_table
+    from .words import is_words_index
+    return (type_ == "table" and is_fts_table(name)) or (type_ == "index" and is_words_index(name))
