@@ -193,6 +193,13 @@ def _load_postgresql(url: sa.URL, path: str) -> None:
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()]
         for table in tables:
             conn.execute(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+        # So would the functions it created (the plans' search words, migration 0035), not those of an
+        # extension (pg_trgm's), which the dump does not hold.
+        for (function,) in conn.execute(
+                "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace"
+                " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
+                " AND d.objid = p.oid AND d.deptype = 'e')").fetchall():
+            conn.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
         conn.commit()
     _run([pg_restore, "--no-owner", "--no-privileges", "--no-comments", "--single-transaction",
           "--exit-on-error", f"--dbname={conninfo}", path], env, "pg_restore")
