@@ -75,4 +75,3 @@ def example_docx() -> Path:
     """The real 2023-2024 plan, kept in the repo as demo data (congdoan.demo.EXAMPLE_DOCX)."""
     from congdoan.demo import EXAMPLE_DOCX
     return EXAMPLE_DOCX
-    return candidate
