@@ -44,7 +44,8 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=1, help="the data set bench.run --scale built")
     parser.add_argument("--cprofile", default="", help="profile the pages whose path contains this text")
     parser.add_argument("--only", default="", help="measure only the pages whose path contains this text")
-    parser.add_argument("--path", action="append", default=[], help="measure this GET path as the chair instead")
+    parser.add_argument("--path", action="append", default=[], help="measure this GET path instead (as --who)")
+    parser.add_argument("--who", default="chair", help="with --path: chair, accountant, leader or member")
     parser.add_argument("--sql", action="store_true", help="print the statements of one request of each page")
     parser.add_argument("--explain", action="store_true", help="with --sql: the plan of each SELECT too")
     parser.add_argument("--cold", action="store_true",
@@ -72,7 +73,7 @@ def main() -> int:
         seconds = time.perf_counter() - conn.info.pop("started")
         if sql.get("log") is not None:
             sql["log"].append((statement, seconds))
-            if args.explain and statement.lstrip()[:6].upper() == "SELECT":
+            if args.explain and _reads_only(statement):
                 sql["log"].append(("", _explain(conn, statement, parameters)))
             if os.environ.get("TRACE") and re.search(os.environ["TRACE"], statement):
                 # Where a statement comes from: TRACE=regex prints the project's frames that sent it.
@@ -86,7 +87,7 @@ def main() -> int:
     # CPU time of this process (SQLite runs inside it; a PostgreSQL server's time is not counted) is
     # steadier than the wall clock when other work shares the machine.
     print(f"{'page':45} {'ms/req':>8} {'cpu ms':>8} {'queries':>8} {'sql ms':>8}" + ("   (cold)" if args.cold else ""))
-    pages = [(p, p, {}, "chair") for p in args.path] or endpoints(data.endpoint_ids())
+    pages = [(p, p, {}, args.who) for p in args.path] or endpoints(data.endpoint_ids())
     writes = _writer(app, clients["chair"], data.endpoint_ids()) if args.cold else None
     for name, path, extra, who in pages:
         if args.only and args.only not in path:
@@ -161,7 +162,8 @@ def signed_in_clients(app, ids: dict) -> dict:
     sign-in form: {who: (client, the CSRF token htmx sends)}."""
     from . import data
     clients = {}
-    for who, email in {"chair": "dv00001@bench.demo", **ids["logins"]}.items():
+    # A plain member too (dv00500: in no committee, leads no group), for --who member.
+    for who, email in {"chair": "dv00001@bench.demo", **ids["logins"], "member": "dv00500@bench.demo"}.items():
         client = app.test_client()
         client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
         page = client.get("/dang-nhap").get_data(as_text=True)
@@ -170,6 +172,12 @@ def signed_in_clients(app, ids: dict) -> dict:
         home = client.get("/").get_data(as_text=True)
         clients[who] = (client, re.search(r'"X-CSRFToken": "([^"]+)"', home).group(1))
     return clients
+
+
+def _reads_only(statement: str) -> bool:
+    """A SELECT, or a WITH that writes nothing: explaining it under ANALYZE runs it again harmlessly."""
+    return bool(re.match(r"\s*(SELECT|WITH)\b", statement, re.I)) and not re.search(
+        r"\b(INSERT|UPDATE|DELETE)\b", statement, re.I)
 
 
 def _explain(conn, statement: str, parameters) -> list[str]:

@@ -13,7 +13,7 @@ from congdoan.extensions import db
 from congdoan.notifications.models import Notification
 from congdoan.member_requests.kinds import KINDS
 from congdoan.member_requests.models import MemberRequest
-from congdoan.member_requests.queries import visible_to
+from congdoan.member_requests.queries import visible_ids, visible_to
 
 from .conftest import text_of
 from .reqkit import SAMPLE, act, cast, png_bytes
@@ -130,3 +130,7 @@ def test_sql_rule_agrees_with_can_view(world):
         listed = set(db.session.execute(sa.select(MemberRequest.id).where(visible_to(user))).scalars())
         allowed = {r.id for r in requests if r.can_view(user)}
         assert listed == allowed, user.full_name
+        # The same rows as ids read through their indexes (the search box's form), None meaning all.
+        ids = visible_ids(user)
+        by_id = {r.id for r in requests} if ids is None else set(db.session.execute(ids).scalars())
+        assert by_id == allowed, user.full_name

@@ -3,7 +3,7 @@
 - plans: plans.queries.visible_plans (the plan list's rule: the committee sees every plan, everyone
   else the approved and issued ones and their own drafts), their whole text (search_text);
 - tasks: tasks.models.visible_to (the boards' rule: the committee every task, a member their group's);
-- requests: requests.queries.visible_to (MemberRequest.can_view in SQL: private kinds only for the
+- requests: requests.queries.visible_ids (MemberRequest.can_view in SQL: private kinds only for the
   requester, the committee and the accountant);
 - people: only for those who manage accounts (the people list is theirs alone).
 
@@ -38,7 +38,7 @@ from ..plans.models import Plan, PlanStatus, PlanVersion
 from ..plans.queries import visible_plans
 from ..member_requests.kinds import kind_of
 from ..member_requests.models import MemberRequest, status_label
-from ..member_requests.queries import visible_to as requests_visible_to
+from ..member_requests.queries import visible_ids as requests_visible_ids
 from ..tasks.models import COMMITTEE_LABEL, STATUS_LABELS as TASK_STATUS_LABELS, Task
 from ..tasks.models import visible_to as tasks_visible_to
 from ..text import plain
@@ -120,10 +120,11 @@ def _where(key: str, user, words: list[str]) -> tuple:
     if key == TASKS:
         return Task, [matches(Task.search_text, words), tasks_visible_to(user)]
     if key == REQUESTS:
-        # The rule as a filter on the rows the words select: left bare, SQLite answers its OR from two
-        # indexes, reading most requests by kind one by one (0.2 s instead of a 40 ms scan).
+        # Outside the committee, the few requests this person may see, by id (requests.queries.visible_ids);
+        # the committee and the accountant see them all.
+        seen = requests_visible_ids(user)
         return MemberRequest, [matches(MemberRequest.search_text, words),
-                               sa.case((requests_visible_to(user), 1), else_=0) == 1]
+                               *([] if seen is None else [MemberRequest.id.in_(seen)])]
     return (sa.join(User, Group, Group.id == User.group_id, isouter=True),
             [matches(_people_text(), words)])
 
