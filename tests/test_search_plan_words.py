@@ -157,3 +157,18 @@ def test_the_migration_makes_and_removes_the_index_and_its_functions(app):
     db.session.remove()
     upgrade()
     assert present() == {*words.INDEXES, "plan_search_words", "plan_search_candidates"}
+
+
+def test_a_page_past_the_last_counts_through_the_index_and_shows_the_last(app):
+    postgresql_only()
+    u = make_union()
+    for i in range(25):
+        make_plan(u.chair, f"Kế hoạch Tết số {i}", sections=[], schedule=[], bases=["Vui Tết"],
+                  status=PlanStatus.APPROVED if i % 2 else None)
+    make_plan(u.chair, "Kế hoạch hội thao", sections=[], schedule=[], bases=["Bóng đá"])
+    for user, total in ((u.chair, 25), (u.members[0], 12)):       # a member sees the 12 approved ones only
+        with app.test_request_context():
+            area = queries.area(queries.PLANS, user, ["tet"], page=99, size=10)
+        last = (total + 9) // 10
+        assert (area.total, area.page, area.more) == (total, last, False)
+        assert len(area.hits) == total - (last - 1) * 10
