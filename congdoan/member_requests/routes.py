@@ -145,9 +145,12 @@ def create(slug: str):
                 getattr(form, name).errors = [message]
             status = exc.status if isinstance(exc, UploadError) else 422
         else:
+            # Said before the commit, which expires what the session holds: read after it, the request,
+            # its timeline and the member's roles would be loaded again for one line.
+            message, request_id = f"Đã gửi đề xuất “{kind.label}”. {req.status_label}.", req.id
             db.session.commit()
-            flash(f"Đã gửi đề xuất “{kind.label}”. {req.status_label}.", "success")
-            return redirect_to("member_requests.detail", request_id=req.id)
+            flash(message, "success")
+            return redirect_to("member_requests.detail", request_id=request_id)
     elif closed and request.method == "GET":
         status = 200
     route = workflow.first_stop(kind, current_user)

@@ -69,7 +69,8 @@ def submit(requester: User, kind: Kind, raw, files=(), *, campaign: Campaign | N
     req = MemberRequest(kind=kind.code, requester_id=requester.id, group_id=requester.group_id,
                         campaign_id=campaign.id if campaign else None, details=details, summary=summary,
                         summary_key=fold(summary)[:300],
-                        search_text=request_key(kind.label, summary, kind.display(details)))
+                        search_text=request_key(kind.label, summary, kind.display(details)),
+                        events=[], files=[])     # new: nothing to load before appending to them
     workflow.start(req, requester)      # sets the first status, adds and flushes
     for upload in files:
         stored = save_upload(upload, allowed=IMAGES_AND_PDF, max_bytes=EVIDENCE_MAX_BYTES, uploaded_by=requester)
