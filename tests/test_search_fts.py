@@ -265,3 +265,13 @@ def test_the_bench_data_set_is_indexed_after_its_bulk_load():
         assert rows and all(text for _, text in rows)
         for row_id, text in rows:
             assert row_id in indexed(table, text.split()[0]), (table, text)
+
+
+def test_a_members_plans_are_read_in_order_not_through_the_rules_two_indexes():
+    """Outside the committee the plans rule is a filter on plans read newest first: as a bare OR, SQLite
+    read every approved plan through two indexes and sorted them all for the first page."""
+    u, _ = one_of_each()
+    ids = queries._ids(queries.PLANS, u.members[0], ["hoi", "thao"], ORDERS[queries.PLANS], 10, 0, queries.CAP)
+    plan = _plan_of(sa.select(ids))
+    assert "MULTI-INDEX OR" not in plan, plan
+    assert "SCAN plans USING INDEX ix_plans_updated_at" in plan, plan

@@ -115,8 +115,11 @@ def _where(key: str, user, words: list[str]) -> tuple:
     """(FROM, WHERE clauses) of an area for this person and these words. The words first: SQLite tests
     the clauses in order, and most rows fail the words before a visibility rule's subquery runs."""
     if key == PLANS:
+        # Outside the committee the rule (approved and issued plans, and one's own) as a filter on the plans
+        # read in order: left bare, SQLite answers its OR from two indexes, reading every approved plan and
+        # sorting them all (19 ms for a member at issue 20's scale, 5 ms for the chair, who has no rule).
         seen = visible_plans(user).whereclause
-        return Plan, [c for c in (matches(Plan.search_text, words), seen) if c is not None]
+        return Plan, [matches(Plan.search_text, words), *([] if seen is None else [sa.case((seen, 1), else_=0) == 1])]
     if key == TASKS:
         return Task, [matches(Task.search_text, words), tasks_visible_to(user)]
     if key == REQUESTS:
