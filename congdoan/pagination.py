@@ -2,7 +2,8 @@
 
 A page number out of range is clamped to the nearest page, so a stale link (the list shrank) still shows
 something; `total` may be passed when the caller has already counted the rows (a count kept at write time,
-or one COUNT shared with a summary)."""
+or one COUNT shared with a summary). Lists that keep a page past the last (`clamp_page=False`) and have no
+total read the page first and count only when the page cannot tell (`page_then_count`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,3 +45,21 @@ def paginate(query: sa.Select, page: int, size: int, *, total: int | None = None
         result = db.session.execute(query.limit(size).offset((page - 1) * size))
         items = list(result.scalars().all() if scalars else result.all())
     return Page(items, total, page, pages)
+
+
+def page_then_count(query: sa.Select, page: int, size: int, *, scalars: bool = True,
+                    counting: sa.Select | None = None) -> Page:
+    """`paginate(query, page, size, clamp_page=False)` (the same Page), with the page read first and the rows
+    counted only when the page cannot tell how many there are: a page that is not full ends the list, so
+    the total is the rows before it and on it; a full page, or an empty page after the first, needs the
+    COUNT. A search that finds less than a page (or nothing) is then one statement, not two.
+    `counting`: a select of that number cheaper than counting `query` (without its joins, say)."""
+    page = max(page, 1)
+    offset = (page - 1) * size
+    result = db.session.execute(query.limit(size).offset(offset))
+    items = list(result.scalars().all() if scalars else result.all())
+    if 0 < len(items) < size or (page == 1 and not items):
+        total = offset + len(items)
+    else:
+        total = count(query) if counting is None else db.session.execute(counting).scalar_one()
+    return Page(items, total, page, clamp(total, page, size)[1])

@@ -23,9 +23,14 @@ def words_of(query: str | None) -> list[str]:
 
 
 def starts_words(column, query: str | None):
-    """A condition: every word of `query` starts a word of `column` (a folded key); None without words."""
-    conditions = []
-    for word in map(_escaped, words_of(query)):
-        conditions.append(sa.or_(column.like(f"{word}%", escape="\\"),
-                                 *(column.like(f"%{sep}{word}%", escape="\\") for sep in _BEFORE_WORD)))
-    return sa.and_(*conditions) if conditions else None
+    """A condition: every word of `query` starts a word of `column` (a folded key); None without words.
+
+    Each word is first looked for anywhere (one LIKE '%word%', which each of its eight starts implies),
+    all words before any start: a key that lacks a word, most keys in a search, fails after one LIKE a
+    word instead of eight. SQLite tests AND's terms in the order written; PostgreSQL orders a scan's
+    filters by cost, and one LIKE costs less than eight, so both keep this order."""
+    words = list(map(_escaped, words_of(query)))
+    contains = [column.like(f"%{word}%", escape="\\") for word in words]
+    starts = [sa.or_(column.like(f"{word}%", escape="\\"),
+                     *(column.like(f"%{sep}{word}%", escape="\\") for sep in _BEFORE_WORD)) for word in words]
+    return sa.and_(*contains, *starts) if words else None

@@ -579,6 +579,22 @@ def test_plan_list_total_on_every_page(committee, monkeypatch):
     assert plan_queries.list_plans(committee)[1] == 5 and plan_queries.list_plans(committee, page=2)[1] == 5
 
 
+def test_the_plan_list_counts_only_when_its_page_cannot_tell_the_total(committee, monkeypatch):
+    from .test_query_counts import count_queries
+    monkeypatch.setattr(plan_queries, "PAGE_SIZE", 2)
+    for i in range(5):
+        make_plan(committee, f"Kế hoạch số {i} năm 2025")
+    plan_queries.list_plans(committee)              # the person's roles loaded, as a request has them
+    # (search, page) -> (plans shown, total, statements sent): one for a page that is not full, two
+    # (the page, then the COUNT) for a full page or an empty page after the first.
+    for (q, page), expected in {("so 3", 1): (1, 1, 1), ("khong co", 1): (0, 0, 1), ("khong co", 2): (0, 0, 2),
+                                ("", 1): (2, 5, 2), ("", 2): (2, 5, 2), ("", 3): (1, 5, 1), ("", 4): (0, 5, 2),
+                                ("nam 2025", 0): (2, 5, 2)}.items():
+        with count_queries() as sent:
+            plans, total = plan_queries.list_plans(committee, q=q, page=page)
+        assert (len(plans), total, sent["n"]) == expected, (q, page)
+
+
 def test_version_history_shows_text_not_markup(client, signed_in, committee):
     plan = make_plan(committee)
     signed_in(committee)

@@ -99,9 +99,16 @@ def fresh_db():
     yield _empty_database
 
 
+# Lists that read their page first and count only when the page is full (pagination.page_then_count):
+# the small union's 3 plans leave the page short, so its total needs no COUNT; the large one's 30 fill it.
+# One statement more, never more than one: a page that read each plan's author would still show.
+COUNTED_WHEN_FULL = {"plan_list", "plan_search"}
+
+
 def test_queries_per_page_do_not_grow_with_the_data(app, fresh_db):
     small = _measure(app, 1)
     fresh_db()
     large = _measure(app, 10)
-    grown = {name: (small[name], large[name]) for name in PAGES if small[name] != large[name]}
+    grown = {name: (small[name], large[name]) for name in PAGES
+             if large[name] - small[name] not in ((0, 1) if name in COUNTED_WHEN_FULL else (0,))}
     assert not grown, f"queries per page grew with the data (small, large): {grown}"

@@ -591,6 +591,28 @@ def test_overdue_list_calendar_and_export(client, signed_in, u):
     assert {r[4] for r in mine.iter_rows(min_row=5, values_only=True)} == {"Tổ Khối 2 - 3"}
 
 
+def test_a_task_list_not_given_its_total_counts_only_when_its_page_cannot_tell_it(u):
+    """The progress page's overdue cards: a page that is not full tells the total, no COUNT sent."""
+    from .test_query_counts import count_queries
+    plan, made = _spread(u, 6)
+    overdue = sum(t.is_overdue(local_today()) for t in made)
+    assert 2 < overdue < queries.PAGE_SIZE
+    f = queries.TaskFilter(plan_id=plan.id, status="qua_han")
+    queries.task_cards(u.chair, f)                  # the person's roles and groups loaded, as a request has them
+    # (page, page size) -> (cards shown, statements sent)
+    last = (overdue + 1) // 2
+    for (page, size), (shown, statements) in {
+            (1, queries.PAGE_SIZE): (overdue, 1), (1, 2): (2, 2), (last, 2): (2 - overdue % 2, 2 - overdue % 2),
+            (last + 1, 2): (0, 2), (1, overdue): (overdue, 2)}.items():
+        with count_queries() as sent:
+            cards, total = queries.task_cards(u.chair, f, page=page, page_size=size)
+        assert (len(cards), total, sent["n"]) == (shown, overdue, statements), (page, size)
+    # A caller that knows the total (the list's tab count) is not counted for, nor read past the end.
+    with count_queries() as sent:
+        assert queries.task_cards(u.chair, f, page=last + 1, page_size=2, total=overdue) == ([], overdue)
+    assert sent["n"] == 0
+
+
 def test_board_tabs_and_pages(client, signed_in, u):
     plan, made = _spread(u, 6)
     signed_in(u.leaders[0])

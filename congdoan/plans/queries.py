@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..pagination import paginate
+from ..pagination import page_then_count
 from ..people.models import User
 from ..search import starts_words
 from .kinds import PLAN
@@ -63,12 +63,15 @@ def list_plans(user: User, *, q: str = "", status: str = "", year: int | None = 
         conditions.append(Plan.year == year)
     if author_id:
         conditions.append(Plan.author_id == author_id)
-    total = db.session.execute(sa.select(sa.func.count(Plan.id)).where(*conditions)).scalar()
     query = (sa.select(Plan.id, Plan.status, Plan.type_name, Plan.subject, Plan.number, Plan.updated_at, User.full_name)
              .join(User, User.id == Plan.author_id).where(*conditions)
              .order_by(Plan.updated_at.desc(), Plan.id.desc()))
-    found = paginate(query, page, PAGE_SIZE, total=total, scalars=False, clamp_page=False)
-    return [PlanSummary(*row) for row in found.items], total
+    # The page first: a search that finds less than a page (or nothing) is then counted by its page,
+    # without a second pass over every plan's key. The COUNT, when needed, reads the plans alone (every
+    # plan has its author: the join drops none), from the index.
+    found = page_then_count(query, page, PAGE_SIZE, scalars=False,
+                            counting=sa.select(sa.func.count(Plan.id)).where(*conditions))
+    return [PlanSummary(*row) for row in found.items], found.total
 
 
 def filter_choices(user: User, kind: str = PLAN.key) -> tuple[list[int], list[tuple[int, str]]]:

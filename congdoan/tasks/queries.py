@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from ..changes import remembered
 from ..dates import local_today
 from ..extensions import db
-from ..pagination import paginate
+from ..pagination import page_then_count, paginate
 from ..people.models import Group, User
 from ..plans.models import PUBLIC, Plan, PlanStatus
 from . import cards, counts
@@ -132,13 +132,17 @@ def task_cards(user, f: TaskFilter, *, page: int = 1, today: dt.date | None = No
                page_size: int = PAGE_SIZE, total: int | None = None) -> tuple[list[Card], int]:
     """One page of the tasks this person may see that match the filter, by due date, as the cards
     print them (read as columns: no task, plan or person objects); and the total, counted unless
-    the caller knows it."""
+    the caller knows it or the page tells it (a page that is not full)."""
     today = today or local_today()
     where = filter_clauses(user, f, today)
-    if total is None:
-        total = db.session.execute(sa.select(sa.func.count()).select_from(Task).where(*where)).scalar() or 0
     query = cards.joined(sa.select(*cards.columns())).where(*where).order_by(Task.due_date, Task.id)
-    rows = paginate(query, page, page_size, total=total, scalars=False, clamp_page=False).items
+    if total is None:
+        # The page first; counted (the tasks alone: every task has its plan) only when it cannot tell the total.
+        found = page_then_count(query, page, page_size, scalars=False,
+                                counting=sa.select(sa.func.count()).select_from(Task).where(*where))
+        rows, total = found.items, found.total
+    else:
+        rows = paginate(query, page, page_size, total=total, scalars=False, clamp_page=False).items
     return cards.from_rows(rows, user, today), total
 
 
