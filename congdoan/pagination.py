@@ -6,6 +6,7 @@ or one COUNT shared with a summary). Lists that keep a page past the last (`clam
 total read the page first and count only when the page cannot tell (`page_then_count`)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -48,15 +49,18 @@ def paginate(query: sa.Select, page: int, size: int, *, total: int | None = None
 
 
 def page_then_count(query: sa.Select, page: int, size: int, *, scalars: bool = True,
-                    counting: sa.Select | None = None) -> Page:
+                    counting: sa.Select | None = None,
+                    window: Callable[[int, int], sa.Select] | None = None) -> Page:
     """`paginate(query, page, size, clamp_page=False)` (the same Page), with the page read first and the rows
     counted only when the page cannot tell how many there are: a page that is not full ends the list, so
     the total is the rows before it and on it; a full page, or an empty page after the first, needs the
     COUNT. A search that finds less than a page (or nothing) is then one statement, not two.
-    `counting`: a select of that number cheaper than counting `query` (without its joins, say)."""
+    `counting`: a select of that number cheaper than counting `query` (without its joins, say);
+    `window(limit, offset)`: the select of one page, when it is cheaper than `query` cut (its ids read
+    from an index first, say)."""
     page = max(page, 1)
     offset = (page - 1) * size
-    result = db.session.execute(query.limit(size).offset(offset))
+    result = db.session.execute(query.limit(size).offset(offset) if window is None else window(size, offset))
     items = list(result.scalars().all() if scalars else result.all())
     if 0 < len(items) < size or (page == 1 and not items):
         total = offset + len(items)
