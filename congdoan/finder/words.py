@@ -54,7 +54,7 @@ DDL = [
     # At most `most` of them (NULL: all), in no order: counting them up to a bound visits that many rows.
     f"""CREATE OR REPLACE FUNCTION plan_search_candidates(query tsquery, most integer) RETURNS SETOF integer
         LANGUAGE sql STABLE PARALLEL SAFE ROWS 100 SET enable_seqscan = off
-        AS $$ SELECT id FROM public.plans WHERE public.plan_search_words(search_text) @@ query OR {LONG}
+        AS $$ SELECT id FROM plans WHERE plan_search_words(search_text) @@ query OR {LONG}
               LIMIT most $$""",
 ]
 DROP = [
