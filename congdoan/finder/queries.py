@@ -118,8 +118,7 @@ def _where(key: str, user, words: list[str]) -> tuple:
         # Outside the committee the rule (approved and issued plans, and one's own) as a filter on the plans
         # read in order: left bare, SQLite answers its OR from two indexes, reading every approved plan and
         # sorting them all (19 ms for a member at issue 20's scale, 5 ms for the chair, who has no rule).
-        seen = visible_plans(user).whereclause
-        return Plan, [matches(Plan.search_text, words), *([] if seen is None else [sa.case((seen, 1), else_=0) == 1])]
+        return Plan, [matches(Plan.search_text, words), *(sa.case((c, 1), else_=0) == 1 for c in _plans_seen(user))]
     if key == TASKS:
         return Task, [matches(Task.search_text, words), tasks_visible_to(user)]
     if key == REQUESTS:
@@ -188,14 +187,19 @@ def _plan_words(key: str, words: list[str]) -> str | None:
     return plan_words.tsquery(words)
 
 
+def _plans_seen(user) -> list:
+    """The plans rule for this person as WHERE clauses (none for the committee)."""
+    seen = visible_plans(user).whereclause
+    return [] if seen is None else [seen]
+
+
 def _plans_matching(query: str, user, words: list[str], keys: list, order: tuple) -> sa.Select:
     """The plans this person may see that hit the words, in order, read from their candidates only:
     sorted behind an OFFSET 0 fence, then tested by the LIKE as they come, so that the planner can neither
     answer the LIKE from the trigram index nor test it on every plan."""
-    seen = visible_plans(user).whereclause
     candidates = plan_words.candidates(query).subquery()
     ordered = (sa.select(Plan.id.label("id"), *keys, Plan.search_text.label("text"))
-               .join(candidates, candidates.c.id == Plan.id).where(*([] if seen is None else [seen]))
+               .join(candidates, candidates.c.id == Plan.id).where(*_plans_seen(user))
                .order_by(*(c.desc() if desc else c for c, desc in order)).offset(0).subquery())
     return sa.select(ordered.c.id, *(ordered.c[k.name] for k in keys)).where(matches(ordered.c.text, words))
 
@@ -207,12 +211,11 @@ def _plans_by_words(query: str, user, words: list[str], keys: list, order: tuple
     the order's index and tested, and when they hold fewer than cap + 1 hits (many candidates, but not
     among the newest) the candidates are read after all. The branches' LIMITs make the choice: a LIMIT of 0
     runs nothing below it."""
-    seen = visible_plans(user).whereclause
     sort = [c.desc() if desc else c for c, desc in order]
     counted = (sa.select(sa.func.count()).select_from(plan_words.candidates(query, FEW + 1).subquery())
                .scalar_subquery())
     newest = (sa.select(Plan.id.label("id"), *keys, Plan.search_text.label("text"))
-              .where(*([] if seen is None else [seen])).order_by(*sort)
+              .where(*_plans_seen(user)).order_by(*sort)
               .limit(sa.case((counted > FEW, WINDOW * (cap + 1)), else_=0)).subquery())
     window = (sa.select(newest.c.id, *(newest.c[k.name] for k in keys)).where(matches(newest.c.text, words))
               .limit(cap + 1).cte("plan_window").prefix_with("MATERIALIZED"))
