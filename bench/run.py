@@ -25,6 +25,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import sqlalchemy.exc
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench-out"
 from congdoan.demo import EXAMPLE_DOCX as EXAMPLE  # noqa: E402
@@ -96,11 +98,20 @@ def settle(engine) -> None:
     """PostgreSQL: VACUUM ANALYZE after the bulk load. autovacuum does the same on a live server
     within a minute or so of that many inserts; until it has, the planner believes the tables are
     empty and counts read the rows instead of the indexes (the requests panel: 6.8 ms, 0.4 after).
-    Doing it here keeps the figures from depending on when autovacuum happened to wake."""
+    Doing it here keeps the figures from depending on when autovacuum happened to wake.
+
+    Then CHECKPOINT: the load and the vacuum leave about a gigabyte of dirty pages at SCALE=10, which the
+    checkpointer otherwise writes out during the first pages measured, and its CPU is counted in "every
+    PostgreSQL process" (07/12/2026: the bare endpoint at 1.60 × its SCALE=1 figure, the first seven pages
+    1.53–1.86, the later ones 0.89–1.13). It needs superuser or pg_checkpoint; without them it is skipped."""
     if engine.dialect.name != "postgresql":
         return
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE")
+        try:
+            conn.exec_driver_sql("CHECKPOINT")
+        except sqlalchemy.exc.ProgrammingError as error:   # insufficient privilege
+            print(f"bench: CHECKPOINT skipped ({error.orig})", file=sys.stderr)
 
 
 def reuse(url: str) -> dict:
