@@ -86,13 +86,15 @@ def current(name: str) -> int:
     return facts.get(f"counter_{name}", lambda: db.session.connection().execute(_value(name)).scalar()) or 0
 
 
-def remembered(name: str, key: tuple, compute: Callable[[], T]) -> T:
-    """compute(), or what it returned earlier in this process while counter `name` has not moved.
-    `key` names everything else the result depends on (the day, a plan id...). Results must be plain
-    values (numbers, tuples, dataclasses of them), never ORM objects bound to a session."""
-    if name in db.session.info.get("changed", ()):
+def remembered(name: str, key: tuple, compute: Callable[[], T], *, also: tuple[str, ...] = ()) -> T:
+    """compute(), or what it returned earlier in this process while counter `name` (and each counter
+    named in `also`) has not moved. `key` names everything else the result depends on (the day, a plan
+    id...). Results must be plain values (numbers, tuples, dataclasses of them), never ORM objects bound
+    to a session."""
+    changed = db.session.info.get("changed", ())
+    if name in changed or any(other in changed for other in also):
         return compute()
-    version = current(name)
+    version = current(name) if not also else (current(name), *(current(other) for other in also))
     hit = _kept.get((name, *key))
     if hit is not None and hit[0] == version:
         return hit[1]  # type: ignore[return-value]

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from congdoan import caching, changes
 from congdoan.extensions import db
 from congdoan.people.models import Group
-from congdoan.plans.models import Plan
+from congdoan.plans.models import Plan, PlanStatus
 from congdoan.tasks import queries, workflow
 from congdoan.tasks.models import Task
 
@@ -191,3 +191,63 @@ def test_a_boards_plan_filter_follows_hand_outs_and_who_is_looking(client, as_, 
     as_(u.members[2])
     board = client.get(f"/viec/to/{u.groups[2].id}").get_data(as_text=True)
     assert '>Kế hoạch tổ ba</option>' in board and "Kế hoạch tổ một" not in board
+
+
+def test_a_result_kept_under_two_counters_follows_either(u):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    def kept():
+        return changes.remembered("tracking", ("two",), compute, also=("requests",))
+
+    assert kept() == 1
+    assert kept() == 1
+    changes.bump(db.session, "requests")
+    db.session.commit()
+    assert kept() == 2                              # the other counter moved
+    changes.bump(db.session, "requests")
+    assert kept() == 3 and kept() == 4              # raised, not committed: never kept
+    db.session.rollback()
+    assert kept() == 2
+    changes.bump(db.session, "tracking")
+    db.session.commit()
+    assert kept() == 5
+
+
+def test_the_plan_list_menus_follow_a_new_plan_and_a_renamed_author(u):
+    from congdoan.plans.queries import filter_choices
+
+    from .plan_factories import make_plan
+
+    make_plan(u.chair, "Kế hoạch thử năm học 2024 - 2025", status=PlanStatus.APPROVED)
+    plans_read = []
+
+    def listener(conn, cursor, statement, *rest):
+        if "FROM plans" in statement:
+            plans_read.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        first = filter_choices(u.chair)
+        reads = len(plans_read)
+        assert reads > 0
+        # The committee's menus, kept: the same for every member of it, not read again.
+        assert filter_choices(u.vice) == first and filter_choices(u.accountant) == first
+        assert len(plans_read) == reads
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    later = make_plan(u.vice, "Kế hoạch thử năm học 2031 - 2032", status=PlanStatus.APPROVED)
+    years, authors = filter_choices(u.chair)
+    assert later.year in years and later.year not in first[0]
+    assert (u.vice.id, "Trần Văn Minh") in authors
+    u.vice.set_name("Trần Văn Minh Tuấn")
+    db.session.commit()
+    assert (u.vice.id, "Trần Văn Minh Tuấn") in filter_choices(u.chair)[1]
+    # Outside the committee the menus are the person's own (their drafts' years), never the kept ones.
+    draft = make_plan(u.members[0], "Kế hoạch nháp năm học 2040 - 2041")
+    assert draft.year in filter_choices(u.members[0])[0]
+    assert draft.year not in filter_choices(u.members[1])[0]
+    assert draft.year in filter_choices(u.chair)[0]
