@@ -23,21 +23,7 @@ import signal
 import statistics
 import sys
 
-from .run import OUT, bench_url, check, endpoints, reuse, serve, server_cpu_seconds, sign_in_all, wrk
-
-
-def measure(server, base: str, sessions: dict, path: str, extra: dict, who: str, *, duration: int,
-            connections: int) -> dict:
-    """One page on one server: a 2 s warm-up, then `duration` seconds counted."""
-    env = dict(extra)
-    if who in sessions:
-        env.update(BENCH_COOKIE=sessions[who].cookie, BENCH_CSRF=sessions[who].csrf)
-    wrk(base + path, duration=2, connections=connections, env=env)
-    cpu = server_cpu_seconds(server.pid)
-    result = wrk(base + path, duration=duration, connections=connections, env=env)
-    served = result["rps"] * duration
-    result["cpu_ms"] = (server_cpu_seconds(server.pid) - cpu) * 1000 / served if served else 0.0
-    return result
+from .run import OUT, bench_url, check, endpoints, measure, reuse, serve, sign_in_all
 
 
 def spread(values: list[float]) -> str:
@@ -94,11 +80,14 @@ def main() -> int:
 
         rows = []
         for name, path, extra, who in pages:
+            envs = {scale: {**extra, **({"BENCH_COOKIE": sessions[who].cookie, "BENCH_CSRF": sessions[who].csrf}
+                                        if who in sessions else {})}
+                    for scale, (_, _, sessions) in servers.items()}
             rounds = []
             for number in range(args.rounds):
                 order = (1, 10) if number % 2 == 0 else (10, 1)
-                got = {scale: measure(*servers[scale], path, extra, who, duration=args.duration,
-                                      connections=args.connections) for scale in order}
+                got = {scale: measure(servers[scale][0].pid, servers[scale][1] + path, envs[scale],
+                                      duration=args.duration, connections=args.connections) for scale in order}
                 if any(r["errors"] or r["non2xx"] for r in got.values()):
                     raise RuntimeError(f"{path}: errors in the run: {got}")
                 rounds.append(got)

@@ -173,6 +173,18 @@ def wrk(url: str, *, duration: int, connections: int, env: dict, script: Path | 
             "p99": int(values["p99"]) / 1000, "errors": int(values["errors"]), "non2xx": int(values["non2xx"])}
 
 
+def measure(master_pid: int, url: str, env: dict, *, duration: int, connections: int, warm: bool = True) -> dict:
+    """One page: a 2 s warm-up (not for a page whose every request must be new: the status change), then
+    `duration` seconds of wrk, with the server's CPU per request (`cpu_ms`)."""
+    if warm:
+        wrk(url, duration=2, connections=connections, env=env)
+    cpu = server_cpu_seconds(master_pid)
+    result = wrk(url, duration=duration, connections=connections, env=env)
+    served = result["rps"] * duration
+    result["cpu_ms"] = (server_cpu_seconds(master_pid) - cpu) * 1000 / served if served else 0.0
+    return result
+
+
 def server_cpu_seconds(master_pid: int) -> float:
     """CPU time (user + system) used so far by the server side: the gunicorn master and its workers,
     and every PostgreSQL process (none on SQLite). Per request, this is steadier than throughput on
@@ -307,12 +319,8 @@ def main() -> int:
                 wrk_env.update(BENCH_COOKIE=sessions[who].cookie, BENCH_CSRF=sessions[who].csrf)
                 if "BENCH_METHOD" not in wrk_env:
                     check(sessions[who], path)
-            if "BENCH_IDS" not in wrk_env:
-                wrk(base + path, duration=2, connections=args.connections, env=wrk_env)   # warm-up
-            cpu = server_cpu_seconds(server.pid)
-            result = wrk(base + path, duration=args.duration, connections=args.connections, env=wrk_env)
-            served = result["rps"] * args.duration
-            result["cpu_ms"] = (server_cpu_seconds(server.pid) - cpu) * 1000 / served if served else 0.0
+            result = measure(server.pid, base + path, wrk_env, duration=args.duration,
+                             connections=args.connections, warm="BENCH_IDS" not in wrk_env)
             results.append((name, result))
             print(f"  measured {name}", flush=True)
     finally:
