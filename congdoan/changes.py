@@ -94,7 +94,7 @@ def remembered(name: str, key: tuple, compute: Callable[[], T], *, also: tuple[s
     changed = db.session.info.get("changed", ())
     if name in changed or any(other in changed for other in also):
         return compute()
-    version = current(name) if not also else (current(name), *(current(other) for other in also))
+    version = tuple(current(counter) for counter in (name, *also))
     hit = _kept.get((name, *key))
     if hit is not None and hit[0] == version:
         return hit[1]  # type: ignore[return-value]
